@@ -1,0 +1,46 @@
+//! Action patterns: case-insensitive, `*` matches any run of characters including
+//! `/`, and `/*/` also matches a single `/` (Managed Identity Operator's
+//! `…/userAssignedIdentities/*/assign/action` grants `…/userAssignedIdentities/assign/action`).
+
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    glob(pattern.as_bytes(), action.as_bytes(), false)
+}
+
+fn glob(p: &[u8], t: &[u8], after_slash: bool) -> bool {
+    match p.split_first() {
+        None => t.is_empty(),
+        Some((b'*', rest)) => {
+            if after_slash && rest.first() == Some(&b'/') && glob(&rest[1..], t, true) {
+                return true;
+            }
+            (0..=t.len()).any(|i| glob(rest, &t[i..], false))
+        }
+        Some((c, rest)) => match t.split_first() {
+            Some((d, t_rest)) if c.eq_ignore_ascii_case(d) => glob(rest, t_rest, *c == b'/'),
+            _ => false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::action_matches as m;
+
+    #[test]
+    fn wildcards() {
+        assert!(m("*", "Microsoft.Resources/subscriptions/resourceGroups/write"));
+        assert!(m("*/read", "microsoft.resources/subscriptions/resourcegroups/READ"));
+        assert!(!m("*/read", "Microsoft.Resources/subscriptions/resourceGroups/write"));
+        assert!(m("Microsoft.Network/*", "Microsoft.Network/virtualNetworks/subnets/join/action"));
+        assert!(!m("Microsoft.Network/*", "Microsoft.NetworkX/a"));
+        assert!(m("Microsoft.Authorization/*/Write", "Microsoft.Authorization/roleAssignments/write"));
+    }
+
+    #[test]
+    fn slash_star_slash_matches_zero_segments() {
+        let p = "Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action";
+        assert!(m(p, "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"));
+        assert!(m(p, "Microsoft.ManagedIdentity/userAssignedIdentities/x/assign/action"));
+        assert!(!m(p, "Microsoft.ManagedIdentity/userAssignedIdentities/write"));
+    }
+}

@@ -1,0 +1,102 @@
+//! Azure's built-in roles, with their real GUIDs and permissions.
+
+use std::sync::OnceLock;
+
+use crate::role::{Permission, RoleDefinition};
+
+pub const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+pub const CONTRIBUTOR: &str = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+pub const READER: &str = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+
+const SUPPORT_AND_DEPLOYMENTS: &[&str] = &[
+    "Microsoft.Authorization/*/read",
+    "Microsoft.Insights/alertRules/*",
+    "Microsoft.Resources/subscriptions/resourceGroups/read",
+    "Microsoft.Resources/deployments/*",
+    "Microsoft.Support/*",
+];
+
+fn role(name: &str, role_name: &str, description: &str, actions: &[&str], not_actions: &[&str]) -> RoleDefinition {
+    RoleDefinition {
+        name: name.to_string(),
+        role_name: role_name.to_string(),
+        description: description.to_string(),
+        built_in: true,
+        permissions: vec![Permission {
+            actions: actions.iter().map(|s| s.to_string()).collect(),
+            not_actions: not_actions.iter().map(|s| s.to_string()).collect(),
+            ..Permission::default()
+        }],
+        assignable_scopes: vec!["/".to_string()],
+    }
+}
+
+fn with_generic(specific: &[&'static str]) -> Vec<&'static str> {
+    specific.iter().chain(SUPPORT_AND_DEPLOYMENTS).copied().collect()
+}
+
+pub fn builtin_roles() -> &'static [RoleDefinition] {
+    static ROLES: OnceLock<Vec<RoleDefinition>> = OnceLock::new();
+    ROLES.get_or_init(|| {
+        vec![
+            role(OWNER, "Owner", "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.", &["*"], &[]),
+            role(
+                CONTRIBUTOR,
+                "Contributor",
+                "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC, manage assignments in Azure Blueprints, or share image galleries.",
+                &["*"],
+                &[
+                    "Microsoft.Authorization/*/Delete",
+                    "Microsoft.Authorization/*/Write",
+                    "Microsoft.Authorization/elevateAccess/Action",
+                    "Microsoft.Blueprint/blueprintAssignments/write",
+                    "Microsoft.Blueprint/blueprintAssignments/delete",
+                    "Microsoft.Compute/galleries/share/action",
+                    "Microsoft.Purview/consents/write",
+                    "Microsoft.Purview/consents/delete",
+                    "Microsoft.Resources/deploymentStacks/manageDenySetting/action",
+                    "Microsoft.Subscription/cancel/action",
+                    "Microsoft.Subscription/enable/action",
+                ],
+            ),
+            role(READER, "Reader", "View all resources, but does not allow you to make any changes.", &["*/read"], &[]),
+            role(
+                "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+                "User Access Administrator",
+                "Lets you manage user access to Azure resources.",
+                &["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"],
+                &[],
+            ),
+            role(
+                "4d97b98b-1d4f-4787-a291-c67834d212e7",
+                "Network Contributor",
+                "Lets you manage networks, but not access to them.",
+                &[
+                    "Microsoft.Authorization/*/read",
+                    "Microsoft.Insights/alertRules/*",
+                    "Microsoft.Network/*",
+                    "Microsoft.ResourceHealth/availabilityStatuses/read",
+                    "Microsoft.Resources/deployments/*",
+                    "Microsoft.Resources/subscriptions/resourceGroups/read",
+                    "Microsoft.Support/*",
+                ],
+                &[],
+            ),
+            role("7f951dda-4ed3-4680-a7ca-43fe172d538d", "AcrPull", "acr pull", &["Microsoft.ContainerRegistry/registries/pull/read"], &[]),
+            role(
+                "f1a07417-d97a-45cb-824c-7a7467783830",
+                "Managed Identity Operator",
+                "Read and Assign User Assigned Identity",
+                &with_generic(&[
+                    "Microsoft.ManagedIdentity/userAssignedIdentities/*/read",
+                    "Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action",
+                ]),
+                &[],
+            ),
+        ]
+    })
+}
+
+pub fn builtin_role(guid: &str) -> Option<&'static RoleDefinition> {
+    builtin_roles().iter().find(|r| r.name.eq_ignore_ascii_case(guid))
+}

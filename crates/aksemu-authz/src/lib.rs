@@ -1,0 +1,15 @@
+//! Azure RBAC, pure: role definitions, action matching, the evaluator, and the
+//! `Authorized` capability that resource providers require as proof of a check.
+
+pub mod action;
+pub mod assignment;
+pub mod authorized;
+pub mod builtin;
+pub mod evaluate;
+pub mod role;
+
+pub use action::action_matches;
+pub use assignment::Assignment;
+pub use authorized::{Authorized, check, check_tenant_member};
+pub use evaluate::{Decision, decide};
+pub use role::{Permission, RoleDefinition};

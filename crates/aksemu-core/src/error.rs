@@ -1,0 +1,180 @@
+//! The ARM error: a closed set of the failures aksemu reports, each with Azure's
+//! `code`, HTTP status and message. Rendering to the `{"error":{…}}` envelope
+//! happens in one place (`to_body`), used by the HTTP layer.
+
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ArmError {
+    #[error("The api-version query parameter (?api-version=) is required for all requests.")]
+    MissingApiVersionParameter,
+    #[error("The api-version '{0}' is invalid. The supported versions are in the format 'YYYY-MM-DD' or 'YYYY-MM-DD-preview'.")]
+    InvalidApiVersionParameter(String),
+    #[error("Authentication failed. The 'Authorization' header is missing.")]
+    AuthenticationFailedMissingToken,
+    #[error("Authentication failed. The 'Authorization' header is provided in an invalid format.")]
+    AuthenticationFailedInvalidHeader,
+    #[error("The access token is invalid.")]
+    InvalidAuthenticationToken,
+    #[error("The access token expiry UTC time '{expired_at}' is earlier than current UTC time '{now}'.")]
+    ExpiredAuthenticationToken { expired_at: String, now: String },
+    #[error("The access token is not yet valid: its 'nbf' UTC time '{not_before}' is later than current UTC time '{now}'.")]
+    AuthenticationTokenNotYetValid { not_before: String, now: String },
+    #[error("The access token has been obtained for wrong audience or resource '{0}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.")]
+    InvalidAuthenticationTokenAudience(String),
+    #[error("The access token is from the wrong issuer '{0}'. It must match the tenant associated with this subscription. Please use the authority (URL) 'https://sts.windows.net/{1}/' to get the token.")]
+    InvalidAuthenticationTokenTenant(String, String),
+    #[error("The client '{client_id}' with object id '{object_id}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.")]
+    AuthorizationFailed {
+        client_id: String,
+        object_id: String,
+        action: String,
+        scope: String,
+        explanation: Vec<Value>,
+    },
+    #[error("The subscription '{0}' could not be found.")]
+    SubscriptionNotFound(String),
+    #[error("Resource group '{0}' could not be found.")]
+    ResourceGroupNotFound(String),
+    #[error("The Resource '{resource_type}/{name}' under resource group '{group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix")]
+    ResourceNotFound {
+        resource_type: String,
+        name: String,
+        group: String,
+    },
+    #[error("The resource namespace '{0}' is invalid.")]
+    InvalidResourceNamespace(String),
+    #[error("The resource type '{resource_type}' could not be found in the namespace '{namespace}' for api version '{api_version}'.")]
+    InvalidResourceType {
+        namespace: String,
+        resource_type: String,
+        api_version: String,
+    },
+    #[error("The requested resource does not support http method '{0}'.")]
+    UnsupportedHttpMethod(String),
+    #[error("The resource id '{0}' is invalid.")]
+    InvalidResourceId(String),
+    #[error("The request content was invalid and could not be deserialized: '{0}'.")]
+    InvalidRequestContent(String),
+    #[error("The location property is required for this definition.")]
+    LocationRequired,
+    #[error("The provided location '{0}' is not available for resource group. List of available regions is '{1}'.")]
+    LocationNotAvailableForResourceGroup(String, String),
+    #[error("Invalid resource group location '{requested}'. The Resource group already exists in location '{existing}'.")]
+    InvalidResourceGroupLocation { requested: String, existing: String },
+    #[error("Resource group '{0}' is invalid. The name can contain only alphanumeric characters, periods, underscores, hyphens and parenthesis, cannot end in a period, and must be between 1 and 90 characters long.")]
+    InvalidResourceGroup(String),
+    #[error("The resource group '{0}' is in deprovisioning state and cannot perform this operation.")]
+    ResourceGroupBeingDeleted(String),
+    #[error("The condition specified using HTTP conditional header(s) is not met.")]
+    PreconditionFailed,
+    #[error("The operation '{0}' could not be found.")]
+    OperationNotFound(String),
+    #[error("The request failed because the resource was changed by another request at the same time. Please retry.")]
+    ConcurrentUpdate,
+    #[error("The server encountered an internal error. Please retry the request.")]
+    InternalServerError,
+}
+
+impl ArmError {
+    pub fn code(&self) -> &'static str {
+        use ArmError::*;
+        match self {
+            MissingApiVersionParameter => "MissingApiVersionParameter",
+            InvalidApiVersionParameter(_) => "InvalidApiVersionParameter",
+            AuthenticationFailedMissingToken | AuthenticationFailedInvalidHeader => {
+                "AuthenticationFailed"
+            }
+            InvalidAuthenticationToken => "InvalidAuthenticationToken",
+            ExpiredAuthenticationToken { .. } => "ExpiredAuthenticationToken",
+            AuthenticationTokenNotYetValid { .. } => "InvalidAuthenticationToken",
+            InvalidAuthenticationTokenAudience(_) => "InvalidAuthenticationTokenAudience",
+            InvalidAuthenticationTokenTenant(..) => "InvalidAuthenticationTokenTenant",
+            AuthorizationFailed { .. } => "AuthorizationFailed",
+            SubscriptionNotFound(_) => "SubscriptionNotFound",
+            ResourceGroupNotFound(_) => "ResourceGroupNotFound",
+            ResourceNotFound { .. } => "ResourceNotFound",
+            InvalidResourceNamespace(_) => "InvalidResourceNamespace",
+            InvalidResourceType { .. } => "InvalidResourceType",
+            UnsupportedHttpMethod(_) => "UnsupportedHttpMethod",
+            InvalidResourceId(_) => "InvalidResourceId",
+            InvalidRequestContent(_) => "InvalidRequestContent",
+            LocationRequired => "LocationRequired",
+            LocationNotAvailableForResourceGroup(..) => "LocationNotAvailableForResourceGroup",
+            InvalidResourceGroupLocation { .. } => "InvalidResourceGroupLocation",
+            InvalidResourceGroup(_) => "InvalidResourceGroup",
+            ResourceGroupBeingDeleted(_) => "ResourceGroupBeingDeleted",
+            PreconditionFailed => "PreconditionFailed",
+            OperationNotFound(_) => "OperationNotFound",
+            ConcurrentUpdate => "Conflict",
+            InternalServerError => "InternalServerError",
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        use ArmError::*;
+        match self {
+            MissingApiVersionParameter
+            | InvalidApiVersionParameter(_)
+            | InvalidResourceNamespace(_)
+            | InvalidResourceId(_)
+            | InvalidRequestContent(_)
+            | LocationRequired
+            | LocationNotAvailableForResourceGroup(..)
+            | InvalidResourceGroup(_) => 400,
+            AuthenticationFailedMissingToken
+            | AuthenticationFailedInvalidHeader
+            | InvalidAuthenticationToken
+            | ExpiredAuthenticationToken { .. }
+            | AuthenticationTokenNotYetValid { .. }
+            | InvalidAuthenticationTokenAudience(_)
+            | InvalidAuthenticationTokenTenant(..) => 401,
+            AuthorizationFailed { .. } => 403,
+            SubscriptionNotFound(_)
+            | ResourceGroupNotFound(_)
+            | ResourceNotFound { .. }
+            | InvalidResourceType { .. }
+            | OperationNotFound(_) => 404,
+            UnsupportedHttpMethod(_) => 405,
+            InvalidResourceGroupLocation { .. } | ResourceGroupBeingDeleted(_) | ConcurrentUpdate => {
+                409
+            }
+            PreconditionFailed => 412,
+            InternalServerError => 500,
+        }
+    }
+
+    /// True for the 401 family: the response must carry `WWW-Authenticate`.
+    pub fn is_authentication(&self) -> bool {
+        self.status() == 401
+    }
+
+    /// The ARM error envelope.
+    pub fn to_body(&self) -> Value {
+        let mut error = json!({ "code": self.code(), "message": self.to_string() });
+        if let ArmError::AuthorizationFailed { explanation, .. } = self
+            && !explanation.is_empty()
+        {
+            error["additionalInfo"] = json!([{
+                "type": "AksemuAuthorizationExplanation",
+                "info": { "assignmentsConsidered": explanation }
+            }]);
+        }
+        json!({ "error": error })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_has_code_and_message() {
+        let e = ArmError::ResourceGroupNotFound("rg".into());
+        assert_eq!(e.status(), 404);
+        assert_eq!(
+            e.to_body(),
+            json!({"error":{"code":"ResourceGroupNotFound","message":"Resource group 'rg' could not be found."}})
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! Pure types shared by every layer of aksemu: resource ids, api-versions, the ARM
+//! error type, the caller, and the clock. No I/O, no async, no HTTP types.
+
+pub mod api_version;
+pub mod clock;
+pub mod error;
+pub mod principal;
+pub mod resource_id;
+pub mod system_data;
+
+pub use api_version::ApiVersion;
+pub use clock::{Clock, SystemClock};
+pub use error::ArmError;
+pub use principal::{Principal, PrincipalKind};
+pub use resource_id::ResourceId;

@@ -1,0 +1,180 @@
+//! ARM resource ids and scopes. ARM compares them case-insensitively but hands them
+//! back in the casing they were created with, so a `ResourceId` carries both: the
+//! original text and a normalised key used for every comparison and lookup.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use crate::error::ArmError;
+
+#[derive(Debug, Clone)]
+pub struct ResourceId {
+    id: String,
+    key: String,
+}
+
+/// Collapses runs of `/` and drops a trailing `/`, so `//subscriptions//x/` and
+/// `/subscriptions/x` are the same path.
+pub fn collapse_slashes(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 1);
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        out.push_str(seg);
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The normalised form of an id or name: what two equal ids have in common.
+pub fn normalise(s: &str) -> String {
+    s.to_lowercase()
+}
+
+impl ResourceId {
+    /// Parses an id or scope (`/`, `/subscriptions/{s}`, `…/resourceGroups/{rg}`, any
+    /// resource below). It must be absolute.
+    pub fn parse(raw: &str) -> Result<Self, ArmError> {
+        if !raw.starts_with('/') {
+            return Err(ArmError::InvalidResourceId(raw.to_string()));
+        }
+        Ok(Self::from_path(&collapse_slashes(raw)))
+    }
+
+    fn from_path(id: &str) -> Self {
+        Self {
+            key: normalise(id),
+            id: id.to_string(),
+        }
+    }
+
+    pub fn root() -> Self {
+        Self::from_path("/")
+    }
+
+    pub fn subscription(subscription_id: &str) -> Self {
+        Self::from_path(&format!("/subscriptions/{subscription_id}"))
+    }
+
+    pub fn resource_group(subscription_id: &str, name: &str) -> Self {
+        Self::from_path(&format!(
+            "/subscriptions/{subscription_id}/resourceGroups/{name}"
+        ))
+    }
+
+    /// `self` + `/seg1/seg2…`
+    pub fn child(&self, segments: &[&str]) -> Self {
+        let mut id = if self.id == "/" {
+            String::new()
+        } else {
+            self.id.clone()
+        };
+        for s in segments {
+            id.push('/');
+            id.push_str(s);
+        }
+        Self::from_path(&id)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.id
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn segments(&self) -> Vec<&str> {
+        self.id.split('/').filter(|s| !s.is_empty()).collect()
+    }
+
+    pub fn subscription_id(&self) -> Option<&str> {
+        let segs = self.segments();
+        match segs.as_slice() {
+            [first, sub, ..] if first.eq_ignore_ascii_case("subscriptions") => Some(sub),
+            _ => None,
+        }
+    }
+
+    pub fn resource_group_name(&self) -> Option<&str> {
+        let segs = self.segments();
+        match segs.as_slice() {
+            [s, _, rg, name, ..]
+                if s.eq_ignore_ascii_case("subscriptions")
+                    && rg.eq_ignore_ascii_case("resourcegroups") =>
+            {
+                Some(name)
+            }
+            _ => None,
+        }
+    }
+
+    /// True when `self` is `scope` or lies below it.
+    pub fn is_within(&self, scope: &ResourceId) -> bool {
+        scope.key == "/"
+            || self.key == scope.key
+            || (self.key.starts_with(&scope.key) && self.key.as_bytes()[scope.key.len()] == b'/')
+    }
+
+    /// The key prefix that every id strictly below `self` starts with.
+    pub fn descendant_prefix(&self) -> String {
+        if self.key == "/" {
+            "/".to_string()
+        } else {
+            format!("{}/", self.key)
+        }
+    }
+}
+
+impl PartialEq for ResourceId {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for ResourceId {}
+
+impl Hash for ResourceId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+impl fmt::Display for ResourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_ignoring_case_but_keeps_original() {
+        let a = ResourceId::parse("/subscriptions/S/resourceGroups/MyRG").unwrap_or_else(|e| panic!("{e}"));
+        let b = ResourceId::parse("//subscriptions/s/resourcegroups/myrg/").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a, b);
+        assert_eq!(a.as_str(), "/subscriptions/S/resourceGroups/MyRG");
+        assert_eq!(b.resource_group_name(), Some("myrg"));
+        assert_eq!(a.subscription_id(), Some("S"));
+    }
+
+    #[test]
+    fn within_is_segment_aware() {
+        let rg = ResourceId::resource_group("s", "rg");
+        let inside = rg.child(&["providers", "Microsoft.X", "t", "n"]);
+        let sibling = ResourceId::resource_group("s", "rg2");
+        assert!(inside.is_within(&rg));
+        assert!(rg.is_within(&rg));
+        assert!(!sibling.is_within(&rg));
+        assert!(rg.is_within(&ResourceId::root()));
+        assert!(rg.is_within(&ResourceId::subscription("S")));
+    }
+
+    #[test]
+    fn relative_ids_are_rejected() {
+        assert!(ResourceId::parse("subscriptions/x").is_err());
+    }
+}
