@@ -1,1 +1,126 @@
+//! Storage: one trait, two real backends (SQLite, PostgreSQL), their migrations,
+//! and one conformance suite that both must pass.
+//!
+//! The store holds JSON documents in named collections. Each document has a
+//! normalised key (what lookups and uniqueness use), the original-case id, an etag
+//! and a body. Every change is a batch of writes applied in one transaction, each
+//! write with an optional precondition, so multi-row changes are all-or-nothing.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod conformance;
+mod migrate;
+pub mod postgres;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    pub key: String,
+    pub id: String,
+    pub etag: String,
+    pub body: Value,
+}
+
+/// Precondition on a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cond {
+    Any,
+    /// The key must not exist (create).
+    Absent,
+    /// The key must exist.
+    Exists,
+    /// The key must exist with this etag.
+    Etag(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    Put {
+        coll: &'static str,
+        key: String,
+        id: String,
+        body: Value,
+        cond: Cond,
+    },
+    Delete {
+        coll: &'static str,
+        key: String,
+        cond: Cond,
+    },
+    /// Deletes every key that starts with `prefix`.
+    DeletePrefix { coll: &'static str, prefix: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("{coll}/{key} does not exist")]
+    NotFound { coll: String, key: String },
+    #[error("{coll}/{key} already exists")]
+    AlreadyExists { coll: String, key: String },
+    #[error("{coll}/{key} was changed by someone else")]
+    PreconditionFailed { coll: String, key: String },
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    #[error("store error: {0}")]
+    Internal(String),
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    async fn get(&self, coll: &str, key: &str) -> Result<Option<Doc>, StoreError>;
+    /// Documents whose key starts with `prefix`, in key order.
+    async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError>;
+    /// Applies all writes in one transaction, or none. Returns the new etag of
+    /// each `Put`, in order.
+    async fn apply(&self, writes: Vec<Write>) -> Result<Vec<String>, StoreError>;
+    /// "sqlite", "postgres" or "memory".
+    fn backend(&self) -> &'static str;
+}
+
+/// Opens the store a `--store` value names: `sqlite:<path>` (or a plain path),
+/// `memory`, or a `postgres://` URL.
+pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    if spec == "memory" {
+        Ok(std::sync::Arc::new(sqlite::SqliteStore::memory()?))
+    } else if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(postgres::PostgresStore::connect(spec).await?))
+    } else {
+        let path = spec.strip_prefix("sqlite:").unwrap_or(spec);
+        Ok(std::sync::Arc::new(sqlite::SqliteStore::open(std::path::Path::new(path))?))
+    }
+}
+
+/// The smallest string greater than every string starting with `prefix`, for
+/// range scans (keys are compared bytewise in both backends).
+pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut next = last as u32 + 1;
+        if (0xD800..=0xDFFF).contains(&next) {
+            next = 0xE000;
+        }
+        if let Some(c) = char::from_u32(next) {
+            chars.push(c);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+pub(crate) fn new_etag() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upper_bound() {
+        assert_eq!(prefix_upper_bound("/a/"), Some("/a0".to_string()));
+        assert_eq!(prefix_upper_bound(""), None);
+    }
+}

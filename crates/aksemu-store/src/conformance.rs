@@ -1,0 +1,143 @@
+//! The storage conformance suite. Both backends run it (see `tests/`); a new
+//! backend is done when it passes. Panics on the first violation, like a test.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use serde_json::json;
+
+use crate::{Cond, Store, StoreError, Write};
+
+const C: &str = "conformance";
+
+fn put(key: &str, id: &str, n: i64, cond: Cond) -> Write {
+    Write::Put {
+        coll: C,
+        key: key.to_string(),
+        id: id.to_string(),
+        body: json!({"n": n, "id": id}),
+        cond,
+    }
+}
+
+/// Runs every check against an empty store.
+pub async fn run(store: &dyn Store) {
+    create_get_and_original_case(store).await;
+    preconditions(store).await;
+    batches_are_atomic(store).await;
+    prefix_listing_and_deletion(store).await;
+    collections_are_separate(store).await;
+    unicode_keys(store).await;
+}
+
+async fn create_get_and_original_case(s: &dyn Store) {
+    let etags = s
+        .apply(vec![put("/a/rg1", "/A/RG1", 1, Cond::Absent)])
+        .await
+        .unwrap();
+    let d = s.get(C, "/a/rg1").await.unwrap().unwrap();
+    assert_eq!(d.id, "/A/RG1", "original-case id kept beside the key");
+    assert_eq!(d.etag, etags[0]);
+    assert_eq!(d.body["n"], 1);
+    assert!(s.get(C, "/a/missing").await.unwrap().is_none());
+    // Keys are exact: normalising is the caller's job, done once in ResourceId.
+    assert!(s.get(C, "/A/RG1").await.unwrap().is_none());
+}
+
+async fn preconditions(s: &dyn Store) {
+    let e1 = s.get(C, "/a/rg1").await.unwrap().unwrap().etag;
+    assert!(matches!(
+        s.apply(vec![put("/a/rg1", "/a/rg1", 2, Cond::Absent)]).await,
+        Err(StoreError::AlreadyExists { .. })
+    ));
+    assert!(matches!(
+        s.apply(vec![put("/a/rg1", "/a/rg1", 2, Cond::Etag("stale".into()))]).await,
+        Err(StoreError::PreconditionFailed { .. })
+    ));
+    assert!(matches!(
+        s.apply(vec![put("/a/none", "/a/none", 2, Cond::Exists)]).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let e2 = s
+        .apply(vec![put("/a/rg1", "/a/RG1", 2, Cond::Etag(e1.clone()))])
+        .await
+        .unwrap();
+    assert_ne!(e1, e2[0], "every write changes the etag");
+    let d = s.get(C, "/a/rg1").await.unwrap().unwrap();
+    assert_eq!((d.body["n"].as_i64(), d.id.as_str()), (Some(2), "/a/RG1"));
+    assert!(matches!(
+        s.apply(vec![Write::Delete { coll: C, key: "/a/rg1".into(), cond: Cond::Etag(e1) }]).await,
+        Err(StoreError::PreconditionFailed { .. })
+    ));
+    assert!(matches!(
+        s.apply(vec![Write::Delete { coll: C, key: "/a/zzz".into(), cond: Cond::Exists }]).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn batches_are_atomic(s: &dyn Store) {
+    // The second write fails, so the first must not be visible.
+    let r = s
+        .apply(vec![
+            put("/b/x", "/b/x", 1, Cond::Absent),
+            put("/a/rg1", "/a/rg1", 9, Cond::Absent),
+        ])
+        .await;
+    assert!(matches!(r, Err(StoreError::AlreadyExists { .. })));
+    assert!(s.get(C, "/b/x").await.unwrap().is_none(), "failed batch left a row");
+    assert_eq!(s.get(C, "/a/rg1").await.unwrap().unwrap().body["n"], 2);
+    let etags = s
+        .apply(vec![
+            put("/b/x", "/b/x", 1, Cond::Absent),
+            put("/b/y", "/b/y", 2, Cond::Any),
+            Write::Delete { coll: C, key: "/b/x".into(), cond: Cond::Exists },
+        ])
+        .await
+        .unwrap();
+    assert_eq!(etags.len(), 2);
+    assert!(s.get(C, "/b/x").await.unwrap().is_none());
+    assert!(s.get(C, "/b/y").await.unwrap().is_some());
+}
+
+async fn prefix_listing_and_deletion(s: &dyn Store) {
+    s.apply(vec![
+        put("/p/rg", "/p/rg", 0, Cond::Any),
+        put("/p/rg/x", "/p/rg/x", 1, Cond::Any),
+        put("/p/rg/y/z", "/p/rg/y/z", 2, Cond::Any),
+        put("/p/rg2", "/p/rg2", 3, Cond::Any),
+        put("/p/rg2/x", "/p/rg2/x", 4, Cond::Any),
+    ])
+    .await
+    .unwrap();
+    let keys: Vec<String> = s.list(C, "/p/rg/").await.unwrap().into_iter().map(|d| d.key).collect();
+    assert_eq!(keys, vec!["/p/rg/x", "/p/rg/y/z"], "prefix is segment-exact and ordered");
+    assert_eq!(s.list(C, "/p/").await.unwrap().len(), 5);
+    s.apply(vec![
+        Write::DeletePrefix { coll: C, prefix: "/p/rg/".into() },
+        Write::Delete { coll: C, key: "/p/rg".into(), cond: Cond::Exists },
+    ])
+    .await
+    .unwrap();
+    let left: Vec<String> = s.list(C, "/p/").await.unwrap().into_iter().map(|d| d.key).collect();
+    assert_eq!(left, vec!["/p/rg2", "/p/rg2/x"]);
+}
+
+async fn collections_are_separate(s: &dyn Store) {
+    s.apply(vec![Write::Put {
+        coll: "other",
+        key: "/p/rg2".into(),
+        id: "x".into(),
+        body: json!(1),
+        cond: Cond::Absent,
+    }])
+    .await
+    .unwrap();
+    assert_eq!(s.get("other", "/p/rg2").await.unwrap().unwrap().body, json!(1));
+    assert_eq!(s.get(C, "/p/rg2").await.unwrap().unwrap().body["n"], 3);
+    assert_eq!(s.list("other", "").await.unwrap().len(), 1);
+}
+
+async fn unicode_keys(s: &dyn Store) {
+    s.apply(vec![put("/u/grüße", "/u/Grüße", 1, Cond::Absent)]).await.unwrap();
+    assert_eq!(s.get(C, "/u/grüße").await.unwrap().unwrap().id, "/u/Grüße");
+    assert_eq!(s.list(C, "/u/gr").await.unwrap().len(), 1);
+}

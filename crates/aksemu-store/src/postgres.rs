@@ -1,0 +1,212 @@
+//! PostgreSQL backend: a deadpool of tokio-postgres connections. Migrations take
+//! an advisory lock so replicas starting together do not race.
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use crate::migrate::{self, POSTGRES};
+use crate::sqlite::check;
+use crate::{Doc, Store, StoreError, Write, new_etag, prefix_upper_bound};
+
+/// Arbitrary constant naming aksemu's migration lock.
+const MIGRATION_LOCK: i64 = 0x616b_7365_6d75;
+
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+fn pg(e: tokio_postgres::Error) -> StoreError {
+    if e.is_closed() {
+        StoreError::Unavailable(e.to_string())
+    } else {
+        StoreError::Internal(e.to_string())
+    }
+}
+
+fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| StoreError::Unavailable(format!("bad PostgreSQL URL: {e}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .build()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let store = Self { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut c = self.pool.get().await.map_err(pool_err)?;
+        c.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await.map_err(pg)?;
+        let result = async {
+            c.batch_execute(migrate::CREATE_TABLE).await.map_err(pg)?;
+            let current: i64 = c
+                .query_one("SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_migrations", &[])
+                .await
+                .map_err(pg)?
+                .get(0);
+            if let Some(msg) = migrate::too_new(current, POSTGRES) {
+                return Err(StoreError::Unavailable(msg));
+            }
+            for m in POSTGRES.iter().filter(|m| m.version > current) {
+                let tx = c.transaction().await.map_err(pg)?;
+                tx.batch_execute(m.sql).await.map_err(pg)?;
+                tx.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now()::TEXT)",
+                    &[&m.version, &m.name],
+                )
+                .await
+                .map_err(pg)?;
+                tx.commit().await.map_err(pg)?;
+            }
+            Ok(())
+        }
+        .await;
+        c.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await.map_err(pg)?;
+        result
+    }
+}
+
+fn to_doc(r: &tokio_postgres::Row) -> Result<Doc, StoreError> {
+    let body: String = r.get(3);
+    Ok(Doc {
+        key: r.get(0),
+        id: r.get(1),
+        etag: r.get(2),
+        body: serde_json::from_str(&body).map_err(|e| StoreError::Internal(e.to_string()))?,
+    })
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn get(&self, coll: &str, key: &str) -> Result<Option<Doc>, StoreError> {
+        let c = self.pool.get().await.map_err(pool_err)?;
+        let st = c
+            .prepare_cached("SELECT key, id, etag, body FROM documents WHERE coll = $1 AND key = $2")
+            .await
+            .map_err(pg)?;
+        c.query_opt(&st, &[&coll, &key]).await.map_err(pg)?.as_ref().map(to_doc).transpose()
+    }
+
+    async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError> {
+        let c = self.pool.get().await.map_err(pool_err)?;
+        let rows = match prefix_upper_bound(prefix) {
+            Some(upper) => {
+                let st = c
+                    .prepare_cached(
+                        "SELECT key, id, etag, body FROM documents WHERE coll = $1 AND key >= $2 AND key < $3 ORDER BY key",
+                    )
+                    .await
+                    .map_err(pg)?;
+                c.query(&st, &[&coll, &prefix, &upper]).await.map_err(pg)?
+            }
+            None => {
+                let st = c
+                    .prepare_cached("SELECT key, id, etag, body FROM documents WHERE coll = $1 ORDER BY key")
+                    .await
+                    .map_err(pg)?;
+                c.query(&st, &[&coll]).await.map_err(pg)?
+            }
+        };
+        rows.iter().map(to_doc).collect()
+    }
+
+    async fn apply(&self, writes: Vec<Write>) -> Result<Vec<String>, StoreError> {
+        let mut c = self.pool.get().await.map_err(pool_err)?;
+        let tx = c.transaction().await.map_err(pg)?;
+        let mut etags = Vec::new();
+        for w in &writes {
+            match w {
+                Write::Put { coll, key, id, body, cond } => {
+                    let current: Option<String> = tx
+                        .query_opt(
+                            "SELECT etag FROM documents WHERE coll = $1 AND key = $2 FOR UPDATE",
+                            &[coll, key],
+                        )
+                        .await
+                        .map_err(pg)?
+                        .map(|r| r.get(0));
+                    check(coll, key, cond, current.as_deref())?;
+                    let etag = new_etag();
+                    // With a precondition, the upsert only overwrites the row we
+                    // read (locked FOR UPDATE); a row inserted concurrently after our
+                    // read makes it affect nothing.
+                    let body = body.to_string();
+                    let n = if *cond == crate::Cond::Any {
+                        tx.execute(
+                            "INSERT INTO documents (coll, key, id, etag, body) VALUES ($1, $2, $3, $4, $5)
+                             ON CONFLICT (coll, key) DO UPDATE SET id = EXCLUDED.id, etag = EXCLUDED.etag, body = EXCLUDED.body",
+                            &[coll, key, id, &etag, &body],
+                        )
+                        .await
+                    } else {
+                        tx.execute(
+                            "INSERT INTO documents (coll, key, id, etag, body) VALUES ($1, $2, $3, $4, $5)
+                             ON CONFLICT (coll, key) DO UPDATE SET id = EXCLUDED.id, etag = EXCLUDED.etag, body = EXCLUDED.body
+                             WHERE documents.etag IS NOT DISTINCT FROM $6::TEXT",
+                            &[coll, key, id, &etag, &body, &current],
+                        )
+                        .await
+                    }
+                    .map_err(pg)?;
+                    if n == 0 {
+                        return Err(StoreError::AlreadyExists {
+                            coll: coll.to_string(),
+                            key: key.clone(),
+                        });
+                    }
+                    etags.push(etag);
+                }
+                Write::Delete { coll, key, cond } => {
+                    let current: Option<String> = tx
+                        .query_opt(
+                            "SELECT etag FROM documents WHERE coll = $1 AND key = $2 FOR UPDATE",
+                            &[coll, key],
+                        )
+                        .await
+                        .map_err(pg)?
+                        .map(|r| r.get(0));
+                    check(coll, key, cond, current.as_deref())?;
+                    tx.execute("DELETE FROM documents WHERE coll = $1 AND key = $2", &[coll, key])
+                        .await
+                        .map_err(pg)?;
+                }
+                Write::DeletePrefix { coll, prefix } => match prefix_upper_bound(prefix) {
+                    Some(upper) => {
+                        tx.execute(
+                            "DELETE FROM documents WHERE coll = $1 AND key >= $2 AND key < $3",
+                            &[coll, prefix, &upper],
+                        )
+                        .await
+                        .map_err(pg)?;
+                    }
+                    None => {
+                        tx.execute("DELETE FROM documents WHERE coll = $1", &[coll])
+                            .await
+                            .map_err(pg)?;
+                    }
+                },
+            }
+        }
+        tx.commit().await.map_err(pg)?;
+        Ok(etags)
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}
