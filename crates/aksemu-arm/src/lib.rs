@@ -1,1 +1,24 @@
+//! ARM semantics without HTTP types: requests are parsed to an `Endpoint` (with
+//! the action and scope it needs), authorised once (yielding `Authorized`), then
+//! dispatched to a resource provider that takes `&Authorized`.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod authn;
+pub mod bootstrap;
+pub mod catalog;
+pub mod cloud;
+pub mod collections;
+pub mod conditional;
+pub mod dispatch;
+pub mod endpoint;
+pub mod entra;
+pub mod gate;
+pub mod lro;
+pub mod metadata;
+pub mod providers;
+pub mod request;
+
+pub use cloud::Cloud;
+pub use dispatch::handle;
+pub use request::{ArmRequest, ArmResponse, Method};

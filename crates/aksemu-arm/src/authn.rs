@@ -1,0 +1,65 @@
+//! Bearer-token authentication for ARM: signature by one of our keys, RS256 only,
+//! our tenant's issuer, an ARM audience, and a valid time window.
+
+use aksemu_core::{ArmError, Principal, PrincipalKind};
+use aksemu_identity::{
+    ARM_AUDIENCES, AccessTokenClaims, TokenExpectations, TokenVerifyError, v1_issuer, verify,
+};
+use time::OffsetDateTime;
+
+use crate::cloud::Cloud;
+
+/// Seconds of clock skew tolerated on `exp` and `nbf`.
+const LEEWAY_SECS: u64 = 60;
+
+fn unix_to_rfc3339(t: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(t)
+        .map(aksemu_core::clock::rfc3339)
+        .unwrap_or_default()
+}
+
+impl Cloud {
+    /// Authenticates the `Authorization` header value.
+    pub fn authenticate(&self, authorization: Option<&str>) -> Result<Principal, ArmError> {
+        let header = authorization.ok_or(ArmError::AuthenticationFailedMissingToken)?;
+        let token = match header.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => token.trim(),
+            _ => return Err(ArmError::AuthenticationFailedInvalidHeader),
+        };
+        let issuers = [v1_issuer(&self.tenant_id)];
+        let keys: Vec<_> = self.keys.iter().collect();
+        let expect = TokenExpectations {
+            issuers: &issuers,
+            audiences: ARM_AUDIENCES,
+            leeway: LEEWAY_SECS,
+        };
+        let claims: AccessTokenClaims = verify(token, &keys, &expect).map_err(|e| {
+            let now = aksemu_core::clock::rfc3339(OffsetDateTime::now_utc());
+            match e {
+                TokenVerifyError::Expired(exp) => ArmError::ExpiredAuthenticationToken {
+                    expired_at: unix_to_rfc3339(exp),
+                    now,
+                },
+                TokenVerifyError::NotYetValid(nbf) => ArmError::AuthenticationTokenNotYetValid {
+                    not_before: unix_to_rfc3339(nbf),
+                    now,
+                },
+                TokenVerifyError::Audience(aud) => ArmError::InvalidAuthenticationTokenAudience(aud),
+                TokenVerifyError::Issuer(iss) => {
+                    ArmError::InvalidAuthenticationTokenTenant(iss, self.tenant_id.clone())
+                }
+                _ => ArmError::InvalidAuthenticationToken,
+            }
+        })?;
+        Ok(Principal {
+            kind: if claims.xms_mirid.is_some() {
+                PrincipalKind::ManagedIdentity
+            } else {
+                PrincipalKind::Application
+            },
+            object_id: claims.oid,
+            app_id: claims.appid,
+            tenant_id: claims.tid,
+        })
+    }
+}

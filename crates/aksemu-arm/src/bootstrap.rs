@@ -1,0 +1,194 @@
+//! First start: a tenant, a subscription, and an administrator service principal
+//! (application + service principal + a non-expiring secret) holding Owner on the
+//! subscription, written in one transaction. Later starts find the record.
+
+use aksemu_authz::builtin::OWNER;
+use aksemu_core::{ArmError, Clock, ResourceId};
+use aksemu_identity::{Application, PasswordCredential, ServicePrincipal, secret};
+use aksemu_store::{Cond, Store, StoreError, Write};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::cloud::store_err;
+use crate::collections::{
+    APPLICATIONS, META, ROLE_ASSIGNMENTS, SERVICE_PRINCIPALS, SUBSCRIPTIONS, TENANTS, assignment_key,
+    directory_key,
+};
+
+pub const TENANT_DOMAIN: &str = "aksemu.onmicrosoft.com";
+const BOOTSTRAP_KEY: &str = "bootstrap";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bootstrap {
+    pub tenant_id: String,
+    pub tenant_domain: String,
+    pub subscription_id: String,
+    pub admin_app_id: String,
+    pub admin_object_id: String,
+}
+
+/// The administrator's credentials, known only when a secret is created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminCredentials {
+    pub tenant_id: String,
+    pub subscription_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+fn guid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn new_password(clock: &dyn Clock, display_name: &str) -> (String, PasswordCredential) {
+    let text = secret::generate();
+    let cred = PasswordCredential {
+        key_id: guid(),
+        display_name: Some(display_name.to_string()),
+        hint: text.chars().take(3).collect(),
+        secret_hash: secret::hash(&text),
+        start_date_time: clock.now(),
+        end_date_time: None,
+    };
+    (text, cred)
+}
+
+/// Returns the cloud's identity, creating it on first start (then with the
+/// administrator's new secret).
+pub async fn ensure(store: &dyn Store, clock: &dyn Clock) -> Result<(Bootstrap, Option<AdminCredentials>), ArmError> {
+    if let Some(doc) = store.get(META, BOOTSTRAP_KEY).await.map_err(store_err)? {
+        let b: Bootstrap = serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)?;
+        return Ok((b, None));
+    }
+    let b = Bootstrap {
+        tenant_id: guid(),
+        tenant_domain: TENANT_DOMAIN.to_string(),
+        subscription_id: guid(),
+        admin_app_id: guid(),
+        admin_object_id: guid(),
+    };
+    let (secret_text, cred) = new_password(clock, "aksemu administrator");
+    let app = Application {
+        id: guid(),
+        app_id: b.admin_app_id.clone(),
+        display_name: "aksemu-admin".to_string(),
+        tenant_id: b.tenant_id.clone(),
+        password_credentials: vec![cred],
+    };
+    let sp = ServicePrincipal {
+        id: b.admin_object_id.clone(),
+        app_id: b.admin_app_id.clone(),
+        display_name: "aksemu-admin".to_string(),
+        tenant_id: b.tenant_id.clone(),
+        service_principal_type: "Application".to_string(),
+        service_principal_names: vec![b.admin_app_id.clone()],
+        account_enabled: true,
+    };
+    let sub = ResourceId::subscription(&b.subscription_id);
+    let now = aksemu_core::clock::rfc3339(clock.now());
+    let ra_id = sub.child(&["providers", "Microsoft.Authorization", "roleAssignments", &guid()]);
+    let dir_key = directory_key(&b.tenant_id, &b.admin_app_id);
+    let writes = vec![
+        Write::Put {
+            coll: META,
+            key: BOOTSTRAP_KEY.to_string(),
+            id: BOOTSTRAP_KEY.to_string(),
+            body: serde_json::to_value(&b).map_err(|_| ArmError::InternalServerError)?,
+            cond: Cond::Absent,
+        },
+        Write::Put {
+            coll: TENANTS,
+            key: b.tenant_id.clone(),
+            id: b.tenant_id.clone(),
+            body: json!({"tenantId": b.tenant_id, "displayName": "aksemu", "defaultDomain": b.tenant_domain, "domains": [b.tenant_domain]}),
+            cond: Cond::Absent,
+        },
+        Write::Put {
+            coll: SUBSCRIPTIONS,
+            key: sub.key().to_string(),
+            id: sub.as_str().to_string(),
+            body: json!({"subscriptionId": b.subscription_id, "tenantId": b.tenant_id, "displayName": "aksemu subscription", "state": "Enabled"}),
+            cond: Cond::Absent,
+        },
+        Write::Put {
+            coll: APPLICATIONS,
+            key: dir_key.clone(),
+            id: app.id.clone(),
+            body: serde_json::to_value(&app).map_err(|_| ArmError::InternalServerError)?,
+            cond: Cond::Absent,
+        },
+        Write::Put {
+            coll: SERVICE_PRINCIPALS,
+            key: dir_key,
+            id: sp.id.clone(),
+            body: serde_json::to_value(&sp).map_err(|_| ArmError::InternalServerError)?,
+            cond: Cond::Absent,
+        },
+        Write::Put {
+            coll: ROLE_ASSIGNMENTS,
+            key: assignment_key(&sp.id, ra_id.key()),
+            id: ra_id.as_str().to_string(),
+            body: json!({
+                "id": ra_id.as_str(),
+                "name": ra_id.segments().last(),
+                "type": "Microsoft.Authorization/roleAssignments",
+                "properties": {
+                    "roleDefinitionId": format!("{}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}", sub.as_str()),
+                    "principalId": sp.id,
+                    "principalType": "ServicePrincipal",
+                    "scope": sub.as_str(),
+                    "createdOn": now, "updatedOn": now,
+                    "createdBy": null, "updatedBy": null,
+                    "description": "aksemu bootstrap administrator",
+                }
+            }),
+            cond: Cond::Absent,
+        },
+    ];
+    match store.apply(writes).await {
+        Ok(_) => Ok((
+            b.clone(),
+            Some(AdminCredentials {
+                tenant_id: b.tenant_id,
+                subscription_id: b.subscription_id,
+                client_id: b.admin_app_id,
+                client_secret: secret_text,
+            }),
+        )),
+        // Another replica bootstrapped first: use its record.
+        Err(StoreError::AlreadyExists { .. }) => Box::pin(ensure(store, clock)).await,
+        Err(e) => Err(store_err(e)),
+    }
+}
+
+/// Adds a fresh secret to the administrator application (when the data dir lost
+/// its credentials file, e.g. a new data dir on a shared PostgreSQL store).
+pub async fn new_admin_secret(store: &dyn Store, clock: &dyn Clock, b: &Bootstrap) -> Result<AdminCredentials, ArmError> {
+    let key = directory_key(&b.tenant_id, &b.admin_app_id);
+    let doc = store
+        .get(APPLICATIONS, &key)
+        .await
+        .map_err(store_err)?
+        .ok_or(ArmError::InternalServerError)?;
+    let mut app: Application = serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)?;
+    let (secret_text, cred) = new_password(clock, "aksemu administrator");
+    app.password_credentials.push(cred);
+    store
+        .apply(vec![Write::Put {
+            coll: APPLICATIONS,
+            key,
+            id: doc.id,
+            body: serde_json::to_value(&app).map_err(|_| ArmError::InternalServerError)?,
+            cond: Cond::Etag(doc.etag),
+        }])
+        .await
+        .map_err(store_err)?;
+    Ok(AdminCredentials {
+        tenant_id: b.tenant_id.clone(),
+        subscription_id: b.subscription_id.clone(),
+        client_id: b.admin_app_id.clone(),
+        client_secret: secret_text,
+    })
+}

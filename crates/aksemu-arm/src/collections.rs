@@ -1,0 +1,29 @@
+//! Names of the store's collections and how their keys are formed. Keys are
+//! always normalised (`ResourceId::key`, lower-cased GUIDs).
+
+/// ARM resources, resource groups included, keyed by normalised resource id.
+pub const RESOURCES: &str = "resources";
+pub const SUBSCRIPTIONS: &str = "subscriptions";
+pub const TENANTS: &str = "tenants";
+/// Keyed `{tenantId}/{appId}`.
+pub const APPLICATIONS: &str = "applications";
+/// Keyed `{tenantId}/{appId}`.
+pub const SERVICE_PRINCIPALS: &str = "servicePrincipals";
+/// Keyed `{principalId}|{normalised assignment id}`, so a caller's assignments are
+/// one range scan.
+pub const ROLE_ASSIGNMENTS: &str = "roleAssignments";
+/// Resource-provider registration state, keyed by normalised
+/// `/subscriptions/{s}/providers/{namespace}`.
+pub const REGISTRATIONS: &str = "registrations";
+/// Long-running operations, keyed by operation id.
+pub const OPERATIONS: &str = "operations";
+/// Singletons (the bootstrap record).
+pub const META: &str = "meta";
+
+pub fn directory_key(tenant_id: &str, app_id: &str) -> String {
+    format!("{}/{}", tenant_id.to_lowercase(), app_id.to_lowercase())
+}
+
+pub fn assignment_key(principal_id: &str, assignment_key: &str) -> String {
+    format!("{}|{}", principal_id.to_lowercase(), assignment_key)
+}

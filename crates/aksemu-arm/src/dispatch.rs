@@ -1,0 +1,40 @@
+//! The ARM request path: parse → authorise → dispatch. Authentication happened
+//! before (the caller arrives as a `Principal`).
+
+use std::sync::Arc;
+
+use aksemu_core::{ArmError, Principal};
+
+use crate::cloud::Cloud;
+use crate::endpoint::{self, Endpoint, RgOp};
+use crate::gate::authorize;
+use crate::providers::{operations, registrations, resource_groups, subscriptions};
+use crate::request::{ArmRequest, ArmResponse};
+
+pub async fn handle(cloud: &Arc<Cloud>, principal: &Principal, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+    let ep = endpoint::parse(req.method, &req.path, req.api_version())?;
+    let auth = authorize(cloud, principal, &ep).await?;
+    let api_version = req.api_version().unwrap_or_default();
+    match &ep {
+        Endpoint::ListSubscriptions => subscriptions::list(cloud, &auth).await,
+        Endpoint::GetSubscription { .. } => subscriptions::get(cloud, &auth).await,
+        Endpoint::ListTenants => subscriptions::list_tenants(cloud, &auth).await,
+        Endpoint::ListResourceGroups { sub } => resource_groups::list(cloud, &auth, sub).await,
+        Endpoint::ResourceGroup { op, .. } => match op {
+            RgOp::Put => resource_groups::put(cloud, &auth, req).await,
+            RgOp::Get => resource_groups::get(cloud, &auth, false).await,
+            RgOp::Head => resource_groups::get(cloud, &auth, true).await,
+            RgOp::Patch => resource_groups::patch(cloud, &auth, req).await,
+            RgOp::Delete => resource_groups::delete(cloud, &auth, req).await,
+        },
+        Endpoint::ListProviders { sub } => registrations::list(cloud, &auth, sub).await,
+        Endpoint::GetProvider { sub, namespace } => registrations::get(cloud, &auth, sub, namespace).await,
+        Endpoint::RegisterProvider { sub, namespace, register } => {
+            registrations::set(cloud, &auth, sub, namespace, *register).await
+        }
+        Endpoint::OperationStatus { id, result: false, .. } => operations::status(cloud, &auth, id).await,
+        Endpoint::OperationStatus { id, result: true, .. } => {
+            operations::result(cloud, &auth, id, &req.base_url, api_version).await
+        }
+    }
+}

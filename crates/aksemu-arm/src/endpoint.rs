@@ -1,0 +1,232 @@
+//! Path + method → `Endpoint`. ARM paths are matched case-insensitively; names
+//! keep the casing the client sent. Every endpoint declares the action it needs
+//! and the scope it acts on, so authorisation happens once, before dispatch.
+
+use aksemu_core::{ApiVersion, ArmError, ResourceId};
+
+use crate::catalog;
+use crate::request::Method;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RgOp {
+    Put,
+    Get,
+    Head,
+    Patch,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    ListSubscriptions,
+    GetSubscription { sub: String },
+    ListTenants,
+    ListResourceGroups { sub: String },
+    ResourceGroup { sub: String, name: String, op: RgOp },
+    ListProviders { sub: String },
+    GetProvider { sub: String, namespace: String },
+    RegisterProvider { sub: String, namespace: String, register: bool },
+    OperationStatus { sub: String, namespace: String, id: String, result: bool },
+}
+
+/// What an endpoint needs from the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// Any authenticated principal of the tenant; results are filtered per item.
+    TenantMember(&'static str),
+    /// `action` at `scope`.
+    Scope { action: &'static str, scope: ResourceId },
+    /// Resolved by looking at the stored operation's target.
+    OperationTarget,
+}
+
+pub const SUBSCRIPTION_READ: &str = "Microsoft.Resources/subscriptions/read";
+pub const RG_READ: &str = "Microsoft.Resources/subscriptions/resourceGroups/read";
+pub const RG_WRITE: &str = "Microsoft.Resources/subscriptions/resourceGroups/write";
+pub const RG_DELETE: &str = "Microsoft.Resources/subscriptions/resourceGroups/delete";
+pub const PROVIDERS_READ: &str = "Microsoft.Resources/subscriptions/providers/read";
+
+impl Endpoint {
+    pub fn subscription(&self) -> Option<&str> {
+        match self {
+            Endpoint::ListSubscriptions | Endpoint::ListTenants => None,
+            Endpoint::GetSubscription { sub }
+            | Endpoint::ListResourceGroups { sub }
+            | Endpoint::ResourceGroup { sub, .. }
+            | Endpoint::ListProviders { sub }
+            | Endpoint::GetProvider { sub, .. }
+            | Endpoint::RegisterProvider { sub, .. }
+            | Endpoint::OperationStatus { sub, .. } => Some(sub),
+        }
+    }
+
+    pub fn access(&self) -> Access {
+        let sub_scope = |s: &str| ResourceId::subscription(s);
+        match self {
+            Endpoint::ListSubscriptions => Access::TenantMember(SUBSCRIPTION_READ),
+            Endpoint::ListTenants => Access::TenantMember("Microsoft.Resources/tenants/read"),
+            Endpoint::GetSubscription { sub } => Access::Scope {
+                action: SUBSCRIPTION_READ,
+                scope: sub_scope(sub),
+            },
+            // Listing groups is filtered per group, as in Azure: a caller with a
+            // role on one group sees that group.
+            Endpoint::ListResourceGroups { .. } => Access::TenantMember(RG_READ),
+            Endpoint::ResourceGroup { sub, name, op } => Access::Scope {
+                action: match op {
+                    RgOp::Get | RgOp::Head => RG_READ,
+                    RgOp::Put | RgOp::Patch => RG_WRITE,
+                    RgOp::Delete => RG_DELETE,
+                },
+                scope: ResourceId::resource_group(sub, name),
+            },
+            Endpoint::ListProviders { sub } | Endpoint::GetProvider { sub, .. } => Access::Scope {
+                action: PROVIDERS_READ,
+                scope: sub_scope(sub),
+            },
+            Endpoint::RegisterProvider { sub, namespace, register } => Access::Scope {
+                action: registration_action(namespace, *register),
+                scope: sub_scope(sub),
+            },
+            Endpoint::OperationStatus { .. } => Access::OperationTarget,
+        }
+    }
+}
+
+/// `{namespace}/register/action`, from the fixed catalogue (actions are `'static`).
+fn registration_action(namespace: &str, register: bool) -> &'static str {
+    const REGISTER: &[(&str, &str, &str)] = &[
+        ("Microsoft.ContainerService", "Microsoft.ContainerService/register/action", "Microsoft.ContainerService/unregister/action"),
+        ("Microsoft.ManagedIdentity", "Microsoft.ManagedIdentity/register/action", "Microsoft.ManagedIdentity/unregister/action"),
+        ("Microsoft.Authorization", "Microsoft.Authorization/register/action", "Microsoft.Authorization/unregister/action"),
+        ("Microsoft.Network", "Microsoft.Network/register/action", "Microsoft.Network/unregister/action"),
+        ("Microsoft.Compute", "Microsoft.Compute/register/action", "Microsoft.Compute/unregister/action"),
+        ("Microsoft.ContainerRegistry", "Microsoft.ContainerRegistry/register/action", "Microsoft.ContainerRegistry/unregister/action"),
+    ];
+    REGISTER
+        .iter()
+        .find(|(n, _, _)| n.eq_ignore_ascii_case(namespace))
+        .map(|(_, r, u)| if register { *r } else { *u })
+        .unwrap_or("Microsoft.Resources/subscriptions/providers/register/action")
+}
+
+fn method_not_allowed(m: Method) -> ArmError {
+    ArmError::UnsupportedHttpMethod(m.as_str().to_string())
+}
+
+fn known_namespace(ns: &str) -> Result<String, ArmError> {
+    catalog::namespace(ns)
+        .map(|(n, _)| n.to_string())
+        .ok_or_else(|| ArmError::InvalidResourceNamespace(ns.to_string()))
+}
+
+/// Parses a collapsed path. `api_version` is checked for every ARM endpoint.
+pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<Endpoint, ArmError> {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let l: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let get_only = |ep: Endpoint| if method == Method::Get { Ok(ep) } else { Err(method_not_allowed(method)) };
+    let ep = match (l.as_slice(), segs.as_slice()) {
+        (["subscriptions"], _) => get_only(Endpoint::ListSubscriptions),
+        (["tenants"], _) => get_only(Endpoint::ListTenants),
+        (["subscriptions", _], [_, sub]) => get_only(Endpoint::GetSubscription { sub: sub.to_string() }),
+        (["subscriptions", _, "resourcegroups"], [_, sub, _]) => {
+            get_only(Endpoint::ListResourceGroups { sub: sub.to_string() })
+        }
+        (["subscriptions", _, "resourcegroups", _], [_, sub, _, name]) => {
+            let op = match method {
+                Method::Put => RgOp::Put,
+                Method::Get => RgOp::Get,
+                Method::Head => RgOp::Head,
+                Method::Patch => RgOp::Patch,
+                Method::Delete => RgOp::Delete,
+                m => return Err(method_not_allowed(m)),
+            };
+            Ok(Endpoint::ResourceGroup {
+                sub: sub.to_string(),
+                name: name.to_string(),
+                op,
+            })
+        }
+        (["subscriptions", _, "providers"], [_, sub, _]) => get_only(Endpoint::ListProviders { sub: sub.to_string() }),
+        (["subscriptions", _, "providers", _], [_, sub, _, ns]) => get_only(Endpoint::GetProvider {
+            sub: sub.to_string(),
+            namespace: known_namespace(ns)?,
+        }),
+        (["subscriptions", _, "providers", _, verb @ ("register" | "unregister")], [_, sub, _, ns, _]) => {
+            if method != Method::Post {
+                return Err(method_not_allowed(method));
+            }
+            Ok(Endpoint::RegisterProvider {
+                sub: sub.to_string(),
+                namespace: known_namespace(ns)?,
+                register: *verb == "register",
+            })
+        }
+        (
+            ["subscriptions", _, "providers", _, "locations", _, kind @ ("operationstatuses" | "operationresults"), _],
+            [_, sub, _, ns, _, _, _, id],
+        ) => get_only(Endpoint::OperationStatus {
+            sub: sub.to_string(),
+            namespace: ns.to_string(),
+            id: id.to_string(),
+            result: *kind == "operationresults",
+        }),
+        (["subscriptions", _, "providers", ns, rest @ ..], _) | (["subscriptions", _, "resourcegroups", _, "providers", ns, rest @ ..], _) => {
+            let namespace = known_namespace(ns)?;
+            Err(ArmError::InvalidResourceType {
+                namespace,
+                resource_type: rest.first().copied().unwrap_or_default().to_string(),
+                api_version: api_version.unwrap_or_default().to_string(),
+            })
+        }
+        _ => Err(ArmError::InvalidResourceType {
+            namespace: "Microsoft.Resources".to_string(),
+            resource_type: l.get(l.len().saturating_sub(1)).copied().unwrap_or_default().to_string(),
+            api_version: api_version.unwrap_or_default().to_string(),
+        }),
+    }?;
+    ApiVersion::parse(api_version)?;
+    Ok(ep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V: Option<&str> = Some("2024-11-01");
+
+    #[test]
+    fn resource_groups_any_case() {
+        let e = parse(Method::Put, "/subscriptions/S/resourcegroups/MyRG", V).unwrap();
+        assert_eq!(
+            e,
+            Endpoint::ResourceGroup {
+                sub: "S".into(),
+                name: "MyRG".into(),
+                op: RgOp::Put
+            }
+        );
+        assert!(parse(Method::Get, "/SUBSCRIPTIONS/S/RESOURCEGROUPS/x", V).is_ok());
+    }
+
+    #[test]
+    fn api_version_required() {
+        assert_eq!(
+            parse(Method::Get, "/subscriptions", None).err().map(|e| e.code()),
+            Some("MissingApiVersionParameter")
+        );
+    }
+
+    #[test]
+    fn unknown_namespace_and_method() {
+        assert_eq!(
+            parse(Method::Get, "/subscriptions/s/providers/Foo.Bar", V).err().map(|e| e.code()),
+            Some("InvalidResourceNamespace")
+        );
+        assert_eq!(
+            parse(Method::Post, "/subscriptions/s/resourcegroups/x", V).err().map(|e| e.status()),
+            Some(405)
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! Long-running operations. Starting one writes its record in the same
+//! transaction as the state change that announces it (e.g. a group turning
+//! `Deleting`); a task then does the work and marks the record terminal, again in
+//! one transaction. Operations left running by a stopped server resume at start.
+
+use std::sync::Arc;
+
+use aksemu_core::ArmError;
+use aksemu_store::{Cond, Write};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::{OPERATIONS, RESOURCES};
+use crate::endpoint::RG_READ;
+use crate::gate::operation_key;
+use crate::request::ArmResponse;
+
+/// The work an operation performs when it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Work {
+    /// Remove the group and everything in it.
+    DeleteResourceGroup { key: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operation {
+    pub id: String,
+    pub subscription_id: String,
+    pub namespace: String,
+    pub location: String,
+    /// `InProgress`, `Succeeded`, `Failed` or `Canceled`.
+    pub status: String,
+    pub start_time: String,
+    pub end_time: Option<String>,
+    pub error: Option<Value>,
+    pub target_id: String,
+    pub work: Work,
+}
+
+impl Operation {
+    pub fn new(cloud: &Cloud, namespace: &str, location: &str, target_id: &str, work: Work) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            subscription_id: cloud.subscription_id.clone(),
+            namespace: namespace.to_string(),
+            location: location.to_string(),
+            status: "InProgress".to_string(),
+            start_time: cloud.now_rfc3339(),
+            end_time: None,
+            error: None,
+            target_id: target_id.to_string(),
+            work,
+        }
+    }
+
+    pub async fn load(cloud: &Cloud, id: &str) -> Result<Self, ArmError> {
+        let doc = cloud
+            .store
+            .get(OPERATIONS, &operation_key(id))
+            .await
+            .map_err(store_err)?
+            .ok_or_else(|| ArmError::OperationNotFound(id.to_string()))?;
+        serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)
+    }
+
+    pub fn write(&self, cond: Cond) -> Write {
+        Write::Put {
+            coll: OPERATIONS,
+            key: operation_key(&self.id),
+            id: self.id.clone(),
+            body: serde_json::to_value(self).unwrap_or_default(),
+            cond,
+        }
+    }
+
+    /// The action needed to follow this operation.
+    pub fn read_action(&self) -> &'static str {
+        match self.work {
+            Work::DeleteResourceGroup { .. } => RG_READ,
+        }
+    }
+
+    pub fn is_terminal(&self) -> bool {
+        matches!(self.status.as_str(), "Succeeded" | "Failed" | "Canceled")
+    }
+
+    fn url(&self, base: &str, kind: &str, api_version: &str) -> String {
+        format!(
+            "{base}/subscriptions/{}/providers/{}/locations/{}/{kind}/{}?api-version={api_version}",
+            self.subscription_id, self.namespace, self.location, self.id
+        )
+    }
+
+    /// Adds the polling headers to an accepted response. `Retry-After: 1`: az
+    /// waits 30 s when it is absent or 0.
+    pub fn accepted(&self, resp: ArmResponse, base: &str, api_version: &str) -> ArmResponse {
+        resp.header("Azure-AsyncOperation", self.url(base, "operationStatuses", api_version))
+            .header("Location", self.url(base, "operationResults", api_version))
+            .header("Retry-After", "1")
+    }
+
+    pub fn status_body(&self) -> Value {
+        let mut b = json!({
+            "id": format!("/subscriptions/{}/providers/{}/locations/{}/operationStatuses/{}", self.subscription_id, self.namespace, self.location, self.id),
+            "name": self.id,
+            "status": self.status,
+            "startTime": self.start_time,
+        });
+        if let Some(end) = &self.end_time {
+            b["endTime"] = json!(end);
+            b["percentComplete"] = json!(100);
+        }
+        if let Some(err) = &self.error {
+            b["error"] = err.clone();
+        }
+        b
+    }
+}
+
+/// Starts the operation's work in the background.
+pub fn spawn(cloud: &Arc<Cloud>, id: String) {
+    let cloud = cloud.clone();
+    tokio::spawn(async move {
+        if let Err(e) = run(&cloud, &id).await {
+            tracing::error!(operation = %id, error = %e, "operation could not complete");
+        }
+    });
+}
+
+/// Resumes operations that a previous run left in progress.
+pub async fn resume_all(cloud: &Arc<Cloud>) -> Result<usize, ArmError> {
+    let docs = cloud.store.list(OPERATIONS, "").await.map_err(store_err)?;
+    let mut n = 0;
+    for d in docs {
+        if d.body["status"] == "InProgress"
+            && let Some(id) = d.body["id"].as_str()
+        {
+            spawn(cloud, id.to_string());
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+async fn run(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
+    let doc = cloud
+        .store
+        .get(OPERATIONS, &operation_key(id))
+        .await
+        .map_err(store_err)?
+        .ok_or_else(|| ArmError::OperationNotFound(id.to_string()))?;
+    let mut op: Operation = serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)?;
+    if op.is_terminal() {
+        return Ok(());
+    }
+    let mut writes = match &op.work {
+        Work::DeleteResourceGroup { key } => vec![
+            Write::DeletePrefix {
+                coll: RESOURCES,
+                prefix: format!("{key}/"),
+            },
+            Write::Delete {
+                coll: RESOURCES,
+                key: key.clone(),
+                cond: Cond::Any,
+            },
+        ],
+    };
+    op.status = "Succeeded".to_string();
+    op.end_time = Some(cloud.now_rfc3339());
+    // Only the run that still sees the record as we read it may finish it.
+    writes.push(op.write(Cond::Etag(doc.etag)));
+    cloud.store.apply(writes).await.map_err(store_err)?;
+    Ok(())
+}

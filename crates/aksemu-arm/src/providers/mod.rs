@@ -1,0 +1,33 @@
+//! Resource providers. Each function takes `&Authorized`: it cannot be called
+//! without passing the gate.
+
+pub mod operations;
+pub mod registrations;
+pub mod resource_groups;
+pub mod subscriptions;
+
+use aksemu_core::ArmError;
+use serde_json::Value;
+
+/// Parses a JSON request body into an object.
+pub fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, ArmError> {
+    if body.is_empty() {
+        return Err(ArmError::InvalidRequestContent("The request body is empty.".to_string()));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(ArmError::InvalidRequestContent("The request body must be a JSON object.".to_string())),
+        Err(e) => Err(ArmError::InvalidRequestContent(e.to_string())),
+    }
+}
+
+/// `tags` must be an object of strings (or null).
+pub fn tags(v: Option<&Value>) -> Result<Option<Value>, ArmError> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(m)) if m.values().all(Value::is_string) => Ok(Some(Value::Object(m.clone()))),
+        Some(_) => Err(ArmError::InvalidRequestContent(
+            "The 'tags' property must be an object whose values are strings.".to_string(),
+        )),
+    }
+}

@@ -1,0 +1,27 @@
+//! Operation status (`Azure-AsyncOperation`) and operation result (`Location`)
+//! endpoints for long-running operations.
+
+use aksemu_authz::Authorized;
+use aksemu_core::ArmError;
+
+use crate::cloud::Cloud;
+use crate::lro::Operation;
+use crate::request::ArmResponse;
+
+pub async fn status(cloud: &Cloud, _auth: &Authorized, id: &str) -> Result<ArmResponse, ArmError> {
+    let op = Operation::load(cloud, id).await?;
+    Ok(ArmResponse::json(200, op.status_body()))
+}
+
+/// 202 while running; when done, 200 (or the failure, as an ARM error).
+pub async fn result(cloud: &Cloud, _auth: &Authorized, id: &str, base: &str, api_version: &str) -> Result<ArmResponse, ArmError> {
+    let op = Operation::load(cloud, id).await?;
+    match op.status.as_str() {
+        "Succeeded" => Ok(ArmResponse::empty(200)),
+        "Failed" | "Canceled" => Ok(ArmResponse::json(
+            400,
+            serde_json::json!({"error": op.error.clone().unwrap_or_default()}),
+        )),
+        _ => Ok(op.accepted(ArmResponse::empty(202), base, api_version)),
+    }
+}

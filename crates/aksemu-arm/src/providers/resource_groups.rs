@@ -1,0 +1,268 @@
+//! Resource groups (Microsoft.Resources/resourceGroups). Deleting a group is a
+//! long-running operation that removes everything in it.
+
+use std::sync::Arc;
+
+use aksemu_authz::{Authorized, builtin::builtin_role, decide};
+use aksemu_core::system_data::SystemData;
+use aksemu_core::{ArmError, ResourceId};
+use aksemu_store::{Cond, Doc, StoreError, Write};
+use serde_json::{Value, json};
+
+use crate::catalog::{location_list, normalise_location};
+use crate::cloud::{Cloud, store_err};
+use crate::collections::RESOURCES;
+use crate::conditional::{precondition, quote};
+use crate::endpoint::RG_READ;
+use crate::lro::{self, Operation, Work};
+use crate::providers::{json_object, tags};
+use crate::request::{ArmRequest, ArmResponse};
+
+pub const TYPE: &str = "Microsoft.Resources/resourceGroups";
+
+/// 1–90 letters, digits, `_`, `-`, `.`, `(`, `)`; not ending in `.`.
+fn valid_name(name: &str) -> bool {
+    let n = name.chars().count();
+    (1..=90).contains(&n)
+        && !name.ends_with('.')
+        && name.chars().all(|c| c.is_alphanumeric() || "_-.()".contains(c))
+}
+
+fn group_id(auth: &Authorized) -> &ResourceId {
+    auth.scope()
+}
+
+fn group_name(id: &ResourceId) -> String {
+    id.resource_group_name().unwrap_or_default().to_string()
+}
+
+async fn load(cloud: &Cloud, id: &ResourceId) -> Result<Option<Doc>, ArmError> {
+    cloud.store.get(RESOURCES, id.key()).await.map_err(store_err)
+}
+
+fn state(doc: &Doc) -> &str {
+    doc.body["properties"]["provisioningState"].as_str().unwrap_or("Succeeded")
+}
+
+fn with_etag(resp: ArmResponse, etag: &str) -> ArmResponse {
+    resp.header("ETag", quote(etag))
+}
+
+fn write_err(e: StoreError) -> ArmError {
+    match e {
+        StoreError::PreconditionFailed { .. } => ArmError::PreconditionFailed,
+        e => store_err(e),
+    }
+}
+
+pub async fn put(cloud: &Cloud, auth: &Authorized, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+    let requested = group_id(auth);
+    let name = group_name(requested);
+    if !valid_name(&name) {
+        return Err(ArmError::InvalidResourceGroup(name));
+    }
+    let body = json_object(&req.body)?;
+    let raw_location = body
+        .get("location")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or(ArmError::LocationRequired)?;
+    let location = normalise_location(raw_location)
+        .ok_or_else(|| ArmError::LocationNotAvailableForResourceGroup(raw_location.to_string(), location_list()))?;
+    let tags = tags(body.get("tags"))?;
+    let managed_by = body.get("managedBy").and_then(Value::as_str).map(str::to_string);
+
+    let existing = load(cloud, requested).await?;
+    let cond = precondition(
+        req.if_match.as_deref(),
+        req.if_none_match.as_deref(),
+        existing.as_ref().map(|d| d.etag.as_str()),
+    )?;
+    let now = cloud.now_rfc3339();
+    let (id, system_data) = match &existing {
+        Some(doc) => {
+            if state(doc) == "Deleting" {
+                return Err(ArmError::ResourceGroupBeingDeleted(name));
+            }
+            let existing_location = doc.body["location"].as_str().unwrap_or_default();
+            if existing_location != location {
+                return Err(ArmError::InvalidResourceGroupLocation {
+                    requested: location.to_string(),
+                    existing: existing_location.to_string(),
+                });
+            }
+            let sd: Option<SystemData> = serde_json::from_value(doc.body["systemData"].clone()).ok();
+            let sd = match sd {
+                Some(sd) => sd.modified(auth.principal(), &now),
+                None => SystemData::created(auth.principal(), &now),
+            };
+            // The group keeps the name casing it was created with.
+            (ResourceId::parse(&doc.id)?, sd)
+        }
+        None => (requested.clone(), SystemData::created(auth.principal(), &now)),
+    };
+    let mut rendered = json!({
+        "id": id.as_str(),
+        "name": group_name(&id),
+        "type": TYPE,
+        "location": location,
+        "properties": {"provisioningState": "Succeeded"},
+        "systemData": system_data,
+    });
+    if let Some(t) = tags {
+        rendered["tags"] = t;
+    }
+    if let Some(m) = managed_by {
+        rendered["managedBy"] = json!(m);
+    }
+    let etags = cloud
+        .store
+        .apply(vec![Write::Put {
+            coll: RESOURCES,
+            key: id.key().to_string(),
+            id: id.as_str().to_string(),
+            body: rendered.clone(),
+            cond,
+        }])
+        .await
+        .map_err(write_err)?;
+    let status = if existing.is_some() { 200 } else { 201 };
+    let resp = ArmResponse::json(status, rendered);
+    Ok(match etags.first() {
+        Some(e) => with_etag(resp, e),
+        None => resp,
+    })
+}
+
+pub async fn get(cloud: &Cloud, auth: &Authorized, head: bool) -> Result<ArmResponse, ArmError> {
+    let id = group_id(auth);
+    match load(cloud, id).await? {
+        Some(_) if head => Ok(ArmResponse::empty(204)),
+        Some(doc) => Ok(with_etag(ArmResponse::json(200, doc.body), &doc.etag)),
+        None => Err(ArmError::ResourceGroupNotFound(group_name(id))),
+    }
+}
+
+pub async fn patch(cloud: &Cloud, auth: &Authorized, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+    let id = group_id(auth);
+    let doc = load(cloud, id)
+        .await?
+        .ok_or_else(|| ArmError::ResourceGroupNotFound(group_name(id)))?;
+    if state(&doc) == "Deleting" {
+        return Err(ArmError::ResourceGroupBeingDeleted(group_name(id)));
+    }
+    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let patch = json_object(&req.body)?;
+    let mut body = doc.body.clone();
+    if let Some(raw) = patch.get("location").and_then(Value::as_str) {
+        let existing = body["location"].as_str().unwrap_or_default().to_string();
+        if normalise_location(raw) != Some(existing.as_str()) {
+            return Err(ArmError::InvalidResourceGroupLocation {
+                requested: raw.to_string(),
+                existing,
+            });
+        }
+    }
+    if patch.contains_key("tags") {
+        match tags(patch.get("tags"))? {
+            Some(t) => body["tags"] = t,
+            None => {
+                if let Some(o) = body.as_object_mut() {
+                    o.remove("tags");
+                }
+            }
+        }
+    }
+    if let Some(m) = patch.get("managedBy").and_then(Value::as_str) {
+        body["managedBy"] = json!(m);
+    }
+    let now = cloud.now_rfc3339();
+    if let Ok(sd) = serde_json::from_value::<SystemData>(body["systemData"].clone()) {
+        body["systemData"] = json!(sd.modified(auth.principal(), &now));
+    }
+    let etags = cloud
+        .store
+        .apply(vec![Write::Put {
+            coll: RESOURCES,
+            key: id.key().to_string(),
+            id: doc.id.clone(),
+            body: body.clone(),
+            cond,
+        }])
+        .await
+        .map_err(write_err)?;
+    let resp = ArmResponse::json(200, body);
+    Ok(match etags.first() {
+        Some(e) => with_etag(resp, e),
+        None => resp,
+    })
+}
+
+pub async fn delete(cloud: &Arc<Cloud>, auth: &Authorized, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+    let id = group_id(auth);
+    let doc = load(cloud, id)
+        .await?
+        .ok_or_else(|| ArmError::ResourceGroupNotFound(group_name(id)))?;
+    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let mut body = doc.body.clone();
+    body["properties"]["provisioningState"] = json!("Deleting");
+    let location = body["location"].as_str().unwrap_or("westus2").to_string();
+    let op = Operation::new(
+        cloud,
+        "Microsoft.Resources",
+        &location,
+        &doc.id,
+        Work::DeleteResourceGroup {
+            key: id.key().to_string(),
+        },
+    );
+    cloud
+        .store
+        .apply(vec![
+            Write::Put {
+                coll: RESOURCES,
+                key: id.key().to_string(),
+                id: doc.id.clone(),
+                body,
+                cond,
+            },
+            op.write(Cond::Absent),
+        ])
+        .await
+        .map_err(write_err)?;
+    lro::spawn(cloud, op.id.clone());
+    Ok(op.accepted(ArmResponse::empty(202), &req.base_url, req.api_version().unwrap_or_default()))
+}
+
+/// The groups of a subscription the caller can read.
+pub async fn list(cloud: &Cloud, auth: &Authorized, sub: &str) -> Result<ArmResponse, ArmError> {
+    let prefix = ResourceId::subscription(sub).child(&["resourceGroups"]).descendant_prefix();
+    let docs = cloud.store.list(RESOURCES, &prefix).await.map_err(store_err)?;
+    let assignments = cloud.assignments_of(auth.principal()).await?;
+    let value: Vec<Value> = docs
+        .into_iter()
+        .filter(|d| !d.key[prefix.len()..].contains('/'))
+        .filter(|d| {
+            ResourceId::parse(&d.id)
+                .map(|scope| decide(RG_READ, &scope, &assignments, builtin_role).allowed())
+                .unwrap_or(false)
+        })
+        .map(|d| d.body)
+        .collect();
+    Ok(ArmResponse::json(200, json!({"value": value})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_name;
+
+    #[test]
+    fn names() {
+        assert!(valid_name("myResourceGroup"));
+        assert!(valid_name("rg_(1).x-y"));
+        assert!(!valid_name("rg."));
+        assert!(!valid_name(""));
+        assert!(!valid_name("a/b"));
+        assert!(!valid_name(&"x".repeat(91)));
+    }
+}

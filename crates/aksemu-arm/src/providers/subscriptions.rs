@@ -1,0 +1,75 @@
+//! Subscriptions and tenants (Microsoft.Resources).
+
+use aksemu_authz::Authorized;
+use aksemu_core::{ArmError, ResourceId};
+use serde_json::{Value, json};
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::{SUBSCRIPTIONS, TENANTS};
+use crate::endpoint::SUBSCRIPTION_READ;
+use crate::request::ArmResponse;
+
+fn render(doc_id: &str, body: &Value) -> Value {
+    json!({
+        "id": doc_id,
+        "authorizationSource": "RoleBased",
+        "managedByTenants": [],
+        "subscriptionId": body["subscriptionId"],
+        "tenantId": body["tenantId"],
+        "displayName": body["displayName"],
+        "state": body["state"],
+        "subscriptionPolicies": {
+            "locationPlacementId": "Public_2014-09-01",
+            "quotaId": "PayAsYouGo_2014-09-01",
+            "spendingLimit": "Off",
+        },
+    })
+}
+
+/// Lists the subscriptions the caller can read.
+pub async fn list(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmError> {
+    let docs = cloud.store.list(SUBSCRIPTIONS, "").await.map_err(store_err)?;
+    let mut value = Vec::new();
+    for d in docs {
+        let scope = ResourceId::parse(&d.id)?;
+        if cloud.allows(auth.principal(), SUBSCRIPTION_READ, &scope).await? {
+            value.push(render(&d.id, &d.body));
+        }
+    }
+    let count = value.len();
+    Ok(ArmResponse::json(200, json!({"value": value, "count": {"type": "Total", "value": count}})))
+}
+
+pub async fn get(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmError> {
+    let d = cloud
+        .store
+        .get(SUBSCRIPTIONS, auth.scope().key())
+        .await
+        .map_err(store_err)?
+        .ok_or_else(|| ArmError::SubscriptionNotFound(auth.scope().as_str().to_string()))?;
+    Ok(ArmResponse::json(200, render(&d.id, &d.body)))
+}
+
+pub async fn list_tenants(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmError> {
+    let key = auth.principal().tenant_id.to_lowercase();
+    let value: Vec<Value> = cloud
+        .store
+        .get(TENANTS, &key)
+        .await
+        .map_err(store_err)?
+        .map(|d| {
+            json!({
+                "id": format!("/tenants/{}", d.body["tenantId"].as_str().unwrap_or_default()),
+                "tenantId": d.body["tenantId"],
+                "countryCode": "US",
+                "displayName": d.body["displayName"],
+                "domains": d.body["domains"],
+                "defaultDomain": d.body["defaultDomain"],
+                "tenantCategory": "Home",
+                "tenantType": "AAD",
+            })
+        })
+        .into_iter()
+        .collect();
+    Ok(ArmResponse::json(200, json!({"value": value})))
+}

@@ -1,0 +1,93 @@
+//! The request and response as the ARM layer sees them: plain data, no HTTP crate.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Head,
+    Put,
+    Patch,
+    Post,
+    Delete,
+    Other,
+}
+
+impl Method {
+    pub fn parse(m: &str) -> Self {
+        match m {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            "PUT" => Method::Put,
+            "PATCH" => Method::Patch,
+            "POST" => Method::Post,
+            "DELETE" => Method::Delete,
+            _ => Method::Other,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Other => "OTHER",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ArmRequest {
+    pub method: Method,
+    /// Path with `//` already collapsed.
+    pub path: String,
+    /// Decoded query parameters (last value wins).
+    pub query: HashMap<String, String>,
+    pub if_match: Option<String>,
+    pub if_none_match: Option<String>,
+    pub body: Vec<u8>,
+    /// `https://host:port` as the client addressed us, for absolute URLs in
+    /// `Location` / `Azure-AsyncOperation`.
+    pub base_url: String,
+}
+
+impl ArmRequest {
+    pub fn api_version(&self) -> Option<&str> {
+        self.query.get("api-version").map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmResponse {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<Value>,
+}
+
+impl ArmResponse {
+    pub fn json(status: u16, body: Value) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Some(body),
+        }
+    }
+
+    pub fn empty(status: u16) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
