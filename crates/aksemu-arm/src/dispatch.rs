@@ -18,6 +18,7 @@ pub async fn handle(cloud: &Arc<Cloud>, principal: &Principal, req: &ArmRequest)
     match &ep {
         Endpoint::ListSubscriptions => subscriptions::list(cloud, &auth).await,
         Endpoint::GetSubscription { .. } => subscriptions::get(cloud, &auth).await,
+        Endpoint::ListLocations { sub } => subscriptions::list_locations(&auth, sub),
         Endpoint::ListTenants => subscriptions::list_tenants(cloud, &auth).await,
         Endpoint::ListResourceGroups { sub } => resource_groups::list(cloud, &auth, sub).await,
         Endpoint::ResourceGroup { op, .. } => match op {

@@ -20,6 +20,7 @@ pub enum RgOp {
 pub enum Endpoint {
     ListSubscriptions,
     GetSubscription { sub: String },
+    ListLocations { sub: String },
     ListTenants,
     ListResourceGroups { sub: String },
     ResourceGroup { sub: String, name: String, op: RgOp },
@@ -51,6 +52,7 @@ impl Endpoint {
         match self {
             Endpoint::ListSubscriptions | Endpoint::ListTenants => None,
             Endpoint::GetSubscription { sub }
+            | Endpoint::ListLocations { sub }
             | Endpoint::ListResourceGroups { sub }
             | Endpoint::ResourceGroup { sub, .. }
             | Endpoint::ListProviders { sub }
@@ -67,6 +69,10 @@ impl Endpoint {
             Endpoint::ListTenants => Access::TenantMember("Microsoft.Resources/tenants/read"),
             Endpoint::GetSubscription { sub } => Access::Scope {
                 action: SUBSCRIPTION_READ,
+                scope: sub_scope(sub),
+            },
+            Endpoint::ListLocations { sub } => Access::Scope {
+                action: "Microsoft.Resources/subscriptions/locations/read",
                 scope: sub_scope(sub),
             },
             // Listing groups is filtered per group, as in Azure: a caller with a
@@ -130,6 +136,7 @@ pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<En
         (["subscriptions"], _) => get_only(Endpoint::ListSubscriptions),
         (["tenants"], _) => get_only(Endpoint::ListTenants),
         (["subscriptions", _], [_, sub]) => get_only(Endpoint::GetSubscription { sub: sub.to_string() }),
+        (["subscriptions", _, "locations"], [_, sub, _]) => get_only(Endpoint::ListLocations { sub: sub.to_string() }),
         (["subscriptions", _, "resourcegroups"], [_, sub, _]) => {
             get_only(Endpoint::ListResourceGroups { sub: sub.to_string() })
         }

@@ -1,1 +1,46 @@
-fn main() {}
+//! `aksemu`: a local emulator of AKS with managed identities.
+
+mod data_dir;
+mod env_cmd;
+mod serve_cmd;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "aksemu", version, about = "Local emulator of Azure Kubernetes Service with managed identities")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve ARM, Entra ID and the resource providers over HTTPS on loopback.
+    Serve(serve_cmd::ServeArgs),
+    /// Print shell exports that point az and the Azure SDKs at a running server.
+    Env {
+        /// The data directory of the running server.
+        #[arg(long, env = "AKSEMU_DATA_DIR", default_value = ".aksemu")]
+        data_dir: PathBuf,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => serve_cmd::run(args),
+        Command::Env { data_dir } => env_cmd::run(&data_dir),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        super::Cli::command().debug_assert();
+    }
+}

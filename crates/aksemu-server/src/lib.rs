@@ -1,1 +1,35 @@
+//! HTTP glue: TLS, the accept loop, routers per surface (ARM, login, metadata),
+//! and the one place where `ArmError`/`OAuthError` become HTTP responses.
 
+pub mod arm_routes;
+pub mod base_url;
+pub mod login_routes;
+pub mod render;
+pub mod serve;
+pub mod tls;
+
+use std::sync::Arc;
+
+use aksemu_arm::Cloud;
+use axum::Router;
+use axum::routing::{get, post};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub cloud: Arc<Cloud>,
+}
+
+/// Every surface on one router: tenant-scoped login paths, cloud metadata, and ARM
+/// for everything else (ARM paths are matched case-insensitively by its own parser).
+pub fn router(cloud: Arc<Cloud>) -> Router {
+    Router::new()
+        .route("/metadata/endpoints", get(arm_routes::metadata))
+        .route("/{tenant}/v2.0/.well-known/openid-configuration", get(login_routes::openid_v2))
+        .route("/{tenant}/.well-known/openid-configuration", get(login_routes::openid_v1))
+        .route("/{tenant}/discovery/v2.0/keys", get(login_routes::jwks_v2))
+        .route("/{tenant}/discovery/keys", get(login_routes::jwks_v1))
+        .route("/{tenant}/oauth2/v2.0/token", post(login_routes::token_v2))
+        .route("/{tenant}/oauth2/token", post(login_routes::token_v1))
+        .fallback(arm_routes::arm)
+        .with_state(AppState { cloud })
+}

@@ -4,6 +4,7 @@ use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
 use serde_json::{Value, json};
 
+use crate::catalog::LOCATIONS;
 use crate::cloud::{Cloud, store_err};
 use crate::collections::{SUBSCRIPTIONS, TENANTS};
 use crate::endpoint::SUBSCRIPTION_READ;
@@ -70,6 +71,25 @@ pub async fn list_tenants(cloud: &Cloud, auth: &Authorized) -> Result<ArmRespons
             })
         })
         .into_iter()
+        .collect();
+    Ok(ArmResponse::json(200, json!({"value": value})))
+}
+
+/// The regions of the subscription (`az account list-locations`; az also uses it
+/// to turn `--location "West US 2"` into `westus2`).
+pub fn list_locations(_auth: &Authorized, sub: &str) -> Result<ArmResponse, ArmError> {
+    let value: Vec<Value> = LOCATIONS
+        .iter()
+        .map(|(name, display)| {
+            json!({
+                "id": format!("/subscriptions/{sub}/locations/{name}"),
+                "name": name,
+                "type": "Region",
+                "displayName": display,
+                "regionalDisplayName": display,
+                "metadata": {"regionType": "Physical", "regionCategory": "Recommended"},
+            })
+        })
         .collect();
     Ok(ArmResponse::json(200, json!({"value": value})))
 }

@@ -1,0 +1,141 @@
+//! The data directory: TLS material, the token-signing key, the administrator's
+//! credentials and the running server's addresses. Secrets are written 0600 in a
+//! 0700 directory.
+
+use std::fs;
+use std::io::Write as _;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use aksemu_arm::bootstrap::AdminCredentials;
+use aksemu_identity::SigningKey;
+use aksemu_identity::keys::KeyPem;
+use aksemu_server::tls::{self, TlsMaterial};
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+pub const CA_CERT: &str = "ca.pem";
+const CA_KEY: &str = "ca-key.pem";
+const TLS_CERT: &str = "tls-cert.pem";
+const TLS_KEY: &str = "tls-key.pem";
+const SIGNING_KEY: &str = "signing-key.pem";
+const SIGNING_CERT: &str = "signing-cert.pem";
+const CREDENTIALS: &str = "credentials.json";
+const SERVER: &str = "server.json";
+pub const DATABASE: &str = "aksemu.db";
+
+/// What `aksemu env` needs to know about a running server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerInfo {
+    pub arm_url: String,
+    pub listen: String,
+    pub pid: u32,
+    pub store: String,
+    pub tenant_id: String,
+    pub subscription_id: String,
+}
+
+pub struct DataDir {
+    path: PathBuf,
+}
+
+impl DataDir {
+    pub fn create(path: &Path) -> anyhow::Result<Self> {
+        fs::create_dir_all(path).with_context(|| format!("creating data dir {}", path.display()))?;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
+        let path = fs::canonicalize(path)?;
+        Ok(Self { path })
+    }
+
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        let path = fs::canonicalize(path).with_context(|| format!("no data dir at {}", path.display()))?;
+        Ok(Self { path })
+    }
+
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    fn read(&self, name: &str) -> anyhow::Result<Option<String>> {
+        match fs::read_to_string(self.file(name)) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("reading {}", self.file(name).display())),
+        }
+    }
+
+    /// Writes atomically (temp file + rename) with the given mode.
+    fn write(&self, name: &str, contents: &str, mode: u32) -> anyhow::Result<()> {
+        let tmp = self.file(&format!(".{name}.tmp"));
+        {
+            let mut f = fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(mode)
+                .open(&tmp)?;
+            f.write_all(contents.as_bytes())?;
+            f.sync_all()?;
+        }
+        fs::set_permissions(&tmp, fs::Permissions::from_mode(mode))?;
+        fs::rename(&tmp, self.file(name))?;
+        Ok(())
+    }
+
+    pub fn tls(&self) -> anyhow::Result<TlsMaterial> {
+        if let (Some(ca_cert_pem), Some(ca_key_pem), Some(cert_pem), Some(key_pem)) = (
+            self.read(CA_CERT)?,
+            self.read(CA_KEY)?,
+            self.read(TLS_CERT)?,
+            self.read(TLS_KEY)?,
+        ) {
+            return Ok(TlsMaterial {
+                ca_cert_pem,
+                ca_key_pem,
+                cert_pem,
+                key_pem,
+            });
+        }
+        let m = tls::generate()?;
+        self.write(CA_KEY, &m.ca_key_pem, 0o600)?;
+        self.write(TLS_KEY, &m.key_pem, 0o600)?;
+        self.write(TLS_CERT, &m.cert_pem, 0o600)?;
+        self.write(CA_CERT, &m.ca_cert_pem, 0o600)?;
+        Ok(m)
+    }
+
+    pub fn signing_key(&self) -> anyhow::Result<SigningKey> {
+        if let (Some(key_pem), Some(cert_pem)) = (self.read(SIGNING_KEY)?, self.read(SIGNING_CERT)?) {
+            return Ok(SigningKey::from_pem(&KeyPem { key_pem, cert_pem })?);
+        }
+        let (key, pem) = SigningKey::generate("aksemu token signing")?;
+        self.write(SIGNING_KEY, &pem.key_pem, 0o600)?;
+        self.write(SIGNING_CERT, &pem.cert_pem, 0o600)?;
+        Ok(key)
+    }
+
+    pub fn credentials(&self) -> anyhow::Result<Option<AdminCredentials>> {
+        self.read(CREDENTIALS)?
+            .map(|s| serde_json::from_str(&s).context("parsing credentials.json"))
+            .transpose()
+    }
+
+    pub fn write_credentials(&self, c: &AdminCredentials) -> anyhow::Result<()> {
+        self.write(CREDENTIALS, &serde_json::to_string_pretty(c)?, 0o600)
+    }
+
+    pub fn server_info(&self) -> anyhow::Result<Option<ServerInfo>> {
+        self.read(SERVER)?
+            .map(|s| serde_json::from_str(&s).context("parsing server.json"))
+            .transpose()
+    }
+
+    pub fn write_server_info(&self, info: &ServerInfo) -> anyhow::Result<()> {
+        self.write(SERVER, &serde_json::to_string_pretty(info)?, 0o600)
+    }
+
+    pub fn remove_server_info(&self) {
+        let _ = fs::remove_file(self.file(SERVER));
+    }
+}

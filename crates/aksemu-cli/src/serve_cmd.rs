@@ -1,0 +1,185 @@
+//! `aksemu serve`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use aksemu_arm::{Cloud, bootstrap, lro};
+use aksemu_core::SystemClock;
+use anyhow::Context as _;
+use clap::Args;
+use tokio::net::TcpListener;
+
+use crate::data_dir::{CA_CERT, DATABASE, DataDir, ServerInfo};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback). Port 0 picks a free port.
+    #[arg(long, env = "AKSEMU_LISTEN", default_value = "127.0.0.1:8443")]
+    listen: SocketAddr,
+    /// Where keys, certificates, credentials and the SQLite database live.
+    #[arg(long, env = "AKSEMU_DATA_DIR", default_value = ".aksemu")]
+    data_dir: PathBuf,
+    /// `sqlite` (default, in the data dir), `sqlite:<path>`, `memory`, or a `postgres://` URL.
+    #[arg(long, env = "AKSEMU_STORE", default_value = "sqlite")]
+    store: String,
+    /// Access-token lifetime in seconds.
+    #[arg(long, default_value_t = 3599)]
+    token_lifetime: i64,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    // One crypto provider (aws-lc-rs) for TLS and JWT, installed explicitly.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+    if !args.listen.ip().is_loopback() {
+        anyhow::bail!("aksemu listens on loopback only; {} is not a loopback address", args.listen);
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(args))
+}
+
+fn store_spec(args: &ServeArgs, dir: &DataDir) -> (String, String) {
+    match args.store.as_str() {
+        "sqlite" => {
+            let path = dir.file(DATABASE);
+            (format!("sqlite:{}", path.display()), format!("SQLite ({})", path.display()))
+        }
+        "memory" => ("memory".into(), "in-memory (discarded on exit)".into()),
+        s if s.starts_with("postgres") => (s.to_string(), format!("PostgreSQL ({})", redact(s))),
+        s => (s.to_string(), format!("SQLite ({})", s.trim_start_matches("sqlite:"))),
+    }
+}
+
+/// Hides a password in a connection URL for display.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let dir = DataDir::create(&args.data_dir)?;
+    let tls = dir.tls()?;
+    let key = dir.signing_key()?;
+    let (spec, store_desc) = store_spec(&args, &dir);
+    let store = aksemu_store::open(&spec).await.context("opening the store")?;
+    let clock = Arc::new(SystemClock);
+    let (boot, new_creds) = bootstrap::ensure(store.as_ref(), clock.as_ref())
+        .await
+        .map_err(|e| anyhow::anyhow!("bootstrap failed: {e}"))?;
+    match (new_creds, dir.credentials()?) {
+        (Some(c), _) => dir.write_credentials(&c)?,
+        (None, Some(c)) if c.client_id == boot.admin_app_id => {}
+        (None, _) => {
+            let c = bootstrap::new_admin_secret(store.as_ref(), clock.as_ref(), &boot)
+                .await
+                .map_err(|e| anyhow::anyhow!("issuing administrator credentials failed: {e}"))?;
+            dir.write_credentials(&c)?;
+        }
+    }
+    let cloud = Arc::new(Cloud {
+        store,
+        clock,
+        keys: vec![key],
+        tenant_id: boot.tenant_id.clone(),
+        tenant_domain: boot.tenant_domain.clone(),
+        subscription_id: boot.subscription_id.clone(),
+        token_lifetime_secs: args.token_lifetime,
+    });
+    let resumed = lro::resume_all(&cloud).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let server_config = aksemu_server::tls::server_config(&tls.cert_pem, &tls.key_pem)?;
+    let app = aksemu_server::router(cloud.clone());
+    let mut tasks = vec![tokio::spawn(aksemu_server::serve::serve_tls(
+        listener,
+        server_config.clone(),
+        app.clone(),
+    ))];
+    // `localhost` may resolve to ::1 first; answer there too so clients do not
+    // pay for a refused connection.
+    if addr.ip() == std::net::Ipv4Addr::LOCALHOST
+        && let Ok(v6) = TcpListener::bind(SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))).await
+    {
+        tasks.push(tokio::spawn(aksemu_server::serve::serve_tls(v6, server_config, app)));
+    }
+    let arm_url = format!("https://localhost:{}", addr.port());
+    dir.write_server_info(&ServerInfo {
+        arm_url: arm_url.clone(),
+        listen: addr.to_string(),
+        pid: std::process::id(),
+        store: cloud.store.backend().to_string(),
+        tenant_id: boot.tenant_id.clone(),
+        subscription_id: boot.subscription_id.clone(),
+    })?;
+    println!("aksemu {} listening on {addr}", env!("CARGO_PKG_VERSION"));
+    println!("  ARM / Entra ID / Graph:  {arm_url}");
+    println!("  OpenID configuration:    {arm_url}/{}/v2.0/.well-known/openid-configuration", boot.tenant_id);
+    println!("  store:                   {store_desc}");
+    println!("  tenant:                  {} ({})", boot.tenant_id, boot.tenant_domain);
+    println!("  subscription:            {}", boot.subscription_id);
+    println!("  CA certificate:          {}", dir.file(CA_CERT).display());
+    println!("  administrator:           {}", dir.file("credentials.json").display());
+    println!("  RBAC enforcement:        on");
+    if resumed > 0 {
+        println!("  resumed operations:      {resumed}");
+    }
+    println!("Run `eval \"$(aksemu env --data-dir {})\"` in another shell.", args.data_dir.display());
+
+    shutdown_signal().await;
+    dir.remove_server_info();
+    for t in tasks {
+        t.abort();
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h:5/db"), "postgres://u:***@h:5/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}
