@@ -135,6 +135,15 @@ impl DataDir {
         self.write(SERVER, &serde_json::to_string_pretty(info)?, 0o600)
     }
 
+    /// Creates an empty file readable by the owner only, if missing (SQLite gives
+    /// its -wal and -shm files the database file's mode).
+    pub fn private_file(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let path = self.file(name);
+        fs::OpenOptions::new().append(true).create(true).mode(0o600).open(&path)?;
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600))?;
+        Ok(path)
+    }
+
     pub fn remove_server_info(&self) {
         let _ = fs::remove_file(self.file(SERVER));
     }

@@ -47,16 +47,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .block_on(serve(args))
 }
 
-fn store_spec(args: &ServeArgs, dir: &DataDir) -> (String, String) {
-    match args.store.as_str() {
+fn store_spec(args: &ServeArgs, dir: &DataDir) -> anyhow::Result<(String, String)> {
+    Ok(match args.store.as_str() {
         "sqlite" => {
-            let path = dir.file(DATABASE);
+            let path = dir.private_file(DATABASE)?;
             (format!("sqlite:{}", path.display()), format!("SQLite ({})", path.display()))
         }
         "memory" => ("memory".into(), "in-memory (discarded on exit)".into()),
         s if s.starts_with("postgres") => (s.to_string(), format!("PostgreSQL ({})", redact(s))),
         s => (s.to_string(), format!("SQLite ({})", s.trim_start_matches("sqlite:"))),
-    }
+    })
 }
 
 /// Hides a password in a connection URL for display.
@@ -77,7 +77,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let dir = DataDir::create(&args.data_dir)?;
     let tls = dir.tls()?;
     let key = dir.signing_key()?;
-    let (spec, store_desc) = store_spec(&args, &dir);
+    let (spec, store_desc) = store_spec(&args, &dir)?;
     let store = aksemu_store::open(&spec).await.context("opening the store")?;
     let clock = Arc::new(SystemClock);
     let (boot, new_creds) = bootstrap::ensure(store.as_ref(), clock.as_ref())

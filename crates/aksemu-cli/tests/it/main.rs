@@ -1,0 +1,18 @@
+//! Integration tests: the real `aksemu` binary on an ephemeral port, over HTTPS.
+
+#![allow(clippy::unwrap_used)]
+
+mod arm_rules;
+mod forged_tokens;
+mod oauth;
+mod restart;
+
+use std::path::Path;
+
+pub fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_aksemu"))
+}
+
+pub fn install_crypto() {
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+}
