@@ -23,7 +23,11 @@ impl Cloud {
     pub fn authenticate(&self, authorization: Option<&str>) -> Result<Principal, ArmError> {
         let header = authorization.ok_or(ArmError::AuthenticationFailedMissingToken)?;
         let token = match header.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => token.trim(),
+            Some((scheme, token))
+                if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+            {
+                token.trim()
+            }
             _ => return Err(ArmError::AuthenticationFailedInvalidHeader),
         };
         let issuers = [v1_issuer(&self.tenant_id)];
@@ -44,7 +48,9 @@ impl Cloud {
                     not_before: unix_to_rfc3339(nbf),
                     now,
                 },
-                TokenVerifyError::Audience(aud) => ArmError::InvalidAuthenticationTokenAudience(aud),
+                TokenVerifyError::Audience(aud) => {
+                    ArmError::InvalidAuthenticationTokenAudience(aud)
+                }
                 TokenVerifyError::Issuer(iss) => {
                     ArmError::InvalidAuthenticationTokenTenant(iss, self.tenant_id.clone())
                 }

@@ -11,8 +11,8 @@ use serde_json::json;
 
 use crate::cloud::store_err;
 use crate::collections::{
-    APPLICATIONS, META, ROLE_ASSIGNMENTS, SERVICE_PRINCIPALS, SUBSCRIPTIONS, TENANTS, assignment_key,
-    directory_key,
+    APPLICATIONS, META, ROLE_ASSIGNMENTS, SERVICE_PRINCIPALS, SUBSCRIPTIONS, TENANTS,
+    assignment_key, directory_key,
 };
 
 pub const TENANT_DOMAIN: &str = "aksemu.onmicrosoft.com";
@@ -57,9 +57,13 @@ fn new_password(clock: &dyn Clock, display_name: &str) -> (String, PasswordCrede
 
 /// Returns the cloud's identity, creating it on first start (then with the
 /// administrator's new secret).
-pub async fn ensure(store: &dyn Store, clock: &dyn Clock) -> Result<(Bootstrap, Option<AdminCredentials>), ArmError> {
+pub async fn ensure(
+    store: &dyn Store,
+    clock: &dyn Clock,
+) -> Result<(Bootstrap, Option<AdminCredentials>), ArmError> {
     if let Some(doc) = store.get(META, BOOTSTRAP_KEY).await.map_err(store_err)? {
-        let b: Bootstrap = serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)?;
+        let b: Bootstrap =
+            serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)?;
         return Ok((b, None));
     }
     let b = Bootstrap {
@@ -88,7 +92,12 @@ pub async fn ensure(store: &dyn Store, clock: &dyn Clock) -> Result<(Bootstrap, 
     };
     let sub = ResourceId::subscription(&b.subscription_id);
     let now = aksemu_core::clock::rfc3339(clock.now());
-    let ra_id = sub.child(&["providers", "Microsoft.Authorization", "roleAssignments", &guid()]);
+    let ra_id = sub.child(&[
+        "providers",
+        "Microsoft.Authorization",
+        "roleAssignments",
+        &guid(),
+    ]);
     let dir_key = directory_key(&b.tenant_id, &b.admin_app_id);
     let writes = vec![
         Write::Put {
@@ -165,14 +174,19 @@ pub async fn ensure(store: &dyn Store, clock: &dyn Clock) -> Result<(Bootstrap, 
 
 /// Adds a fresh secret to the administrator application (when the data dir lost
 /// its credentials file, e.g. a new data dir on a shared PostgreSQL store).
-pub async fn new_admin_secret(store: &dyn Store, clock: &dyn Clock, b: &Bootstrap) -> Result<AdminCredentials, ArmError> {
+pub async fn new_admin_secret(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    b: &Bootstrap,
+) -> Result<AdminCredentials, ArmError> {
     let key = directory_key(&b.tenant_id, &b.admin_app_id);
     let doc = store
         .get(APPLICATIONS, &key)
         .await
         .map_err(store_err)?
         .ok_or(ArmError::InternalServerError)?;
-    let mut app: Application = serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)?;
+    let mut app: Application =
+        serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)?;
     let (secret_text, cred) = new_password(clock, "aksemu administrator");
     app.password_credentials.push(cred);
     store

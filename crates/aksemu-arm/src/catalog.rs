@@ -42,26 +42,77 @@ pub const LOCATIONS: &[(&str, &str)] = &[
 
 /// `West US 2` and `westus2` both name `westus2`.
 pub fn normalise_location(raw: &str) -> Option<&'static str> {
-    let squashed: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
-    LOCATIONS.iter().find(|(n, _)| *n == squashed).map(|(n, _)| *n)
+    let squashed: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    LOCATIONS
+        .iter()
+        .find(|(n, _)| *n == squashed)
+        .map(|(n, _)| *n)
 }
 
 pub fn location_list() -> String {
-    LOCATIONS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(",")
+    LOCATIONS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Namespaces and resource types served (or about to be).
 pub const NAMESPACES: &[(&str, &[&str])] = &[
-    ("Microsoft.ContainerService", &["managedClusters", "managedClusters/agentPools", "locations", "locations/operations", "locations/operationResults", "locations/kubernetesVersions"]),
-    ("Microsoft.ManagedIdentity", &["userAssignedIdentities", "Identities", "operations"]),
-    ("Microsoft.Authorization", &["roleAssignments", "roleDefinitions", "operations"]),
-    ("Microsoft.Network", &["virtualNetworks", "virtualNetworks/subnets", "loadBalancers", "publicIPAddresses", "networkSecurityGroups", "locations", "locations/operations"]),
-    ("Microsoft.Compute", &["virtualMachineScaleSets", "locations", "locations/operations"]),
-    ("Microsoft.ContainerRegistry", &["registries", "locations", "locations/operationResults"]),
+    (
+        "Microsoft.ContainerService",
+        &[
+            "managedClusters",
+            "managedClusters/agentPools",
+            "locations",
+            "locations/operations",
+            "locations/operationResults",
+            "locations/kubernetesVersions",
+        ],
+    ),
+    (
+        "Microsoft.ManagedIdentity",
+        &["userAssignedIdentities", "Identities", "operations"],
+    ),
+    (
+        "Microsoft.Authorization",
+        &["roleAssignments", "roleDefinitions", "operations"],
+    ),
+    (
+        "Microsoft.Network",
+        &[
+            "virtualNetworks",
+            "virtualNetworks/subnets",
+            "loadBalancers",
+            "publicIPAddresses",
+            "networkSecurityGroups",
+            "locations",
+            "locations/operations",
+        ],
+    ),
+    (
+        "Microsoft.Compute",
+        &[
+            "virtualMachineScaleSets",
+            "locations",
+            "locations/operations",
+        ],
+    ),
+    (
+        "Microsoft.ContainerRegistry",
+        &["registries", "locations", "locations/operationResults"],
+    ),
 ];
 
 pub fn namespace(raw: &str) -> Option<(&'static str, &'static [&'static str])> {
-    NAMESPACES.iter().find(|(n, _)| n.eq_ignore_ascii_case(raw)).copied()
+    NAMESPACES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(raw))
+        .copied()
 }
 
 pub fn provider_body(subscription_id: &str, ns: &str, types: &[&str], state: &str) -> Value {

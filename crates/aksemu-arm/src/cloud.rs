@@ -25,7 +25,9 @@ pub struct Cloud {
 /// Maps a store failure to what an ARM client sees. Details go to the log only.
 pub fn store_err(e: StoreError) -> ArmError {
     match e {
-        StoreError::PreconditionFailed { .. } | StoreError::AlreadyExists { .. } => ArmError::ConcurrentUpdate,
+        StoreError::PreconditionFailed { .. } | StoreError::AlreadyExists { .. } => {
+            ArmError::ConcurrentUpdate
+        }
         StoreError::NotFound { .. } => ArmError::ConcurrentUpdate,
         StoreError::Unavailable(msg) | StoreError::Internal(msg) => {
             tracing::error!(error = %msg, "store failure");
@@ -46,7 +48,11 @@ impl Cloud {
     /// The caller's role assignments (one range scan on the principal id).
     pub async fn assignments_of(&self, principal: &Principal) -> Result<Vec<Assignment>, ArmError> {
         let prefix = format!("{}|", principal.object_id.to_lowercase());
-        let docs = self.store.list(ROLE_ASSIGNMENTS, &prefix).await.map_err(store_err)?;
+        let docs = self
+            .store
+            .list(ROLE_ASSIGNMENTS, &prefix)
+            .await
+            .map_err(store_err)?;
         Ok(docs
             .into_iter()
             .filter_map(|d| {
@@ -63,7 +69,12 @@ impl Cloud {
 
     /// Whether the caller may perform `action` at `scope`: for filtering list
     /// results item by item, after the endpoint itself was authorised.
-    pub async fn allows(&self, principal: &Principal, action: &str, scope: &ResourceId) -> Result<bool, ArmError> {
+    pub async fn allows(
+        &self,
+        principal: &Principal,
+        action: &str,
+        scope: &ResourceId,
+    ) -> Result<bool, ArmError> {
         let assignments = self.assignments_of(principal).await?;
         Ok(aksemu_authz::decide(action, scope, &assignments, builtin_role).allowed())
     }

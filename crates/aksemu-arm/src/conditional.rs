@@ -48,7 +48,10 @@ mod tests {
     fn rpc_rules() {
         assert!(precondition(Some("*"), None, None).is_err());
         assert!(precondition(Some("\"x\""), None, Some("y")).is_err());
-        assert_eq!(precondition(Some("\"y\""), None, Some("y")), Ok(Cond::Etag("y".into())));
+        assert_eq!(
+            precondition(Some("\"y\""), None, Some("y")),
+            Ok(Cond::Etag("y".into()))
+        );
         assert!(precondition(None, Some("*"), Some("y")).is_err());
         assert_eq!(precondition(None, Some("*"), None), Ok(Cond::Absent));
     }

@@ -11,7 +11,11 @@ use crate::gate::authorize;
 use crate::providers::{operations, registrations, resource_groups, subscriptions};
 use crate::request::{ArmRequest, ArmResponse};
 
-pub async fn handle(cloud: &Arc<Cloud>, principal: &Principal, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+pub async fn handle(
+    cloud: &Arc<Cloud>,
+    principal: &Principal,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
     let ep = endpoint::parse(req.method, &req.path, req.api_version())?;
     let auth = authorize(cloud, principal, &ep).await?;
     let api_version = req.api_version().unwrap_or_default();
@@ -29,13 +33,19 @@ pub async fn handle(cloud: &Arc<Cloud>, principal: &Principal, req: &ArmRequest)
             RgOp::Delete => resource_groups::delete(cloud, &auth, req).await,
         },
         Endpoint::ListProviders { sub } => registrations::list(cloud, &auth, sub).await,
-        Endpoint::GetProvider { sub, namespace } => registrations::get(cloud, &auth, sub, namespace).await,
-        Endpoint::RegisterProvider { sub, namespace, register } => {
-            registrations::set(cloud, &auth, sub, namespace, *register).await
+        Endpoint::GetProvider { sub, namespace } => {
+            registrations::get(cloud, &auth, sub, namespace).await
         }
-        Endpoint::OperationStatus { id, result: false, .. } => operations::status(cloud, &auth, id).await,
-        Endpoint::OperationStatus { id, result: true, .. } => {
-            operations::result(cloud, &auth, id, &req.base_url, api_version).await
-        }
+        Endpoint::RegisterProvider {
+            sub,
+            namespace,
+            register,
+        } => registrations::set(cloud, &auth, sub, namespace, *register).await,
+        Endpoint::OperationStatus {
+            id, result: false, ..
+        } => operations::status(cloud, &auth, id).await,
+        Endpoint::OperationStatus {
+            id, result: true, ..
+        } => operations::result(cloud, &auth, id, &req.base_url, api_version).await,
     }
 }

@@ -19,15 +19,39 @@ pub enum RgOp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
     ListSubscriptions,
-    GetSubscription { sub: String },
-    ListLocations { sub: String },
+    GetSubscription {
+        sub: String,
+    },
+    ListLocations {
+        sub: String,
+    },
     ListTenants,
-    ListResourceGroups { sub: String },
-    ResourceGroup { sub: String, name: String, op: RgOp },
-    ListProviders { sub: String },
-    GetProvider { sub: String, namespace: String },
-    RegisterProvider { sub: String, namespace: String, register: bool },
-    OperationStatus { sub: String, namespace: String, id: String, result: bool },
+    ListResourceGroups {
+        sub: String,
+    },
+    ResourceGroup {
+        sub: String,
+        name: String,
+        op: RgOp,
+    },
+    ListProviders {
+        sub: String,
+    },
+    GetProvider {
+        sub: String,
+        namespace: String,
+    },
+    RegisterProvider {
+        sub: String,
+        namespace: String,
+        register: bool,
+    },
+    OperationStatus {
+        sub: String,
+        namespace: String,
+        id: String,
+        result: bool,
+    },
 }
 
 /// What an endpoint needs from the caller.
@@ -36,7 +60,10 @@ pub enum Access {
     /// Any authenticated principal of the tenant; results are filtered per item.
     TenantMember(&'static str),
     /// `action` at `scope`.
-    Scope { action: &'static str, scope: ResourceId },
+    Scope {
+        action: &'static str,
+        scope: ResourceId,
+    },
     /// Resolved by looking at the stored operation's target.
     OperationTarget,
 }
@@ -90,7 +117,11 @@ impl Endpoint {
                 action: PROVIDERS_READ,
                 scope: sub_scope(sub),
             },
-            Endpoint::RegisterProvider { sub, namespace, register } => Access::Scope {
+            Endpoint::RegisterProvider {
+                sub,
+                namespace,
+                register,
+            } => Access::Scope {
                 action: registration_action(namespace, *register),
                 scope: sub_scope(sub),
             },
@@ -102,12 +133,36 @@ impl Endpoint {
 /// `{namespace}/register/action`, from the fixed catalogue (actions are `'static`).
 fn registration_action(namespace: &str, register: bool) -> &'static str {
     const REGISTER: &[(&str, &str, &str)] = &[
-        ("Microsoft.ContainerService", "Microsoft.ContainerService/register/action", "Microsoft.ContainerService/unregister/action"),
-        ("Microsoft.ManagedIdentity", "Microsoft.ManagedIdentity/register/action", "Microsoft.ManagedIdentity/unregister/action"),
-        ("Microsoft.Authorization", "Microsoft.Authorization/register/action", "Microsoft.Authorization/unregister/action"),
-        ("Microsoft.Network", "Microsoft.Network/register/action", "Microsoft.Network/unregister/action"),
-        ("Microsoft.Compute", "Microsoft.Compute/register/action", "Microsoft.Compute/unregister/action"),
-        ("Microsoft.ContainerRegistry", "Microsoft.ContainerRegistry/register/action", "Microsoft.ContainerRegistry/unregister/action"),
+        (
+            "Microsoft.ContainerService",
+            "Microsoft.ContainerService/register/action",
+            "Microsoft.ContainerService/unregister/action",
+        ),
+        (
+            "Microsoft.ManagedIdentity",
+            "Microsoft.ManagedIdentity/register/action",
+            "Microsoft.ManagedIdentity/unregister/action",
+        ),
+        (
+            "Microsoft.Authorization",
+            "Microsoft.Authorization/register/action",
+            "Microsoft.Authorization/unregister/action",
+        ),
+        (
+            "Microsoft.Network",
+            "Microsoft.Network/register/action",
+            "Microsoft.Network/unregister/action",
+        ),
+        (
+            "Microsoft.Compute",
+            "Microsoft.Compute/register/action",
+            "Microsoft.Compute/unregister/action",
+        ),
+        (
+            "Microsoft.ContainerRegistry",
+            "Microsoft.ContainerRegistry/register/action",
+            "Microsoft.ContainerRegistry/unregister/action",
+        ),
     ];
     REGISTER
         .iter()
@@ -131,14 +186,26 @@ pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<En
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     let l: Vec<&str> = lower.iter().map(String::as_str).collect();
-    let get_only = |ep: Endpoint| if method == Method::Get { Ok(ep) } else { Err(method_not_allowed(method)) };
+    let get_only = |ep: Endpoint| {
+        if method == Method::Get {
+            Ok(ep)
+        } else {
+            Err(method_not_allowed(method))
+        }
+    };
     let ep = match (l.as_slice(), segs.as_slice()) {
         (["subscriptions"], _) => get_only(Endpoint::ListSubscriptions),
         (["tenants"], _) => get_only(Endpoint::ListTenants),
-        (["subscriptions", _], [_, sub]) => get_only(Endpoint::GetSubscription { sub: sub.to_string() }),
-        (["subscriptions", _, "locations"], [_, sub, _]) => get_only(Endpoint::ListLocations { sub: sub.to_string() }),
+        (["subscriptions", _], [_, sub]) => get_only(Endpoint::GetSubscription {
+            sub: sub.to_string(),
+        }),
+        (["subscriptions", _, "locations"], [_, sub, _]) => get_only(Endpoint::ListLocations {
+            sub: sub.to_string(),
+        }),
         (["subscriptions", _, "resourcegroups"], [_, sub, _]) => {
-            get_only(Endpoint::ListResourceGroups { sub: sub.to_string() })
+            get_only(Endpoint::ListResourceGroups {
+                sub: sub.to_string(),
+            })
         }
         (["subscriptions", _, "resourcegroups", _], [_, sub, _, name]) => {
             let op = match method {
@@ -155,12 +222,25 @@ pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<En
                 op,
             })
         }
-        (["subscriptions", _, "providers"], [_, sub, _]) => get_only(Endpoint::ListProviders { sub: sub.to_string() }),
-        (["subscriptions", _, "providers", _], [_, sub, _, ns]) => get_only(Endpoint::GetProvider {
+        (["subscriptions", _, "providers"], [_, sub, _]) => get_only(Endpoint::ListProviders {
             sub: sub.to_string(),
-            namespace: known_namespace(ns)?,
         }),
-        (["subscriptions", _, "providers", _, verb @ ("register" | "unregister")], [_, sub, _, ns, _]) => {
+        (["subscriptions", _, "providers", _], [_, sub, _, ns]) => {
+            get_only(Endpoint::GetProvider {
+                sub: sub.to_string(),
+                namespace: known_namespace(ns)?,
+            })
+        }
+        (
+            [
+                "subscriptions",
+                _,
+                "providers",
+                _,
+                verb @ ("register" | "unregister"),
+            ],
+            [_, sub, _, ns, _],
+        ) => {
             if method != Method::Post {
                 return Err(method_not_allowed(method));
             }
@@ -171,7 +251,16 @@ pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<En
             })
         }
         (
-            ["subscriptions", _, "providers", _, "locations", _, kind @ ("operationstatuses" | "operationresults"), _],
+            [
+                "subscriptions",
+                _,
+                "providers",
+                _,
+                "locations",
+                _,
+                kind @ ("operationstatuses" | "operationresults"),
+                _,
+            ],
             [_, sub, _, ns, _, _, _, id],
         ) => get_only(Endpoint::OperationStatus {
             sub: sub.to_string(),
@@ -179,7 +268,19 @@ pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<En
             id: id.to_string(),
             result: *kind == "operationresults",
         }),
-        (["subscriptions", _, "providers", ns, rest @ ..], _) | (["subscriptions", _, "resourcegroups", _, "providers", ns, rest @ ..], _) => {
+        (["subscriptions", _, "providers", ns, rest @ ..], _)
+        | (
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                ns,
+                rest @ ..,
+            ],
+            _,
+        ) => {
             let namespace = known_namespace(ns)?;
             Err(ArmError::InvalidResourceType {
                 namespace,
@@ -189,7 +290,11 @@ pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<En
         }
         _ => Err(ArmError::InvalidResourceType {
             namespace: "Microsoft.Resources".to_string(),
-            resource_type: l.get(l.len().saturating_sub(1)).copied().unwrap_or_default().to_string(),
+            resource_type: l
+                .get(l.len().saturating_sub(1))
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
             api_version: api_version.unwrap_or_default().to_string(),
         }),
     }?;
@@ -220,7 +325,9 @@ mod tests {
     #[test]
     fn api_version_required() {
         assert_eq!(
-            parse(Method::Get, "/subscriptions", None).err().map(|e| e.code()),
+            parse(Method::Get, "/subscriptions", None)
+                .err()
+                .map(|e| e.code()),
             Some("MissingApiVersionParameter")
         );
     }
@@ -228,11 +335,15 @@ mod tests {
     #[test]
     fn unknown_namespace_and_method() {
         assert_eq!(
-            parse(Method::Get, "/subscriptions/s/providers/Foo.Bar", V).err().map(|e| e.code()),
+            parse(Method::Get, "/subscriptions/s/providers/Foo.Bar", V)
+                .err()
+                .map(|e| e.code()),
             Some("InvalidResourceNamespace")
         );
         assert_eq!(
-            parse(Method::Post, "/subscriptions/s/resourcegroups/x", V).err().map(|e| e.status()),
+            parse(Method::Post, "/subscriptions/s/resourcegroups/x", V)
+                .err()
+                .map(|e| e.status()),
             Some(405)
         );
     }

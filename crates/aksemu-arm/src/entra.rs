@@ -4,8 +4,12 @@
 
 use std::collections::HashMap;
 
-use aksemu_identity::grant::{self, EndpointVersion, app_token_claims, authenticate_client, same_resource};
-use aksemu_identity::{ARM_AUDIENCES, Application, OAuthError, ServicePrincipal, TokenResponse, mint};
+use aksemu_identity::grant::{
+    self, EndpointVersion, app_token_claims, authenticate_client, same_resource,
+};
+use aksemu_identity::{
+    ARM_AUDIENCES, Application, OAuthError, ServicePrincipal, TokenResponse, mint,
+};
 use time::OffsetDateTime;
 
 use crate::cloud::Cloud;
@@ -17,9 +21,15 @@ const OTHER_RESOURCES: &[&str] = &["https://graph.microsoft.com/"];
 impl Cloud {
     /// The tenant GUID a path segment names, if it is ours.
     pub fn resolve_tenant(&self, segment: &str) -> Result<&str, OAuthError> {
-        if segment.eq_ignore_ascii_case(&self.tenant_id) || segment.eq_ignore_ascii_case(&self.tenant_domain) {
+        if segment.eq_ignore_ascii_case(&self.tenant_id)
+            || segment.eq_ignore_ascii_case(&self.tenant_domain)
+        {
             Ok(&self.tenant_id)
-        } else if segment.chars().all(|c| c.is_ascii_alphanumeric() || "-.".contains(c)) && !segment.is_empty() {
+        } else if segment
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.".contains(c))
+            && !segment.is_empty()
+        {
             Err(OAuthError::UnknownTenant(segment.to_string()))
         } else {
             Err(OAuthError::InvalidTenantIdentifier(segment.to_string()))
@@ -34,7 +44,11 @@ impl Cloud {
             || same_resource(base_url, resource)
     }
 
-    async fn load<T: serde::de::DeserializeOwned>(&self, coll: &str, key: &str) -> Result<Option<T>, OAuthError> {
+    async fn load<T: serde::de::DeserializeOwned>(
+        &self,
+        coll: &str,
+        key: &str,
+    ) -> Result<Option<T>, OAuthError> {
         let doc = self.store.get(coll, key).await.map_err(|e| {
             tracing::error!(error = %e, "store failure in token endpoint");
             OAuthError::ServerError

@@ -10,15 +10,27 @@ use crate::collections::SUBSCRIPTIONS;
 use crate::endpoint::{Access, Endpoint};
 use crate::lro::Operation;
 
-pub async fn authorize(cloud: &Cloud, principal: &Principal, endpoint: &Endpoint) -> Result<Authorized, ArmError> {
+pub async fn authorize(
+    cloud: &Cloud,
+    principal: &Principal,
+    endpoint: &Endpoint,
+) -> Result<Authorized, ArmError> {
     if let Some(sub) = endpoint.subscription() {
         let key = ResourceId::subscription(sub).key().to_string();
-        if cloud.store.get(SUBSCRIPTIONS, &key).await.map_err(store_err)?.is_none() {
+        if cloud
+            .store
+            .get(SUBSCRIPTIONS, &key)
+            .await
+            .map_err(store_err)?
+            .is_none()
+        {
             return Err(ArmError::SubscriptionNotFound(sub.to_string()));
         }
     }
     let (action, scope) = match endpoint.access() {
-        Access::TenantMember(action) => return check_tenant_member(principal, &cloud.tenant_id, action),
+        Access::TenantMember(action) => {
+            return check_tenant_member(principal, &cloud.tenant_id, action);
+        }
         Access::Scope { action, scope } => (action, scope),
         Access::OperationTarget => {
             let Endpoint::OperationStatus { id, .. } = endpoint else {

@@ -41,7 +41,13 @@ pub struct Operation {
 }
 
 impl Operation {
-    pub fn new(cloud: &Cloud, namespace: &str, location: &str, target_id: &str, work: Work) -> Self {
+    pub fn new(
+        cloud: &Cloud,
+        namespace: &str,
+        location: &str,
+        target_id: &str,
+        work: Work,
+    ) -> Self {
         Self {
             id: uuid::Uuid::new_v4().to_string(),
             subscription_id: cloud.subscription_id.clone(),
@@ -97,9 +103,12 @@ impl Operation {
     /// Adds the polling headers to an accepted response. `Retry-After: 1`: az
     /// waits 30 s when it is absent or 0.
     pub fn accepted(&self, resp: ArmResponse, base: &str, api_version: &str) -> ArmResponse {
-        resp.header("Azure-AsyncOperation", self.url(base, "operationStatuses", api_version))
-            .header("Location", self.url(base, "operationResults", api_version))
-            .header("Retry-After", "1")
+        resp.header(
+            "Azure-AsyncOperation",
+            self.url(base, "operationStatuses", api_version),
+        )
+        .header("Location", self.url(base, "operationResults", api_version))
+        .header("Retry-After", "1")
     }
 
     pub fn status_body(&self) -> Value {
@@ -152,7 +161,8 @@ async fn run(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
         .await
         .map_err(store_err)?
         .ok_or_else(|| ArmError::OperationNotFound(id.to_string()))?;
-    let mut op: Operation = serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)?;
+    let mut op: Operation =
+        serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)?;
     if op.is_terminal() {
         return Ok(());
     }

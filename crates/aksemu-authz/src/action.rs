@@ -28,19 +28,43 @@ mod tests {
 
     #[test]
     fn wildcards() {
-        assert!(m("*", "Microsoft.Resources/subscriptions/resourceGroups/write"));
-        assert!(m("*/read", "microsoft.resources/subscriptions/resourcegroups/READ"));
-        assert!(!m("*/read", "Microsoft.Resources/subscriptions/resourceGroups/write"));
-        assert!(m("Microsoft.Network/*", "Microsoft.Network/virtualNetworks/subnets/join/action"));
+        assert!(m(
+            "*",
+            "Microsoft.Resources/subscriptions/resourceGroups/write"
+        ));
+        assert!(m(
+            "*/read",
+            "microsoft.resources/subscriptions/resourcegroups/READ"
+        ));
+        assert!(!m(
+            "*/read",
+            "Microsoft.Resources/subscriptions/resourceGroups/write"
+        ));
+        assert!(m(
+            "Microsoft.Network/*",
+            "Microsoft.Network/virtualNetworks/subnets/join/action"
+        ));
         assert!(!m("Microsoft.Network/*", "Microsoft.NetworkX/a"));
-        assert!(m("Microsoft.Authorization/*/Write", "Microsoft.Authorization/roleAssignments/write"));
+        assert!(m(
+            "Microsoft.Authorization/*/Write",
+            "Microsoft.Authorization/roleAssignments/write"
+        ));
     }
 
     #[test]
     fn slash_star_slash_matches_zero_segments() {
         let p = "Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action";
-        assert!(m(p, "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"));
-        assert!(m(p, "Microsoft.ManagedIdentity/userAssignedIdentities/x/assign/action"));
-        assert!(!m(p, "Microsoft.ManagedIdentity/userAssignedIdentities/write"));
+        assert!(m(
+            p,
+            "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"
+        ));
+        assert!(m(
+            p,
+            "Microsoft.ManagedIdentity/userAssignedIdentities/x/assign/action"
+        ));
+        assert!(!m(
+            p,
+            "Microsoft.ManagedIdentity/userAssignedIdentities/write"
+        ));
     }
 }

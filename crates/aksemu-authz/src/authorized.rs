@@ -95,7 +95,9 @@ mod tests {
         Assignment {
             id: format!("{scope}/providers/Microsoft.Authorization/roleAssignments/1"),
             scope: scope.clone(),
-            role_definition_id: format!("/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/{CONTRIBUTOR}"),
+            role_definition_id: format!(
+                "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/{CONTRIBUTOR}"
+            ),
             principal_id: "oid".into(),
         }
     }
@@ -106,11 +108,35 @@ mod tests {
         let a = [contributor_on(&rg)];
         let write = "Microsoft.Resources/subscriptions/resourceGroups/write";
         assert!(check(&p(), write, &rg, &a, builtin_role).is_ok());
-        assert!(check(&p(), write, &rg.child(&["providers", "X.Y", "t", "n"]), &a, builtin_role).is_ok());
-        let err = check(&p(), write, &ResourceId::resource_group("s", "other"), &a, builtin_role)
-            .err()
-            .map(|e| e.code());
+        assert!(
+            check(
+                &p(),
+                write,
+                &rg.child(&["providers", "X.Y", "t", "n"]),
+                &a,
+                builtin_role
+            )
+            .is_ok()
+        );
+        let err = check(
+            &p(),
+            write,
+            &ResourceId::resource_group("s", "other"),
+            &a,
+            builtin_role,
+        )
+        .err()
+        .map(|e| e.code());
         assert_eq!(err, Some("AuthorizationFailed"));
-        assert!(check(&p(), "Microsoft.Authorization/roleAssignments/write", &rg, &a, builtin_role).is_err());
+        assert!(
+            check(
+                &p(),
+                "Microsoft.Authorization/roleAssignments/write",
+                &rg,
+                &a,
+                builtin_role
+            )
+            .is_err()
+        );
     }
 }

@@ -16,7 +16,13 @@ const SUPPORT_AND_DEPLOYMENTS: &[&str] = &[
     "Microsoft.Support/*",
 ];
 
-fn role(name: &str, role_name: &str, description: &str, actions: &[&str], not_actions: &[&str]) -> RoleDefinition {
+fn role(
+    name: &str,
+    role_name: &str,
+    description: &str,
+    actions: &[&str],
+    not_actions: &[&str],
+) -> RoleDefinition {
     RoleDefinition {
         name: name.to_string(),
         role_name: role_name.to_string(),
@@ -32,7 +38,11 @@ fn role(name: &str, role_name: &str, description: &str, actions: &[&str], not_ac
 }
 
 fn with_generic(specific: &[&'static str]) -> Vec<&'static str> {
-    specific.iter().chain(SUPPORT_AND_DEPLOYMENTS).copied().collect()
+    specific
+        .iter()
+        .chain(SUPPORT_AND_DEPLOYMENTS)
+        .copied()
+        .collect()
 }
 
 pub fn builtin_roles() -> &'static [RoleDefinition] {
@@ -98,5 +108,7 @@ pub fn builtin_roles() -> &'static [RoleDefinition] {
 }
 
 pub fn builtin_role(guid: &str) -> Option<&'static RoleDefinition> {
-    builtin_roles().iter().find(|r| r.name.eq_ignore_ascii_case(guid))
+    builtin_roles()
+        .iter()
+        .find(|r| r.name.eq_ignore_ascii_case(guid))
 }

@@ -33,14 +33,22 @@ pub fn decide<'r>(
     for a in assignments {
         let guid = role_guid(&a.role_definition_id);
         let role = role(&guid);
-        let role_name = role.map(|r| r.role_name.as_str()).unwrap_or("<unknown role>");
+        let role_name = role
+            .map(|r| r.role_name.as_str())
+            .unwrap_or("<unknown role>");
         let (granted, why) = if !scope.is_within(&a.scope) {
-            (false, "assignment scope does not contain the requested scope")
+            (
+                false,
+                "assignment scope does not contain the requested scope",
+            )
         } else {
             match role {
                 None => (false, "role definition not found"),
                 Some(r) if r.grants(action) => (true, "role grants the action"),
-                Some(_) => (false, "role does not grant the action (no matching action, or excluded by notActions)"),
+                Some(_) => (
+                    false,
+                    "role does not grant the action (no matching action, or excluded by notActions)",
+                ),
             }
         };
         if granted {

@@ -42,14 +42,16 @@ pub struct DataDir {
 
 impl DataDir {
     pub fn create(path: &Path) -> anyhow::Result<Self> {
-        fs::create_dir_all(path).with_context(|| format!("creating data dir {}", path.display()))?;
+        fs::create_dir_all(path)
+            .with_context(|| format!("creating data dir {}", path.display()))?;
         fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
         let path = fs::canonicalize(path)?;
         Ok(Self { path })
     }
 
     pub fn open(path: &Path) -> anyhow::Result<Self> {
-        let path = fs::canonicalize(path).with_context(|| format!("no data dir at {}", path.display()))?;
+        let path =
+            fs::canonicalize(path).with_context(|| format!("no data dir at {}", path.display()))?;
         Ok(Self { path })
     }
 
@@ -106,7 +108,8 @@ impl DataDir {
     }
 
     pub fn signing_key(&self) -> anyhow::Result<SigningKey> {
-        if let (Some(key_pem), Some(cert_pem)) = (self.read(SIGNING_KEY)?, self.read(SIGNING_CERT)?) {
+        if let (Some(key_pem), Some(cert_pem)) = (self.read(SIGNING_KEY)?, self.read(SIGNING_CERT)?)
+        {
             return Ok(SigningKey::from_pem(&KeyPem { key_pem, cert_pem })?);
         }
         let (key, pem) = SigningKey::generate("aksemu token signing")?;
@@ -139,7 +142,11 @@ impl DataDir {
     /// its -wal and -shm files the database file's mode).
     pub fn private_file(&self, name: &str) -> anyhow::Result<PathBuf> {
         let path = self.file(name);
-        fs::OpenOptions::new().append(true).create(true).mode(0o600).open(&path)?;
+        fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(&path)?;
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600))?;
         Ok(path)
     }

@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "aksemu", version, about = "Local emulator of Azure Kubernetes Service with managed identities")]
+#[command(
+    name = "aksemu",
+    version,
+    about = "Local emulator of Azure Kubernetes Service with managed identities"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -39,7 +39,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
     if !args.listen.ip().is_loopback() {
-        anyhow::bail!("aksemu listens on loopback only; {} is not a loopback address", args.listen);
+        anyhow::bail!(
+            "aksemu listens on loopback only; {} is not a loopback address",
+            args.listen
+        );
     }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -51,11 +54,17 @@ fn store_spec(args: &ServeArgs, dir: &DataDir) -> anyhow::Result<(String, String
     Ok(match args.store.as_str() {
         "sqlite" => {
             let path = dir.private_file(DATABASE)?;
-            (format!("sqlite:{}", path.display()), format!("SQLite ({})", path.display()))
+            (
+                format!("sqlite:{}", path.display()),
+                format!("SQLite ({})", path.display()),
+            )
         }
         "memory" => ("memory".into(), "in-memory (discarded on exit)".into()),
         s if s.starts_with("postgres") => (s.to_string(), format!("PostgreSQL ({})", redact(s))),
-        s => (s.to_string(), format!("SQLite ({})", s.trim_start_matches("sqlite:"))),
+        s => (
+            s.to_string(),
+            format!("SQLite ({})", s.trim_start_matches("sqlite:")),
+        ),
     })
 }
 
@@ -78,7 +87,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let tls = dir.tls()?;
     let key = dir.signing_key()?;
     let (spec, store_desc) = store_spec(&args, &dir)?;
-    let store = aksemu_store::open(&spec).await.context("opening the store")?;
+    let store = aksemu_store::open(&spec)
+        .await
+        .context("opening the store")?;
     let clock = Arc::new(SystemClock);
     let (boot, new_creds) = bootstrap::ensure(store.as_ref(), clock.as_ref())
         .await
@@ -102,7 +113,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         subscription_id: boot.subscription_id.clone(),
         token_lifetime_secs: args.token_lifetime,
     });
-    let resumed = lro::resume_all(&cloud).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let resumed = lro::resume_all(&cloud)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let listener = TcpListener::bind(args.listen)
         .await
@@ -118,9 +131,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // `localhost` may resolve to ::1 first; answer there too so clients do not
     // pay for a refused connection.
     if addr.ip() == std::net::Ipv4Addr::LOCALHOST
-        && let Ok(v6) = TcpListener::bind(SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))).await
+        && let Ok(v6) = TcpListener::bind(SocketAddr::from((
+            std::net::Ipv6Addr::LOCALHOST,
+            addr.port(),
+        )))
+        .await
     {
-        tasks.push(tokio::spawn(aksemu_server::serve::serve_tls(v6, server_config, app)));
+        tasks.push(tokio::spawn(aksemu_server::serve::serve_tls(
+            v6,
+            server_config,
+            app,
+        )));
     }
     let arm_url = format!("https://localhost:{}", addr.port());
     dir.write_server_info(&ServerInfo {
@@ -133,17 +154,29 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     })?;
     println!("aksemu {} listening on {addr}", env!("CARGO_PKG_VERSION"));
     println!("  ARM / Entra ID / Graph:  {arm_url}");
-    println!("  OpenID configuration:    {arm_url}/{}/v2.0/.well-known/openid-configuration", boot.tenant_id);
+    println!(
+        "  OpenID configuration:    {arm_url}/{}/v2.0/.well-known/openid-configuration",
+        boot.tenant_id
+    );
     println!("  store:                   {store_desc}");
-    println!("  tenant:                  {} ({})", boot.tenant_id, boot.tenant_domain);
+    println!(
+        "  tenant:                  {} ({})",
+        boot.tenant_id, boot.tenant_domain
+    );
     println!("  subscription:            {}", boot.subscription_id);
     println!("  CA certificate:          {}", dir.file(CA_CERT).display());
-    println!("  administrator:           {}", dir.file("credentials.json").display());
+    println!(
+        "  administrator:           {}",
+        dir.file("credentials.json").display()
+    );
     println!("  RBAC enforcement:        on");
     if resumed > 0 {
         println!("  resumed operations:      {resumed}");
     }
-    println!("Run `eval \"$(aksemu env --data-dir {})\"` in another shell.", args.data_dir.display());
+    println!(
+        "Run `eval \"$(aksemu env --data-dir {})\"` in another shell.",
+        args.data_dir.display()
+    );
 
     shutdown_signal().await;
     dir.remove_server_info();
@@ -157,13 +190,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -179,7 +213,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact("postgres://u:secret@h:5/db"), "postgres://u:***@h:5/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5/db"),
+            "postgres://u:***@h:5/db"
+        );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

@@ -64,7 +64,14 @@ mod tests {
             ApiVersion::parse(None),
             Err(ArmError::MissingApiVersionParameter)
         ));
-        for v in ["2024", "2024-1-01", "latest", "2024-11-01-foo", "2024-11-0x", "2024-11-0é"] {
+        for v in [
+            "2024",
+            "2024-1-01",
+            "latest",
+            "2024-11-01-foo",
+            "2024-11-0x",
+            "2024-11-0é",
+        ] {
             assert!(
                 matches!(
                     ApiVersion::parse(Some(v)),

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 pub enum ArmError {
     #[error("The api-version query parameter (?api-version=) is required for all requests.")]
     MissingApiVersionParameter,
-    #[error("The api-version '{0}' is invalid. The supported versions are in the format 'YYYY-MM-DD' or 'YYYY-MM-DD-preview'.")]
+    #[error(
+        "The api-version '{0}' is invalid. The supported versions are in the format 'YYYY-MM-DD' or 'YYYY-MM-DD-preview'."
+    )]
     InvalidApiVersionParameter(String),
     #[error("Authentication failed. The 'Authorization' header is missing.")]
     AuthenticationFailedMissingToken,
@@ -16,15 +18,25 @@ pub enum ArmError {
     AuthenticationFailedInvalidHeader,
     #[error("The access token is invalid.")]
     InvalidAuthenticationToken,
-    #[error("The access token expiry UTC time '{expired_at}' is earlier than current UTC time '{now}'.")]
+    #[error(
+        "The access token expiry UTC time '{expired_at}' is earlier than current UTC time '{now}'."
+    )]
     ExpiredAuthenticationToken { expired_at: String, now: String },
-    #[error("The access token is not yet valid: its 'nbf' UTC time '{not_before}' is later than current UTC time '{now}'.")]
+    #[error(
+        "The access token is not yet valid: its 'nbf' UTC time '{not_before}' is later than current UTC time '{now}'."
+    )]
     AuthenticationTokenNotYetValid { not_before: String, now: String },
-    #[error("The access token has been obtained for wrong audience or resource '{0}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.")]
+    #[error(
+        "The access token has been obtained for wrong audience or resource '{0}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'."
+    )]
     InvalidAuthenticationTokenAudience(String),
-    #[error("The access token is from the wrong issuer '{0}'. It must match the tenant associated with this subscription. Please use the authority (URL) 'https://sts.windows.net/{1}/' to get the token.")]
+    #[error(
+        "The access token is from the wrong issuer '{0}'. It must match the tenant associated with this subscription. Please use the authority (URL) 'https://sts.windows.net/{1}/' to get the token."
+    )]
     InvalidAuthenticationTokenTenant(String, String),
-    #[error("The client '{client_id}' with object id '{object_id}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.")]
+    #[error(
+        "The client '{client_id}' with object id '{object_id}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials."
+    )]
     AuthorizationFailed {
         client_id: String,
         object_id: String,
@@ -36,7 +48,9 @@ pub enum ArmError {
     SubscriptionNotFound(String),
     #[error("Resource group '{0}' could not be found.")]
     ResourceGroupNotFound(String),
-    #[error("The Resource '{resource_type}/{name}' under resource group '{group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix")]
+    #[error(
+        "The Resource '{resource_type}/{name}' under resource group '{group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"
+    )]
     ResourceNotFound {
         resource_type: String,
         name: String,
@@ -44,7 +58,9 @@ pub enum ArmError {
     },
     #[error("The resource namespace '{0}' is invalid.")]
     InvalidResourceNamespace(String),
-    #[error("The resource type '{resource_type}' could not be found in the namespace '{namespace}' for api version '{api_version}'.")]
+    #[error(
+        "The resource type '{resource_type}' could not be found in the namespace '{namespace}' for api version '{api_version}'."
+    )]
     InvalidResourceType {
         namespace: String,
         resource_type: String,
@@ -58,19 +74,29 @@ pub enum ArmError {
     InvalidRequestContent(String),
     #[error("The location property is required for this definition.")]
     LocationRequired,
-    #[error("The provided location '{0}' is not available for resource group. List of available regions is '{1}'.")]
+    #[error(
+        "The provided location '{0}' is not available for resource group. List of available regions is '{1}'."
+    )]
     LocationNotAvailableForResourceGroup(String, String),
-    #[error("Invalid resource group location '{requested}'. The Resource group already exists in location '{existing}'.")]
+    #[error(
+        "Invalid resource group location '{requested}'. The Resource group already exists in location '{existing}'."
+    )]
     InvalidResourceGroupLocation { requested: String, existing: String },
-    #[error("Resource group '{0}' is invalid. The name can contain only alphanumeric characters, periods, underscores, hyphens and parenthesis, cannot end in a period, and must be between 1 and 90 characters long.")]
+    #[error(
+        "Resource group '{0}' is invalid. The name can contain only alphanumeric characters, periods, underscores, hyphens and parenthesis, cannot end in a period, and must be between 1 and 90 characters long."
+    )]
     InvalidResourceGroup(String),
-    #[error("The resource group '{0}' is in deprovisioning state and cannot perform this operation.")]
+    #[error(
+        "The resource group '{0}' is in deprovisioning state and cannot perform this operation."
+    )]
     ResourceGroupBeingDeleted(String),
     #[error("The condition specified using HTTP conditional header(s) is not met.")]
     PreconditionFailed,
     #[error("The operation '{0}' could not be found.")]
     OperationNotFound(String),
-    #[error("The request failed because the resource was changed by another request at the same time. Please retry.")]
+    #[error(
+        "The request failed because the resource was changed by another request at the same time. Please retry."
+    )]
     ConcurrentUpdate,
     #[error("The server encountered an internal error. Please retry the request.")]
     InternalServerError,
@@ -136,9 +162,9 @@ impl ArmError {
             | InvalidResourceType { .. }
             | OperationNotFound(_) => 404,
             UnsupportedHttpMethod(_) => 405,
-            InvalidResourceGroupLocation { .. } | ResourceGroupBeingDeleted(_) | ConcurrentUpdate => {
-                409
-            }
+            InvalidResourceGroupLocation { .. }
+            | ResourceGroupBeingDeleted(_)
+            | ConcurrentUpdate => 409,
             PreconditionFailed => 412,
             InternalServerError => 500,
         }

@@ -153,8 +153,10 @@ mod tests {
 
     #[test]
     fn equal_ignoring_case_but_keeps_original() {
-        let a = ResourceId::parse("/subscriptions/S/resourceGroups/MyRG").unwrap_or_else(|e| panic!("{e}"));
-        let b = ResourceId::parse("//subscriptions/s/resourcegroups/myrg/").unwrap_or_else(|e| panic!("{e}"));
+        let a = ResourceId::parse("/subscriptions/S/resourceGroups/MyRG")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let b = ResourceId::parse("//subscriptions/s/resourcegroups/myrg/")
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(a, b);
         assert_eq!(a.as_str(), "/subscriptions/S/resourceGroups/MyRG");
         assert_eq!(b.resource_group_name(), Some("myrg"));

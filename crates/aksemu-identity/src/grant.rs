@@ -37,7 +37,8 @@ pub fn parse_request(
     version: EndpointVersion,
 ) -> Result<TokenRequest, OAuthError> {
     let field = |name: &str| form.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
-    let grant = field("grant_type").ok_or_else(|| OAuthError::MissingParameter("grant_type".into()))?;
+    let grant =
+        field("grant_type").ok_or_else(|| OAuthError::MissingParameter("grant_type".into()))?;
     if grant != "client_credentials" {
         return Err(OAuthError::UnsupportedGrantType(grant.to_string()));
     }
@@ -51,7 +52,8 @@ pub fn parse_request(
             .ok_or_else(|| OAuthError::MissingParameter("resource".into()))?
             .to_string(),
         EndpointVersion::V2 => {
-            let scope = field("scope").ok_or_else(|| OAuthError::MissingParameter("scope".into()))?;
+            let scope =
+                field("scope").ok_or_else(|| OAuthError::MissingParameter("scope".into()))?;
             resource_from_scope(scope)?
         }
     };
@@ -85,7 +87,11 @@ fn resource_from_scope(scope: &str) -> Result<String, OAuthError> {
 
 /// Checks the presented secret against the application's password credentials,
 /// on the cloud's clock.
-pub fn authenticate_client(app: &Application, presented: &str, now: OffsetDateTime) -> Result<(), OAuthError> {
+pub fn authenticate_client(
+    app: &Application,
+    presented: &str,
+    now: OffsetDateTime,
+) -> Result<(), OAuthError> {
     let matching = app
         .password_credentials
         .iter()
@@ -104,7 +110,8 @@ pub fn authenticate_client(app: &Application, presented: &str, now: OffsetDateTi
 /// Normalises a resource for comparison: Entra matches App ID URIs with or without
 /// the trailing slash.
 pub fn same_resource(a: &str, b: &str) -> bool {
-    a.trim_end_matches('/').eq_ignore_ascii_case(b.trim_end_matches('/'))
+    a.trim_end_matches('/')
+        .eq_ignore_ascii_case(b.trim_end_matches('/'))
 }
 
 /// The claim set of an app-only v1 token. Token lifetimes use real time so that
@@ -159,7 +166,10 @@ mod tests {
     use super::*;
 
     fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -174,7 +184,10 @@ mod tests {
             None,
             EndpointVersion::V2,
         );
-        assert_eq!(r.map(|r| r.resource), Ok("https://management.core.windows.net/".to_string()));
+        assert_eq!(
+            r.map(|r| r.resource),
+            Ok("https://management.core.windows.net/".to_string())
+        );
     }
 
     #[test]
@@ -185,14 +198,24 @@ mod tests {
         assert_eq!(code(&[("grant_type", "password")]), Some(70003));
         assert_eq!(code(&[("grant_type", "client_credentials")]), Some(900144));
         assert_eq!(
-            code(&[("grant_type", "client_credentials"), ("client_id", "a"), ("scope", "https://x/read")]),
+            code(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", "a"),
+                ("scope", "https://x/read")
+            ]),
             Some(70011)
         );
         let basic = parse_request(
-            &form(&[("grant_type", "client_credentials"), ("scope", "https://x/.default")]),
+            &form(&[
+                ("grant_type", "client_credentials"),
+                ("scope", "https://x/.default"),
+            ]),
             Some(("id".into(), "sec".into())),
             v2,
         );
-        assert_eq!(basic.map(|r| (r.client_id, r.client_secret)), Ok(("id".into(), "sec".into())));
+        assert_eq!(
+            basic.map(|r| (r.client_id, r.client_secret)),
+            Ok(("id".into(), "sec".into()))
+        );
     }
 }

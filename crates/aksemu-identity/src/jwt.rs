@@ -79,7 +79,9 @@ pub fn verify<C: DeserializeOwned>(
         Ok(data) => Ok(data.claims),
         Err(e) => Err(match e.kind() {
             ErrorKind::ExpiredSignature => TokenVerifyError::Expired(unverified_i64(token, "exp")),
-            ErrorKind::ImmatureSignature => TokenVerifyError::NotYetValid(unverified_i64(token, "nbf")),
+            ErrorKind::ImmatureSignature => {
+                TokenVerifyError::NotYetValid(unverified_i64(token, "nbf"))
+            }
             ErrorKind::InvalidAudience => TokenVerifyError::Audience(unverified_str(token, "aud")),
             ErrorKind::InvalidIssuer => TokenVerifyError::Issuer(unverified_str(token, "iss")),
             ErrorKind::InvalidSignature => TokenVerifyError::Signature,
@@ -105,5 +107,8 @@ fn unverified_i64(token: &str, claim: &str) -> i64 {
 }
 
 fn unverified_str(token: &str, claim: &str) -> String {
-    unverified(token)[claim].as_str().unwrap_or_default().to_string()
+    unverified(token)[claim]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }

@@ -58,7 +58,8 @@ impl SigningKey {
     pub fn from_pem(pem: &KeyPem) -> Result<Self, KeyError> {
         let kp = rcgen::KeyPair::from_pem_and_sign_algo(&pem.key_pem, &rcgen::PKCS_RSA_SHA256)
             .map_err(|e| KeyError::Load(e.to_string()))?;
-        let cert_der = pem_body(&pem.cert_pem).ok_or_else(|| KeyError::Load("certificate PEM".into()))?;
+        let cert_der =
+            pem_body(&pem.cert_pem).ok_or_else(|| KeyError::Load("certificate PEM".into()))?;
         Self::from_parts(&kp.serialize_der(), cert_der)
     }
 
@@ -67,7 +68,8 @@ impl SigningKey {
         let public = pair.public_key();
         let n = public.modulus().big_endian_without_leading_zero().to_vec();
         let e = public.exponent().big_endian_without_leading_zero().to_vec();
-        let kid = URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &cert_der));
+        let kid =
+            URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &cert_der));
         let decoding = DecodingKey::from_rsa_raw_components(&n, &e);
         Ok(Self {
             kid,

@@ -4,23 +4,37 @@ use serde_json::{Value, json};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OAuthError {
-    #[error("AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{0}'.")]
+    #[error(
+        "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{0}'."
+    )]
     InvalidClientSecret(String),
-    #[error("AADSTS7000222: The provided client secret keys for app '{0}' are expired. Visit the Azure portal to create new keys for your app, or consider using certificate credentials for added security.")]
+    #[error(
+        "AADSTS7000222: The provided client secret keys for app '{0}' are expired. Visit the Azure portal to create new keys for your app, or consider using certificate credentials for added security."
+    )]
     ClientSecretExpired(String),
-    #[error("AADSTS700016: Application with identifier '{app_id}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.")]
+    #[error(
+        "AADSTS700016: Application with identifier '{app_id}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant."
+    )]
     UnknownApplication { app_id: String, tenant: String },
-    #[error("AADSTS90002: Tenant '{0}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.")]
+    #[error(
+        "AADSTS90002: Tenant '{0}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant."
+    )]
     UnknownTenant(String),
     #[error("AADSTS900144: The request body must contain the following parameter: '{0}'.")]
     MissingParameter(String),
-    #[error("AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope {0} is not valid.")]
+    #[error(
+        "AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope {0} is not valid."
+    )]
     InvalidScope(String),
-    #[error("AADSTS500011: The resource principal named {resource} was not found in the tenant named {tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.")]
+    #[error(
+        "AADSTS500011: The resource principal named {resource} was not found in the tenant named {tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant."
+    )]
     InvalidResource { resource: String, tenant: String },
     #[error("AADSTS70003: The app requested an unsupported grant type '{0}'.")]
     UnsupportedGrantType(String),
-    #[error("AADSTS900023: Specified tenant identifier '{0}' is neither a valid DNS name, nor a valid external domain.")]
+    #[error(
+        "AADSTS900023: Specified tenant identifier '{0}' is neither a valid DNS name, nor a valid external domain."
+    )]
     InvalidTenantIdentifier(String),
     #[error("AADSTS50000: There was an error issuing a token. Please retry.")]
     ServerError,
@@ -32,7 +46,9 @@ impl OAuthError {
         match self {
             InvalidClientSecret(_) | ClientSecretExpired(_) => "invalid_client",
             UnknownApplication { .. } => "unauthorized_client",
-            UnknownTenant(_) | MissingParameter(_) | InvalidTenantIdentifier(_) => "invalid_request",
+            UnknownTenant(_) | MissingParameter(_) | InvalidTenantIdentifier(_) => {
+                "invalid_request"
+            }
             InvalidScope(_) => "invalid_scope",
             InvalidResource { .. } => "invalid_resource",
             UnsupportedGrantType(_) => "unsupported_grant_type",

@@ -16,9 +16,16 @@ pub fn generate() -> String {
         // a predictable secret by producing one that can never be presented.
         return String::new();
     }
-    let mut s: String = bytes[..3].iter().map(|b| ALPHABET[(*b as usize) % 64] as char).collect();
+    let mut s: String = bytes[..3]
+        .iter()
+        .map(|b| ALPHABET[(*b as usize) % 64] as char)
+        .collect();
     s.push_str("8Q~");
-    s.extend(bytes[3..].iter().map(|b| ALPHABET[(*b as usize) % 64] as char));
+    s.extend(
+        bytes[3..]
+            .iter()
+            .map(|b| ALPHABET[(*b as usize) % 64] as char),
+    );
     s
 }
 
@@ -32,7 +39,8 @@ pub fn hash(secret: &str) -> String {
 pub fn matches(secret: &str, stored_hash: &str) -> bool {
     let candidate = hash(secret);
     !secret.is_empty()
-        && constant_time::verify_slices_are_equal(candidate.as_bytes(), stored_hash.as_bytes()).is_ok()
+        && constant_time::verify_slices_are_equal(candidate.as_bytes(), stored_hash.as_bytes())
+            .is_ok()
 }
 
 /// A random id-like token for `uti`, `aio` and similar opaque claims.

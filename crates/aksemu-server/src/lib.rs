@@ -24,8 +24,14 @@ pub struct AppState {
 pub fn router(cloud: Arc<Cloud>) -> Router {
     Router::new()
         .route("/metadata/endpoints", get(arm_routes::metadata))
-        .route("/{tenant}/v2.0/.well-known/openid-configuration", get(login_routes::openid_v2))
-        .route("/{tenant}/.well-known/openid-configuration", get(login_routes::openid_v1))
+        .route(
+            "/{tenant}/v2.0/.well-known/openid-configuration",
+            get(login_routes::openid_v2),
+        )
+        .route(
+            "/{tenant}/.well-known/openid-configuration",
+            get(login_routes::openid_v1),
+        )
         .route("/{tenant}/discovery/v2.0/keys", get(login_routes::jwks_v2))
         .route("/{tenant}/discovery/keys", get(login_routes::jwks_v1))
         .route("/{tenant}/oauth2/v2.0/token", post(login_routes::token_v2))

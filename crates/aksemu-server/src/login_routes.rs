@@ -24,8 +24,10 @@ fn correlation(headers: &HeaderMap) -> String {
 }
 
 fn cached(mut resp: Response) -> Response {
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=86400, private"));
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=86400, private"),
+    );
     resp
 }
 
@@ -36,18 +38,29 @@ fn discovery(
     doc: impl FnOnce(&str, &str) -> serde_json::Value,
 ) -> Response {
     match state.cloud.resolve_tenant(tenant) {
-        Ok(tid) => cached(json_response(200, &doc(&base_url::from_headers(headers), tid))),
+        Ok(tid) => cached(json_response(
+            200,
+            &doc(&base_url::from_headers(headers), tid),
+        )),
         Err(e) => oauth_error(&e, &correlation(headers)),
     }
 }
 
-pub async fn openid_v2(State(s): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap) -> Response {
+pub async fn openid_v2(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     discovery(&s, &tenant, &headers, |base, tid| {
         openid_configuration_v2(base, tid, &format!("{base}/"))
     })
 }
 
-pub async fn openid_v1(State(s): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap) -> Response {
+pub async fn openid_v1(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     discovery(&s, &tenant, &headers, openid_configuration_v1)
 }
 
@@ -59,12 +72,24 @@ fn keys(state: &AppState, tenant: &str, headers: &HeaderMap, issuer: Option<Stri
     }
 }
 
-pub async fn jwks_v2(State(s): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap) -> Response {
-    let issuer = format!("{}/{}/v2.0", base_url::from_headers(&headers), s.cloud.tenant_id);
+pub async fn jwks_v2(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let issuer = format!(
+        "{}/{}/v2.0",
+        base_url::from_headers(&headers),
+        s.cloud.tenant_id
+    );
     keys(&s, &tenant, &headers, Some(issuer))
 }
 
-pub async fn jwks_v1(State(s): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap) -> Response {
+pub async fn jwks_v1(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     keys(&s, &tenant, &headers, None)
 }
 
@@ -75,14 +100,26 @@ fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
-    let unescape = |s: &str| form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+    let unescape = |s: &str| {
+        form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+    };
     Some((unescape(id)?, unescape(secret)?))
 }
 
-async fn token(state: AppState, tenant: String, headers: HeaderMap, body: Bytes, version: EndpointVersion) -> Response {
+async fn token(
+    state: AppState,
+    tenant: String,
+    headers: HeaderMap,
+    body: Bytes,
+    version: EndpointVersion,
+) -> Response {
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let base = base_url::from_headers(&headers);
     match state
@@ -95,10 +132,20 @@ async fn token(state: AppState, tenant: String, headers: HeaderMap, body: Bytes,
     }
 }
 
-pub async fn token_v2(State(s): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn token_v2(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     token(s, tenant, headers, body, EndpointVersion::V2).await
 }
 
-pub async fn token_v1(State(s): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn token_v1(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     token(s, tenant, headers, body, EndpointVersion::V1).await
 }

@@ -32,7 +32,10 @@ fn normalise(uri: &Uri) -> Option<Uri> {
     pq.parse().ok()
 }
 
-async fn route(app: Router, mut req: Request<Incoming>) -> Result<axum::response::Response, Infallible> {
+async fn route(
+    app: Router,
+    mut req: Request<Incoming>,
+) -> Result<axum::response::Response, Infallible> {
     if let Some(u) = normalise(req.uri()) {
         *req.uri_mut() = u;
     }
@@ -87,7 +90,9 @@ mod tests {
 
     #[test]
     fn collapses_double_slashes() {
-        let u: Uri = "//metadata/endpoints?api-version=2022-09-01".parse().unwrap_or_default();
+        let u: Uri = "//metadata/endpoints?api-version=2022-09-01"
+            .parse()
+            .unwrap_or_default();
         assert_eq!(
             normalise(&u).map(|u| u.to_string()),
             Some("/metadata/endpoints?api-version=2022-09-01".to_string())

@@ -26,10 +26,16 @@ pub struct TlsMaterial {
 pub fn generate() -> Result<TlsMaterial, TlsError> {
     let ca_key = KeyPair::generate()?;
     let mut ca = CertificateParams::new(Vec::<String>::new())?;
-    ca.distinguished_name.push(DnType::CommonName, "aksemu local CA");
-    ca.distinguished_name.push(DnType::OrganizationName, "aksemu");
+    ca.distinguished_name
+        .push(DnType::CommonName, "aksemu local CA");
+    ca.distinguished_name
+        .push(DnType::OrganizationName, "aksemu");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    ca.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     ca.not_after = time::OffsetDateTime::now_utc() + time::Duration::days(3650);
     let ca_cert = ca.self_signed(&ca_key)?;
     let ca_cert_pem = ca_cert.pem();
@@ -42,7 +48,8 @@ pub fn generate() -> Result<TlsMaterial, TlsError> {
         "127.0.0.1".to_string(),
         "::1".to_string(),
     ])?;
-    leaf.distinguished_name.push(DnType::CommonName, "localhost");
+    leaf.distinguished_name
+        .push(DnType::CommonName, "localhost");
     leaf.not_after = time::OffsetDateTime::now_utc() + time::Duration::days(825);
     let leaf_cert = leaf.signed_by(&leaf_key, &issuer)?;
     Ok(TlsMaterial {
@@ -57,7 +64,8 @@ pub fn server_config(cert_pem: &str, key_pem: &str) -> Result<Arc<rustls::Server
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
         .collect::<Result<_, _>>()
         .map_err(|e| TlsError::Load(e.to_string()))?;
-    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| TlsError::Load(e.to_string()))?;
+    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes())
+        .map_err(|e| TlsError::Load(e.to_string()))?;
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

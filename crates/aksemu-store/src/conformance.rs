@@ -46,15 +46,18 @@ async fn create_get_and_original_case(s: &dyn Store) {
 async fn preconditions(s: &dyn Store) {
     let e1 = s.get(C, "/a/rg1").await.unwrap().unwrap().etag;
     assert!(matches!(
-        s.apply(vec![put("/a/rg1", "/a/rg1", 2, Cond::Absent)]).await,
+        s.apply(vec![put("/a/rg1", "/a/rg1", 2, Cond::Absent)])
+            .await,
         Err(StoreError::AlreadyExists { .. })
     ));
     assert!(matches!(
-        s.apply(vec![put("/a/rg1", "/a/rg1", 2, Cond::Etag("stale".into()))]).await,
+        s.apply(vec![put("/a/rg1", "/a/rg1", 2, Cond::Etag("stale".into()))])
+            .await,
         Err(StoreError::PreconditionFailed { .. })
     ));
     assert!(matches!(
-        s.apply(vec![put("/a/none", "/a/none", 2, Cond::Exists)]).await,
+        s.apply(vec![put("/a/none", "/a/none", 2, Cond::Exists)])
+            .await,
         Err(StoreError::NotFound { .. })
     ));
     let e2 = s
@@ -65,11 +68,21 @@ async fn preconditions(s: &dyn Store) {
     let d = s.get(C, "/a/rg1").await.unwrap().unwrap();
     assert_eq!((d.body["n"].as_i64(), d.id.as_str()), (Some(2), "/a/RG1"));
     assert!(matches!(
-        s.apply(vec![Write::Delete { coll: C, key: "/a/rg1".into(), cond: Cond::Etag(e1) }]).await,
+        s.apply(vec![Write::Delete {
+            coll: C,
+            key: "/a/rg1".into(),
+            cond: Cond::Etag(e1)
+        }])
+        .await,
         Err(StoreError::PreconditionFailed { .. })
     ));
     assert!(matches!(
-        s.apply(vec![Write::Delete { coll: C, key: "/a/zzz".into(), cond: Cond::Exists }]).await,
+        s.apply(vec![Write::Delete {
+            coll: C,
+            key: "/a/zzz".into(),
+            cond: Cond::Exists
+        }])
+        .await,
         Err(StoreError::NotFound { .. })
     ));
 }
@@ -83,13 +96,20 @@ async fn batches_are_atomic(s: &dyn Store) {
         ])
         .await;
     assert!(matches!(r, Err(StoreError::AlreadyExists { .. })));
-    assert!(s.get(C, "/b/x").await.unwrap().is_none(), "failed batch left a row");
+    assert!(
+        s.get(C, "/b/x").await.unwrap().is_none(),
+        "failed batch left a row"
+    );
     assert_eq!(s.get(C, "/a/rg1").await.unwrap().unwrap().body["n"], 2);
     let etags = s
         .apply(vec![
             put("/b/x", "/b/x", 1, Cond::Absent),
             put("/b/y", "/b/y", 2, Cond::Any),
-            Write::Delete { coll: C, key: "/b/x".into(), cond: Cond::Exists },
+            Write::Delete {
+                coll: C,
+                key: "/b/x".into(),
+                cond: Cond::Exists,
+            },
         ])
         .await
         .unwrap();
@@ -108,16 +128,39 @@ async fn prefix_listing_and_deletion(s: &dyn Store) {
     ])
     .await
     .unwrap();
-    let keys: Vec<String> = s.list(C, "/p/rg/").await.unwrap().into_iter().map(|d| d.key).collect();
-    assert_eq!(keys, vec!["/p/rg/x", "/p/rg/y/z"], "prefix is segment-exact and ordered");
+    let keys: Vec<String> = s
+        .list(C, "/p/rg/")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.key)
+        .collect();
+    assert_eq!(
+        keys,
+        vec!["/p/rg/x", "/p/rg/y/z"],
+        "prefix is segment-exact and ordered"
+    );
     assert_eq!(s.list(C, "/p/").await.unwrap().len(), 5);
     s.apply(vec![
-        Write::DeletePrefix { coll: C, prefix: "/p/rg/".into() },
-        Write::Delete { coll: C, key: "/p/rg".into(), cond: Cond::Exists },
+        Write::DeletePrefix {
+            coll: C,
+            prefix: "/p/rg/".into(),
+        },
+        Write::Delete {
+            coll: C,
+            key: "/p/rg".into(),
+            cond: Cond::Exists,
+        },
     ])
     .await
     .unwrap();
-    let left: Vec<String> = s.list(C, "/p/").await.unwrap().into_iter().map(|d| d.key).collect();
+    let left: Vec<String> = s
+        .list(C, "/p/")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.key)
+        .collect();
     assert_eq!(left, vec!["/p/rg2", "/p/rg2/x"]);
 }
 
@@ -131,13 +174,18 @@ async fn collections_are_separate(s: &dyn Store) {
     }])
     .await
     .unwrap();
-    assert_eq!(s.get("other", "/p/rg2").await.unwrap().unwrap().body, json!(1));
+    assert_eq!(
+        s.get("other", "/p/rg2").await.unwrap().unwrap().body,
+        json!(1)
+    );
     assert_eq!(s.get(C, "/p/rg2").await.unwrap().unwrap().body["n"], 3);
     assert_eq!(s.list("other", "").await.unwrap().len(), 1);
 }
 
 async fn unicode_keys(s: &dyn Store) {
-    s.apply(vec![put("/u/grüße", "/u/Grüße", 1, Cond::Absent)]).await.unwrap();
+    s.apply(vec![put("/u/grüße", "/u/Grüße", 1, Cond::Absent)])
+        .await
+        .unwrap();
     assert_eq!(s.get(C, "/u/grüße").await.unwrap().unwrap().id, "/u/Grüße");
     assert_eq!(s.list(C, "/u/gr").await.unwrap().len(), 1);
 }

@@ -86,10 +86,14 @@ pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     if spec == "memory" {
         Ok(std::sync::Arc::new(sqlite::SqliteStore::memory()?))
     } else if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
-        Ok(std::sync::Arc::new(postgres::PostgresStore::connect(spec).await?))
+        Ok(std::sync::Arc::new(
+            postgres::PostgresStore::connect(spec).await?,
+        ))
     } else {
         let path = spec.strip_prefix("sqlite:").unwrap_or(spec);
-        Ok(std::sync::Arc::new(sqlite::SqliteStore::open(std::path::Path::new(path))?))
+        Ok(std::sync::Arc::new(sqlite::SqliteStore::open(
+            std::path::Path::new(path),
+        )?))
     }
 }
 

@@ -24,6 +24,8 @@ pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (ve
 pub fn too_new(current: i64, known: &[Migration]) -> Option<String> {
     let latest = known.last().map(|m| m.version).unwrap_or(0);
     (current > latest).then(|| {
-        format!("the database schema is at version {current}, newer than this aksemu knows ({latest})")
+        format!(
+            "the database schema is at version {current}, newer than this aksemu knows ({latest})"
+        )
     })
 }

@@ -30,9 +30,9 @@ fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
 
 impl PostgresStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e: tokio_postgres::Error| StoreError::Unavailable(format!("bad PostgreSQL URL: {e}")))?;
+        let config: tokio_postgres::Config = url.parse().map_err(|e: tokio_postgres::Error| {
+            StoreError::Unavailable(format!("bad PostgreSQL URL: {e}"))
+        })?;
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -51,7 +51,9 @@ impl PostgresStore {
 
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut c = self.pool.get().await.map_err(pool_err)?;
-        c.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await.map_err(pg)?;
+        c.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+            .await
+            .map_err(pg)?;
         let result = async {
             c.batch_execute(migrate::CREATE_TABLE).await.map_err(pg)?;
             let current: i64 = c
@@ -76,7 +78,9 @@ impl PostgresStore {
             Ok(())
         }
         .await;
-        c.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await.map_err(pg)?;
+        c.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+            .await
+            .map_err(pg)?;
         result
     }
 }
@@ -96,10 +100,17 @@ impl Store for PostgresStore {
     async fn get(&self, coll: &str, key: &str) -> Result<Option<Doc>, StoreError> {
         let c = self.pool.get().await.map_err(pool_err)?;
         let st = c
-            .prepare_cached("SELECT key, id, etag, body FROM documents WHERE coll = $1 AND key = $2")
+            .prepare_cached(
+                "SELECT key, id, etag, body FROM documents WHERE coll = $1 AND key = $2",
+            )
             .await
             .map_err(pg)?;
-        c.query_opt(&st, &[&coll, &key]).await.map_err(pg)?.as_ref().map(to_doc).transpose()
+        c.query_opt(&st, &[&coll, &key])
+            .await
+            .map_err(pg)?
+            .as_ref()
+            .map(to_doc)
+            .transpose()
     }
 
     async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError> {
@@ -116,7 +127,9 @@ impl Store for PostgresStore {
             }
             None => {
                 let st = c
-                    .prepare_cached("SELECT key, id, etag, body FROM documents WHERE coll = $1 ORDER BY key")
+                    .prepare_cached(
+                        "SELECT key, id, etag, body FROM documents WHERE coll = $1 ORDER BY key",
+                    )
                     .await
                     .map_err(pg)?;
                 c.query(&st, &[&coll]).await.map_err(pg)?
@@ -131,7 +144,13 @@ impl Store for PostgresStore {
         let mut etags = Vec::new();
         for w in &writes {
             match w {
-                Write::Put { coll, key, id, body, cond } => {
+                Write::Put {
+                    coll,
+                    key,
+                    id,
+                    body,
+                    cond,
+                } => {
                     let current: Option<String> = tx
                         .query_opt(
                             "SELECT etag FROM documents WHERE coll = $1 AND key = $2 FOR UPDATE",
@@ -181,9 +200,12 @@ impl Store for PostgresStore {
                         .map_err(pg)?
                         .map(|r| r.get(0));
                     check(coll, key, cond, current.as_deref())?;
-                    tx.execute("DELETE FROM documents WHERE coll = $1 AND key = $2", &[coll, key])
-                        .await
-                        .map_err(pg)?;
+                    tx.execute(
+                        "DELETE FROM documents WHERE coll = $1 AND key = $2",
+                        &[coll, key],
+                    )
+                    .await
+                    .map_err(pg)?;
                 }
                 Write::DeletePrefix { coll, prefix } => match prefix_upper_bound(prefix) {
                     Some(upper) => {

@@ -48,7 +48,8 @@ impl SqliteStore {
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
             .map_err(internal)?;
-            r.execute_batch("PRAGMA busy_timeout=5000;").map_err(internal)?;
+            r.execute_batch("PRAGMA busy_timeout=5000;")
+                .map_err(internal)?;
             readers.push(Mutex::new(r));
         }
         Ok(Self {
@@ -70,7 +71,10 @@ impl SqliteStore {
         })
     }
 
-    fn with_reader<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn with_reader<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         if self.readers.is_empty() {
             return f(&lock(&self.writer));
         }
@@ -87,7 +91,11 @@ impl SqliteStore {
 fn migrate_sqlite(c: &Connection) -> Result<(), StoreError> {
     c.execute_batch(migrate::CREATE_TABLE).map_err(internal)?;
     let current: i64 = c
-        .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )
         .map_err(internal)?;
     if let Some(msg) = migrate::too_new(current, SQLITE) {
         return Err(StoreError::Unavailable(msg));
@@ -111,7 +119,12 @@ fn row_to_doc(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String
 
 fn to_doc((key, id, etag, body): (String, String, String, String)) -> Result<Doc, StoreError> {
     let body = serde_json::from_str(&body).map_err(|e| StoreError::Internal(e.to_string()))?;
-    Ok(Doc { key, id, etag, body })
+    Ok(Doc {
+        key,
+        id,
+        etag,
+        body,
+    })
 }
 
 fn apply_sync(c: &mut Connection, writes: &[Write]) -> Result<Vec<String>, StoreError> {
@@ -121,7 +134,13 @@ fn apply_sync(c: &mut Connection, writes: &[Write]) -> Result<Vec<String>, Store
     let mut etags = Vec::new();
     for w in writes {
         match w {
-            Write::Put { coll, key, id, body, cond } => {
+            Write::Put {
+                coll,
+                key,
+                id,
+                body,
+                cond,
+            } => {
                 let current: Option<String> = tx
                     .query_row(
                         "SELECT etag FROM documents WHERE coll = ?1 AND key = ?2",
@@ -150,8 +169,11 @@ fn apply_sync(c: &mut Connection, writes: &[Write]) -> Result<Vec<String>, Store
                     .optional()
                     .map_err(internal)?;
                 check(coll, key, cond, current.as_deref())?;
-                tx.execute("DELETE FROM documents WHERE coll = ?1 AND key = ?2", params![coll, key])
-                    .map_err(internal)?;
+                tx.execute(
+                    "DELETE FROM documents WHERE coll = ?1 AND key = ?2",
+                    params![coll, key],
+                )
+                .map_err(internal)?;
             }
             Write::DeletePrefix { coll, prefix } => match prefix_upper_bound(prefix) {
                 Some(upper) => {
@@ -173,7 +195,12 @@ fn apply_sync(c: &mut Connection, writes: &[Write]) -> Result<Vec<String>, Store
 }
 
 /// Evaluates a precondition against the current etag (`None`: absent).
-pub(crate) fn check(coll: &str, key: &str, cond: &Cond, current: Option<&str>) -> Result<(), StoreError> {
+pub(crate) fn check(
+    coll: &str,
+    key: &str,
+    cond: &Cond,
+    current: Option<&str>,
+) -> Result<(), StoreError> {
     let err_nf = || StoreError::NotFound {
         coll: coll.to_string(),
         key: key.to_string(),
@@ -200,7 +227,9 @@ impl Store for SqliteStore {
     async fn get(&self, coll: &str, key: &str) -> Result<Option<Doc>, StoreError> {
         self.with_reader(|c| {
             let mut st = c
-                .prepare_cached("SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key = ?2")
+                .prepare_cached(
+                    "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key = ?2",
+                )
                 .map_err(internal)?;
             st.query_row(params![coll, key], row_to_doc)
                 .optional()

@@ -29,7 +29,10 @@ async fn sqlite_reopen_keeps_data_and_migrates_once() {
         .expect("put");
     }
     let s = SqliteStore::open(&path).expect("reopen");
-    assert_eq!(s.get("c", "k").await.expect("get").map(|d| d.id), Some("K".to_string()));
+    assert_eq!(
+        s.get("c", "k").await.expect("get").map(|d| d.id),
+        Some("K".to_string())
+    );
 }
 
 #[tokio::test]
@@ -49,7 +52,9 @@ async fn postgres() {
         return;
     };
     let schema = format!("conformance_{}", uuid::Uuid::new_v4().simple());
-    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.expect("connect");
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .expect("connect");
     tokio::spawn(conn);
     client
         .batch_execute(&format!("CREATE SCHEMA {schema}"))

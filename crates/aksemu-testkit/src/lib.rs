@@ -41,7 +41,9 @@ pub async fn postgres_schema_url() -> anyhow::Result<String> {
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
     let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
     tokio::spawn(conn);
-    client.batch_execute(&format!("CREATE SCHEMA {schema}")).await?;
+    client
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .await?;
     let sep = if url.contains('?') { '&' } else { '?' };
     Ok(format!("{url}{sep}options=-csearch_path%3D{schema}"))
 }
@@ -69,7 +71,11 @@ impl Server {
     }
 
     /// Starts on an existing data dir (to test restarts).
-    pub async fn start_in(bin: &Path, data_dir: &Path, store: Option<&str>) -> anyhow::Result<Self> {
+    pub async fn start_in(
+        bin: &Path,
+        data_dir: &Path,
+        store: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let mut cmd = Command::new(bin);
         cmd.arg("serve")
             .arg("--listen")
@@ -96,7 +102,8 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
-        let creds: Value = serde_json::from_str(&std::fs::read_to_string(data_dir.join("credentials.json"))?)?;
+        let creds: Value =
+            serde_json::from_str(&std::fs::read_to_string(data_dir.join("credentials.json"))?)?;
         let ca_pem = std::fs::read_to_string(data_dir.join("ca.pem"))?;
         let client = trusting_client(&ca_pem)?;
         let field = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
@@ -129,7 +136,10 @@ impl Server {
     pub async fn admin_token(&self) -> anyhow::Result<String> {
         let r: Value = self
             .client
-            .post(format!("{}/{}/oauth2/v2.0/token", self.base, self.tenant_id))
+            .post(format!(
+                "{}/{}/oauth2/v2.0/token",
+                self.base, self.tenant_id
+            ))
             .form(&[
                 ("grant_type", "client_credentials"),
                 ("client_id", &self.client_id),

@@ -12,11 +12,15 @@ use serde_json::Value;
 /// Parses a JSON request body into an object.
 pub fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, ArmError> {
     if body.is_empty() {
-        return Err(ArmError::InvalidRequestContent("The request body is empty.".to_string()));
+        return Err(ArmError::InvalidRequestContent(
+            "The request body is empty.".to_string(),
+        ));
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(ArmError::InvalidRequestContent("The request body must be a JSON object.".to_string())),
+        Ok(_) => Err(ArmError::InvalidRequestContent(
+            "The request body must be a JSON object.".to_string(),
+        )),
         Err(e) => Err(ArmError::InvalidRequestContent(e.to_string())),
     }
 }
@@ -25,7 +29,9 @@ pub fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, ArmErr
 pub fn tags(v: Option<&Value>) -> Result<Option<Value>, ArmError> {
     match v {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(m)) if m.values().all(Value::is_string) => Ok(Some(Value::Object(m.clone()))),
+        Some(Value::Object(m)) if m.values().all(Value::is_string) => {
+            Ok(Some(Value::Object(m.clone())))
+        }
         Some(_) => Err(ArmError::InvalidRequestContent(
             "The 'tags' property must be an object whose values are strings.".to_string(),
         )),

@@ -14,7 +14,13 @@ pub async fn status(cloud: &Cloud, _auth: &Authorized, id: &str) -> Result<ArmRe
 }
 
 /// 202 while running; when done, 200 (or the failure, as an ARM error).
-pub async fn result(cloud: &Cloud, _auth: &Authorized, id: &str, base: &str, api_version: &str) -> Result<ArmResponse, ArmError> {
+pub async fn result(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    id: &str,
+    base: &str,
+    api_version: &str,
+) -> Result<ArmResponse, ArmError> {
     let op = Operation::load(cloud, id).await?;
     match op.status.as_str() {
         "Succeeded" => Ok(ArmResponse::empty(200)),

@@ -33,14 +33,34 @@ pub async fn list(cloud: &Cloud, _auth: &Authorized, sub: &str) -> Result<ArmRes
     Ok(ArmResponse::json(200, json!({"value": value})))
 }
 
-pub async fn get(cloud: &Cloud, _auth: &Authorized, sub: &str, ns: &str) -> Result<ArmResponse, ArmError> {
-    let (ns, types) = catalog::namespace(ns).ok_or_else(|| ArmError::InvalidResourceNamespace(ns.to_string()))?;
-    Ok(ArmResponse::json(200, provider_body(sub, ns, types, &state(cloud, sub, ns).await?)))
+pub async fn get(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    sub: &str,
+    ns: &str,
+) -> Result<ArmResponse, ArmError> {
+    let (ns, types) =
+        catalog::namespace(ns).ok_or_else(|| ArmError::InvalidResourceNamespace(ns.to_string()))?;
+    Ok(ArmResponse::json(
+        200,
+        provider_body(sub, ns, types, &state(cloud, sub, ns).await?),
+    ))
 }
 
-pub async fn set(cloud: &Cloud, _auth: &Authorized, sub: &str, ns: &str, register: bool) -> Result<ArmResponse, ArmError> {
-    let (ns, types) = catalog::namespace(ns).ok_or_else(|| ArmError::InvalidResourceNamespace(ns.to_string()))?;
-    let state = if register { "Registered" } else { "Unregistered" };
+pub async fn set(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    sub: &str,
+    ns: &str,
+    register: bool,
+) -> Result<ArmResponse, ArmError> {
+    let (ns, types) =
+        catalog::namespace(ns).ok_or_else(|| ArmError::InvalidResourceNamespace(ns.to_string()))?;
+    let state = if register {
+        "Registered"
+    } else {
+        "Unregistered"
+    };
     let id = key(sub, ns);
     cloud
         .store

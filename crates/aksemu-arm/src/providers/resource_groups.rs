@@ -25,7 +25,9 @@ fn valid_name(name: &str) -> bool {
     let n = name.chars().count();
     (1..=90).contains(&n)
         && !name.ends_with('.')
-        && name.chars().all(|c| c.is_alphanumeric() || "_-.()".contains(c))
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-.()".contains(c))
 }
 
 fn group_id(auth: &Authorized) -> &ResourceId {
@@ -37,11 +39,17 @@ fn group_name(id: &ResourceId) -> String {
 }
 
 async fn load(cloud: &Cloud, id: &ResourceId) -> Result<Option<Doc>, ArmError> {
-    cloud.store.get(RESOURCES, id.key()).await.map_err(store_err)
+    cloud
+        .store
+        .get(RESOURCES, id.key())
+        .await
+        .map_err(store_err)
 }
 
 fn state(doc: &Doc) -> &str {
-    doc.body["properties"]["provisioningState"].as_str().unwrap_or("Succeeded")
+    doc.body["properties"]["provisioningState"]
+        .as_str()
+        .unwrap_or("Succeeded")
 }
 
 fn with_etag(resp: ArmResponse, etag: &str) -> ArmResponse {
@@ -55,7 +63,11 @@ fn write_err(e: StoreError) -> ArmError {
     }
 }
 
-pub async fn put(cloud: &Cloud, auth: &Authorized, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+pub async fn put(
+    cloud: &Cloud,
+    auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
     let requested = group_id(auth);
     let name = group_name(requested);
     if !valid_name(&name) {
@@ -67,10 +79,14 @@ pub async fn put(cloud: &Cloud, auth: &Authorized, req: &ArmRequest) -> Result<A
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .ok_or(ArmError::LocationRequired)?;
-    let location = normalise_location(raw_location)
-        .ok_or_else(|| ArmError::LocationNotAvailableForResourceGroup(raw_location.to_string(), location_list()))?;
+    let location = normalise_location(raw_location).ok_or_else(|| {
+        ArmError::LocationNotAvailableForResourceGroup(raw_location.to_string(), location_list())
+    })?;
     let tags = tags(body.get("tags"))?;
-    let managed_by = body.get("managedBy").and_then(Value::as_str).map(str::to_string);
+    let managed_by = body
+        .get("managedBy")
+        .and_then(Value::as_str)
+        .map(str::to_string);
 
     let existing = load(cloud, requested).await?;
     let cond = precondition(
@@ -91,7 +107,8 @@ pub async fn put(cloud: &Cloud, auth: &Authorized, req: &ArmRequest) -> Result<A
                     existing: existing_location.to_string(),
                 });
             }
-            let sd: Option<SystemData> = serde_json::from_value(doc.body["systemData"].clone()).ok();
+            let sd: Option<SystemData> =
+                serde_json::from_value(doc.body["systemData"].clone()).ok();
             let sd = match sd {
                 Some(sd) => sd.modified(auth.principal(), &now),
                 None => SystemData::created(auth.principal(), &now),
@@ -99,7 +116,10 @@ pub async fn put(cloud: &Cloud, auth: &Authorized, req: &ArmRequest) -> Result<A
             // The group keeps the name casing it was created with.
             (ResourceId::parse(&doc.id)?, sd)
         }
-        None => (requested.clone(), SystemData::created(auth.principal(), &now)),
+        None => (
+            requested.clone(),
+            SystemData::created(auth.principal(), &now),
+        ),
     };
     let mut rendered = json!({
         "id": id.as_str(),
@@ -143,7 +163,11 @@ pub async fn get(cloud: &Cloud, auth: &Authorized, head: bool) -> Result<ArmResp
     }
 }
 
-pub async fn patch(cloud: &Cloud, auth: &Authorized, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+pub async fn patch(
+    cloud: &Cloud,
+    auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
     let id = group_id(auth);
     let doc = load(cloud, id)
         .await?
@@ -198,7 +222,11 @@ pub async fn patch(cloud: &Cloud, auth: &Authorized, req: &ArmRequest) -> Result
     })
 }
 
-pub async fn delete(cloud: &Arc<Cloud>, auth: &Authorized, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+pub async fn delete(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
     let id = group_id(auth);
     let doc = load(cloud, id)
         .await?
@@ -231,13 +259,23 @@ pub async fn delete(cloud: &Arc<Cloud>, auth: &Authorized, req: &ArmRequest) -> 
         .await
         .map_err(write_err)?;
     lro::spawn(cloud, op.id.clone());
-    Ok(op.accepted(ArmResponse::empty(202), &req.base_url, req.api_version().unwrap_or_default()))
+    Ok(op.accepted(
+        ArmResponse::empty(202),
+        &req.base_url,
+        req.api_version().unwrap_or_default(),
+    ))
 }
 
 /// The groups of a subscription the caller can read.
 pub async fn list(cloud: &Cloud, auth: &Authorized, sub: &str) -> Result<ArmResponse, ArmError> {
-    let prefix = ResourceId::subscription(sub).child(&["resourceGroups"]).descendant_prefix();
-    let docs = cloud.store.list(RESOURCES, &prefix).await.map_err(store_err)?;
+    let prefix = ResourceId::subscription(sub)
+        .child(&["resourceGroups"])
+        .descendant_prefix();
+    let docs = cloud
+        .store
+        .list(RESOURCES, &prefix)
+        .await
+        .map_err(store_err)?;
     let assignments = cloud.assignments_of(auth.principal()).await?;
     let value: Vec<Value> = docs
         .into_iter()

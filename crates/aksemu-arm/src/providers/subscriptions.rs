@@ -29,16 +29,26 @@ fn render(doc_id: &str, body: &Value) -> Value {
 
 /// Lists the subscriptions the caller can read.
 pub async fn list(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmError> {
-    let docs = cloud.store.list(SUBSCRIPTIONS, "").await.map_err(store_err)?;
+    let docs = cloud
+        .store
+        .list(SUBSCRIPTIONS, "")
+        .await
+        .map_err(store_err)?;
     let mut value = Vec::new();
     for d in docs {
         let scope = ResourceId::parse(&d.id)?;
-        if cloud.allows(auth.principal(), SUBSCRIPTION_READ, &scope).await? {
+        if cloud
+            .allows(auth.principal(), SUBSCRIPTION_READ, &scope)
+            .await?
+        {
             value.push(render(&d.id, &d.body));
         }
     }
     let count = value.len();
-    Ok(ArmResponse::json(200, json!({"value": value, "count": {"type": "Total", "value": count}})))
+    Ok(ArmResponse::json(
+        200,
+        json!({"value": value, "count": {"type": "Total", "value": count}}),
+    ))
 }
 
 pub async fn get(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmError> {

@@ -43,9 +43,7 @@ fn claims(s: &Server, now: i64) -> Value {
 }
 
 async fn status_of(s: &Server, token: Option<&str>) -> (u16, Value, bool) {
-    let mut req = s
-        .client
-        .get(s.url("/subscriptions?api-version=2022-12-01"));
+    let mut req = s.client.get(s.url("/subscriptions?api-version=2022-12-01"));
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
@@ -76,7 +74,11 @@ async fn forged_tokens_are_rejected() {
     let mut cases: Vec<(&str, Option<String>)> = vec![("no token", None)];
     cases.push((
         "alg none",
-        Some(format!("{}.{}.", b64(&json!({"typ":"JWT","alg":"none","kid":kid})), b64(&claims(&s, now)))),
+        Some(format!(
+            "{}.{}.",
+            b64(&json!({"typ":"JWT","alg":"none","kid":kid})),
+            b64(&claims(&s, now))
+        )),
     ));
     let public_pem = std::fs::read(s.data_dir().join("signing-cert.pem")).unwrap();
     let hs = jsonwebtoken::encode(
@@ -91,7 +93,11 @@ async fn forged_tokens_are_rejected() {
     cases.push(("HS256 with the public key", Some(hs)));
     cases.push((
         "unknown kid",
-        Some(sign_with(&key, &json!({"typ":"JWT","alg":"RS256","kid":"nope"}), &claims(&s, now))),
+        Some(sign_with(
+            &key,
+            &json!({"typ":"JWT","alg":"RS256","kid":"nope"}),
+            &claims(&s, now),
+        )),
     ));
     let mut expired = claims(&s, now - 7200);
     expired["exp"] = json!(now - 3600);
@@ -112,14 +118,23 @@ async fn forged_tokens_are_rejected() {
     parts[1] = b64(&altered);
     cases.push(("payload altered after signing", Some(parts.join("."))));
     let (stranger, _) = SigningKey::generate("stranger").unwrap();
-    cases.push(("signed by a different RSA key", Some(sign_with(&stranger, &header, &claims(&s, now)))));
-    cases.push(("token from another aksemu data dir", Some(other.admin_token().await.unwrap())));
+    cases.push((
+        "signed by a different RSA key",
+        Some(sign_with(&stranger, &header, &claims(&s, now))),
+    ));
+    cases.push((
+        "token from another aksemu data dir",
+        Some(other.admin_token().await.unwrap()),
+    ));
     cases.push(("garbage", Some("not.a.jwt".to_string())));
 
     for (name, token) in cases {
         let (st, body, challenge) = status_of(&s, token.as_deref()).await;
         assert_eq!(st, 401, "{name}: {body}");
-        assert!(body["error"]["code"].is_string(), "{name}: ARM error body, got {body}");
+        assert!(
+            body["error"]["code"].is_string(),
+            "{name}: ARM error body, got {body}"
+        );
         assert!(challenge, "{name}: WWW-Authenticate");
     }
     let (_, body, _) = status_of(&s, None).await;

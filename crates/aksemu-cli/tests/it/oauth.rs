@@ -23,30 +23,71 @@ async fn client_credentials_and_errors() {
     install_crypto();
     for store in TestStore::all() {
         let s = Server::start(bin(), &store).await.unwrap();
-        let (t, id, secret) = (s.tenant_id.clone(), s.client_id.clone(), s.client_secret.clone());
+        let (t, id, secret) = (
+            s.tenant_id.clone(),
+            s.client_id.clone(),
+            s.client_secret.clone(),
+        );
         let arm = "https://management.core.windows.net//.default";
-        let ok = [("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", arm)];
+        let ok = [
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", &secret),
+            ("scope", arm),
+        ];
         let (st, body) = token_req(&s, &t, &ok).await;
         assert_eq!(st, 200, "{body}");
         assert_eq!(body["token_type"], "Bearer");
         assert!(body["expires_in"].as_i64().unwrap() > 3000);
 
         let code = |b: &Value| b["error_codes"][0].as_i64().unwrap_or_default();
-        let wrong = [("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", "nope"), ("scope", arm)];
+        let wrong = [
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", "nope"),
+            ("scope", arm),
+        ];
         let (st, b) = token_req(&s, &t, &wrong).await;
-        assert_eq!((st, code(&b), b["error"].as_str()), (401, 7000215, Some("invalid_client")));
-        assert!(b["error_description"].as_str().unwrap().starts_with("AADSTS7000215:"));
+        assert_eq!(
+            (st, code(&b), b["error"].as_str()),
+            (401, 7000215, Some("invalid_client"))
+        );
+        assert!(
+            b["error_description"]
+                .as_str()
+                .unwrap()
+                .starts_with("AADSTS7000215:")
+        );
 
         let unknown = "11111111-2222-3333-4444-555555555555";
-        let unknown_app = [("grant_type", "client_credentials"), ("client_id", unknown), ("client_secret", "x"), ("scope", arm)];
+        let unknown_app = [
+            ("grant_type", "client_credentials"),
+            ("client_id", unknown),
+            ("client_secret", "x"),
+            ("scope", arm),
+        ];
         assert_eq!(code(&token_req(&s, &t, &unknown_app).await.1), 700016);
         assert_eq!(code(&token_req(&s, unknown, &ok).await.1), 90002);
-        let missing = [("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret)];
+        let missing = [
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", &secret),
+        ];
         assert_eq!(code(&token_req(&s, &t, &missing).await.1), 900144);
-        let bad_scope = [("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", "https://management.core.windows.net/read")];
+        let bad_scope = [
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", &secret),
+            ("scope", "https://management.core.windows.net/read"),
+        ];
         let (st, b) = token_req(&s, &t, &bad_scope).await;
         assert_eq!((st, code(&b)), (400, 70011));
-        let bad_resource = [("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", "https://example.invalid/.default")];
+        let bad_resource = [
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", &secret),
+            ("scope", "https://example.invalid/.default"),
+        ];
         assert_eq!(code(&token_req(&s, &t, &bad_resource).await.1), 500011);
 
         // Domain tenant, HTTP Basic client authentication.
@@ -65,7 +106,12 @@ async fn client_credentials_and_errors() {
         let r: Value = s
             .client
             .post(s.url(&format!("/{t}/oauth2/token")))
-            .form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("resource", "https://management.azure.com/")])
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+                ("resource", "https://management.azure.com/"),
+            ])
             .send()
             .await
             .unwrap()
@@ -92,11 +138,17 @@ async fn discovery_and_jwks_verify_issued_tokens() {
             .await
             .unwrap();
         assert_eq!(v2["issuer"], format!("{}/{}/v2.0", s.base, s.tenant_id));
-        assert_eq!(v2["token_endpoint"], format!("{}/{}/oauth2/v2.0/token", s.base, s.tenant_id));
+        assert_eq!(
+            v2["token_endpoint"],
+            format!("{}/{}/oauth2/v2.0/token", s.base, s.tenant_id)
+        );
     }
     let v1: Value = s
         .client
-        .get(s.url(&format!("/{}/.well-known/openid-configuration", s.tenant_id)))
+        .get(s.url(&format!(
+            "/{}/.well-known/openid-configuration",
+            s.tenant_id
+        )))
         .send()
         .await
         .unwrap()
@@ -121,8 +173,16 @@ async fn discovery_and_jwks_verify_issued_tokens() {
     let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     v.set_issuer(&[issuer.as_str()]);
     v.set_audience(&["https://management.core.windows.net/"]);
-    let data = jsonwebtoken::decode::<Value>(&token, &jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap(), &v).unwrap();
-    for claim in ["aud", "iss", "iat", "nbf", "exp", "appid", "appidacr", "idp", "idtyp", "oid", "sub", "tid", "uti", "ver"] {
+    let data = jsonwebtoken::decode::<Value>(
+        &token,
+        &jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap(),
+        &v,
+    )
+    .unwrap();
+    for claim in [
+        "aud", "iss", "iat", "nbf", "exp", "appid", "appidacr", "idp", "idtyp", "oid", "sub",
+        "tid", "uti", "ver",
+    ] {
         assert!(!data.claims[claim].is_null(), "claim {claim}");
     }
     assert_eq!(data.claims["appid"], s.client_id.as_str());

@@ -18,14 +18,23 @@ async fn restart_keeps_keys_tokens_and_data() {
     let sub = s.subscription_id.clone();
     let r = s
         .client
-        .put(s.url(&format!("/subscriptions/{sub}/resourcegroups/Keep?api-version=2024-11-01")))
+        .put(s.url(&format!(
+            "/subscriptions/{sub}/resourcegroups/Keep?api-version=2024-11-01"
+        )))
         .bearer_auth(&token)
         .json(&serde_json::json!({"location": "westus2"}))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 201);
-    for f in ["ca-key.pem", "tls-key.pem", "signing-key.pem", "credentials.json", "ca.pem", "aksemu.db"] {
+    for f in [
+        "ca-key.pem",
+        "tls-key.pem",
+        "signing-key.pem",
+        "credentials.json",
+        "ca.pem",
+        "aksemu.db",
+    ] {
         let mode = std::fs::metadata(dir.join(f)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{f}");
     }
@@ -37,12 +46,18 @@ async fn restart_keeps_keys_tokens_and_data() {
     assert_eq!(s.subscription_id, sub);
     let r = s
         .client
-        .get(s.url(&format!("/subscriptions/{sub}/resourcegroups/keep?api-version=2024-11-01")))
+        .get(s.url(&format!(
+            "/subscriptions/{sub}/resourcegroups/keep?api-version=2024-11-01"
+        )))
         .bearer_auth(&token)
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 200, "a token from before the restart still works");
+    assert_eq!(
+        r.status().as_u16(),
+        200,
+        "a token from before the restart still works"
+    );
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["name"], "Keep");
 }

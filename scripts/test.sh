@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine, installing what it needs:
+# PostgreSQL (apt) started throw-away on a free loopback port, a Python venv with
+# the pinned azure-cli and pytest; then fmt, clippy, the Rust suites (store
+# conformance and integration tests on SQLite and PostgreSQL) and the az CLI
+# end-to-end suite against the real binary on both stores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CACHE=${AKSEMU_CACHE_DIR:-$HOME/.cache/aksemu}
+AZ_VERSION=2.91.0
+VENV=$CACHE/venv-az-$AZ_VERSION
+mkdir -p "$CACHE"
+
+# shellcheck source=scripts/lib/postgres.sh
+source scripts/lib/postgres.sh
+pg_install_if_missing
+if ! "$VENV/bin/python" -c 'import pytest, azure.cli.core' >/dev/null 2>&1; then
+  echo "== creating $VENV (azure-cli==$AZ_VERSION, pytest)"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "azure-cli==$AZ_VERSION" "pytest==8.4.2"
+fi
+
+pg_start
+trap pg_stop EXIT
+
+echo "== cargo fmt / clippy"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+echo "== Rust tests (SQLite, memory and PostgreSQL)"
+AKSEMU_REQUIRE_POSTGRES=1 cargo test --workspace
+
+echo "== az CLI end-to-end (azure-cli $AZ_VERSION)"
+cargo build --quiet --bin aksemu
+export AKSEMU_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/aksemu"
+AKSEMU_REQUIRE_POSTGRES=1 PATH="$VENV/bin:$PATH" "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/e2e

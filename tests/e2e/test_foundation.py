@@ -1,0 +1,68 @@
+"""The foundation walkthrough with the real az CLI: cloud registration, service
+principal login, resource groups, and the failures a user meets."""
+
+import time
+
+from conftest import Az
+
+
+def test_walkthrough(aksemu, az):
+    env = aksemu.env
+    az.register_cloud()
+    accounts = az.login_admin()
+    assert accounts[0]["cloudName"] == "aksemu"
+    assert accounts[0]["id"] == env["AKSEMU_SUBSCRIPTION_ID"]
+    assert accounts[0]["tenantId"] == env["AKSEMU_TENANT_ID"]
+    assert accounts[0]["user"] == {"name": env["AKSEMU_CLIENT_ID"], "type": "servicePrincipal"}
+
+    group = az.json("group", "create", "--name", "myResourceGroup", "--location", "westus2")
+    assert group["name"] == "myResourceGroup"
+    assert group["location"] == "westus2"
+    assert group["properties"]["provisioningState"] == "Succeeded"
+    assert group["id"] == f"/subscriptions/{env['AKSEMU_SUBSCRIPTION_ID']}/resourceGroups/myResourceGroup"
+
+    shown = az.json("group", "show", "-n", "myresourcegroup")
+    assert shown["name"] == "myResourceGroup", "found in another casing, original casing kept"
+
+    table = az.run("group", "list", "-o", "table").stdout
+    assert "myResourceGroup" in table and "westus2" in table and "Succeeded" in table
+    assert az.run("group", "exists", "-n", "myResourceGroup").stdout.strip() == "true"
+
+    started = time.monotonic()
+    az.run("group", "delete", "-n", "myResourceGroup", "--yes")
+    assert time.monotonic() - started < 10, "polling honoured Retry-After: 1"
+    assert az.run("group", "exists", "-n", "myResourceGroup").stdout.strip() == "false"
+    missing = az.run("group", "show", "-n", "myResourceGroup", check=False)
+    assert missing.returncode == 3
+    assert "ResourceGroupNotFound" in missing.stderr
+
+
+def test_display_name_location_and_domain_tenant(aksemu, az):
+    az.register_cloud()
+    az.login_admin(tenant="aksemu.onmicrosoft.com")
+    group = az.json("group", "create", "-n", "Display", "-l", "West US 2", "--tags", "team=a")
+    assert group["location"] == "westus2"
+    assert group["tags"] == {"team": "a"}
+    assert az.json("account", "show")["tenantId"] == aksemu.env["AKSEMU_TENANT_ID"]
+
+
+def test_wrong_secret_fails_with_aadsts7000215(aksemu):
+    fresh = Az(aksemu)  # a cold token cache, so the secret is really checked
+    fresh.register_cloud()
+    e = aksemu.env
+    p = fresh.run("login", "--service-principal", "-u", e["AKSEMU_CLIENT_ID"], "-p", "not-the-secret",
+                  "--tenant", e["AKSEMU_TENANT_ID"], check=False)
+    assert p.returncode == 1
+    assert "AADSTS7000215" in p.stderr
+
+
+def test_arm_cloud_metadata_url(aksemu, az):
+    """The list-shaped metadata that ARM_CLOUD_METADATA_URL consumers read."""
+    arm = aksemu.env["AKSEMU_ARM_URL"]
+    env_extra = {"ARM_CLOUD_METADATA_URL": f"{arm}/metadata/endpoints?api-version=2019-05-01"}
+    import subprocess
+    p = subprocess.run(["az", "cloud", "show", "-o", "json"], env={**az.env(), **env_extra},
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert '"name": "aksemu"' in p.stdout
+    assert f'"resourceManager": "{arm}/"' in p.stdout
