@@ -1,6 +1,9 @@
 //! Bearer-token authentication for ARM: signature by one of our keys, RS256 only,
 //! our tenant's issuer, an ARM audience, and a valid time window.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use aksemu_core::{ArmError, Principal, PrincipalKind};
 use aksemu_identity::{
     ARM_AUDIENCES, AccessTokenClaims, TokenExpectations, TokenVerifyError, v1_issuer, verify,
@@ -11,6 +14,40 @@ use crate::cloud::Cloud;
 
 /// Seconds of clock skew tolerated on `exp` and `nbf`.
 const LEEWAY_SECS: u64 = 60;
+
+/// Verified tokens, keyed by the exact token text: a hit means these very bytes
+/// passed verification before, so only the time window needs checking again.
+/// Bounded; cleared when full.
+#[derive(Default)]
+pub struct VerifiedTokens {
+    entries: Mutex<HashMap<String, Verified>>,
+}
+
+#[derive(Clone)]
+struct Verified {
+    principal: Principal,
+    nbf: i64,
+    exp: i64,
+}
+
+const CACHE_CAPACITY: usize = 4096;
+
+impl VerifiedTokens {
+    fn get(&self, token: &str, now: i64) -> Option<Principal> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let v = entries.get(token)?;
+        let leeway = LEEWAY_SECS as i64;
+        (now >= v.nbf - leeway && now < v.exp + leeway).then(|| v.principal.clone())
+    }
+
+    fn put(&self, token: &str, v: Verified) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= CACHE_CAPACITY {
+            entries.clear();
+        }
+        entries.insert(token.to_string(), v);
+    }
+}
 
 fn unix_to_rfc3339(t: i64) -> String {
     OffsetDateTime::from_unix_timestamp(t)
@@ -30,6 +67,10 @@ impl Cloud {
             }
             _ => return Err(ArmError::AuthenticationFailedInvalidHeader),
         };
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        if let Some(p) = self.verified_tokens.get(token, now) {
+            return Ok(p);
+        }
         let issuers = [v1_issuer(&self.tenant_id)];
         let keys: Vec<_> = self.keys.iter().collect();
         let expect = TokenExpectations {
@@ -57,7 +98,7 @@ impl Cloud {
                 _ => ArmError::InvalidAuthenticationToken,
             }
         })?;
-        Ok(Principal {
+        let principal = Principal {
             kind: if claims.xms_mirid.is_some() {
                 PrincipalKind::ManagedIdentity
             } else {
@@ -66,6 +107,15 @@ impl Cloud {
             object_id: claims.oid,
             app_id: claims.appid,
             tenant_id: claims.tid,
-        })
+        };
+        self.verified_tokens.put(
+            token,
+            Verified {
+                principal: principal.clone(),
+                nbf: claims.nbf,
+                exp: claims.exp,
+            },
+        );
+        Ok(principal)
     }
 }

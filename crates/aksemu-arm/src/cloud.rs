@@ -20,6 +20,7 @@ pub struct Cloud {
     pub subscription_id: String,
     /// Access-token lifetime (real time).
     pub token_lifetime_secs: i64,
+    pub verified_tokens: crate::authn::VerifiedTokens,
 }
 
 /// Maps a store failure to what an ARM client sees. Details go to the log only.

@@ -112,6 +112,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tenant_domain: boot.tenant_domain.clone(),
         subscription_id: boot.subscription_id.clone(),
         token_lifetime_secs: args.token_lifetime,
+        verified_tokens: Default::default(),
     });
     let resumed = lro::resume_all(&cloud)
         .await
