@@ -11,9 +11,10 @@ use serde_json::json;
 
 use crate::cloud::store_err;
 use crate::collections::{
-    APPLICATIONS, META, ROLE_ASSIGNMENTS, SERVICE_PRINCIPALS, SUBSCRIPTIONS, TENANTS,
-    assignment_key, directory_key,
+    APP_IDS, APPLICATIONS, META, ROLE_ASSIGNMENTS, SUBSCRIPTIONS, TENANTS, assignment_key,
+    directory_key,
 };
+use crate::directory::{object_key, put_application, put_service_principal};
 
 pub const TENANT_DOMAIN: &str = "aksemu.onmicrosoft.com";
 const BOOTSTRAP_KEY: &str = "bootstrap";
@@ -98,8 +99,7 @@ pub async fn ensure(
         "roleAssignments",
         &guid(),
     ]);
-    let dir_key = directory_key(&b.tenant_id, &b.admin_app_id);
-    let writes = vec![
+    let mut writes = vec![
         Write::Put {
             coll: META,
             key: BOOTSTRAP_KEY.to_string(),
@@ -119,20 +119,6 @@ pub async fn ensure(
             key: sub.key().to_string(),
             id: sub.as_str().to_string(),
             body: json!({"subscriptionId": b.subscription_id, "tenantId": b.tenant_id, "displayName": "aksemu subscription", "state": "Enabled"}),
-            cond: Cond::Absent,
-        },
-        Write::Put {
-            coll: APPLICATIONS,
-            key: dir_key.clone(),
-            id: app.id.clone(),
-            body: serde_json::to_value(&app).map_err(|_| ArmError::InternalServerError)?,
-            cond: Cond::Absent,
-        },
-        Write::Put {
-            coll: SERVICE_PRINCIPALS,
-            key: dir_key,
-            id: sp.id.clone(),
-            body: serde_json::to_value(&sp).map_err(|_| ArmError::InternalServerError)?,
             cond: Cond::Absent,
         },
         Write::Put {
@@ -156,6 +142,8 @@ pub async fn ensure(
             cond: Cond::Absent,
         },
     ];
+    writes.extend(put_application(&app, Cond::Absent));
+    writes.extend(put_service_principal(&sp, Cond::Absent));
     match store.apply(writes).await {
         Ok(_) => Ok((
             b.clone(),
@@ -179,9 +167,14 @@ pub async fn new_admin_secret(
     clock: &dyn Clock,
     b: &Bootstrap,
 ) -> Result<AdminCredentials, ArmError> {
-    let key = directory_key(&b.tenant_id, &b.admin_app_id);
+    let index = store
+        .get(APP_IDS, &directory_key(&b.tenant_id, &b.admin_app_id))
+        .await
+        .map_err(store_err)?
+        .ok_or(ArmError::InternalServerError)?;
+    let object_id = index.body["objectId"].as_str().unwrap_or_default();
     let doc = store
-        .get(APPLICATIONS, &key)
+        .get(APPLICATIONS, &object_key(object_id))
         .await
         .map_err(store_err)?
         .ok_or(ArmError::InternalServerError)?;
@@ -190,13 +183,7 @@ pub async fn new_admin_secret(
     let (secret_text, cred) = new_password(clock, "aksemu administrator");
     app.password_credentials.push(cred);
     store
-        .apply(vec![Write::Put {
-            coll: APPLICATIONS,
-            key,
-            id: doc.id,
-            body: serde_json::to_value(&app).map_err(|_| ArmError::InternalServerError)?,
-            cond: Cond::Etag(doc.etag),
-        }])
+        .apply(put_application(&app, Cond::Etag(doc.etag)))
         .await
         .map_err(store_err)?;
     Ok(AdminCredentials {

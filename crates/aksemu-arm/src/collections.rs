@@ -5,10 +5,14 @@
 pub const RESOURCES: &str = "resources";
 pub const SUBSCRIPTIONS: &str = "subscriptions";
 pub const TENANTS: &str = "tenants";
-/// Keyed `{tenantId}/{appId}`.
+/// Keyed by object id.
 pub const APPLICATIONS: &str = "applications";
-/// Keyed `{tenantId}/{appId}`.
+/// Keyed by object id (the principal id role assignments name).
 pub const SERVICE_PRINCIPALS: &str = "servicePrincipals";
+/// Index `{tenantId}/{appId}` → application object id.
+pub const APP_IDS: &str = "applicationAppIds";
+/// Index `{tenantId}/{appId}` → service principal object id.
+pub const SP_APP_IDS: &str = "servicePrincipalAppIds";
 /// Keyed `{principalId}|{normalised assignment id}`, so a caller's assignments are
 /// one range scan.
 pub const ROLE_ASSIGNMENTS: &str = "roleAssignments";

@@ -7,13 +7,10 @@ use std::collections::HashMap;
 use aksemu_identity::grant::{
     self, EndpointVersion, app_token_claims, authenticate_client, same_resource,
 };
-use aksemu_identity::{
-    ARM_AUDIENCES, Application, OAuthError, ServicePrincipal, TokenResponse, mint,
-};
+use aksemu_identity::{ARM_AUDIENCES, OAuthError, TokenResponse, mint};
 use time::OffsetDateTime;
 
 use crate::cloud::Cloud;
-use crate::collections::{APPLICATIONS, SERVICE_PRINCIPALS, directory_key};
 
 /// Resources (App ID URIs) this cloud issues tokens for, besides ARM's.
 const OTHER_RESOURCES: &[&str] = &["https://graph.microsoft.com/"];
@@ -44,19 +41,6 @@ impl Cloud {
             || same_resource(base_url, resource)
     }
 
-    async fn load<T: serde::de::DeserializeOwned>(
-        &self,
-        coll: &str,
-        key: &str,
-    ) -> Result<Option<T>, OAuthError> {
-        let doc = self.store.get(coll, key).await.map_err(|e| {
-            tracing::error!(error = %e, "store failure in token endpoint");
-            OAuthError::ServerError
-        })?;
-        doc.map(|d| serde_json::from_value(d.body).map_err(|_| OAuthError::ServerError))
-            .transpose()
-    }
-
     /// Handles a token request (client credentials with a secret).
     pub async fn issue_token(
         &self,
@@ -68,10 +52,16 @@ impl Cloud {
     ) -> Result<TokenResponse, OAuthError> {
         let tenant_id = self.resolve_tenant(tenant_segment)?.to_string();
         let req = grant::parse_request(form, basic, version)?;
-        let key = directory_key(&tenant_id, &req.client_id);
-        let app: Option<Application> = self.load(APPLICATIONS, &key).await?;
-        let sp: Option<ServicePrincipal> = self.load(SERVICE_PRINCIPALS, &key).await?;
-        let (Some(app), Some(sp)) = (app, sp) else {
+        let server_error = |_| OAuthError::ServerError;
+        let app = self
+            .application_by_app_id(&tenant_id, &req.client_id)
+            .await
+            .map_err(server_error)?;
+        let sp = self
+            .service_principal_by_app_id(&tenant_id, &req.client_id)
+            .await
+            .map_err(server_error)?;
+        let (Some((_, app)), Some((_, sp))) = (app, sp) else {
             return Err(OAuthError::UnknownApplication {
                 app_id: req.client_id,
                 tenant: tenant_id,

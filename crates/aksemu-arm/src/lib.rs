@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cloud;
 pub mod collections;
 pub mod conditional;
+pub mod directory;
 pub mod dispatch;
 pub mod endpoint;
 pub mod entra;

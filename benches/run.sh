@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Benchmarks aksemu against its references, side by side in one run (see BENCHMARKS.md).
+#   benches/run.sh [rg-get|rg-put|token|all]     env: RUNS=3 DUR=10 CONNS=64
+# References come from ../shared/bench-peers (copied to a scratch dir): the bare axum
+# HTTPS ceiling, moto's IAM CreateRole, oidc-provider's client_credentials.
+# All traffic is loopback; every load is bounded by wrk's -d and timeout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WHAT=${1:-all}
+RUNS=${RUNS:-3}; DUR=${DUR:-10}; CONNS=${CONNS:-64}
+WORK=${TMPDIR:-/tmp}/aksemu-bench
+PEERS=$WORK/peers
+CACHE=${AKSEMU_CACHE_DIR:-$HOME/.cache/aksemu}
+BENCH_VENV=$CACHE/bench-venv
+LOGS=$WORK/logs; mkdir -p "$LOGS"
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+
+log() { echo "== $*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { local i; for i in $(seq 1 150); do (echo > /dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 not up" >&2; return 1; }
+# Waits (at most 60 s) until no compiler runs and the CPU is mostly idle, so runs are comparable.
+wait_quiet() {
+  local i a b
+  for i in $(seq 1 30); do
+    a=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat); sleep 1
+    b=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+    busy=$(awk -v a="$a" -v b="$b" 'BEGIN{split(a,x," ");split(b,y," ");t=y[2]-x[2];printf "%d",(t>0?100*(y[1]-x[1])/t:0)}')
+    ps -eo comm= | grep -qxE 'rustc|cc1|cargo|ld' || [ "$busy" -ge 25 ] || return 0
+  done
+}
+# rps LOG wrk-args… → requests/s of 2xx responses
+rps() {
+  local log=$1; shift
+  timeout $((DUR + 30)) wrk "$@" > "$log" 2>&1 || true
+  awk '/Non-2xx/{bad=$5} /requests in/{r=$1; d=$4; sub("s,","",d); sub("s","",d)} END{if (d>0) printf "%.0f", (r-bad)/d; else print 0}' "$log"
+}
+median() { sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+p99() { awk '/^ +99%/{v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) sub("ms","",v); else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}' "$1"; }
+
+prepare() {
+  command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+  [ -d "$PEERS" ] || { cp -r "$ROOT/../shared/bench-peers" "$PEERS"; chmod -R u+w "$PEERS"; }
+  log "building aksemu (release)"
+  cargo build --release --quiet --bin aksemu
+  AKSEMU="${CARGO_TARGET_DIR:-$ROOT/target}/release/aksemu"
+}
+
+start_aksemu() {
+  DATA=$WORK/data-$$; rm -rf "$DATA"
+  "$AKSEMU" serve --listen 127.0.0.1:0 --data-dir "$DATA" > "$LOGS/aksemu.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 150); do [ -f "$DATA/server.json" ] && break; sleep 0.1; done
+  eval "$("$AKSEMU" env --data-dir "$DATA")"
+  APORT=${AKSEMU_ARM_URL##*:}
+  export AKSEMU_BENCH_CLIENT_ID=$AKSEMU_CLIENT_ID AKSEMU_BENCH_CLIENT_SECRET=$AKSEMU_CLIENT_SECRET
+  AKSEMU_BENCH_TOKEN=$(curl -sf --cacert "$DATA/ca.pem" "https://localhost:$APORT/$AKSEMU_TENANT_ID/oauth2/v2.0/token" \
+    -d grant_type=client_credentials -d "client_id=$AKSEMU_CLIENT_ID" --data-urlencode "client_secret=$AKSEMU_CLIENT_SECRET" \
+    --data-urlencode 'scope=https://management.core.windows.net//.default' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  export AKSEMU_BENCH_TOKEN
+}
+
+bench_rg_get() {
+  log "building the HTTPS ceiling (bench-peers/http-ceiling)"
+  (cd "$PEERS" && CARGO_TARGET_DIR=$WORK/target cargo build --release --quiet -p http-ceiling)
+  local cport; cport=$(free_port)
+  "$WORK/target/release/http-ceiling" --https "127.0.0.1:$cport" --workers 2 > "$LOGS/ceiling.log" 2>&1 &
+  PIDS+=($!); wait_port "$cport"
+  local url="https://127.0.0.1:$APORT/subscriptions/$AKSEMU_SUBSCRIPTION_ID/resourceGroups/bench?api-version=2024-11-01"
+  curl -sf --cacert "$DATA/ca.pem" -X PUT -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" -H 'Content-Type: application/json' \
+    -d '{"location":"westus2"}' "https://localhost:$APORT/subscriptions/$AKSEMU_SUBSCRIPTION_ID/resourceGroups/bench?api-version=2024-11-01" > /dev/null
+  local ours theirs
+  ours=$(curl -sf --cacert "$DATA/ca.pem" -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" "${url/127.0.0.1/localhost}" | wc -c)
+  theirs=$(curl -sfk "https://127.0.0.1:$cport/arm" | wc -c)
+  timeout 20 wrk -t2 -c"$CONNS" -d2s -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" "$url" > /dev/null 2>&1 || true
+  timeout 20 wrk -t2 -c"$CONNS" -d2s "https://127.0.0.1:$cport/arm" > /dev/null 2>&1 || true
+  local a=() c=() r
+  for r in $(seq 1 "$RUNS"); do
+    wait_quiet; c+=("$(rps "$LOGS/ceiling-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency "https://127.0.0.1:$cport/arm")")
+    wait_quiet; a+=("$(rps "$LOGS/rg-get-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" "$url")")
+  done
+  report "authenticated RG GET (HTTPS, keep-alive, wrk -t2 -c$CONNS -d${DUR}s; body $ours B)" "${a[*]}" \
+    "bare axum HTTPS ceiling GET /arm (body $theirs B)" "${c[*]}" "$LOGS/rg-get-1.log" "$LOGS/ceiling-1.log" 0.5
+}
+
+bench_rg_put() {
+  [ -x "$BENCH_VENV/bin/moto_server" ] || { python3 -m venv "$BENCH_VENV"; "$BENCH_VENV/bin/pip" install -q 'moto[server]'; }
+  local mport; mport=$(free_port)
+  "$BENCH_VENV/bin/moto_server" -H 127.0.0.1 -p "$mport" > "$LOGS/moto.log" 2>&1 &
+  PIDS+=($!); wait_port "$mport"
+  local url="https://127.0.0.1:$APORT/"
+  local a=() m=() r
+  for r in $(seq 1 "$RUNS"); do
+    wait_quiet; m+=("$(LUA_DIR="$PEERS/moto-peer" rps "$LOGS/moto-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -s "$PEERS/moto-peer/iam_create_role.lua" "http://127.0.0.1:$mport/" -- "$r$RANDOM")")
+    wait_quiet; a+=("$(rps "$LOGS/rg-put-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -s "$ROOT/benches/wrk/rg_put.lua" "$url" -- "$AKSEMU_SUBSCRIPTION_ID" "$r$RANDOM")")
+  done
+  report "durable RG PUT, new group per request (SQLite WAL, synchronous=FULL)" "${a[*]}" \
+    "moto IAM CreateRole (2xx only)" "${m[*]}" "$LOGS/rg-put-1.log" "$LOGS/moto-1.log" 20
+}
+
+bench_token() {
+  local D="$PEERS/oidc-peer"
+  [ -d "$D/node_modules/oidc-provider" ] || (cd "$D" && npm install --no-audit --no-fund oidc-provider@9.13.3 >/dev/null)
+  local oport; oport=$(free_port)
+  (cd "$D" && NODE_ENV=production node server.mjs "$oport") > "$LOGS/oidc.log" 2>&1 &
+  PIDS+=($!); wait_port "$oport"
+  local url="https://127.0.0.1:$APORT/$AKSEMU_TENANT_ID/oauth2/v2.0/token"
+  timeout 20 wrk -t2 -c"$CONNS" -d3s -s "$D/token.lua" "http://127.0.0.1:$oport/token" > /dev/null 2>&1 || true
+  timeout 20 wrk -t2 -c"$CONNS" -d3s -s "$ROOT/benches/wrk/token.lua" "$url" > /dev/null 2>&1 || true
+  local a=() o=() r
+  for r in $(seq 1 "$RUNS"); do
+    wait_quiet; o+=("$(rps "$LOGS/oidc-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -s "$D/token.lua" "http://127.0.0.1:$oport/token")")
+    wait_quiet; a+=("$(rps "$LOGS/token-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -s "$ROOT/benches/wrk/token.lua" "$url")")
+  done
+  report "client_credentials → RS256 JWT (HTTPS)" "${a[*]}" "oidc-provider 9.13.3, 1 Node process (HTTP)" "${o[*]}" \
+    "$LOGS/token-1.log" "$LOGS/oidc-1.log" 1.8
+}
+
+# report NAME "ours…" REFNAME "theirs…" OURLOG REFLOG GOAL
+report() {
+  local om rm ratio
+  om=$(tr ' ' '\n' <<< "$2" | median); rm=$(tr ' ' '\n' <<< "$4" | median)
+  ratio=$(awk -v a="$om" -v b="$rm" 'BEGIN{printf "%.2f", (b>0?a/b:0)}')
+  printf '| %s | %s | %s req/s (runs: %s) | p99 %s ms |\n' "aksemu" "$1" "$om" "$2" "$(p99 "$5")"
+  printf '| %s | %s | %s req/s (runs: %s) | p99 %s ms |\n' "reference" "$3" "$rm" "$4" "$(p99 "$6")"
+  printf '| **ratio** | aksemu / reference (goal ≥ %s) | **%s×** | |\n\n' "$7" "$ratio"
+}
+
+prepare
+start_aksemu
+echo "| | measure | median of $RUNS | latency |"
+echo "| --- | --- | --- | --- |"
+case "$WHAT" in
+  rg-get) bench_rg_get ;;
+  rg-put) bench_rg_put ;;
+  token) bench_token ;;
+  all) bench_rg_get; bench_rg_put; bench_token ;;
+  *) echo "unknown benchmark $WHAT" >&2; exit 2 ;;
+esac

@@ -1,0 +1,172 @@
+//! Directory objects in the store. Applications and service principals are keyed by
+//! object id; an index per kind maps `{tenant}/{appId}` to the object id, written in
+//! the same transaction, so the token endpoint finds a client by its appId and
+//! Graph and RBAC find a principal by its object id.
+
+use aksemu_core::ArmError;
+use aksemu_identity::{Application, ServicePrincipal};
+use aksemu_store::{Cond, Doc, Write};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::{APP_IDS, APPLICATIONS, SERVICE_PRINCIPALS, SP_APP_IDS, directory_key};
+
+pub fn object_key(object_id: &str) -> String {
+    object_id.to_lowercase()
+}
+
+fn parse<T: DeserializeOwned>(doc: Doc) -> Result<(Doc, T), ArmError> {
+    let v = serde_json::from_value(doc.body.clone()).map_err(|_| ArmError::InternalServerError)?;
+    Ok((doc, v))
+}
+
+impl Cloud {
+    async fn by_index<T: DeserializeOwned>(
+        &self,
+        index: &str,
+        coll: &str,
+        tenant_id: &str,
+        app_id: &str,
+    ) -> Result<Option<(Doc, T)>, ArmError> {
+        let Some(ix) = self
+            .store
+            .get(index, &directory_key(tenant_id, app_id))
+            .await
+            .map_err(store_err)?
+        else {
+            return Ok(None);
+        };
+        let Some(object_id) = ix.body["objectId"].as_str() else {
+            return Ok(None);
+        };
+        self.store
+            .get(coll, &object_key(object_id))
+            .await
+            .map_err(store_err)?
+            .map(parse)
+            .transpose()
+    }
+
+    pub async fn application_by_app_id(
+        &self,
+        tenant_id: &str,
+        app_id: &str,
+    ) -> Result<Option<(Doc, Application)>, ArmError> {
+        self.by_index(APP_IDS, APPLICATIONS, tenant_id, app_id)
+            .await
+    }
+
+    pub async fn service_principal_by_app_id(
+        &self,
+        tenant_id: &str,
+        app_id: &str,
+    ) -> Result<Option<(Doc, ServicePrincipal)>, ArmError> {
+        self.by_index(SP_APP_IDS, SERVICE_PRINCIPALS, tenant_id, app_id)
+            .await
+    }
+
+    pub async fn application(
+        &self,
+        object_id: &str,
+    ) -> Result<Option<(Doc, Application)>, ArmError> {
+        self.store
+            .get(APPLICATIONS, &object_key(object_id))
+            .await
+            .map_err(store_err)?
+            .map(parse)
+            .transpose()
+    }
+
+    pub async fn service_principal(
+        &self,
+        object_id: &str,
+    ) -> Result<Option<(Doc, ServicePrincipal)>, ArmError> {
+        self.store
+            .get(SERVICE_PRINCIPALS, &object_key(object_id))
+            .await
+            .map_err(store_err)?
+            .map(parse)
+            .transpose()
+    }
+}
+
+/// Writes an application and its appId index.
+pub fn put_application(app: &Application, cond: Cond) -> Vec<Write> {
+    let index_cond = if cond == Cond::Absent {
+        Cond::Absent
+    } else {
+        Cond::Any
+    };
+    vec![
+        Write::Put {
+            coll: APPLICATIONS,
+            key: object_key(&app.id),
+            id: app.id.clone(),
+            body: serde_json::to_value(app).unwrap_or_default(),
+            cond,
+        },
+        Write::Put {
+            coll: APP_IDS,
+            key: directory_key(&app.tenant_id, &app.app_id),
+            id: app.app_id.clone(),
+            body: json!({"objectId": app.id}),
+            cond: index_cond,
+        },
+    ]
+}
+
+/// Writes a service principal and its appId index.
+pub fn put_service_principal(sp: &ServicePrincipal, cond: Cond) -> Vec<Write> {
+    let index_cond = if cond == Cond::Absent {
+        Cond::Absent
+    } else {
+        Cond::Any
+    };
+    vec![
+        Write::Put {
+            coll: SERVICE_PRINCIPALS,
+            key: object_key(&sp.id),
+            id: sp.id.clone(),
+            body: serde_json::to_value(sp).unwrap_or_default(),
+            cond,
+        },
+        Write::Put {
+            coll: SP_APP_IDS,
+            key: directory_key(&sp.tenant_id, &sp.app_id),
+            id: sp.app_id.clone(),
+            body: json!({"objectId": sp.id}),
+            cond: index_cond,
+        },
+    ]
+}
+
+pub fn delete_application(app: &Application) -> Vec<Write> {
+    vec![
+        Write::Delete {
+            coll: APPLICATIONS,
+            key: object_key(&app.id),
+            cond: Cond::Any,
+        },
+        Write::Delete {
+            coll: APP_IDS,
+            key: directory_key(&app.tenant_id, &app.app_id),
+            cond: Cond::Any,
+        },
+    ]
+}
+
+pub fn delete_service_principal(sp: &ServicePrincipal) -> Vec<Write> {
+    vec![
+        Write::Delete {
+            coll: SERVICE_PRINCIPALS,
+            key: object_key(&sp.id),
+            cond: Cond::Any,
+        },
+        Write::Delete {
+            coll: SP_APP_IDS,
+            key: directory_key(&sp.tenant_id, &sp.app_id),
+            cond: Cond::Any,
+        },
+    ]
+}
