@@ -1,13 +1,14 @@
 //! The emulated cloud: its store, clock, signing keys and identity (tenant and
 //! subscription), shared by every surface.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
-use aksemu_authz::{Assignment, builtin::builtin_role};
+use aksemu_authz::{Assignment, AssignmentIndex, Authorized, builtin::builtin_role};
 use aksemu_core::{ArmError, Clock, Principal, ResourceId};
 use aksemu_identity::SigningKey;
-use aksemu_store::{Store, StoreError};
+use aksemu_store::{Doc, Store, StoreError};
 
+use crate::bootstrap::Bootstrap;
 use crate::collections::ROLE_ASSIGNMENTS;
 
 pub struct Cloud {
@@ -21,6 +22,7 @@ pub struct Cloud {
     /// Access-token lifetime (real time).
     pub token_lifetime_secs: i64,
     pub verified_tokens: crate::authn::VerifiedTokens,
+    rbac: RwLock<AssignmentIndex>,
 }
 
 /// Maps a store failure to what an ARM client sees. Details go to the log only.
@@ -46,37 +48,82 @@ impl Cloud {
         self.keys.first()
     }
 
-    /// The caller's role assignments (one range scan on the principal id).
-    pub async fn assignments_of(&self, principal: &Principal) -> Result<Vec<Assignment>, ArmError> {
-        let prefix = format!("{}|", principal.object_id.to_lowercase());
+    /// Builds the cloud over an opened, bootstrapped store and loads the RBAC index.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        keys: Vec<SigningKey>,
+        boot: &Bootstrap,
+        token_lifetime_secs: i64,
+    ) -> Result<Arc<Self>, ArmError> {
+        let all = store.list(ROLE_ASSIGNMENTS, "").await.map_err(store_err)?;
+        let index = AssignmentIndex::from_assignments(all.iter().filter_map(assignment_of));
+        Ok(Arc::new(Self {
+            store,
+            clock,
+            keys,
+            tenant_id: boot.tenant_id.clone(),
+            tenant_domain: boot.tenant_domain.clone(),
+            subscription_id: boot.subscription_id.clone(),
+            token_lifetime_secs,
+            verified_tokens: Default::default(),
+            rbac: RwLock::new(index),
+        }))
+    }
+
+    pub fn rbac(&self) -> RwLockReadGuard<'_, AssignmentIndex> {
+        self.rbac.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reloads one principal's assignments from the store into the index, after a
+    /// change to them was committed.
+    pub async fn reload_assignments(&self, principal_id: &str) -> Result<(), ArmError> {
+        let prefix = format!("{}|", principal_id.to_lowercase());
         let docs = self
             .store
             .list(ROLE_ASSIGNMENTS, &prefix)
             .await
             .map_err(store_err)?;
-        Ok(docs
-            .into_iter()
-            .filter_map(|d| {
-                let p = &d.body["properties"];
-                Some(Assignment {
-                    id: d.id.clone(),
-                    scope: ResourceId::parse(p["scope"].as_str()?).ok()?,
-                    role_definition_id: p["roleDefinitionId"].as_str()?.to_string(),
-                    principal_id: p["principalId"].as_str()?.to_string(),
-                })
-            })
-            .collect())
+        let fresh: Vec<Assignment> = docs.iter().filter_map(assignment_of).collect();
+        self.rbac
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(principal_id, fresh);
+        Ok(())
     }
 
-    /// Whether the caller may perform `action` at `scope`: for filtering list
-    /// results item by item, after the endpoint itself was authorised.
-    pub async fn allows(
+    /// Checks `action` at `scope` for the caller against the index.
+    pub fn check(
         &self,
         principal: &Principal,
         action: &str,
         scope: &ResourceId,
-    ) -> Result<bool, ArmError> {
-        let assignments = self.assignments_of(principal).await?;
-        Ok(aksemu_authz::decide(action, scope, &assignments, builtin_role).allowed())
+    ) -> Result<Authorized, ArmError> {
+        let index = self.rbac();
+        aksemu_authz::check(
+            principal,
+            action,
+            scope,
+            index.of(&principal.object_id),
+            builtin_role,
+        )
     }
+
+    /// Whether the caller may perform `action` at `scope`: for filtering list
+    /// results item by item, after the endpoint itself was authorised.
+    pub fn allows(&self, principal: &Principal, action: &str, scope: &ResourceId) -> bool {
+        let index = self.rbac();
+        aksemu_authz::decide(action, scope, index.of(&principal.object_id), builtin_role).allowed()
+    }
+}
+
+/// Reads a stored role assignment as the evaluator sees it.
+fn assignment_of(d: &Doc) -> Option<Assignment> {
+    let p = &d.body["properties"];
+    Some(Assignment {
+        id: d.id.clone(),
+        scope: ResourceId::parse(p["scope"].as_str()?).ok()?,
+        role_definition_id: p["roleDefinitionId"].as_str()?.to_string(),
+        principal_id: p["principalId"].as_str()?.to_string(),
+    })
 }

@@ -2,7 +2,7 @@
 //! evaluator for the endpoint's action at its scope. Nothing reaches a provider
 //! without the `Authorized` this returns.
 
-use aksemu_authz::{Authorized, builtin::builtin_role, check, check_tenant_member};
+use aksemu_authz::{Authorized, check_tenant_member};
 use aksemu_core::{ArmError, Principal, ResourceId};
 
 use crate::cloud::{Cloud, store_err};
@@ -15,7 +15,9 @@ pub async fn authorize(
     principal: &Principal,
     endpoint: &Endpoint,
 ) -> Result<Authorized, ArmError> {
-    if let Some(sub) = endpoint.subscription() {
+    if let Some(sub) = endpoint.subscription()
+        && !sub.eq_ignore_ascii_case(&cloud.subscription_id)
+    {
         let key = ResourceId::subscription(sub).key().to_string();
         if cloud
             .store
@@ -43,8 +45,7 @@ pub async fn authorize(
             (op.read_action(), scope)
         }
     };
-    let assignments = cloud.assignments_of(principal).await?;
-    check(principal, action, &scope, &assignments, builtin_role)
+    cloud.check(principal, action, &scope)
 }
 
 /// Convenience for operation records: the key of an operation id.

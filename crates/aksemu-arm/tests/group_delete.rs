@@ -37,16 +37,9 @@ async fn delete_removes_the_group_and_its_contents_only() {
         .await
         .unwrap();
     let (key, _) = SigningKey::generate("test").unwrap();
-    let cloud = Arc::new(Cloud {
-        store: store.clone(),
-        clock: Arc::new(SystemClock),
-        keys: vec![key],
-        tenant_id: boot.tenant_id.clone(),
-        tenant_domain: boot.tenant_domain.clone(),
-        subscription_id: boot.subscription_id.clone(),
-        token_lifetime_secs: 3600,
-        verified_tokens: Default::default(),
-    });
+    let cloud = Cloud::new(store.clone(), Arc::new(SystemClock), vec![key], &boot, 3600)
+        .await
+        .unwrap();
     let admin = Principal {
         object_id: boot.admin_object_id.clone(),
         app_id: boot.admin_app_id.clone(),

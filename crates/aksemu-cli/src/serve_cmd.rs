@@ -104,16 +104,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             dir.write_credentials(&c)?;
         }
     }
-    let cloud = Arc::new(Cloud {
-        store,
-        clock,
-        keys: vec![key],
-        tenant_id: boot.tenant_id.clone(),
-        tenant_domain: boot.tenant_domain.clone(),
-        subscription_id: boot.subscription_id.clone(),
-        token_lifetime_secs: args.token_lifetime,
-        verified_tokens: Default::default(),
-    });
+    let cloud = Cloud::new(store, clock, vec![key], &boot, args.token_lifetime)
+        .await
+        .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
     let resumed = lro::resume_all(&cloud)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

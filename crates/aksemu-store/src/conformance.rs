@@ -27,6 +27,7 @@ pub async fn run(store: &dyn Store) {
     prefix_listing_and_deletion(store).await;
     collections_are_separate(store).await;
     unicode_keys(store).await;
+    concurrent_batches_are_isolated(store).await;
 }
 
 async fn create_get_and_original_case(s: &dyn Store) {
@@ -188,4 +189,27 @@ async fn unicode_keys(s: &dyn Store) {
         .unwrap();
     assert_eq!(s.get(C, "/u/grüße").await.unwrap().unwrap().id, "/u/Grüße");
     assert_eq!(s.list(C, "/u/gr").await.unwrap().len(), 1);
+}
+
+async fn concurrent_batches_are_isolated(s: &dyn Store) {
+    // Backends may commit concurrent batches together; a failing one must not
+    // take the others down, nor leave any of its own writes behind.
+    let (a, bad, c) = tokio::join!(
+        s.apply(vec![put("/g/a", "/g/a", 1, Cond::Absent)]),
+        s.apply(vec![
+            put("/g/b", "/g/b", 1, Cond::Absent),
+            put("/a/rg1", "/a/rg1", 9, Cond::Absent),
+        ]),
+        s.apply(vec![put("/g/c", "/g/c", 1, Cond::Absent)]),
+    );
+    assert!(a.is_ok() && c.is_ok(), "{a:?} {c:?}");
+    assert!(matches!(bad, Err(StoreError::AlreadyExists { .. })));
+    let keys: Vec<String> = s
+        .list(C, "/g/")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.key)
+        .collect();
+    assert_eq!(keys, vec!["/g/a", "/g/c"]);
 }

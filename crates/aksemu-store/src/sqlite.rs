@@ -1,10 +1,12 @@
-//! SQLite backend: WAL, one writer connection and a few readers. Writes run on the
-//! blocking pool with `synchronous=FULL`, so a change is on disk before the caller
-//! is answered.
+//! SQLite backend: WAL, a few reader connections and one writer thread. The
+//! writer commits with `synchronous=FULL`, so a change is on disk before the caller
+//! is answered, and it commits every batch waiting at that moment together (group
+//! commit): each batch in its own savepoint, so one failing batch leaves the others
+//! intact, and one fsync for all.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, mpsc};
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -13,13 +15,28 @@ use crate::migrate::{self, SQLITE};
 use crate::{Cond, Doc, Store, StoreError, Write, new_etag, prefix_upper_bound};
 
 const READERS: usize = 4;
+/// Most batches one commit takes.
+const GROUP_MAX: usize = 256;
+
+type Reply = tokio::sync::oneshot::Sender<Result<Vec<String>, StoreError>>;
+
+struct Job {
+    writes: Vec<Write>,
+    reply: Reply,
+}
+
+enum Writer {
+    /// In-memory: one connection for reads and writes, used in place.
+    Memory(Mutex<Connection>),
+    /// File: the writer thread's queue.
+    Thread(Mutex<mpsc::Sender<Job>>),
+}
 
 pub struct SqliteStore {
-    writer: Arc<Mutex<Connection>>,
-    /// Empty for an in-memory store, which has one connection only.
+    writer: Writer,
+    /// Empty for an in-memory store.
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
-    memory: bool,
 }
 
 fn internal(e: rusqlite::Error) -> StoreError {
@@ -41,6 +58,11 @@ impl SqliteStore {
             )
             .map_err(internal)?;
         migrate_sqlite(&writer)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("aksemu-sqlite-writer".into())
+            .spawn(move || writer_loop(writer, rx))
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let r = Connection::open_with_flags(
@@ -53,10 +75,9 @@ impl SqliteStore {
             readers.push(Mutex::new(r));
         }
         Ok(Self {
-            writer: Arc::new(Mutex::new(writer)),
+            writer: Writer::Thread(Mutex::new(tx)),
             readers,
             next_reader: AtomicUsize::new(0),
-            memory: false,
         })
     }
 
@@ -64,10 +85,9 @@ impl SqliteStore {
         let c = Connection::open_in_memory().map_err(internal)?;
         migrate_sqlite(&c)?;
         Ok(Self {
-            writer: Arc::new(Mutex::new(c)),
+            writer: Writer::Memory(Mutex::new(c)),
             readers: Vec::new(),
             next_reader: AtomicUsize::new(0),
-            memory: true,
         })
     }
 
@@ -75,8 +95,8 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        if self.readers.is_empty() {
-            return f(&lock(&self.writer));
+        if let Writer::Memory(c) = &self.writer {
+            return f(&lock(c));
         }
         let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
         for i in 0..self.readers.len() {
@@ -127,10 +147,58 @@ fn to_doc((key, id, etag, body): (String, String, String, String)) -> Result<Doc
     })
 }
 
+/// The writer thread: takes every job queued, applies each in a savepoint of one
+/// transaction, commits once, then answers each job.
+fn writer_loop(mut c: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < GROUP_MAX {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let mut results = Vec::with_capacity(jobs.len());
+        let committed = (|| {
+            let mut tx = c
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(internal)?;
+            for job in &jobs {
+                let mut sp = tx.savepoint().map_err(internal)?;
+                let r = apply_writes(&sp, &job.writes);
+                if r.is_ok() {
+                    sp.commit().map_err(internal)?;
+                } else {
+                    sp.rollback().map_err(internal)?;
+                }
+                results.push(r);
+            }
+            tx.commit().map_err(internal)
+        })();
+        for (i, job) in jobs.into_iter().enumerate() {
+            let r = match &committed {
+                Ok(()) => results
+                    .get(i)
+                    .cloned()
+                    .unwrap_or(Err(StoreError::Internal("lost result".into()))),
+                Err(e) => Err(e.clone()),
+            };
+            let _ = job.reply.send(r);
+        }
+    }
+}
+
 fn apply_sync(c: &mut Connection, writes: &[Write]) -> Result<Vec<String>, StoreError> {
     let tx = c
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(internal)?;
+    let etags = apply_writes(&tx, writes)?;
+    tx.commit().map_err(internal)?;
+    Ok(etags)
+}
+
+/// Applies writes inside an open transaction or savepoint.
+fn apply_writes(tx: &Connection, writes: &[Write]) -> Result<Vec<String>, StoreError> {
     let mut etags = Vec::new();
     for w in writes {
         match w {
@@ -190,7 +258,6 @@ fn apply_sync(c: &mut Connection, writes: &[Write]) -> Result<Vec<String>, Store
             },
         }
     }
-    tx.commit().map_err(internal)?;
     Ok(etags)
 }
 
@@ -268,18 +335,27 @@ impl Store for SqliteStore {
     }
 
     async fn apply(&self, writes: Vec<Write>) -> Result<Vec<String>, StoreError> {
-        let writer = self.writer.clone();
-        let job = move || apply_sync(&mut lock(&writer), &writes);
-        if self.memory {
-            // No disk to wait for: stay on this thread.
-            return job();
+        match &self.writer {
+            // No disk to wait for: apply in place.
+            Writer::Memory(c) => apply_sync(&mut lock(c), &writes),
+            Writer::Thread(queue) => {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                queue
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .send(Job { writes, reply })
+                    .map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?;
+                answer
+                    .await
+                    .map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?
+            }
         }
-        tokio::task::spawn_blocking(job)
-            .await
-            .map_err(|e| StoreError::Internal(e.to_string()))?
     }
 
     fn backend(&self) -> &'static str {
-        if self.memory { "memory" } else { "sqlite" }
+        match self.writer {
+            Writer::Memory(_) => "memory",
+            Writer::Thread(_) => "sqlite",
+        }
     }
 }

@@ -276,13 +276,14 @@ pub async fn list(cloud: &Cloud, auth: &Authorized, sub: &str) -> Result<ArmResp
         .list(RESOURCES, &prefix)
         .await
         .map_err(store_err)?;
-    let assignments = cloud.assignments_of(auth.principal()).await?;
+    let index = cloud.rbac();
+    let assignments = index.of(&auth.principal().object_id);
     let value: Vec<Value> = docs
         .into_iter()
         .filter(|d| !d.key[prefix.len()..].contains('/'))
         .filter(|d| {
             ResourceId::parse(&d.id)
-                .map(|scope| decide(RG_READ, &scope, &assignments, builtin_role).allowed())
+                .map(|scope| decide(RG_READ, &scope, assignments, builtin_role).allowed())
                 .unwrap_or(false)
         })
         .map(|d| d.body)
