@@ -26,6 +26,7 @@ pub struct VerifiedTokens {
 #[derive(Clone)]
 struct Verified {
     principal: Principal,
+    aud: String,
     nbf: i64,
     exp: i64,
 }
@@ -33,11 +34,12 @@ struct Verified {
 const CACHE_CAPACITY: usize = 4096;
 
 impl VerifiedTokens {
-    fn get(&self, token: &str, now: i64) -> Option<Principal> {
+    fn get(&self, token: &str, now: i64, audiences: &[&str]) -> Option<Principal> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let v = entries.get(token)?;
         let leeway = LEEWAY_SECS as i64;
-        (now >= v.nbf - leeway && now < v.exp + leeway).then(|| v.principal.clone())
+        (now >= v.nbf - leeway && now < v.exp + leeway && audiences.contains(&v.aud.as_str()))
+            .then(|| v.principal.clone())
     }
 
     fn put(&self, token: &str, v: Verified) {
@@ -56,8 +58,17 @@ fn unix_to_rfc3339(t: i64) -> String {
 }
 
 impl Cloud {
-    /// Authenticates the `Authorization` header value.
+    /// Authenticates the `Authorization` header value of an ARM request.
     pub fn authenticate(&self, authorization: Option<&str>) -> Result<Principal, ArmError> {
+        self.authenticate_for(authorization, ARM_AUDIENCES)
+    }
+
+    /// Authenticates a bearer token meant for one of `audiences`.
+    pub fn authenticate_for(
+        &self,
+        authorization: Option<&str>,
+        audiences: &[&str],
+    ) -> Result<Principal, ArmError> {
         let header = authorization.ok_or(ArmError::AuthenticationFailedMissingToken)?;
         let token = match header.split_once(' ') {
             Some((scheme, token))
@@ -68,14 +79,14 @@ impl Cloud {
             _ => return Err(ArmError::AuthenticationFailedInvalidHeader),
         };
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        if let Some(p) = self.verified_tokens.get(token, now) {
+        if let Some(p) = self.verified_tokens.get(token, now, audiences) {
             return Ok(p);
         }
         let issuers = [v1_issuer(&self.tenant_id)];
         let keys: Vec<_> = self.keys.iter().collect();
         let expect = TokenExpectations {
             issuers: &issuers,
-            audiences: ARM_AUDIENCES,
+            audiences,
             leeway: LEEWAY_SECS,
         };
         let claims: AccessTokenClaims = verify(token, &keys, &expect).map_err(|e| {
@@ -112,6 +123,7 @@ impl Cloud {
             token,
             Verified {
                 principal: principal.clone(),
+                aud: claims.aud.clone(),
                 nbf: claims.nbf,
                 exp: claims.exp,
             },

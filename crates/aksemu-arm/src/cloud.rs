@@ -19,6 +19,9 @@ pub struct Cloud {
     pub tenant_id: String,
     pub tenant_domain: String,
     pub subscription_id: String,
+    /// The bootstrap administrator: its object id (directory writes) and appId.
+    pub admin_object_id: String,
+    pub admin_app_id: String,
     /// Access-token lifetime (real time).
     pub token_lifetime_secs: i64,
     pub verified_tokens: crate::authn::VerifiedTokens,
@@ -65,6 +68,8 @@ impl Cloud {
             tenant_id: boot.tenant_id.clone(),
             tenant_domain: boot.tenant_domain.clone(),
             subscription_id: boot.subscription_id.clone(),
+            admin_object_id: boot.admin_object_id.clone(),
+            admin_app_id: boot.admin_app_id.clone(),
             token_lifetime_secs,
             verified_tokens: Default::default(),
             rbac: RwLock::new(index),

@@ -15,6 +15,7 @@ pub mod dispatch;
 pub mod endpoint;
 pub mod entra;
 pub mod gate;
+pub mod graph;
 pub mod lro;
 pub mod metadata;
 pub mod providers;

@@ -3,6 +3,7 @@
 
 pub mod arm_routes;
 pub mod base_url;
+pub mod graph_routes;
 pub mod login_routes;
 pub mod render;
 pub mod serve;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use aksemu_arm::Cloud;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -36,6 +37,7 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
         .route("/{tenant}/discovery/keys", get(login_routes::jwks_v1))
         .route("/{tenant}/oauth2/v2.0/token", post(login_routes::token_v2))
         .route("/{tenant}/oauth2/token", post(login_routes::token_v1))
+        .route("/v1.0/{*rest}", any(graph_routes::graph))
         .fallback(arm_routes::arm)
         .with_state(AppState { cloud })
 }

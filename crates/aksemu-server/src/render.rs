@@ -72,3 +72,14 @@ pub fn add_request_ids(resp: &mut Response, request_headers: &HeaderMap) {
         h.insert("x-ms-client-request-id", client.clone());
     }
 }
+
+/// Graph's error body; `request-id` echoes in `innerError` as Graph does.
+pub fn graph_error(err: &aksemu_arm::graph::GraphError) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let now = aksemu_core::clock::rfc3339(time::OffsetDateTime::now_utc());
+    let mut resp = json_response(err.status(), &err.to_body(&request_id, &now));
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        resp.headers_mut().insert("request-id", v);
+    }
+    resp
+}

@@ -1,0 +1,137 @@
+//! The `$filter` forms clients send to Graph for directory lookups:
+//! `prop eq 'v'`, `startswith(prop,'v')`, `servicePrincipalNames/any(c:c eq 'v')`.
+
+use serde_json::Value;
+
+use super::error::GraphError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    Eq { property: String, value: String },
+    StartsWith { property: String, value: String },
+    AnyEq { collection: String, value: String },
+}
+
+/// Parses a quoted OData string literal (`'it''s'` → `it's`), returning it and the rest.
+fn literal(s: &str) -> Option<(String, &str)> {
+    let s = s.trim_start().strip_prefix('\'')?;
+    let mut out = String::new();
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' {
+            if chars.peek().map(|(_, n)| *n) == Some('\'') {
+                out.push('\'');
+                chars.next();
+            } else {
+                return Some((out, &s[i + 1..]));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    None
+}
+
+fn unsupported(raw: &str) -> GraphError {
+    GraphError::UnsupportedQuery(raw.to_string())
+}
+
+pub fn parse(raw: &str) -> Result<Filter, GraphError> {
+    let s = raw.trim();
+    if let Some(rest) = s.strip_prefix("startswith(") {
+        let (property, rest) = rest.split_once(',').ok_or_else(|| unsupported(raw))?;
+        let (value, rest) = literal(rest).ok_or_else(|| unsupported(raw))?;
+        if rest.trim() != ")" {
+            return Err(unsupported(raw));
+        }
+        return Ok(Filter::StartsWith {
+            property: property.trim().to_string(),
+            value,
+        });
+    }
+    if let Some((collection, rest)) = s.split_once("/any(") {
+        // `c:c eq 'v')`
+        let (var, rest) = rest.split_once(':').ok_or_else(|| unsupported(raw))?;
+        let rest = rest
+            .trim_start()
+            .strip_prefix(var.trim())
+            .ok_or_else(|| unsupported(raw))?;
+        let rest = rest
+            .trim_start()
+            .strip_prefix("eq")
+            .ok_or_else(|| unsupported(raw))?;
+        let (value, rest) = literal(rest).ok_or_else(|| unsupported(raw))?;
+        if rest.trim() != ")" {
+            return Err(unsupported(raw));
+        }
+        return Ok(Filter::AnyEq {
+            collection: collection.trim().to_string(),
+            value,
+        });
+    }
+    let (property, rest) = s.split_once(' ').ok_or_else(|| unsupported(raw))?;
+    let rest = rest
+        .trim_start()
+        .strip_prefix("eq")
+        .ok_or_else(|| unsupported(raw))?;
+    let (value, rest) = literal(rest).ok_or_else(|| unsupported(raw))?;
+    if !rest.trim().is_empty() {
+        return Err(unsupported(raw));
+    }
+    Ok(Filter::Eq {
+        property: property.to_string(),
+        value,
+    })
+}
+
+impl Filter {
+    /// Graph compares these properties case-insensitively.
+    pub fn matches(&self, object: &Value) -> bool {
+        let text = |p: &str| object[p].as_str().map(str::to_lowercase);
+        match self {
+            Filter::Eq { property, value } => text(property) == Some(value.to_lowercase()),
+            Filter::StartsWith { property, value } => {
+                text(property).is_some_and(|t| t.starts_with(&value.to_lowercase()))
+            }
+            Filter::AnyEq { collection, value } => object[collection].as_array().is_some_and(|a| {
+                a.iter()
+                    .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(value)))
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn forms_az_sends() {
+        assert_eq!(
+            parse("displayName eq 'my app'").unwrap(),
+            Filter::Eq {
+                property: "displayName".into(),
+                value: "my app".into()
+            }
+        );
+        assert_eq!(
+            parse("startswith(displayName,'ci-bot')").unwrap(),
+            Filter::StartsWith {
+                property: "displayName".into(),
+                value: "ci-bot".into()
+            }
+        );
+        let any = parse("servicePrincipalNames/any(c:c eq 'abc')").unwrap();
+        assert!(any.matches(&json!({"servicePrincipalNames": ["ABC", "x"]})));
+        assert_eq!(
+            parse("displayName eq 'it''s'").unwrap(),
+            Filter::Eq {
+                property: "displayName".into(),
+                value: "it's".into()
+            }
+        );
+        assert!(parse("displayName ne 'x'").is_err());
+        assert!(parse("displayName eq 'x' or 1").is_err());
+    }
+}

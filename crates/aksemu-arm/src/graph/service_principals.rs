@@ -1,0 +1,163 @@
+//! `/v1.0/servicePrincipals` and `/v1.0/directoryObjects/getByIds`.
+
+use aksemu_core::Principal;
+use aksemu_identity::ServicePrincipal;
+use aksemu_store::{Cond, StoreError};
+use serde_json::Value;
+
+use super::applications::principal_for;
+use super::error::GraphError;
+use super::{body_object, created, filter_of, no_content, ok, render, require_writer};
+use crate::cloud::Cloud;
+use crate::collections::{APPLICATIONS, SERVICE_PRINCIPALS};
+use crate::directory::{delete_service_principal, put_service_principal};
+use crate::request::{ArmRequest, ArmResponse};
+
+async fn all(cloud: &Cloud) -> Result<Vec<ServicePrincipal>, GraphError> {
+    let docs = cloud
+        .store
+        .list(SERVICE_PRINCIPALS, "")
+        .await
+        .map_err(|_| GraphError::Internal)?;
+    Ok(docs
+        .into_iter()
+        .filter_map(|d| serde_json::from_value::<ServicePrincipal>(d.body).ok())
+        .filter(|sp| sp.tenant_id == cloud.tenant_id)
+        .collect())
+}
+
+pub async fn list(cloud: &Cloud, req: &ArmRequest) -> Result<ArmResponse, GraphError> {
+    let filter = filter_of(req)?;
+    let value: Vec<Value> = all(cloud)
+        .await?
+        .iter()
+        .map(render::service_principal)
+        .filter(|v| filter.as_ref().is_none_or(|f| f.matches(v)))
+        .collect();
+    Ok(ok(render::list(&req.base_url, "servicePrincipals", value)))
+}
+
+async fn load(cloud: &Cloud, id: &str) -> Result<ServicePrincipal, GraphError> {
+    match cloud.service_principal(id).await? {
+        Some((_, sp)) if sp.tenant_id == cloud.tenant_id => Ok(sp),
+        _ => Err(GraphError::NotFound(id.to_string())),
+    }
+}
+
+pub async fn get(cloud: &Cloud, id: &str, req: &ArmRequest) -> Result<ArmResponse, GraphError> {
+    let sp = load(cloud, id).await?;
+    Ok(ok(render::entity(
+        &req.base_url,
+        "servicePrincipals",
+        render::service_principal(&sp),
+    )))
+}
+
+pub async fn create(
+    cloud: &Cloud,
+    caller: &Principal,
+    req: &ArmRequest,
+) -> Result<ArmResponse, GraphError> {
+    require_writer(cloud, caller)?;
+    let body = body_object(req)?;
+    let app_id = body
+        .get("appId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| GraphError::BadRequest("Property 'appId' is required.".into()))?;
+    let Some((_, app)) = cloud
+        .application_by_app_id(&cloud.tenant_id, app_id)
+        .await?
+    else {
+        return Err(GraphError::BadRequest(format!(
+            "The appId '{app_id}' of the service principal does not reference a valid application object."
+        )));
+    };
+    if cloud
+        .service_principal_by_app_id(&cloud.tenant_id, app_id)
+        .await?
+        .is_some()
+    {
+        return Err(GraphError::Conflict("appId".into()));
+    }
+    let sp = principal_for(&app);
+    cloud
+        .store
+        .apply(put_service_principal(&sp, Cond::Absent))
+        .await
+        .map_err(|e| match e {
+            StoreError::AlreadyExists { .. } => GraphError::Conflict("appId".into()),
+            _ => GraphError::Internal,
+        })?;
+    Ok(created(render::entity(
+        &req.base_url,
+        "servicePrincipals",
+        render::service_principal(&sp),
+    )))
+}
+
+pub async fn delete(
+    cloud: &Cloud,
+    caller: &Principal,
+    id: &str,
+) -> Result<ArmResponse, GraphError> {
+    require_writer(cloud, caller)?;
+    let sp = load(cloud, id).await?;
+    if sp.service_principal_type == "ManagedIdentity" {
+        return Err(GraphError::BadRequest(
+            "A managed identity's service principal is deleted with its identity, not through Graph.".into(),
+        ));
+    }
+    if sp.id.eq_ignore_ascii_case(&cloud.admin_object_id) {
+        return Err(GraphError::BadRequest(
+            "The aksemu administrator cannot be deleted.".into(),
+        ));
+    }
+    cloud
+        .store
+        .apply(delete_service_principal(&sp))
+        .await
+        .map_err(|_| GraphError::Internal)?;
+    Ok(no_content())
+}
+
+pub async fn get_by_ids(cloud: &Cloud, req: &ArmRequest) -> Result<ArmResponse, GraphError> {
+    let body = body_object(req)?;
+    let ids: Vec<&str> = body
+        .get("ids")
+        .and_then(Value::as_array)
+        .ok_or_else(|| GraphError::BadRequest("Property 'ids' is required.".into()))?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let types: Vec<String> = body
+        .get("types")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_lowercase)
+                .collect()
+        })
+        .unwrap_or_default();
+    let wants = |t: &str| types.is_empty() || types.iter().any(|x| x == t);
+    let mut value = Vec::new();
+    for id in ids {
+        if wants("serviceprincipal")
+            && let Ok(sp) = load(cloud, id).await
+        {
+            value.push(render::service_principal(&sp));
+            continue;
+        }
+        if wants("application")
+            && let Some(doc) = cloud
+                .store
+                .get(APPLICATIONS, &id.to_lowercase())
+                .await
+                .map_err(|_| GraphError::Internal)?
+            && let Ok(app) = serde_json::from_value(doc.body)
+        {
+            value.push(render::application(&app));
+        }
+    }
+    Ok(ok(render::list(&req.base_url, "directoryObjects", value)))
+}
