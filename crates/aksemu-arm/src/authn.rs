@@ -15,9 +15,10 @@ use crate::cloud::Cloud;
 /// Seconds of clock skew tolerated on `exp` and `nbf`.
 const LEEWAY_SECS: u64 = 60;
 
-/// Verified tokens, keyed by the exact token text: a hit means these very bytes
-/// passed verification before, so only the time window needs checking again.
-/// Bounded; cleared when full.
+/// Verified tokens: a hit means these very bytes passed verification before, so
+/// only the time window and audience need checking again. Indexed by the tail of
+/// the signature (cheap to hash, unique in practice) and confirmed by comparing the
+/// whole token. Bounded; cleared when full.
 #[derive(Default)]
 pub struct VerifiedTokens {
     entries: Mutex<HashMap<String, Verified>>,
@@ -25,6 +26,7 @@ pub struct VerifiedTokens {
 
 #[derive(Clone)]
 struct Verified {
+    token: String,
     principal: Principal,
     aud: String,
     nbf: i64,
@@ -33,10 +35,15 @@ struct Verified {
 
 const CACHE_CAPACITY: usize = 4096;
 
+fn cache_key(token: &str) -> &str {
+    let start = token.len().saturating_sub(48);
+    token.get(start..).unwrap_or(token)
+}
+
 impl VerifiedTokens {
     fn get(&self, token: &str, now: i64, audiences: &[&str]) -> Option<Principal> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let v = entries.get(token)?;
+        let v = entries.get(cache_key(token)).filter(|v| v.token == token)?;
         let leeway = LEEWAY_SECS as i64;
         (now >= v.nbf - leeway && now < v.exp + leeway && audiences.contains(&v.aud.as_str()))
             .then(|| v.principal.clone())
@@ -47,7 +54,7 @@ impl VerifiedTokens {
         if entries.len() >= CACHE_CAPACITY {
             entries.clear();
         }
-        entries.insert(token.to_string(), v);
+        entries.insert(cache_key(token).to_string(), v);
     }
 }
 
@@ -122,6 +129,7 @@ impl Cloud {
         self.verified_tokens.put(
             token,
             Verified {
+                token: token.to_string(),
                 principal: principal.clone(),
                 aud: claims.aud.clone(),
                 nbf: claims.nbf,

@@ -32,9 +32,9 @@ pub async fn arm(
     body: Bytes,
 ) -> Response {
     let base = base_url::from_headers(&headers);
-    let authority = format!("{base}/{}", state.cloud.tenant_id);
+    let authority = || format!("{base}/{}", state.cloud.tenant_id);
     let mut resp = match state.cloud.authenticate(header(&headers, "authorization")) {
-        Err(e) => arm_error(&e, &authority),
+        Err(e) => arm_error(&e, &authority()),
         Ok(principal) => {
             let query: HashMap<String, String> = uri
                 .query()
@@ -47,11 +47,11 @@ pub async fn arm(
                 if_match: header(&headers, "if-match").map(str::to_string),
                 if_none_match: header(&headers, "if-none-match").map(str::to_string),
                 body: body.to_vec(),
-                base_url: base,
+                base_url: base.clone(),
             };
             match aksemu_arm::handle(&state.cloud, &principal, &req).await {
                 Ok(r) => arm_response(r),
-                Err(e) => arm_error(&e, &authority),
+                Err(e) => arm_error(&e, &authority()),
             }
         }
     };
