@@ -10,11 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::cloud::store_err;
-use crate::collections::{
-    APP_IDS, APPLICATIONS, META, ROLE_ASSIGNMENTS, SUBSCRIPTIONS, TENANTS, assignment_key,
-    directory_key,
-};
+use crate::collections::{APP_IDS, APPLICATIONS, META, SUBSCRIPTIONS, TENANTS, directory_key};
 use crate::directory::{object_key, put_application, put_service_principal};
+use crate::providers::role_assignments::writes_for;
 
 pub const TENANT_DOMAIN: &str = "aksemu.onmicrosoft.com";
 const BOOTSTRAP_KEY: &str = "bootstrap";
@@ -121,27 +119,22 @@ pub async fn ensure(
             body: json!({"subscriptionId": b.subscription_id, "tenantId": b.tenant_id, "displayName": "aksemu subscription", "state": "Enabled"}),
             cond: Cond::Absent,
         },
-        Write::Put {
-            coll: ROLE_ASSIGNMENTS,
-            key: assignment_key(&sp.id, ra_id.key()),
-            id: ra_id.as_str().to_string(),
-            body: json!({
-                "id": ra_id.as_str(),
-                "name": ra_id.segments().last(),
-                "type": "Microsoft.Authorization/roleAssignments",
-                "properties": {
-                    "roleDefinitionId": format!("{}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}", sub.as_str()),
-                    "principalId": sp.id,
-                    "principalType": "ServicePrincipal",
-                    "scope": sub.as_str(),
-                    "createdOn": now, "updatedOn": now,
-                    "createdBy": null, "updatedBy": null,
-                    "description": "aksemu bootstrap administrator",
-                }
-            }),
-            cond: Cond::Absent,
-        },
     ];
+    let assignment = json!({
+        "id": ra_id.as_str(),
+        "name": ra_id.segments().last(),
+        "type": "Microsoft.Authorization/roleAssignments",
+        "properties": {
+            "roleDefinitionId": format!("{}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}", sub.as_str()),
+            "principalId": sp.id,
+            "principalType": "ServicePrincipal",
+            "scope": sub.as_str(),
+            "createdOn": now, "updatedOn": now,
+            "createdBy": null, "updatedBy": null,
+            "description": "aksemu bootstrap administrator",
+        }
+    });
+    writes.extend(writes_for(&ra_id, &sub, &assignment, Cond::Absent));
     writes.extend(put_application(&app, Cond::Absent));
     writes.extend(put_service_principal(&sp, Cond::Absent));
     match store.apply(writes).await {

@@ -8,8 +8,13 @@ use aksemu_core::{ArmError, Clock, Principal, ResourceId};
 use aksemu_identity::SigningKey;
 use aksemu_store::{Doc, Store, StoreError};
 
+use std::collections::HashMap;
+
+use aksemu_authz::RoleDefinition;
+
 use crate::bootstrap::Bootstrap;
-use crate::collections::ROLE_ASSIGNMENTS;
+use crate::collections::{ASSIGNMENTS_BY_PRINCIPAL, ROLE_ASSIGNMENTS, ROLE_DEFINITIONS};
+use crate::providers::role_definitions::CustomRole;
 
 pub struct Cloud {
     pub store: Arc<dyn Store>,
@@ -26,6 +31,7 @@ pub struct Cloud {
     pub token_lifetime_secs: i64,
     pub verified_tokens: crate::authn::VerifiedTokens,
     rbac: RwLock<AssignmentIndex>,
+    custom_roles: RwLock<HashMap<String, RoleDefinition>>,
 }
 
 /// Maps a store failure to what an ARM client sees. Details go to the log only.
@@ -60,6 +66,8 @@ impl Cloud {
         token_lifetime_secs: i64,
     ) -> Result<Arc<Self>, ArmError> {
         let all = store.list(ROLE_ASSIGNMENTS, "").await.map_err(store_err)?;
+        let store_ref: &dyn Store = store.as_ref();
+        let custom = load_custom_roles(store_ref).await?;
         let index = AssignmentIndex::from_assignments(all.iter().filter_map(assignment_of));
         Ok(Arc::new(Self {
             store,
@@ -73,6 +81,7 @@ impl Cloud {
             token_lifetime_secs,
             verified_tokens: Default::default(),
             rbac: RwLock::new(index),
+            custom_roles: RwLock::new(custom),
         }))
     }
 
@@ -86,7 +95,7 @@ impl Cloud {
         let prefix = format!("{}|", principal_id.to_lowercase());
         let docs = self
             .store
-            .list(ROLE_ASSIGNMENTS, &prefix)
+            .list(ASSIGNMENTS_BY_PRINCIPAL, &prefix)
             .await
             .map_err(store_err)?;
         let fresh: Vec<Assignment> = docs.iter().filter_map(assignment_of).collect();
@@ -97,6 +106,21 @@ impl Cloud {
         Ok(())
     }
 
+    /// Reloads custom role definitions after one changed.
+    pub async fn reload_custom_roles(&self) -> Result<(), ArmError> {
+        let fresh = load_custom_roles(self.store.as_ref()).await?;
+        *self.custom_roles.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        Ok(())
+    }
+
+    pub fn custom_role(&self, guid: &str) -> Option<RoleDefinition> {
+        self.custom_roles
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&guid.to_lowercase())
+            .cloned()
+    }
+
     /// Checks `action` at `scope` for the caller against the index.
     pub fn check(
         &self,
@@ -105,20 +129,34 @@ impl Cloud {
         scope: &ResourceId,
     ) -> Result<Authorized, ArmError> {
         let index = self.rbac();
+        let custom = self.custom_roles.read().unwrap_or_else(|p| p.into_inner());
         aksemu_authz::check(
             principal,
             action,
             scope,
             index.of(&principal.object_id),
-            builtin_role,
+            |g| builtin_role(g).or_else(|| custom.get(g)),
         )
+    }
+
+    /// Whether the caller holds any role at, above or below `scope` (how Azure
+    /// decides which subscriptions a principal sees).
+    pub fn has_access_around(&self, principal: &Principal, scope: &ResourceId) -> bool {
+        self.rbac()
+            .of(&principal.object_id)
+            .iter()
+            .any(|a| a.scope.is_within(scope) || scope.is_within(&a.scope))
     }
 
     /// Whether the caller may perform `action` at `scope`: for filtering list
     /// results item by item, after the endpoint itself was authorised.
     pub fn allows(&self, principal: &Principal, action: &str, scope: &ResourceId) -> bool {
         let index = self.rbac();
-        aksemu_authz::decide(action, scope, index.of(&principal.object_id), builtin_role).allowed()
+        let custom = self.custom_roles.read().unwrap_or_else(|p| p.into_inner());
+        aksemu_authz::decide(action, scope, index.of(&principal.object_id), |g| {
+            builtin_role(g).or_else(|| custom.get(g))
+        })
+        .allowed()
     }
 }
 
@@ -131,4 +169,15 @@ fn assignment_of(d: &Doc) -> Option<Assignment> {
         role_definition_id: p["roleDefinitionId"].as_str()?.to_string(),
         principal_id: p["principalId"].as_str()?.to_string(),
     })
+}
+
+async fn load_custom_roles(store: &dyn Store) -> Result<HashMap<String, RoleDefinition>, ArmError> {
+    Ok(store
+        .list(ROLE_DEFINITIONS, "")
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .filter_map(|d| serde_json::from_value::<CustomRole>(d.body).ok())
+        .map(|c| (c.name.to_lowercase(), c.definition()))
+        .collect())
 }

@@ -13,9 +13,15 @@ pub const SERVICE_PRINCIPALS: &str = "servicePrincipals";
 pub const APP_IDS: &str = "applicationAppIds";
 /// Index `{tenantId}/{appId}` → service principal object id.
 pub const SP_APP_IDS: &str = "servicePrincipalAppIds";
-/// Keyed `{principalId}|{normalised assignment id}`, so a caller's assignments are
-/// one range scan.
+/// Keyed by normalised assignment id, so assignments at a scope are one range scan.
 pub const ROLE_ASSIGNMENTS: &str = "roleAssignments";
+/// The same assignments keyed `{principalId}|{normalised assignment id}`, so a
+/// principal's assignments are one range scan.
+pub const ASSIGNMENTS_BY_PRINCIPAL: &str = "roleAssignmentsByPrincipal";
+/// Uniqueness of (scope, role, principal): keyed `{scope key}|{role guid}|{principal}`.
+pub const ASSIGNMENT_TRIPLES: &str = "roleAssignmentTriples";
+/// Custom role definitions, keyed by GUID.
+pub const ROLE_DEFINITIONS: &str = "roleDefinitions";
 /// Resource-provider registration state, keyed by normalised
 /// `/subscriptions/{s}/providers/{namespace}`.
 pub const REGISTRATIONS: &str = "registrations";

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use aksemu_core::{ArmError, Principal};
 
 use crate::cloud::Cloud;
-use crate::endpoint::{self, Endpoint, RgOp};
+use crate::endpoint::{self, Endpoint, RbacOp, RgOp};
 use crate::gate::authorize;
-use crate::providers::{operations, registrations, resource_groups, subscriptions};
+use crate::providers::{
+    operations, registrations, resource_groups, role_assignments, role_definitions, subscriptions,
+};
 use crate::request::{ArmRequest, ArmResponse};
 
 pub async fn handle(
@@ -47,5 +49,23 @@ pub async fn handle(
         Endpoint::OperationStatus {
             id, result: true, ..
         } => operations::result(cloud, &auth, id, &req.base_url, api_version).await,
+        Endpoint::RoleDefinitions { scope, name, op } => match (op, name) {
+            (RbacOp::List, _) => role_definitions::list(cloud, &auth, scope, req).await,
+            (RbacOp::Get, Some(n)) => role_definitions::get(cloud, &auth, scope, n).await,
+            (RbacOp::Put, Some(n)) => role_definitions::put(cloud, &auth, scope, n, req).await,
+            (RbacOp::Delete, Some(n)) => role_definitions::delete(cloud, &auth, scope, n).await,
+            (_, None) => Err(ArmError::UnsupportedHttpMethod(
+                req.method.as_str().to_string(),
+            )),
+        },
+        Endpoint::RoleAssignments { scope, name, op } => match (op, name) {
+            (RbacOp::List, _) => role_assignments::list(cloud, &auth, scope, req).await,
+            (RbacOp::Get, Some(n)) => role_assignments::get(cloud, &auth, scope, n).await,
+            (RbacOp::Put, Some(n)) => role_assignments::put(cloud, &auth, scope, n, req).await,
+            (RbacOp::Delete, Some(n)) => role_assignments::delete(cloud, &auth, scope, n).await,
+            (_, None) => Err(ArmError::UnsupportedHttpMethod(
+                req.method.as_str().to_string(),
+            )),
+        },
     }
 }

@@ -16,6 +16,15 @@ pub enum RgOp {
     Delete,
 }
 
+/// Operations on role definitions and assignments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RbacOp {
+    List,
+    Get,
+    Put,
+    Delete,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
     ListSubscriptions,
@@ -52,6 +61,18 @@ pub enum Endpoint {
         id: String,
         result: bool,
     },
+    /// `{scope}/providers/Microsoft.Authorization/roleDefinitions[/{guid}]`
+    RoleDefinitions {
+        scope: ResourceId,
+        name: Option<String>,
+        op: RbacOp,
+    },
+    /// `{scope}/providers/Microsoft.Authorization/roleAssignments[/{guid}]`
+    RoleAssignments {
+        scope: ResourceId,
+        name: Option<String>,
+        op: RbacOp,
+    },
 }
 
 /// What an endpoint needs from the caller.
@@ -86,6 +107,9 @@ impl Endpoint {
             | Endpoint::GetProvider { sub, .. }
             | Endpoint::RegisterProvider { sub, .. }
             | Endpoint::OperationStatus { sub, .. } => Some(sub),
+            Endpoint::RoleDefinitions { scope, .. } | Endpoint::RoleAssignments { scope, .. } => {
+                scope.subscription_id()
+            }
         }
     }
 
@@ -126,6 +150,30 @@ impl Endpoint {
                 scope: sub_scope(sub),
             },
             Endpoint::OperationStatus { .. } => Access::OperationTarget,
+            Endpoint::RoleDefinitions { scope, op, .. } => {
+                let action = match op {
+                    RbacOp::List | RbacOp::Get => "Microsoft.Authorization/roleDefinitions/read",
+                    RbacOp::Put => "Microsoft.Authorization/roleDefinitions/write",
+                    RbacOp::Delete => "Microsoft.Authorization/roleDefinitions/delete",
+                };
+                // Built-in definitions live at the tenant root, readable by all.
+                if scope.key() == "/" && matches!(op, RbacOp::List | RbacOp::Get) {
+                    Access::TenantMember(action)
+                } else {
+                    Access::Scope {
+                        action,
+                        scope: scope.clone(),
+                    }
+                }
+            }
+            Endpoint::RoleAssignments { scope, op, .. } => Access::Scope {
+                action: match op {
+                    RbacOp::List | RbacOp::Get => "Microsoft.Authorization/roleAssignments/read",
+                    RbacOp::Put => "Microsoft.Authorization/roleAssignments/write",
+                    RbacOp::Delete => "Microsoft.Authorization/roleAssignments/delete",
+                },
+                scope: scope.clone(),
+            },
         }
     }
 }
@@ -181,8 +229,59 @@ fn known_namespace(ns: &str) -> Result<String, ArmError> {
         .ok_or_else(|| ArmError::InvalidResourceNamespace(ns.to_string()))
 }
 
+const AUTHZ: &str = "/providers/microsoft.authorization/";
+
+/// `{scope}/providers/Microsoft.Authorization/{roleDefinitions|roleAssignments}[/{name}]`,
+/// where the scope is any ARM scope (or the root).
+fn parse_authorization(method: Method, path: &str, pos: usize) -> Result<Endpoint, ArmError> {
+    // `to_ascii_lowercase` keeps byte offsets, so `pos` indexes `path` too.
+    let scope = match &path[..pos] {
+        "" => ResourceId::root(),
+        s => ResourceId::parse(s)?,
+    };
+    if scope.key() != "/" && scope.subscription_id().is_none() {
+        return Err(ArmError::InvalidResourceId(scope.as_str().to_string()));
+    }
+    let rest: Vec<&str> = path[pos + AUTHZ.len()..]
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let (kind, name) = match rest.as_slice() {
+        [kind] => (kind.to_ascii_lowercase(), None),
+        [kind, name] => (kind.to_ascii_lowercase(), Some(name.to_string())),
+        _ => {
+            return Err(ArmError::InvalidResourceType {
+                namespace: "Microsoft.Authorization".into(),
+                resource_type: rest.first().copied().unwrap_or_default().to_string(),
+                api_version: String::new(),
+            });
+        }
+    };
+    let op = match (method, name.is_some()) {
+        (Method::Get, false) => RbacOp::List,
+        (Method::Get, true) => RbacOp::Get,
+        (Method::Put, true) => RbacOp::Put,
+        (Method::Delete, true) => RbacOp::Delete,
+        (m, _) => return Err(method_not_allowed(m)),
+    };
+    match kind.as_str() {
+        "roledefinitions" => Ok(Endpoint::RoleDefinitions { scope, name, op }),
+        "roleassignments" => Ok(Endpoint::RoleAssignments { scope, name, op }),
+        other => Err(ArmError::InvalidResourceType {
+            namespace: "Microsoft.Authorization".into(),
+            resource_type: other.to_string(),
+            api_version: String::new(),
+        }),
+    }
+}
+
 /// Parses a collapsed path. `api_version` is checked for every ARM endpoint.
 pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<Endpoint, ArmError> {
+    if let Some(pos) = path.to_ascii_lowercase().rfind(AUTHZ) {
+        let ep = parse_authorization(method, path, pos)?;
+        ApiVersion::parse(api_version)?;
+        return Ok(ep);
+    }
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     let l: Vec<&str> = lower.iter().map(String::as_str).collect();

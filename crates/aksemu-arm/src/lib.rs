@@ -18,6 +18,7 @@ pub mod gate;
 pub mod graph;
 pub mod lro;
 pub mod metadata;
+pub mod odata;
 pub mod providers;
 pub mod request;
 

@@ -98,6 +98,34 @@ pub enum ArmError {
         "The request failed because the resource was changed by another request at the same time. Please retry."
     )]
     ConcurrentUpdate,
+    #[error("The role assignment already exists.")]
+    RoleAssignmentExists,
+    #[error("Tenant ID, application ID, principal ID, and scope are not allowed to be updated.")]
+    RoleAssignmentUpdateNotPermitted,
+    #[error("The role assignment '{0}' is not found.")]
+    RoleAssignmentNotFound(String),
+    #[error("The role assignment ID '{0}' is not valid. The role assignment ID must be a GUID.")]
+    InvalidRoleAssignmentId(String),
+    #[error(
+        "Principal {0} does not exist in the directory {1}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group. See https://aka.ms/docs-principaltype"
+    )]
+    PrincipalNotFound(String, String),
+    #[error("The principal ID '{0}' is not valid. Principal ID must be a GUID.")]
+    InvalidPrincipalId(String),
+    #[error("No more role assignments can be created for this subscription: the limit is {0}.")]
+    RoleAssignmentLimitExceeded(usize),
+    #[error("The specified role definition with ID '{0}' does not exist.")]
+    RoleDefinitionDoesNotExist(String),
+    #[error(
+        "A custom role with the same name '{0}' already exists in this directory. Use a different name."
+    )]
+    RoleDefinitionWithSameNameExists(String),
+    #[error("There are existing role assignments referencing role '{0}'.")]
+    RoleDefinitionHasAssignments(String),
+    #[error("The role definition is invalid: {0}")]
+    InvalidRoleDefinition(String),
+    #[error("The filter '{0}' is not supported.")]
+    InvalidFilter(String),
     #[error("The server encountered an internal error. Please retry the request.")]
     InternalServerError,
 }
@@ -133,6 +161,18 @@ impl ArmError {
             PreconditionFailed => "PreconditionFailed",
             OperationNotFound(_) => "OperationNotFound",
             ConcurrentUpdate => "Conflict",
+            RoleAssignmentExists => "RoleAssignmentExists",
+            RoleAssignmentUpdateNotPermitted => "RoleAssignmentUpdateNotPermitted",
+            RoleAssignmentNotFound(_) => "RoleAssignmentNotFound",
+            InvalidRoleAssignmentId(_) => "InvalidRoleAssignmentId",
+            PrincipalNotFound(..) => "PrincipalNotFound",
+            InvalidPrincipalId(_) => "InvalidPrincipalId",
+            RoleAssignmentLimitExceeded(_) => "RoleAssignmentLimitExceeded",
+            RoleDefinitionDoesNotExist(_) => "RoleDefinitionDoesNotExist",
+            RoleDefinitionWithSameNameExists(_) => "RoleDefinitionWithSameNameExists",
+            RoleDefinitionHasAssignments(_) => "RoleDefinitionHasAssignments",
+            InvalidRoleDefinition(_) => "InvalidRoleDefinition",
+            InvalidFilter(_) => "InvalidFilter",
             InternalServerError => "InternalServerError",
         }
     }
@@ -147,7 +187,14 @@ impl ArmError {
             | InvalidRequestContent(_)
             | LocationRequired
             | LocationNotAvailableForResourceGroup(..)
-            | InvalidResourceGroup(_) => 400,
+            | InvalidResourceGroup(_)
+            | RoleAssignmentUpdateNotPermitted
+            | InvalidRoleAssignmentId(_)
+            | PrincipalNotFound(..)
+            | InvalidPrincipalId(_)
+            | RoleAssignmentLimitExceeded(_)
+            | InvalidRoleDefinition(_)
+            | InvalidFilter(_) => 400,
             AuthenticationFailedMissingToken
             | AuthenticationFailedInvalidHeader
             | InvalidAuthenticationToken
@@ -160,11 +207,16 @@ impl ArmError {
             | ResourceGroupNotFound(_)
             | ResourceNotFound { .. }
             | InvalidResourceType { .. }
-            | OperationNotFound(_) => 404,
+            | OperationNotFound(_)
+            | RoleAssignmentNotFound(_)
+            | RoleDefinitionDoesNotExist(_) => 404,
             UnsupportedHttpMethod(_) => 405,
             InvalidResourceGroupLocation { .. }
             | ResourceGroupBeingDeleted(_)
-            | ConcurrentUpdate => 409,
+            | ConcurrentUpdate
+            | RoleAssignmentExists
+            | RoleDefinitionWithSameNameExists(_)
+            | RoleDefinitionHasAssignments(_) => 409,
             PreconditionFailed => 412,
             InternalServerError => 500,
         }

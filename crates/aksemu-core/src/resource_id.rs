@@ -117,6 +117,44 @@ impl ResourceId {
             || (self.key.starts_with(&scope.key) && self.key.as_bytes()[scope.key.len()] == b'/')
     }
 
+    /// The scopes that contain `self`, from the root down to `self`: `/`, the
+    /// subscription, the group, then each resource level (`providers/ns/type/name`,
+    /// then `childType/childName` pairs).
+    pub fn ancestors_or_self(&self) -> Vec<ResourceId> {
+        let segs = self.segments();
+        let mut cuts = vec![0];
+        let is = |i: usize, name: &str| segs.get(i).is_some_and(|s| s.eq_ignore_ascii_case(name));
+        let mut i = 0;
+        if is(0, "subscriptions") && segs.len() >= 2 {
+            i = 2;
+            cuts.push(i);
+            if is(2, "resourcegroups") && segs.len() >= 4 {
+                i = 4;
+                cuts.push(i);
+            }
+        }
+        while i < segs.len() {
+            let step = if is(i, "providers") { 4 } else { 2 };
+            if segs.len() < i + step {
+                break;
+            }
+            i += step;
+            cuts.push(i);
+        }
+        if cuts.last() != Some(&segs.len()) {
+            cuts.push(segs.len());
+        }
+        cuts.into_iter()
+            .map(|n| {
+                if n == 0 {
+                    ResourceId::root()
+                } else {
+                    ResourceId::from_path(&format!("/{}", segs[..n].join("/")))
+                }
+            })
+            .collect()
+    }
+
     /// The key prefix that every id strictly below `self` starts with.
     pub fn descendant_prefix(&self) -> String {
         if self.key == "/" {
@@ -173,6 +211,28 @@ mod tests {
         assert!(!sibling.is_within(&rg));
         assert!(rg.is_within(&ResourceId::root()));
         assert!(rg.is_within(&ResourceId::subscription("S")));
+    }
+
+    #[test]
+    fn ancestors() {
+        let id = ResourceId::parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let a: Vec<String> = id
+            .ancestors_or_self()
+            .iter()
+            .map(|x| x.as_str().to_string())
+            .collect();
+        assert_eq!(
+            a,
+            vec![
+                "/",
+                "/subscriptions/s",
+                "/subscriptions/s/resourceGroups/rg",
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a",
+            ]
+        );
+        assert_eq!(ResourceId::root().ancestors_or_self().len(), 1);
     }
 
     #[test]

@@ -8,7 +8,6 @@
 
 mod applications;
 pub mod error;
-pub mod filter;
 pub mod render;
 mod service_principals;
 
@@ -52,10 +51,10 @@ pub(crate) fn require_writer(cloud: &Cloud, caller: &Principal) -> Result<(), Gr
     }
 }
 
-pub(crate) fn filter_of(req: &ArmRequest) -> Result<Option<filter::Filter>, GraphError> {
+pub(crate) fn filter_of(req: &ArmRequest) -> Result<Option<crate::odata::Filter>, GraphError> {
     req.query
         .get("$filter")
-        .map(|f| filter::parse(f))
+        .map(|f| crate::odata::parse(f).ok_or_else(|| GraphError::UnsupportedQuery(f.clone())))
         .transpose()
 }
 

@@ -4,6 +4,8 @@
 pub mod operations;
 pub mod registrations;
 pub mod resource_groups;
+pub mod role_assignments;
+pub mod role_definitions;
 pub mod subscriptions;
 
 use aksemu_core::ArmError;

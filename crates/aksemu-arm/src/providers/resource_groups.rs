@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use aksemu_authz::{Authorized, builtin::builtin_role, decide};
+use aksemu_authz::Authorized;
 use aksemu_core::system_data::SystemData;
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Doc, StoreError, Write};
@@ -276,14 +276,12 @@ pub async fn list(cloud: &Cloud, auth: &Authorized, sub: &str) -> Result<ArmResp
         .list(RESOURCES, &prefix)
         .await
         .map_err(store_err)?;
-    let index = cloud.rbac();
-    let assignments = index.of(&auth.principal().object_id);
     let value: Vec<Value> = docs
         .into_iter()
         .filter(|d| !d.key[prefix.len()..].contains('/'))
         .filter(|d| {
             ResourceId::parse(&d.id)
-                .map(|scope| decide(RG_READ, &scope, assignments, builtin_role).allowed())
+                .map(|scope| cloud.allows(auth.principal(), RG_READ, &scope))
                 .unwrap_or(false)
         })
         .map(|d| d.body)

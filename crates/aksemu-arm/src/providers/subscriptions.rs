@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 use crate::catalog::LOCATIONS;
 use crate::cloud::{Cloud, store_err};
 use crate::collections::{SUBSCRIPTIONS, TENANTS};
-use crate::endpoint::SUBSCRIPTION_READ;
 use crate::request::ArmResponse;
 
 fn render(doc_id: &str, body: &Value) -> Value {
@@ -27,7 +26,8 @@ fn render(doc_id: &str, body: &Value) -> Value {
     })
 }
 
-/// Lists the subscriptions the caller can read.
+/// Lists the subscriptions in which the caller holds any role (a role on one
+/// group is enough, as in Azure).
 pub async fn list(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmError> {
     let docs = cloud
         .store
@@ -37,7 +37,7 @@ pub async fn list(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmEr
     let mut value = Vec::new();
     for d in docs {
         let scope = ResourceId::parse(&d.id)?;
-        if cloud.allows(auth.principal(), SUBSCRIPTION_READ, &scope) {
+        if cloud.has_access_around(auth.principal(), &scope) {
             value.push(render(&d.id, &d.body));
         }
     }

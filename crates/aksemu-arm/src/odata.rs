@@ -1,9 +1,8 @@
-//! The `$filter` forms clients send to Graph for directory lookups:
-//! `prop eq 'v'`, `startswith(prop,'v')`, `servicePrincipalNames/any(c:c eq 'v')`.
+//! The `$filter` forms clients send for lookups: `prop eq 'v'`,
+//! `startswith(prop,'v')`, `servicePrincipalNames/any(c:c eq 'v')` (Graph), and
+//! the ARM role filters built on the same literals.
 
 use serde_json::Value;
-
-use super::error::GraphError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {
@@ -13,7 +12,7 @@ pub enum Filter {
 }
 
 /// Parses a quoted OData string literal (`'it''s'` → `it's`), returning it and the rest.
-fn literal(s: &str) -> Option<(String, &str)> {
+pub fn literal(s: &str) -> Option<(String, &str)> {
     let s = s.trim_start().strip_prefix('\'')?;
     let mut out = String::new();
     let mut chars = s.char_indices().peekable();
@@ -32,53 +31,41 @@ fn literal(s: &str) -> Option<(String, &str)> {
     None
 }
 
-fn unsupported(raw: &str) -> GraphError {
-    GraphError::UnsupportedQuery(raw.to_string())
-}
-
-pub fn parse(raw: &str) -> Result<Filter, GraphError> {
+/// `None`: not a form aksemu understands (callers answer with their API's error).
+pub fn parse(raw: &str) -> Option<Filter> {
     let s = raw.trim();
     if let Some(rest) = s.strip_prefix("startswith(") {
-        let (property, rest) = rest.split_once(',').ok_or_else(|| unsupported(raw))?;
-        let (value, rest) = literal(rest).ok_or_else(|| unsupported(raw))?;
+        let (property, rest) = rest.split_once(',')?;
+        let (value, rest) = literal(rest)?;
         if rest.trim() != ")" {
-            return Err(unsupported(raw));
+            return None;
         }
-        return Ok(Filter::StartsWith {
+        return Some(Filter::StartsWith {
             property: property.trim().to_string(),
             value,
         });
     }
     if let Some((collection, rest)) = s.split_once("/any(") {
         // `c:c eq 'v')`
-        let (var, rest) = rest.split_once(':').ok_or_else(|| unsupported(raw))?;
-        let rest = rest
-            .trim_start()
-            .strip_prefix(var.trim())
-            .ok_or_else(|| unsupported(raw))?;
-        let rest = rest
-            .trim_start()
-            .strip_prefix("eq")
-            .ok_or_else(|| unsupported(raw))?;
-        let (value, rest) = literal(rest).ok_or_else(|| unsupported(raw))?;
+        let (var, rest) = rest.split_once(':')?;
+        let rest = rest.trim_start().strip_prefix(var.trim())?;
+        let rest = rest.trim_start().strip_prefix("eq")?;
+        let (value, rest) = literal(rest)?;
         if rest.trim() != ")" {
-            return Err(unsupported(raw));
+            return None;
         }
-        return Ok(Filter::AnyEq {
+        return Some(Filter::AnyEq {
             collection: collection.trim().to_string(),
             value,
         });
     }
-    let (property, rest) = s.split_once(' ').ok_or_else(|| unsupported(raw))?;
-    let rest = rest
-        .trim_start()
-        .strip_prefix("eq")
-        .ok_or_else(|| unsupported(raw))?;
-    let (value, rest) = literal(rest).ok_or_else(|| unsupported(raw))?;
+    let (property, rest) = s.split_once(' ')?;
+    let rest = rest.trim_start().strip_prefix("eq")?;
+    let (value, rest) = literal(rest)?;
     if !rest.trim().is_empty() {
-        return Err(unsupported(raw));
+        return None;
     }
-    Ok(Filter::Eq {
+    Some(Filter::Eq {
         property: property.to_string(),
         value,
     })
@@ -131,7 +118,7 @@ mod tests {
                 value: "it's".into()
             }
         );
-        assert!(parse("displayName ne 'x'").is_err());
-        assert!(parse("displayName eq 'x' or 1").is_err());
+        assert!(parse("displayName ne 'x'").is_none());
+        assert!(parse("displayName eq 'x' or 1").is_none());
     }
 }

@@ -1,0 +1,441 @@
+//! Role assignments (Microsoft.Authorization/roleAssignments) with Azure's rules:
+//! one assignment per (scope, role, principal), names are GUIDs and immutable in
+//! what they grant, `PrincipalNotFound` only when `principalType` is absent, and at
+//! most 4,000 per subscription. Writes reload the caller-indexed RBAC view.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aksemu_authz::role::role_guid;
+use aksemu_authz::{Authorized, builtin::builtin_role};
+use aksemu_core::{ArmError, ResourceId};
+use aksemu_store::{Cond, Doc, StoreError, Write};
+use serde_json::{Value, json};
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::{
+    ASSIGNMENT_TRIPLES, ASSIGNMENTS_BY_PRINCIPAL, RESOURCES, ROLE_ASSIGNMENTS, assignment_key,
+};
+use crate::odata;
+use crate::providers::json_object;
+use crate::providers::role_definitions::definition_id;
+use crate::request::{ArmRequest, ArmResponse};
+
+pub const LIMIT_PER_SUBSCRIPTION: usize = 4000;
+const PRINCIPAL_TYPES: &[&str] = &[
+    "User",
+    "Group",
+    "ServicePrincipal",
+    "ForeignGroup",
+    "Device",
+];
+
+pub fn assignment_id(scope: &ResourceId, name: &str) -> ResourceId {
+    scope.child(&[
+        "providers",
+        "Microsoft.Authorization",
+        "roleAssignments",
+        name,
+    ])
+}
+
+fn scope_prefix(scope: &ResourceId) -> String {
+    let base = if scope.key() == "/" { "" } else { scope.key() };
+    format!("{base}/providers/microsoft.authorization/roleassignments/")
+}
+
+fn triple_key(scope: &ResourceId, role: &str, principal: &str) -> String {
+    format!(
+        "{}|{}|{}",
+        scope.key(),
+        role.to_lowercase(),
+        principal.to_lowercase()
+    )
+}
+
+/// Every row an assignment is stored as: by id, by principal, and its uniqueness key.
+pub fn writes_for(id: &ResourceId, scope: &ResourceId, body: &Value, cond: Cond) -> Vec<Write> {
+    let p = &body["properties"];
+    let principal = p["principalId"].as_str().unwrap_or_default();
+    let role = role_guid(p["roleDefinitionId"].as_str().unwrap_or_default());
+    vec![
+        Write::Put {
+            coll: ROLE_ASSIGNMENTS,
+            key: id.key().to_string(),
+            id: id.as_str().to_string(),
+            body: body.clone(),
+            cond: cond.clone(),
+        },
+        Write::Put {
+            coll: ASSIGNMENTS_BY_PRINCIPAL,
+            key: assignment_key(principal, id.key()),
+            id: id.as_str().to_string(),
+            body: body.clone(),
+            cond: Cond::Any,
+        },
+        Write::Put {
+            coll: ASSIGNMENT_TRIPLES,
+            key: triple_key(scope, &role, principal),
+            id: id.as_str().to_string(),
+            body: json!({"assignmentId": id.as_str()}),
+            cond,
+        },
+    ]
+}
+
+fn deletes_for(doc: &Doc) -> Result<Vec<Write>, ArmError> {
+    let p = &doc.body["properties"];
+    let principal = p["principalId"].as_str().unwrap_or_default();
+    let scope = ResourceId::parse(p["scope"].as_str().unwrap_or("/"))?;
+    let role = role_guid(p["roleDefinitionId"].as_str().unwrap_or_default());
+    Ok(vec![
+        Write::Delete {
+            coll: ROLE_ASSIGNMENTS,
+            key: doc.key.clone(),
+            cond: Cond::Etag(doc.etag.clone()),
+        },
+        Write::Delete {
+            coll: ASSIGNMENTS_BY_PRINCIPAL,
+            key: assignment_key(principal, &doc.key),
+            cond: Cond::Any,
+        },
+        Write::Delete {
+            coll: ASSIGNMENT_TRIPLES,
+            key: triple_key(&scope, &role, principal),
+            cond: Cond::Any,
+        },
+    ])
+}
+
+async fn role_exists(cloud: &Cloud, guid: &str) -> bool {
+    builtin_role(guid).is_some() || cloud.custom_role(guid).is_some()
+}
+
+/// The group must exist for a group (or deeper) scope.
+async fn check_scope(cloud: &Cloud, scope: &ResourceId) -> Result<(), ArmError> {
+    if let (Some(sub), Some(rg)) = (scope.subscription_id(), scope.resource_group_name()) {
+        let group = ResourceId::resource_group(sub, rg);
+        if cloud
+            .store
+            .get(RESOURCES, group.key())
+            .await
+            .map_err(store_err)?
+            .is_none()
+        {
+            return Err(ArmError::ResourceGroupNotFound(rg.to_string()));
+        }
+    }
+    Ok(())
+}
+
+pub async fn put(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    scope: &ResourceId,
+    name: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    if uuid::Uuid::parse_str(name).is_err() {
+        return Err(ArmError::InvalidRoleAssignmentId(name.to_string()));
+    }
+    check_scope(cloud, scope).await?;
+    let body = json_object(&req.body)?;
+    let props = body
+        .get("properties")
+        .and_then(Value::as_object)
+        .ok_or_else(|| ArmError::InvalidRequestContent("'properties' is required.".into()))?;
+    let role_definition_id = props
+        .get("roleDefinitionId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            ArmError::InvalidRequestContent("'properties.roleDefinitionId' is required.".into())
+        })?;
+    let principal_id = props
+        .get("principalId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            ArmError::InvalidRequestContent("'properties.principalId' is required.".into())
+        })?;
+    let principal_uuid = uuid::Uuid::parse_str(principal_id)
+        .map_err(|_| ArmError::InvalidPrincipalId(principal_id.to_string()))?;
+    let principal_id = principal_uuid.hyphenated().to_string();
+    let guid = role_guid(role_definition_id);
+    if !role_exists(cloud, &guid).await {
+        return Err(ArmError::RoleDefinitionDoesNotExist(guid));
+    }
+    let principal_type = match props.get("principalType").and_then(Value::as_str) {
+        Some(t) => PRINCIPAL_TYPES
+            .iter()
+            .find(|p| p.eq_ignore_ascii_case(t))
+            .map(|p| p.to_string())
+            .ok_or_else(|| {
+                ArmError::InvalidRequestContent(format!("'{t}' is not a valid principalType."))
+            })?,
+        // Without a type, Azure looks the principal up (and may miss a new one).
+        None => {
+            if cloud.service_principal(&principal_id).await?.is_none() {
+                return Err(ArmError::PrincipalNotFound(
+                    principal_id,
+                    cloud.tenant_id.clone(),
+                ));
+            }
+            "ServicePrincipal".to_string()
+        }
+    };
+    let id = assignment_id(scope, name);
+    let role_definition_id = definition_id(scope, &guid);
+    let existing = cloud
+        .store
+        .get(ROLE_ASSIGNMENTS, id.key())
+        .await
+        .map_err(store_err)?;
+    if let Some(doc) = &existing {
+        let p = &doc.body["properties"];
+        let same = p["principalId"].as_str() == Some(principal_id.as_str())
+            && p["roleDefinitionId"].as_str().map(role_guid) == Some(guid.clone());
+        if !same {
+            return Err(ArmError::RoleAssignmentUpdateNotPermitted);
+        }
+        // Re-applying the same assignment succeeds (template redeploys rely on it).
+        return Ok(ArmResponse::json(200, doc.body.clone()));
+    }
+    let triple = triple_key(scope, &guid, &principal_id);
+    if cloud
+        .store
+        .get(ASSIGNMENT_TRIPLES, &triple)
+        .await
+        .map_err(store_err)?
+        .is_some()
+    {
+        return Err(ArmError::RoleAssignmentExists);
+    }
+    if let Some(sub) = scope.subscription_id() {
+        let prefix = ResourceId::subscription(sub).descendant_prefix();
+        let count = cloud
+            .store
+            .list(ROLE_ASSIGNMENTS, &prefix)
+            .await
+            .map_err(store_err)?
+            .len();
+        if count >= LIMIT_PER_SUBSCRIPTION {
+            return Err(ArmError::RoleAssignmentLimitExceeded(
+                LIMIT_PER_SUBSCRIPTION,
+            ));
+        }
+    }
+    let now = cloud.now_rfc3339();
+    let caller = &auth.principal().object_id;
+    let text = |k: &str| props.get(k).and_then(Value::as_str);
+    let rendered = json!({
+        "id": id.as_str(),
+        "name": name,
+        "type": "Microsoft.Authorization/roleAssignments",
+        "properties": {
+            "roleDefinitionId": role_definition_id,
+            "principalId": principal_id,
+            "principalType": principal_type,
+            "scope": scope.as_str(),
+            "condition": text("condition"),
+            "conditionVersion": text("conditionVersion"),
+            "createdOn": now,
+            "updatedOn": now,
+            "createdBy": caller,
+            "updatedBy": caller,
+            "delegatedManagedIdentityResourceId": text("delegatedManagedIdentityResourceId"),
+            "description": text("description"),
+        }
+    });
+    cloud
+        .store
+        .apply(writes_for(&id, scope, &rendered, Cond::Absent))
+        .await
+        .map_err(|e| match e {
+            StoreError::AlreadyExists { coll, .. } if coll == ASSIGNMENT_TRIPLES => {
+                ArmError::RoleAssignmentExists
+            }
+            e => store_err(e),
+        })?;
+    cloud.reload_assignments(&principal_id).await?;
+    Ok(ArmResponse::json(201, rendered))
+}
+
+pub async fn get(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    scope: &ResourceId,
+    name: &str,
+) -> Result<ArmResponse, ArmError> {
+    let id = assignment_id(scope, name);
+    match cloud
+        .store
+        .get(ROLE_ASSIGNMENTS, id.key())
+        .await
+        .map_err(store_err)?
+    {
+        Some(doc) => Ok(ArmResponse::json(200, doc.body)),
+        None => Err(ArmError::RoleAssignmentNotFound(name.to_string())),
+    }
+}
+
+/// Deleting returns the deleted assignment (200), or 204 when there was none.
+pub async fn delete(
+    cloud: &Arc<Cloud>,
+    _auth: &Authorized,
+    scope: &ResourceId,
+    name: &str,
+) -> Result<ArmResponse, ArmError> {
+    let id = assignment_id(scope, name);
+    let Some(doc) = cloud
+        .store
+        .get(ROLE_ASSIGNMENTS, id.key())
+        .await
+        .map_err(store_err)?
+    else {
+        return Ok(ArmResponse::empty(204));
+    };
+    cloud
+        .store
+        .apply(deletes_for(&doc)?)
+        .await
+        .map_err(store_err)?;
+    if let Some(p) = doc.body["properties"]["principalId"].as_str() {
+        cloud.reload_assignments(p).await?;
+    }
+    Ok(ArmResponse::json(200, doc.body))
+}
+
+/// What a list `$filter` asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct ListFilter {
+    at_scope: bool,
+    principal: Option<String>,
+}
+
+fn parse_filter(raw: &str) -> Result<ListFilter, ArmError> {
+    let mut f = ListFilter::default();
+    let bad = || ArmError::InvalidFilter(raw.to_string());
+    for clause in split_and(raw) {
+        let c = clause.trim();
+        if c.eq_ignore_ascii_case("atScope()") {
+            f.at_scope = true;
+        } else if let Some(rest) = c
+            .strip_prefix("assignedTo(")
+            .or_else(|| c.strip_prefix("assignedto("))
+        {
+            let (v, tail) = odata::literal(rest).ok_or_else(bad)?;
+            if tail.trim() != ")" {
+                return Err(bad());
+            }
+            f.principal = Some(v.to_lowercase());
+        } else {
+            match odata::parse(c) {
+                Some(odata::Filter::Eq { property, value })
+                    if property.eq_ignore_ascii_case("principalId") =>
+                {
+                    f.principal = Some(value.to_lowercase());
+                }
+                _ => return Err(bad()),
+            }
+        }
+    }
+    Ok(f)
+}
+
+/// Splits on ` and ` outside quotes.
+fn split_and(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    let lower = s.to_ascii_lowercase();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\'' {
+            quoted = !quoted;
+        } else if !quoted && lower[i..].starts_with(" and ") {
+            parts.push(&s[start..i]);
+            i += 5;
+            start = i;
+            continue;
+        }
+        i += 1;
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// `atScope()`: at the scope and above. Otherwise also below. A principal filter
+/// keeps that principal's assignments.
+pub async fn list(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    scope: &ResourceId,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let filter = match req.query.get("$filter") {
+        Some(raw) => parse_filter(raw)?,
+        None => ListFilter::default(),
+    };
+    let mut found: BTreeMap<String, Value> = BTreeMap::new();
+    for a in scope.ancestors_or_self() {
+        for d in cloud
+            .store
+            .list(ROLE_ASSIGNMENTS, &scope_prefix(&a))
+            .await
+            .map_err(store_err)?
+        {
+            found.insert(d.key, d.body);
+        }
+    }
+    if !filter.at_scope {
+        for d in cloud
+            .store
+            .list(ROLE_ASSIGNMENTS, &scope.descendant_prefix())
+            .await
+            .map_err(store_err)?
+        {
+            found.insert(d.key, d.body);
+        }
+    }
+    let value: Vec<Value> = found
+        .into_values()
+        .filter(|b| {
+            filter.principal.as_ref().is_none_or(|p| {
+                b["properties"]["principalId"]
+                    .as_str()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(p))
+            })
+        })
+        .collect();
+    Ok(ArmResponse::json(200, json!({ "value": value })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_az_sends() {
+        assert_eq!(
+            parse_filter("atScope()").unwrap(),
+            ListFilter {
+                at_scope: true,
+                principal: None
+            }
+        );
+        assert_eq!(
+            parse_filter("atScope() and assignedTo('ABC')").unwrap(),
+            ListFilter {
+                at_scope: true,
+                principal: Some("abc".into())
+            }
+        );
+        assert_eq!(
+            parse_filter("principalId eq 'x'").unwrap(),
+            ListFilter {
+                at_scope: false,
+                principal: Some("x".into())
+            }
+        );
+        assert!(parse_filter("roleName eq 'x'").is_err());
+    }
+}

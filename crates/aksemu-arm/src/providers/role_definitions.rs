@@ -1,0 +1,340 @@
+//! Role definitions (Microsoft.Authorization/roleDefinitions): Azure's built-in
+//! roles at any scope, and custom roles with their assignable scopes.
+
+use std::sync::Arc;
+
+use aksemu_authz::builtin::{builtin_role, builtin_roles};
+use aksemu_authz::{Authorized, Permission, RoleDefinition};
+use aksemu_core::{ArmError, ResourceId};
+use aksemu_store::{Cond, Write};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::{ROLE_ASSIGNMENTS, ROLE_DEFINITIONS};
+use crate::odata::{self, Filter};
+use crate::providers::json_object;
+use crate::request::{ArmRequest, ArmResponse};
+
+const BUILTIN_DATE: &str = "2015-02-02T21:55:09.8806423Z";
+
+/// A custom role as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomRole {
+    pub name: String,
+    pub role_name: String,
+    pub description: String,
+    pub permissions: Vec<Permission>,
+    pub assignable_scopes: Vec<String>,
+    pub created_on: String,
+    pub updated_on: String,
+    pub created_by: String,
+    pub updated_by: String,
+}
+
+impl CustomRole {
+    pub fn definition(&self) -> RoleDefinition {
+        RoleDefinition {
+            name: self.name.to_lowercase(),
+            role_name: self.role_name.clone(),
+            description: self.description.clone(),
+            built_in: false,
+            permissions: self.permissions.clone(),
+            assignable_scopes: self.assignable_scopes.clone(),
+        }
+    }
+}
+
+/// The id ARM gives a role definition seen from `scope`: under the scope's
+/// subscription when there is one. az maps assignment → role by exact id string.
+pub fn definition_id(scope: &ResourceId, guid: &str) -> String {
+    match scope.subscription_id() {
+        Some(sub) => {
+            format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}")
+        }
+        None => format!("/providers/Microsoft.Authorization/roleDefinitions/{guid}"),
+    }
+}
+
+fn render(scope: &ResourceId, rd: &RoleDefinition, custom: Option<&CustomRole>) -> Value {
+    json!({
+        "id": definition_id(scope, &rd.name),
+        "name": rd.name,
+        "type": "Microsoft.Authorization/roleDefinitions",
+        "properties": {
+            "roleName": rd.role_name,
+            "type": if rd.built_in { "BuiltInRole" } else { "CustomRole" },
+            "description": rd.description,
+            "assignableScopes": rd.assignable_scopes,
+            "permissions": rd.permissions,
+            "createdOn": custom.map(|c| c.created_on.as_str()).unwrap_or(BUILTIN_DATE),
+            "updatedOn": custom.map(|c| c.updated_on.as_str()).unwrap_or(BUILTIN_DATE),
+            "createdBy": custom.map(|c| c.created_by.as_str()),
+            "updatedBy": custom.map(|c| c.updated_by.as_str()),
+        }
+    })
+}
+
+async fn customs(cloud: &Cloud) -> Result<Vec<CustomRole>, ArmError> {
+    Ok(cloud
+        .store
+        .list(ROLE_DEFINITIONS, "")
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .filter_map(|d| serde_json::from_value(d.body).ok())
+        .collect())
+}
+
+/// Custom roles are visible where they can be assigned: at, above or below one
+/// of their assignable scopes.
+fn visible_at(c: &CustomRole, scope: &ResourceId) -> bool {
+    c.assignable_scopes
+        .iter()
+        .any(|a| ResourceId::parse(a).is_ok_and(|a| scope.is_within(&a) || a.is_within(scope)))
+}
+
+pub async fn list(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    scope: &ResourceId,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let filter = match req.query.get("$filter") {
+        None => None,
+        Some(f) => match odata::parse(f) {
+            Some(Filter::Eq { property, value })
+                if property.eq_ignore_ascii_case("roleName")
+                    || property.eq_ignore_ascii_case("type") =>
+            {
+                Some((property.to_ascii_lowercase(), value))
+            }
+            _ => return Err(ArmError::InvalidFilter(f.clone())),
+        },
+    };
+    let keep = |rd: &RoleDefinition| match &filter {
+        None => true,
+        Some((p, v)) if p == "rolename" => rd.role_name.eq_ignore_ascii_case(v),
+        Some((_, v)) => {
+            let t = if rd.built_in {
+                "BuiltInRole"
+            } else {
+                "CustomRole"
+            };
+            t.eq_ignore_ascii_case(v)
+        }
+    };
+    let mut value: Vec<Value> = builtin_roles()
+        .iter()
+        .filter(|rd| keep(rd))
+        .map(|rd| render(scope, rd, None))
+        .collect();
+    for c in customs(cloud).await? {
+        let rd = c.definition();
+        if visible_at(&c, scope) && keep(&rd) {
+            value.push(render(scope, &rd, Some(&c)));
+        }
+    }
+    Ok(ArmResponse::json(200, json!({ "value": value })))
+}
+
+pub async fn get(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    scope: &ResourceId,
+    name: &str,
+) -> Result<ArmResponse, ArmError> {
+    if let Some(rd) = builtin_role(name) {
+        return Ok(ArmResponse::json(200, render(scope, rd, None)));
+    }
+    match load(cloud, name).await? {
+        Some((_, c)) => Ok(ArmResponse::json(
+            200,
+            render(scope, &c.definition(), Some(&c)),
+        )),
+        None => Err(ArmError::RoleDefinitionDoesNotExist(name.to_string())),
+    }
+}
+
+async fn load(cloud: &Cloud, name: &str) -> Result<Option<(String, CustomRole)>, ArmError> {
+    let Some(doc) = cloud
+        .store
+        .get(ROLE_DEFINITIONS, &name.to_lowercase())
+        .await
+        .map_err(store_err)?
+    else {
+        return Ok(None);
+    };
+    let c = serde_json::from_value(doc.body).map_err(|_| ArmError::InternalServerError)?;
+    Ok(Some((doc.etag, c)))
+}
+
+fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, ArmError> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| {
+                x.as_str().map(str::to_string).ok_or_else(|| {
+                    ArmError::InvalidRoleDefinition(format!("'{field}' must be a list of strings"))
+                })
+            })
+            .collect(),
+        Some(_) => Err(ArmError::InvalidRoleDefinition(format!(
+            "'{field}' must be a list of strings"
+        ))),
+    }
+}
+
+pub async fn put(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    scope: &ResourceId,
+    name: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    if uuid::Uuid::parse_str(name).is_err() {
+        return Err(ArmError::InvalidRoleDefinition(format!(
+            "the role definition name '{name}' must be a GUID"
+        )));
+    }
+    if builtin_role(name).is_some() {
+        return Err(ArmError::InvalidRoleDefinition(
+            "built-in roles cannot be changed".into(),
+        ));
+    }
+    let body = json_object(&req.body)?;
+    let props = body
+        .get("properties")
+        .and_then(Value::as_object)
+        .ok_or_else(|| ArmError::InvalidRoleDefinition("'properties' is required".into()))?;
+    let role_name = props
+        .get("roleName")
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| ArmError::InvalidRoleDefinition("'roleName' is required".into()))?
+        .to_string();
+    let mut permissions = Vec::new();
+    for p in props
+        .get("permissions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        permissions.push(Permission {
+            actions: strings(p.get("actions"), "actions")?,
+            not_actions: strings(p.get("notActions"), "notActions")?,
+            data_actions: strings(p.get("dataActions"), "dataActions")?,
+            not_data_actions: strings(p.get("notDataActions"), "notDataActions")?,
+        });
+    }
+    let assignable_scopes = strings(props.get("assignableScopes"), "assignableScopes")?;
+    if assignable_scopes.is_empty() {
+        return Err(ArmError::InvalidRoleDefinition(
+            "'assignableScopes' must name at least one scope".into(),
+        ));
+    }
+    for a in &assignable_scopes {
+        ResourceId::parse(a)?;
+    }
+    let clash = builtin_roles()
+        .iter()
+        .any(|r| r.role_name.eq_ignore_ascii_case(&role_name))
+        || customs(cloud).await?.iter().any(|c| {
+            c.role_name.eq_ignore_ascii_case(&role_name) && !c.name.eq_ignore_ascii_case(name)
+        });
+    if clash {
+        return Err(ArmError::RoleDefinitionWithSameNameExists(role_name));
+    }
+    let now = cloud.now_rfc3339();
+    let existing = load(cloud, name).await?;
+    let caller = auth.principal().object_id.clone();
+    let role = CustomRole {
+        name: name.to_lowercase(),
+        role_name,
+        description: props
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        permissions,
+        assignable_scopes,
+        created_on: existing
+            .as_ref()
+            .map(|(_, c)| c.created_on.clone())
+            .unwrap_or_else(|| now.clone()),
+        updated_on: now,
+        created_by: existing
+            .as_ref()
+            .map(|(_, c)| c.created_by.clone())
+            .unwrap_or_else(|| caller.clone()),
+        updated_by: caller,
+    };
+    let cond = match &existing {
+        Some((etag, _)) => Cond::Etag(etag.clone()),
+        None => Cond::Absent,
+    };
+    cloud
+        .store
+        .apply(vec![Write::Put {
+            coll: ROLE_DEFINITIONS,
+            key: role.name.clone(),
+            id: role.name.clone(),
+            body: serde_json::to_value(&role).map_err(|_| ArmError::InternalServerError)?,
+            cond,
+        }])
+        .await
+        .map_err(store_err)?;
+    cloud.reload_custom_roles().await?;
+    let status = if existing.is_some() { 200 } else { 201 };
+    Ok(ArmResponse::json(
+        status,
+        render(scope, &role.definition(), Some(&role)),
+    ))
+}
+
+pub async fn delete(
+    cloud: &Arc<Cloud>,
+    _auth: &Authorized,
+    scope: &ResourceId,
+    name: &str,
+) -> Result<ArmResponse, ArmError> {
+    if builtin_role(name).is_some() {
+        return Err(ArmError::InvalidRoleDefinition(
+            "built-in roles cannot be deleted".into(),
+        ));
+    }
+    let Some((etag, role)) = load(cloud, name).await? else {
+        return Ok(ArmResponse::empty(204));
+    };
+    let guid = role.name.to_lowercase();
+    let in_use = cloud
+        .store
+        .list(ROLE_ASSIGNMENTS, "")
+        .await
+        .map_err(store_err)?
+        .iter()
+        .any(|d| {
+            d.body["properties"]["roleDefinitionId"]
+                .as_str()
+                .is_some_and(|r| r.to_lowercase().ends_with(&guid))
+        });
+    if in_use {
+        return Err(ArmError::RoleDefinitionHasAssignments(role.role_name));
+    }
+    cloud
+        .store
+        .apply(vec![Write::Delete {
+            coll: ROLE_DEFINITIONS,
+            key: guid,
+            cond: Cond::Etag(etag),
+        }])
+        .await
+        .map_err(store_err)?;
+    cloud.reload_custom_roles().await?;
+    Ok(ArmResponse::json(
+        200,
+        render(scope, &role.definition(), Some(&role)),
+    ))
+}
