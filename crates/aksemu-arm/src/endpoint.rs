@@ -447,3 +447,85 @@ mod tests {
         );
     }
 }
+
+/// One request per endpoint kind, for tests that must cover every endpoint (the
+/// enforcement walk). `variant_index` is an exhaustive match, so a new endpoint
+/// does not compile until it is numbered, and the unit test below fails until it
+/// has a sample here.
+pub fn samples(sub: &str, rg: &str) -> Vec<(Method, String)> {
+    let s = format!("/subscriptions/{sub}");
+    let g = format!("{s}/resourceGroups/{rg}");
+    let auth = "providers/Microsoft.Authorization";
+    let guid = "00000000-0000-0000-0000-0000000000aa";
+    vec![
+        (Method::Get, "/subscriptions".into()),
+        (Method::Get, s.clone()),
+        (Method::Get, format!("{s}/locations")),
+        (Method::Get, "/tenants".into()),
+        (Method::Get, format!("{s}/resourcegroups")),
+        (Method::Get, g.clone()),
+        (Method::Head, g.clone()),
+        (Method::Put, g.clone()),
+        (Method::Patch, g.clone()),
+        (Method::Delete, g.clone()),
+        (Method::Get, format!("{s}/providers")),
+        (
+            Method::Get,
+            format!("{s}/providers/Microsoft.ContainerService"),
+        ),
+        (
+            Method::Post,
+            format!("{s}/providers/Microsoft.ContainerService/register"),
+        ),
+        (
+            Method::Get,
+            format!("{s}/providers/Microsoft.Resources/locations/westus2/operationStatuses/{guid}"),
+        ),
+        (Method::Get, format!("{g}/{auth}/roleDefinitions")),
+        (
+            Method::Get,
+            format!("{s}/{auth}/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"),
+        ),
+        (Method::Put, format!("{s}/{auth}/roleDefinitions/{guid}")),
+        (Method::Delete, format!("{s}/{auth}/roleDefinitions/{guid}")),
+        (Method::Get, format!("{g}/{auth}/roleAssignments")),
+        (Method::Get, format!("{g}/{auth}/roleAssignments/{guid}")),
+        (Method::Put, format!("{g}/{auth}/roleAssignments/{guid}")),
+        (Method::Delete, format!("{g}/{auth}/roleAssignments/{guid}")),
+    ]
+}
+
+/// Numbers the endpoint kinds (exhaustively).
+pub fn variant_index(e: &Endpoint) -> usize {
+    match e {
+        Endpoint::ListSubscriptions => 0,
+        Endpoint::GetSubscription { .. } => 1,
+        Endpoint::ListLocations { .. } => 2,
+        Endpoint::ListTenants => 3,
+        Endpoint::ListResourceGroups { .. } => 4,
+        Endpoint::ResourceGroup { .. } => 5,
+        Endpoint::ListProviders { .. } => 6,
+        Endpoint::GetProvider { .. } => 7,
+        Endpoint::RegisterProvider { .. } => 8,
+        Endpoint::OperationStatus { .. } => 9,
+        Endpoint::RoleDefinitions { .. } => 10,
+        Endpoint::RoleAssignments { .. } => 11,
+    }
+}
+
+pub const VARIANTS: usize = 12;
+
+#[cfg(test)]
+mod sample_tests {
+    use super::*;
+
+    #[test]
+    fn samples_cover_every_endpoint_kind() {
+        let mut seen = [false; VARIANTS];
+        for (m, p) in samples("s", "rg") {
+            let ep = parse(m, &p, Some("2024-11-01")).unwrap_or_else(|e| panic!("{p}: {e}"));
+            seen[variant_index(&ep)] = true;
+        }
+        assert!(seen.iter().all(|s| *s), "{seen:?}");
+    }
+}

@@ -73,6 +73,8 @@ pub trait Store: Send + Sync {
     async fn get(&self, coll: &str, key: &str) -> Result<Option<Doc>, StoreError>;
     /// Documents whose key starts with `prefix`, in key order.
     async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError>;
+    /// How many documents have a key starting with `prefix`.
+    async fn count(&self, coll: &str, prefix: &str) -> Result<u64, StoreError>;
     /// Applies all writes in one transaction, or none. Returns the new etag of
     /// each `Put`, in order.
     async fn apply(&self, writes: Vec<Write>) -> Result<Vec<String>, StoreError>;

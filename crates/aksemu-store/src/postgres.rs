@@ -138,6 +138,25 @@ impl Store for PostgresStore {
         rows.iter().map(to_doc).collect()
     }
 
+    async fn count(&self, coll: &str, prefix: &str) -> Result<u64, StoreError> {
+        let c = self.pool.get().await.map_err(pool_err)?;
+        let row = match prefix_upper_bound(prefix) {
+            Some(upper) => c
+                .query_one(
+                    "SELECT COUNT(*) FROM documents WHERE coll = $1 AND key >= $2 AND key < $3",
+                    &[&coll, &prefix, &upper],
+                )
+                .await
+                .map_err(pg)?,
+            None => c
+                .query_one("SELECT COUNT(*) FROM documents WHERE coll = $1", &[&coll])
+                .await
+                .map_err(pg)?,
+        };
+        let n: i64 = row.get(0);
+        Ok(n.max(0) as u64)
+    }
+
     async fn apply(&self, writes: Vec<Write>) -> Result<Vec<String>, StoreError> {
         let mut c = self.pool.get().await.map_err(pool_err)?;
         let tx = c.transaction().await.map_err(pg)?;

@@ -334,6 +334,23 @@ impl Store for SqliteStore {
         })
     }
 
+    async fn count(&self, coll: &str, prefix: &str) -> Result<u64, StoreError> {
+        self.with_reader(|c| {
+            let n: i64 = match prefix_upper_bound(prefix) {
+                Some(upper) => c
+                    .prepare_cached(
+                        "SELECT COUNT(*) FROM documents WHERE coll = ?1 AND key >= ?2 AND key < ?3",
+                    )
+                    .and_then(|mut st| st.query_row(params![coll, prefix, upper], |r| r.get(0))),
+                None => c
+                    .prepare_cached("SELECT COUNT(*) FROM documents WHERE coll = ?1")
+                    .and_then(|mut st| st.query_row(params![coll], |r| r.get(0))),
+            }
+            .map_err(internal)?;
+            Ok(n.max(0) as u64)
+        })
+    }
+
     async fn apply(&self, writes: Vec<Write>) -> Result<Vec<String>, StoreError> {
         match &self.writer {
             // No disk to wait for: apply in place.

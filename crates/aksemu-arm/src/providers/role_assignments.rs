@@ -213,11 +213,10 @@ pub async fn put(
         let prefix = ResourceId::subscription(sub).descendant_prefix();
         let count = cloud
             .store
-            .list(ROLE_ASSIGNMENTS, &prefix)
+            .count(ROLE_ASSIGNMENTS, &prefix)
             .await
-            .map_err(store_err)?
-            .len();
-        if count >= LIMIT_PER_SUBSCRIPTION {
+            .map_err(store_err)?;
+        if count >= LIMIT_PER_SUBSCRIPTION as u64 {
             return Err(ArmError::RoleAssignmentLimitExceeded(
                 LIMIT_PER_SUBSCRIPTION,
             ));

@@ -5,6 +5,8 @@
 mod arm_rules;
 mod forged_tokens;
 mod oauth;
+mod principals;
+mod rbac;
 mod restart;
 
 use std::path::Path;
