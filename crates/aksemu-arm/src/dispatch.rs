@@ -9,7 +9,8 @@ use crate::cloud::Cloud;
 use crate::endpoint::{self, Endpoint, RbacOp, RgOp};
 use crate::gate::authorize;
 use crate::providers::{
-    operations, registrations, resource_groups, role_assignments, role_definitions, subscriptions,
+    managed_identities, operations, registrations, resource_groups, role_assignments,
+    role_definitions, subscriptions,
 };
 use crate::request::{ArmRequest, ArmResponse};
 
@@ -67,5 +68,21 @@ pub async fn handle(
                 req.method.as_str().to_string(),
             )),
         },
+        Endpoint::Resource {
+            rtype,
+            rg,
+            name,
+            op,
+            sub,
+        } => match op {
+            RgOp::Put => managed_identities::put(cloud, &auth, rtype, sub, rg, name, req).await,
+            RgOp::Get => managed_identities::get(cloud, &auth, rtype, rg, name, false).await,
+            RgOp::Head => managed_identities::get(cloud, &auth, rtype, rg, name, true).await,
+            RgOp::Patch => managed_identities::patch(cloud, &auth, rtype, rg, name, req).await,
+            RgOp::Delete => managed_identities::delete(cloud, &auth, req).await,
+        },
+        Endpoint::ListResources { rtype, sub, rg } => {
+            managed_identities::list(cloud, rtype, sub, rg.as_deref()).await
+        }
     }
 }

@@ -16,6 +16,33 @@ pub enum RgOp {
     Delete,
 }
 
+/// A resource type a provider serves, with the actions that guard it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ResourceType {
+    pub namespace: &'static str,
+    pub type_name: &'static str,
+    pub read: &'static str,
+    pub write: &'static str,
+    pub delete: &'static str,
+}
+
+pub const USER_ASSIGNED_IDENTITIES: ResourceType = ResourceType {
+    namespace: "Microsoft.ManagedIdentity",
+    type_name: "userAssignedIdentities",
+    read: "Microsoft.ManagedIdentity/userAssignedIdentities/read",
+    write: "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+    delete: "Microsoft.ManagedIdentity/userAssignedIdentities/delete",
+};
+
+/// Tracked resource types, by namespace and type (matched case-insensitively).
+pub const RESOURCE_TYPES: &[&ResourceType] = &[&USER_ASSIGNED_IDENTITIES];
+
+fn resource_type(ns: &str, type_name: &str) -> Option<&'static ResourceType> {
+    RESOURCE_TYPES.iter().copied().find(|t| {
+        t.namespace.eq_ignore_ascii_case(ns) && t.type_name.eq_ignore_ascii_case(type_name)
+    })
+}
+
 /// Operations on role definitions and assignments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RbacOp {
@@ -73,6 +100,20 @@ pub enum Endpoint {
         name: Option<String>,
         op: RbacOp,
     },
+    /// A tracked resource in a group: `…/resourceGroups/{rg}/providers/{ns}/{type}/{name}`.
+    Resource {
+        rtype: &'static ResourceType,
+        sub: String,
+        rg: String,
+        name: String,
+        op: RgOp,
+    },
+    /// Resources of one type in a group, or (no group) in the subscription.
+    ListResources {
+        rtype: &'static ResourceType,
+        sub: String,
+        rg: Option<String>,
+    },
 }
 
 /// What an endpoint needs from the caller.
@@ -110,6 +151,7 @@ impl Endpoint {
             Endpoint::RoleDefinitions { scope, .. } | Endpoint::RoleAssignments { scope, .. } => {
                 scope.subscription_id()
             }
+            Endpoint::Resource { sub, .. } | Endpoint::ListResources { sub, .. } => Some(sub),
         }
     }
 
@@ -166,6 +208,27 @@ impl Endpoint {
                     }
                 }
             }
+            Endpoint::Resource {
+                rtype,
+                sub,
+                rg,
+                name,
+                op,
+            } => Access::Scope {
+                action: match op {
+                    RgOp::Get | RgOp::Head => rtype.read,
+                    RgOp::Put | RgOp::Patch => rtype.write,
+                    RgOp::Delete => rtype.delete,
+                },
+                scope: resource_id(rtype, sub, rg, name),
+            },
+            Endpoint::ListResources { rtype, sub, rg } => Access::Scope {
+                action: rtype.read,
+                scope: match rg {
+                    Some(rg) => ResourceId::resource_group(sub, rg),
+                    None => ResourceId::subscription(sub),
+                },
+            },
             Endpoint::RoleAssignments { scope, op, .. } => Access::Scope {
                 action: match op {
                     RbacOp::List | RbacOp::Get => "Microsoft.Authorization/roleAssignments/read",
@@ -275,6 +338,38 @@ fn parse_authorization(method: Method, path: &str, pos: usize) -> Result<Endpoin
     }
 }
 
+/// The id of a tracked resource, with the type's canonical casing.
+pub fn resource_id(rtype: &ResourceType, sub: &str, rg: &str, name: &str) -> ResourceId {
+    ResourceId::resource_group(sub, rg).child(&[
+        "providers",
+        rtype.namespace,
+        rtype.type_name,
+        name,
+    ])
+}
+
+fn rg_op(method: Method) -> Result<RgOp, ArmError> {
+    match method {
+        Method::Put => Ok(RgOp::Put),
+        Method::Get => Ok(RgOp::Get),
+        Method::Head => Ok(RgOp::Head),
+        Method::Patch => Ok(RgOp::Patch),
+        Method::Delete => Ok(RgOp::Delete),
+        m => Err(method_not_allowed(m)),
+    }
+}
+
+fn unknown_type(ns: &str, type_name: &str, api_version: Option<&str>) -> ArmError {
+    match catalog::namespace(ns) {
+        None => ArmError::InvalidResourceNamespace(ns.to_string()),
+        Some((namespace, _)) => ArmError::InvalidResourceType {
+            namespace: namespace.to_string(),
+            resource_type: type_name.to_string(),
+            api_version: api_version.unwrap_or_default().to_string(),
+        },
+    }
+}
+
 /// Parses a collapsed path. `api_version` is checked for every ARM endpoint.
 pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<Endpoint, ArmError> {
     if let Some(pos) = path.to_ascii_lowercase().rfind(AUTHZ) {
@@ -367,6 +462,48 @@ pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<En
             id: id.to_string(),
             result: *kind == "operationresults",
         }),
+        (
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                _,
+                _,
+                _,
+            ],
+            [_, sub, _, rg, _, ns, t, name],
+        ) => {
+            let rtype = resource_type(ns, t).ok_or_else(|| unknown_type(ns, t, api_version))?;
+            Ok(Endpoint::Resource {
+                rtype,
+                sub: sub.to_string(),
+                rg: rg.to_string(),
+                name: name.to_string(),
+                op: rg_op(method)?,
+            })
+        }
+        (
+            ["subscriptions", _, "resourcegroups", _, "providers", _, _],
+            [_, sub, _, rg, _, ns, t],
+        ) => {
+            let rtype = resource_type(ns, t).ok_or_else(|| unknown_type(ns, t, api_version))?;
+            get_only(Endpoint::ListResources {
+                rtype,
+                sub: sub.to_string(),
+                rg: Some(rg.to_string()),
+            })
+        }
+        (["subscriptions", _, "providers", _, _], [_, sub, _, ns, t])
+            if resource_type(ns, t).is_some() =>
+        {
+            get_only(Endpoint::ListResources {
+                rtype: resource_type(ns, t).ok_or_else(|| unknown_type(ns, t, api_version))?,
+                sub: sub.to_string(),
+                rg: None,
+            })
+        }
         (["subscriptions", _, "providers", ns, rest @ ..], _)
         | (
             [
@@ -492,6 +629,30 @@ pub fn samples(sub: &str, rg: &str) -> Vec<(Method, String)> {
         (Method::Get, format!("{g}/{auth}/roleAssignments/{guid}")),
         (Method::Put, format!("{g}/{auth}/roleAssignments/{guid}")),
         (Method::Delete, format!("{g}/{auth}/roleAssignments/{guid}")),
+        (
+            Method::Put,
+            format!("{g}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1"),
+        ),
+        (
+            Method::Get,
+            format!("{g}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1"),
+        ),
+        (
+            Method::Patch,
+            format!("{g}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1"),
+        ),
+        (
+            Method::Delete,
+            format!("{g}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1"),
+        ),
+        (
+            Method::Get,
+            format!("{g}/providers/Microsoft.ManagedIdentity/userAssignedIdentities"),
+        ),
+        (
+            Method::Get,
+            format!("{s}/providers/Microsoft.ManagedIdentity/userAssignedIdentities"),
+        ),
     ]
 }
 
@@ -510,10 +671,12 @@ pub fn variant_index(e: &Endpoint) -> usize {
         Endpoint::OperationStatus { .. } => 9,
         Endpoint::RoleDefinitions { .. } => 10,
         Endpoint::RoleAssignments { .. } => 11,
+        Endpoint::Resource { .. } => 12,
+        Endpoint::ListResources { .. } => 13,
     }
 }
 
-pub const VARIANTS: usize = 12;
+pub const VARIANTS: usize = 14;
 
 #[cfg(test)]
 mod sample_tests {

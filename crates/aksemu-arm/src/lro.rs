@@ -167,17 +167,29 @@ async fn run(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
         return Ok(());
     }
     let mut writes = match &op.work {
-        Work::DeleteResourceGroup { key } => vec![
-            Write::DeletePrefix {
+        Work::DeleteResourceGroup { key } => {
+            let prefix = format!("{key}/");
+            // Principals that live and die with resources in the group go too.
+            let mut w = Vec::new();
+            for d in cloud
+                .store
+                .list(RESOURCES, &prefix)
+                .await
+                .map_err(store_err)?
+            {
+                w.extend(crate::providers::managed_identities::removal(cloud, &d.body).await?);
+            }
+            w.push(Write::DeletePrefix {
                 coll: RESOURCES,
-                prefix: format!("{key}/"),
-            },
-            Write::Delete {
+                prefix,
+            });
+            w.push(Write::Delete {
                 coll: RESOURCES,
                 key: key.clone(),
                 cond: Cond::Any,
-            },
-        ],
+            });
+            w
+        }
     };
     op.status = "Succeeded".to_string();
     op.end_time = Some(cloud.now_rfc3339());

@@ -126,6 +126,19 @@ pub enum ArmError {
     InvalidRoleDefinition(String),
     #[error("The filter '{0}' is not supported.")]
     InvalidFilter(String),
+    #[error(
+        "The provided location '{0}' is not available for resource type '{1}'. List of available regions for the resource type is '{2}'."
+    )]
+    LocationNotAvailableForResourceType(String, String, String),
+    #[error(
+        "The resource '{name}' already exists in location '{existing}' in resource group '{group}'. A resource with the same name cannot be created in location '{requested}'. Please select a new resource name."
+    )]
+    InvalidResourceLocation {
+        name: String,
+        existing: String,
+        group: String,
+        requested: String,
+    },
     #[error("The server encountered an internal error. Please retry the request.")]
     InternalServerError,
 }
@@ -173,6 +186,8 @@ impl ArmError {
             RoleDefinitionHasAssignments(_) => "RoleDefinitionHasAssignments",
             InvalidRoleDefinition(_) => "InvalidRoleDefinition",
             InvalidFilter(_) => "InvalidFilter",
+            LocationNotAvailableForResourceType(..) => "LocationNotAvailableForResourceType",
+            InvalidResourceLocation { .. } => "InvalidResourceLocation",
             InternalServerError => "InternalServerError",
         }
     }
@@ -194,7 +209,8 @@ impl ArmError {
             | InvalidPrincipalId(_)
             | RoleAssignmentLimitExceeded(_)
             | InvalidRoleDefinition(_)
-            | InvalidFilter(_) => 400,
+            | InvalidFilter(_)
+            | LocationNotAvailableForResourceType(..) => 400,
             AuthenticationFailedMissingToken
             | AuthenticationFailedInvalidHeader
             | InvalidAuthenticationToken
@@ -216,7 +232,8 @@ impl ArmError {
             | ConcurrentUpdate
             | RoleAssignmentExists
             | RoleDefinitionWithSameNameExists(_)
-            | RoleDefinitionHasAssignments(_) => 409,
+            | RoleDefinitionHasAssignments(_)
+            | InvalidResourceLocation { .. } => 409,
             PreconditionFailed => 412,
             InternalServerError => 500,
         }

@@ -1,12 +1,14 @@
 //! Resource providers. Each function takes `&Authorized`: it cannot be called
 //! without passing the gate.
 
+pub mod managed_identities;
 pub mod operations;
 pub mod registrations;
 pub mod resource_groups;
 pub mod role_assignments;
 pub mod role_definitions;
 pub mod subscriptions;
+pub mod tracked;
 
 use aksemu_core::ArmError;
 use serde_json::Value;

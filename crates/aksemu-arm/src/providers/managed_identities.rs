@@ -1,0 +1,252 @@
+//! User-assigned managed identities (Microsoft.ManagedIdentity/userAssignedIdentities).
+//! Each identity is backed by a service principal of type ManagedIdentity:
+//! `principalId` is its object id, `clientId` its appId, and its names are the
+//! clientId and the identity's resource id. Creating or deleting an identity
+//! writes both in one transaction; re-creating one gives a new principal, and
+//! role assignments that named the old one stay behind, as in Azure.
+
+use aksemu_authz::Authorized;
+use aksemu_core::{ArmError, ResourceId};
+use aksemu_identity::ServicePrincipal;
+use aksemu_store::{Cond, StoreError, Write};
+use serde_json::{Value, json};
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::RESOURCES;
+use crate::conditional::{precondition, quote};
+use crate::directory::{delete_service_principal, put_service_principal};
+use crate::endpoint::ResourceType;
+use crate::providers::tracked::{group_name, location, not_found, parent_group, system_data};
+use crate::providers::{json_object, tags};
+use crate::request::{ArmRequest, ArmResponse};
+
+fn write_err(e: StoreError) -> ArmError {
+    match e {
+        StoreError::PreconditionFailed { .. } => ArmError::PreconditionFailed,
+        e => store_err(e),
+    }
+}
+
+fn with_etag(resp: ArmResponse, etag: Option<&String>) -> ArmResponse {
+    match etag {
+        Some(e) => resp.header("ETag", quote(e)),
+        None => resp,
+    }
+}
+
+/// The backing principal's writes for a new identity.
+pub fn new_principal(cloud: &Cloud, id: &ResourceId, name: &str) -> ServicePrincipal {
+    let client_id = uuid::Uuid::new_v4().to_string();
+    ServicePrincipal {
+        id: uuid::Uuid::new_v4().to_string(),
+        app_id: client_id.clone(),
+        display_name: name.to_string(),
+        tenant_id: cloud.tenant_id.clone(),
+        service_principal_type: "ManagedIdentity".to_string(),
+        service_principal_names: vec![client_id, id.as_str().to_string()],
+        account_enabled: true,
+    }
+}
+
+pub async fn put(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rtype: &ResourceType,
+    sub: &str,
+    rg: &str,
+    name: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let group = parent_group(cloud, sub, rg).await?;
+    let body = json_object(&req.body)?;
+    let loc = location(&body, rtype)?;
+    let tags = tags(body.get("tags"))?;
+    let requested = auth.scope().clone();
+    let existing = cloud
+        .store
+        .get(RESOURCES, requested.key())
+        .await
+        .map_err(store_err)?;
+    let cond = precondition(
+        req.if_match.as_deref(),
+        req.if_none_match.as_deref(),
+        existing.as_ref().map(|d| d.etag.as_str()),
+    )?;
+    let now = cloud.now_rfc3339();
+    let sd = system_data(existing.as_ref(), auth.principal(), &now);
+    let (rendered, mut writes, status) = match &existing {
+        Some(doc) => {
+            let have = doc.body["location"].as_str().unwrap_or_default();
+            if have != loc {
+                return Err(ArmError::InvalidResourceLocation {
+                    name: name.to_string(),
+                    existing: have.to_string(),
+                    group: group_name(&group),
+                    requested: loc.to_string(),
+                });
+            }
+            let mut b = doc.body.clone();
+            b["tags"] = tags.unwrap_or_else(|| json!({}));
+            b["systemData"] = sd;
+            (b, Vec::new(), 200)
+        }
+        None => {
+            let id = ResourceId::resource_group(sub, &group_name(&group)).child(&[
+                "providers",
+                rtype.namespace,
+                rtype.type_name,
+                name,
+            ]);
+            let sp = new_principal(cloud, &id, name);
+            let b = json!({
+                "id": id.as_str(),
+                "name": name,
+                "type": format!("{}/{}", rtype.namespace, rtype.type_name),
+                "location": loc,
+                "tags": tags.unwrap_or_else(|| json!({})),
+                "properties": {
+                    "tenantId": cloud.tenant_id,
+                    "principalId": sp.id,
+                    "clientId": sp.app_id,
+                    "isolationScope": "None",
+                },
+                "systemData": sd,
+            });
+            (b, put_service_principal(&sp, Cond::Absent), 201)
+        }
+    };
+    let id = rendered["id"].as_str().unwrap_or_default().to_string();
+    writes.insert(
+        0,
+        Write::Put {
+            coll: RESOURCES,
+            key: requested.key().to_string(),
+            id,
+            body: rendered.clone(),
+            cond,
+        },
+    );
+    let etags = cloud.store.apply(writes).await.map_err(write_err)?;
+    Ok(with_etag(
+        ArmResponse::json(status, rendered),
+        etags.first(),
+    ))
+}
+
+pub async fn get(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rtype: &ResourceType,
+    rg: &str,
+    name: &str,
+    head: bool,
+) -> Result<ArmResponse, ArmError> {
+    match cloud
+        .store
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?
+    {
+        Some(_) if head => Ok(ArmResponse::empty(204)),
+        Some(doc) => Ok(with_etag(ArmResponse::json(200, doc.body), Some(&doc.etag))),
+        None => Err(not_found(rtype, name, rg)),
+    }
+}
+
+/// PATCH changes tags only; everything else about an identity is fixed.
+pub async fn patch(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rtype: &ResourceType,
+    rg: &str,
+    name: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let doc = cloud
+        .store
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?
+        .ok_or_else(|| not_found(rtype, name, rg))?;
+    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let body = json_object(&req.body)?;
+    let mut b = doc.body.clone();
+    if body.contains_key("tags") {
+        b["tags"] = tags(body.get("tags"))?.unwrap_or_else(|| json!({}));
+    }
+    b["systemData"] = system_data(Some(&doc), auth.principal(), &cloud.now_rfc3339());
+    let etags = cloud
+        .store
+        .apply(vec![Write::Put {
+            coll: RESOURCES,
+            key: doc.key.clone(),
+            id: doc.id.clone(),
+            body: b.clone(),
+            cond,
+        }])
+        .await
+        .map_err(write_err)?;
+    Ok(with_etag(ArmResponse::json(200, b), etags.first()))
+}
+
+/// The writes that remove an identity document and its principal.
+pub async fn removal(cloud: &Cloud, body: &Value) -> Result<Vec<Write>, ArmError> {
+    let mut writes = Vec::new();
+    if let Some(pid) = body["properties"]["principalId"].as_str()
+        && let Some((_, sp)) = cloud.service_principal(pid).await?
+    {
+        writes.extend(delete_service_principal(&sp));
+    }
+    Ok(writes)
+}
+
+pub async fn delete(
+    cloud: &Cloud,
+    auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let Some(doc) = cloud
+        .store
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?
+    else {
+        return Ok(ArmResponse::empty(204));
+    };
+    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let mut writes = vec![Write::Delete {
+        coll: RESOURCES,
+        key: doc.key.clone(),
+        cond,
+    }];
+    writes.extend(removal(cloud, &doc.body).await?);
+    cloud.store.apply(writes).await.map_err(write_err)?;
+    Ok(ArmResponse::empty(200))
+}
+
+pub async fn list(
+    cloud: &Cloud,
+    rtype: &ResourceType,
+    sub: &str,
+    rg: Option<&str>,
+) -> Result<ArmResponse, ArmError> {
+    let prefix = match rg {
+        Some(rg) => ResourceId::resource_group(sub, rg).descendant_prefix(),
+        None => ResourceId::subscription(sub).descendant_prefix(),
+    };
+    let type_name = format!("{}/{}", rtype.namespace, rtype.type_name);
+    let value: Vec<Value> = cloud
+        .store
+        .list(RESOURCES, &prefix)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .filter(|d| {
+            d.body["type"]
+                .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case(&type_name))
+        })
+        .map(|d| d.body)
+        .collect();
+    Ok(ArmResponse::json(200, json!({ "value": value })))
+}

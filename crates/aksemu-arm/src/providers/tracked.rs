@@ -1,0 +1,65 @@
+//! What every tracked resource in a group shares: the parent group must exist and
+//! not be deleting, `location` is required and normalised, `tags` are strings,
+//! `systemData` records the caller.
+
+use aksemu_core::system_data::SystemData;
+use aksemu_core::{ArmError, Principal, ResourceId};
+use aksemu_store::Doc;
+use serde_json::{Map, Value, json};
+
+use crate::catalog::{location_list, normalise_location};
+use crate::cloud::{Cloud, store_err};
+use crate::collections::RESOURCES;
+use crate::endpoint::ResourceType;
+
+/// The parent group's document; its name casing is the one ids use.
+pub async fn parent_group(cloud: &Cloud, sub: &str, rg: &str) -> Result<Doc, ArmError> {
+    let id = ResourceId::resource_group(sub, rg);
+    let doc = cloud
+        .store
+        .get(RESOURCES, id.key())
+        .await
+        .map_err(store_err)?
+        .ok_or_else(|| ArmError::ResourceGroupNotFound(rg.to_string()))?;
+    if doc.body["properties"]["provisioningState"] == "Deleting" {
+        return Err(ArmError::ResourceGroupBeingDeleted(rg.to_string()));
+    }
+    Ok(doc)
+}
+
+pub fn group_name(group: &Doc) -> String {
+    group.body["name"].as_str().unwrap_or_default().to_string()
+}
+
+pub fn location(body: &Map<String, Value>, rtype: &ResourceType) -> Result<&'static str, ArmError> {
+    let raw = body
+        .get("location")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or(ArmError::LocationRequired)?;
+    normalise_location(raw).ok_or_else(|| {
+        ArmError::LocationNotAvailableForResourceType(
+            raw.to_string(),
+            format!("{}/{}", rtype.namespace, rtype.type_name),
+            location_list(),
+        )
+    })
+}
+
+/// systemData for a write: created now, or carried over and marked modified.
+pub fn system_data(existing: Option<&Doc>, by: &Principal, now: &str) -> Value {
+    let prior = existing
+        .and_then(|d| serde_json::from_value::<SystemData>(d.body["systemData"].clone()).ok());
+    json!(match prior {
+        Some(sd) => sd.modified(by, now),
+        None => SystemData::created(by, now),
+    })
+}
+
+pub fn not_found(rtype: &ResourceType, name: &str, group: &str) -> ArmError {
+    ArmError::ResourceNotFound {
+        resource_type: format!("{}/{}", rtype.namespace, rtype.type_name),
+        name: name.to_string(),
+        group: group.to_string(),
+    }
+}
