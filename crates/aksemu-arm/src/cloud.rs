@@ -32,6 +32,7 @@ pub struct Cloud {
     pub verified_tokens: crate::authn::VerifiedTokens,
     rbac: RwLock<AssignmentIndex>,
     custom_roles: RwLock<HashMap<String, RoleDefinition>>,
+    pub(crate) imds_tokens: crate::imds::TokenCache,
 }
 
 /// Maps a store failure to what an ARM client sees. Details go to the log only.
@@ -82,6 +83,7 @@ impl Cloud {
             verified_tokens: Default::default(),
             rbac: RwLock::new(index),
             custom_roles: RwLock::new(custom),
+            imds_tokens: Default::default(),
         }))
     }
 

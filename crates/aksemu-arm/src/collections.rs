@@ -27,6 +27,8 @@ pub const ROLE_DEFINITIONS: &str = "roleDefinitions";
 pub const REGISTRATIONS: &str = "registrations";
 /// Long-running operations, keyed by operation id.
 pub const OPERATIONS: &str = "operations";
+/// Managed-identity hosts, keyed by their endpoint token.
+pub const HOSTS: &str = "hosts";
 /// Singletons (the bootstrap record).
 pub const META: &str = "meta";
 

@@ -4,6 +4,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod admin;
 pub mod authn;
 pub mod bootstrap;
 pub mod catalog;
@@ -16,6 +17,7 @@ pub mod endpoint;
 pub mod entra;
 pub mod gate;
 pub mod graph;
+pub mod imds;
 pub mod lro;
 pub mod metadata;
 pub mod odata;

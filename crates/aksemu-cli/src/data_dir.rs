@@ -30,6 +30,8 @@ pub const DATABASE: &str = "aksemu.db";
 pub struct ServerInfo {
     pub arm_url: String,
     pub listen: String,
+    /// The managed-identity endpoint (plain HTTP, loopback).
+    pub imds_url: String,
     pub pid: u32,
     pub store: String,
     pub tenant_id: String,

@@ -1,40 +1,85 @@
 //! `aksemu env`: exports for the running server of a data dir, so an unmodified
-//! az CLI or Azure SDK talks to it and to nothing else.
+//! az CLI or Azure SDK talks to it and to nothing else. With `--identity`, the
+//! exports put the process "on a host" that holds those managed identities.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+use clap::Args;
+use serde_json::{Value, json};
 
-use crate::data_dir::{CA_CERT, DataDir};
+use crate::data_dir::{CA_CERT, DataDir, ServerInfo};
+use aksemu_arm::bootstrap::AdminCredentials;
+
+#[derive(Args)]
+pub struct EnvArgs {
+    /// The data directory of the running server.
+    #[arg(long, env = "AKSEMU_DATA_DIR", default_value = ".aksemu")]
+    data_dir: PathBuf,
+    /// Run as a host holding these user-assigned identities (resource id or
+    /// clientId; repeat for several): exports the managed-identity endpoint
+    /// instead of the administrator's secret.
+    #[arg(long = "identity", value_name = "ID")]
+    identities: Vec<String>,
+    /// With --identity: use the App Service protocol (IDENTITY_ENDPOINT and
+    /// IDENTITY_HEADER) instead of IMDS.
+    #[arg(long, requires = "identities")]
+    app_service: bool,
+}
 
 fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-pub fn run(data_dir: &Path) -> anyhow::Result<()> {
-    let dir = DataDir::open(data_dir)?;
+pub fn run(args: EnvArgs) -> anyhow::Result<()> {
+    let dir = DataDir::open(&args.data_dir)?;
     let Some(info) = dir.server_info()? else {
         bail!(
             "no running aksemu server uses the data dir {} (start one with `aksemu serve --data-dir {}`)",
-            data_dir.display(),
-            data_dir.display()
+            args.data_dir.display(),
+            args.data_dir.display()
         );
     };
     let creds = dir
         .credentials()?
         .context("credentials.json is missing; restart `aksemu serve` to issue new administrator credentials")?;
     let ca = dir.file(CA_CERT);
-    let ca = ca.to_string_lossy();
-    let vars: Vec<(&str, String)> = vec![
+    let mut lines = common(&info, &creds, &ca);
+    if args.identities.is_empty() {
+        for (k, v) in [
+            ("AKSEMU_CLIENT_ID", &creds.client_id),
+            ("AKSEMU_CLIENT_SECRET", &creds.client_secret),
+            // Azure SDKs' EnvironmentCredential.
+            ("AZURE_TENANT_ID", &creds.tenant_id),
+            ("AZURE_CLIENT_ID", &creds.client_id),
+            ("AZURE_CLIENT_SECRET", &creds.client_secret),
+        ] {
+            lines.push(format!("export {k}={}", quote(v)));
+        }
+    } else {
+        let host = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(register_host(&info, &creds, &ca, &args.identities))?;
+        lines.extend(host_lines(&info, &host, args.app_service));
+    }
+    for l in lines {
+        println!("{l}");
+    }
+    Ok(())
+}
+
+fn common(info: &ServerInfo, creds: &AdminCredentials, ca: &Path) -> Vec<String> {
+    let ca = ca.to_string_lossy().to_string();
+    [
         ("AKSEMU_ARM_URL", info.arm_url.clone()),
+        ("AKSEMU_IMDS_URL", info.imds_url.clone()),
         ("AKSEMU_TENANT_ID", creds.tenant_id.clone()),
         ("AKSEMU_SUBSCRIPTION_ID", creds.subscription_id.clone()),
-        ("AKSEMU_CLIENT_ID", creds.client_id.clone()),
-        ("AKSEMU_CLIENT_SECRET", creds.client_secret.clone()),
         // Trust: requests (az, MSAL, Python SDKs), urllib/OpenSSL, Node.
-        ("REQUESTS_CA_BUNDLE", ca.to_string()),
-        ("SSL_CERT_FILE", ca.to_string()),
-        ("NODE_EXTRA_CA_CERTS", ca.to_string()),
+        ("REQUESTS_CA_BUNDLE", ca.clone()),
+        ("SSL_CERT_FILE", ca.clone()),
+        ("NODE_EXTRA_CA_CERTS", ca),
         // az: no instance discovery against login.microsoftonline.com, no
         // telemetry upload, no online error recommendations or surveys.
         ("AZURE_CORE_INSTANCE_DISCOVERY", "false".to_string()),
@@ -42,15 +87,99 @@ pub fn run(data_dir: &Path) -> anyhow::Result<()> {
         ("AZURE_CORE_ERROR_RECOMMENDATION", "off".to_string()),
         ("AZURE_CORE_SURVEY_MESSAGE", "false".to_string()),
         ("AZURE_EXTENSION_USE_DYNAMIC_INSTALL", "no".to_string()),
-        // Azure SDKs (azure-identity's EnvironmentCredential and authority).
+        // Azure SDKs: authority and subscription.
         ("AZURE_AUTHORITY_HOST", info.arm_url.clone()),
-        ("AZURE_TENANT_ID", creds.tenant_id.clone()),
-        ("AZURE_CLIENT_ID", creds.client_id.clone()),
-        ("AZURE_CLIENT_SECRET", creds.client_secret.clone()),
         ("AZURE_SUBSCRIPTION_ID", creds.subscription_id.clone()),
-    ];
-    for (k, v) in vars {
-        println!("export {k}={}", quote(&v));
+    ]
+    .into_iter()
+    .map(|(k, v)| format!("export {k}={}", quote(&v)))
+    .collect()
+}
+
+/// Asks the running server for a host holding the identities.
+async fn register_host(
+    info: &ServerInfo,
+    creds: &AdminCredentials,
+    ca: &Path,
+    identities: &[String],
+) -> anyhow::Result<Value> {
+    let pem = std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?;
+    let client = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(&pem)?])
+        .no_proxy()
+        .build()?;
+    let token: Value = client
+        .post(format!(
+            "{}/{}/oauth2/v2.0/token",
+            info.arm_url, creds.tenant_id
+        ))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &creds.client_id),
+            ("client_secret", &creds.client_secret),
+            ("scope", "https://management.core.windows.net//.default"),
+        ])
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = token["access_token"]
+        .as_str()
+        .context("no administrator token")?;
+    let resp = client
+        .post(format!("{}/aksemu/admin/hosts", info.arm_url))
+        .bearer_auth(token)
+        .json(&json!({ "identities": identities }))
+        .send()
+        .await?;
+    let status = resp.status();
+    let body: Value = resp.json().await?;
+    if !status.is_success() {
+        bail!(
+            "{}",
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or("the server refused the host")
+        );
     }
-    Ok(())
+    Ok(body)
+}
+
+fn host_lines(info: &ServerInfo, host: &Value, app_service: bool) -> Vec<String> {
+    let token = host["token"].as_str().unwrap_or_default();
+    let base = format!("{}/hosts/{token}", info.imds_url);
+    let mut out = vec![
+        // Nothing of the administrator's: this process is the host's.
+        "unset AKSEMU_CLIENT_ID AKSEMU_CLIENT_SECRET AZURE_CLIENT_SECRET AZURE_TENANT_ID MSI_ENDPOINT MSI_SECRET IMDS_ENDPOINT".to_string(),
+    ];
+    if app_service {
+        out.push("unset AZURE_POD_IDENTITY_AUTHORITY_HOST".to_string());
+        out.push(format!(
+            "export IDENTITY_ENDPOINT={}",
+            quote(&format!("{base}/msi/token"))
+        ));
+        out.push(format!(
+            "export IDENTITY_HEADER={}",
+            quote(host["secret"].as_str().unwrap_or_default())
+        ));
+    } else {
+        out.push("unset IDENTITY_ENDPOINT IDENTITY_HEADER".to_string());
+        out.push(format!(
+            "export AZURE_POD_IDENTITY_AUTHORITY_HOST={}",
+            quote(&base)
+        ));
+    }
+    match host["identities"].as_array().map(Vec::as_slice) {
+        // One identity: SDKs pick it without being told.
+        Some([one]) => out.push(format!(
+            "export AZURE_CLIENT_ID={}",
+            quote(one["clientId"].as_str().unwrap_or_default())
+        )),
+        _ => out.push("unset AZURE_CLIENT_ID".to_string()),
+    }
+    out.push(format!(
+        "export AKSEMU_HOST_ID={}",
+        quote(host["resourceId"].as_str().unwrap_or_default())
+    ));
+    out
 }

@@ -4,8 +4,6 @@ mod data_dir;
 mod env_cmd;
 mod serve_cmd;
 
-use std::path::PathBuf;
-
 use clap::{Parser, Subcommand};
 
 // The request path allocates many small, short-lived objects across threads;
@@ -29,18 +27,14 @@ enum Command {
     /// Serve ARM, Entra ID and the resource providers over HTTPS on loopback.
     Serve(serve_cmd::ServeArgs),
     /// Print shell exports that point az and the Azure SDKs at a running server.
-    Env {
-        /// The data directory of the running server.
-        #[arg(long, env = "AKSEMU_DATA_DIR", default_value = ".aksemu")]
-        data_dir: PathBuf,
-    },
+    Env(env_cmd::EnvArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve_cmd::run(args),
-        Command::Env { data_dir } => env_cmd::run(&data_dir),
+        Command::Env(args) => env_cmd::run(args),
     }
 }
 

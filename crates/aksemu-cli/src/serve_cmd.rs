@@ -17,6 +17,10 @@ pub struct ServeArgs {
     /// Address to listen on (loopback). Port 0 picks a free port.
     #[arg(long, env = "AKSEMU_LISTEN", default_value = "127.0.0.1:8443")]
     listen: SocketAddr,
+    /// Plain-HTTP loopback address of the managed-identity endpoints (IMDS and App
+    /// Service protocols). Default: the HTTPS port + 1 (or a free port with port 0).
+    #[arg(long, env = "AKSEMU_IMDS_LISTEN")]
+    imds_listen: Option<SocketAddr>,
     /// Where keys, certificates, credentials and the SQLite database live.
     #[arg(long, env = "AKSEMU_DATA_DIR", default_value = ".aksemu")]
     data_dir: PathBuf,
@@ -138,9 +142,27 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         )));
     }
     let arm_url = format!("https://localhost:{}", addr.port());
+    let imds_addr = args.imds_listen.unwrap_or_else(|| {
+        let port = if addr.port() == 0 || args.listen.port() == 0 {
+            0
+        } else {
+            addr.port() + 1
+        };
+        SocketAddr::new(addr.ip(), port)
+    });
+    let imds_listener = TcpListener::bind(imds_addr)
+        .await
+        .with_context(|| format!("binding the managed-identity endpoint {imds_addr}"))?;
+    let imds_addr = imds_listener.local_addr()?;
+    let imds_url = format!("http://{imds_addr}");
+    tasks.push(tokio::spawn(aksemu_server::serve::serve_plain(
+        imds_listener,
+        aksemu_server::imds_routes::router(cloud.clone(), arm_url.clone()),
+    )));
     dir.write_server_info(&ServerInfo {
         arm_url: arm_url.clone(),
         listen: addr.to_string(),
+        imds_url: imds_url.clone(),
         pid: std::process::id(),
         store: cloud.store.backend().to_string(),
         tenant_id: boot.tenant_id.clone(),
@@ -152,6 +174,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         "  OpenID configuration:    {arm_url}/{}/v2.0/.well-known/openid-configuration",
         boot.tenant_id
     );
+    println!("  managed identity (IMDS): {imds_url}/hosts/<host>/metadata/identity/oauth2/token");
     println!("  store:                   {store_desc}");
     println!(
         "  tenant:                  {} ({})",

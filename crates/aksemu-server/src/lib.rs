@@ -1,9 +1,11 @@
 //! HTTP glue: TLS, the accept loop, routers per surface (ARM, login, metadata),
 //! and the one place where `ArmError`/`OAuthError` become HTTP responses.
 
+pub mod admin_routes;
 pub mod arm_routes;
 pub mod base_url;
 pub mod graph_routes;
+pub mod imds_routes;
 pub mod login_routes;
 pub mod render;
 pub mod serve;
@@ -38,6 +40,7 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
         .route("/{tenant}/oauth2/v2.0/token", post(login_routes::token_v2))
         .route("/{tenant}/oauth2/token", post(login_routes::token_v1))
         .route("/v1.0/{*rest}", any(graph_routes::graph))
+        .route("/aksemu/admin/hosts", post(admin_routes::create_host))
         .fallback(arm_routes::arm)
         .with_state(AppState { cloud })
 }

@@ -42,6 +42,24 @@ async fn route(
     app.oneshot(req.map(Body::new)).await
 }
 
+/// Serves `app` over plain HTTP (the managed-identity endpoints, which clients
+/// call over http as they do 169.254.169.254).
+pub async fn serve_plain(listener: TcpListener, app: Router) {
+    loop {
+        let (tcp, peer) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = tcp.set_nodelay(true);
+        let app = app.clone();
+        tokio::spawn(async move { serve_connection(tcp, peer, app).await });
+    }
+}
+
 /// Serves `app` over TLS on `listener` until the task is dropped.
 pub async fn serve_tls(listener: TcpListener, tls: Arc<rustls::ServerConfig>, app: Router) {
     let acceptor = TlsAcceptor::from(tls);
