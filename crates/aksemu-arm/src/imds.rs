@@ -98,10 +98,13 @@ pub struct ImdsRequest<'a> {
     pub base_url: &'a str,
 }
 
-/// Issued tokens by (host, principal, resource).
+/// (host token, principal id, resource).
+type CacheKey = (String, String, String);
+
+/// Issued tokens and their expiry, by host, principal and resource.
 #[derive(Default)]
 pub struct TokenCache {
-    entries: Mutex<HashMap<(String, String, String), (Value, i64)>>,
+    entries: Mutex<HashMap<CacheKey, (Value, i64)>>,
 }
 
 /// Tokens are handed out again until five minutes before they expire.

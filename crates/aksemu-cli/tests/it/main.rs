@@ -4,6 +4,7 @@
 
 mod arm_rules;
 mod forged_tokens;
+mod imds;
 mod oauth;
 mod principals;
 mod rbac;
