@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine, installing what it needs:
 # PostgreSQL (apt) started throw-away on a free loopback port, a Python venv with
-# the pinned azure-cli and pytest; then fmt, clippy, the Rust suites (store
-# conformance and integration tests on SQLite and PostgreSQL) and the az CLI
-# end-to-end suite against the real binary on both stores.
+# the pinned azure-cli, azure-identity and pytest; then fmt, clippy, the Rust
+# suites (store conformance and integration tests on SQLite and PostgreSQL) and the
+# end-to-end suite (az CLI, Python Azure SDK) against the real binary on both stores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -15,10 +15,12 @@ mkdir -p "$CACHE"
 # shellcheck source=scripts/lib/postgres.sh
 source scripts/lib/postgres.sh
 pg_install_if_missing
-if ! "$VENV/bin/python" -c 'import pytest, azure.cli.core' >/dev/null 2>&1; then
-  echo "== creating $VENV (azure-cli==$AZ_VERSION, pytest)"
+# azure-cli brings azure-mgmt-resource/msi/authorization; azure-identity is pinned beside it.
+if ! "$VENV/bin/python" -c 'import pytest, azure.cli.core, azure.identity' >/dev/null 2>&1; then
+  echo "== creating $VENV (azure-cli==$AZ_VERSION, azure-identity, pytest)"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check "azure-cli==$AZ_VERSION" "pytest==8.4.2"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "azure-cli==$AZ_VERSION" \
+    "azure-identity==1.27.0" "pytest==8.4.2"
 fi
 
 pg_start

@@ -67,11 +67,31 @@ class Aksemu:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def host_env(server, *identities, app_service=False):
+    """The environment `aksemu env --identity …` gives a process on a host."""
+    args = [server.bin, "env", "--data-dir", server.data_dir]
+    for i in identities:
+        args += ["--identity", i]
+    if app_service:
+        args.append("--app-service")
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    env = dict(server.env)
+    for line in out.splitlines():
+        if line.startswith("unset "):
+            for k in line.split()[1:]:
+                env.pop(k, None)
+        elif line.startswith("export "):
+            key, _, value = line.removeprefix("export ").partition("=")
+            env[key] = shlex.split(value)[0]
+    return env
+
+
 class Az:
     """One az configuration directory (profile, token cache, clouds)."""
 
-    def __init__(self, server):
+    def __init__(self, server, env=None):
         self.server = server
+        self.server_env = env if env is not None else server.env
         self.config_dir = tempfile.mkdtemp(prefix="az-", dir=server.tmp)
         # A fresh config dir would try to fetch the latest az version; pre-seed
         # the cache az reads so it makes no such attempt.
@@ -82,8 +102,9 @@ class Az:
             json.dump({"versions": versions, "update_time": now, "check_time": now}, f)
 
     def env(self):
-        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-        env.update(self.server.env)
+        env = {k: v for k, v in os.environ.items()
+               if not k.lower().endswith("_proxy") and not k.startswith(("AZURE_", "AKSEMU_", "IDENTITY_", "MSI_"))}
+        env.update(self.server_env)
         env.update({
             "AZURE_CONFIG_DIR": self.config_dir,
             "HTTP_PROXY": "http://127.0.0.1:9",
