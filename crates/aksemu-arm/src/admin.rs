@@ -52,7 +52,8 @@ async fn resolve_identity(cloud: &Cloud, name: &str) -> Result<Value, ArmError> 
 }
 
 /// `POST /aksemu/admin/hosts {"identities": [id or clientId, …]}`: a host holding
-/// those identities, for `aksemu env --identity`.
+/// those identities, for `aksemu env --identity`; or `{"resource": id}`: the host
+/// that is that resource (a scale set), for `aksemu env --host`.
 pub async fn create_host(
     cloud: &Cloud,
     caller: &Principal,
@@ -61,6 +62,37 @@ pub async fn create_host(
     admin_only(cloud, caller)?;
     let body: Value =
         serde_json::from_slice(body).map_err(|e| ArmError::InvalidRequestContent(e.to_string()))?;
+    if let Some(raw) = body["resource"].as_str() {
+        let id = ResourceId::parse(raw)?;
+        let doc = cloud
+            .store
+            .get(RESOURCES, id.key())
+            .await
+            .map_err(store_err)?
+            .filter(|d| d.body["identity"].is_object())
+            .ok_or_else(|| {
+                ArmError::InvalidRequestContent(format!("no resource with an identity at '{raw}'"))
+            })?;
+        let host = cloud
+            .ensure_resource_host(&ResourceId::parse(&doc.id)?)
+            .await?;
+        let identity = &doc.body["identity"];
+        let users: Vec<Value> = identity["userAssignedIdentities"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| json!({"id": k, "clientId": v["clientId"], "principalId": v["principalId"]}))
+                    .collect()
+            })
+            .unwrap_or_default();
+        return Ok(json!({
+            "token": host.token,
+            "secret": host.secret,
+            "resourceId": host.resource_id,
+            "identities": users,
+            "systemAssigned": identity["principalId"],
+        }));
+    }
     let names: Vec<&str> = body["identities"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use aksemu_core::{ArmError, Principal};
 
 use crate::cloud::Cloud;
-use crate::endpoint::{self, Endpoint, RbacOp, RgOp};
+use crate::endpoint::{self, Endpoint, RbacOp, RgOp, VIRTUAL_MACHINE_SCALE_SETS};
 use crate::gate::authorize;
 use crate::providers::{
     managed_identities, operations, registrations, resource_groups, role_assignments,
-    role_definitions, subscriptions,
+    role_definitions, scale_sets, subscriptions, tracked,
 };
 use crate::request::{ArmRequest, ArmResponse};
 
@@ -74,6 +74,19 @@ pub async fn handle(
             name,
             op,
             sub,
+        } if *rtype == &VIRTUAL_MACHINE_SCALE_SETS => match op {
+            RgOp::Put => scale_sets::put(cloud, &auth, rtype, sub, rg, name, req).await,
+            RgOp::Get => scale_sets::get(cloud, &auth, rtype, rg, name, false).await,
+            RgOp::Head => scale_sets::get(cloud, &auth, rtype, rg, name, true).await,
+            RgOp::Patch => scale_sets::patch(cloud, &auth, rtype, rg, name, req).await,
+            RgOp::Delete => scale_sets::delete(cloud, &auth, req).await,
+        },
+        Endpoint::Resource {
+            rtype,
+            rg,
+            name,
+            op,
+            sub,
         } => match op {
             RgOp::Put => managed_identities::put(cloud, &auth, rtype, sub, rg, name, req).await,
             RgOp::Get => managed_identities::get(cloud, &auth, rtype, rg, name, false).await,
@@ -81,8 +94,9 @@ pub async fn handle(
             RgOp::Patch => managed_identities::patch(cloud, &auth, rtype, rg, name, req).await,
             RgOp::Delete => managed_identities::delete(cloud, &auth, req).await,
         },
+        // Listing is the same for every tracked type: by type under a prefix.
         Endpoint::ListResources { rtype, sub, rg } => {
-            managed_identities::list(cloud, rtype, sub, rg.as_deref()).await
+            tracked::list_of_type(cloud, rtype, sub, rg.as_deref()).await
         }
     }
 }

@@ -34,8 +34,17 @@ pub const USER_ASSIGNED_IDENTITIES: ResourceType = ResourceType {
     delete: "Microsoft.ManagedIdentity/userAssignedIdentities/delete",
 };
 
+pub const VIRTUAL_MACHINE_SCALE_SETS: ResourceType = ResourceType {
+    namespace: "Microsoft.Compute",
+    type_name: "virtualMachineScaleSets",
+    read: "Microsoft.Compute/virtualMachineScaleSets/read",
+    write: "Microsoft.Compute/virtualMachineScaleSets/write",
+    delete: "Microsoft.Compute/virtualMachineScaleSets/delete",
+};
+
 /// Tracked resource types, by namespace and type (matched case-insensitively).
-pub const RESOURCE_TYPES: &[&ResourceType] = &[&USER_ASSIGNED_IDENTITIES];
+pub const RESOURCE_TYPES: &[&ResourceType] =
+    &[&USER_ASSIGNED_IDENTITIES, &VIRTUAL_MACHINE_SCALE_SETS];
 
 fn resource_type(ns: &str, type_name: &str) -> Option<&'static ResourceType> {
     RESOURCE_TYPES.iter().copied().find(|t| {

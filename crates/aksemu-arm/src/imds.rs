@@ -31,6 +31,10 @@ pub struct Host {
     pub secret: String,
     /// Resource ids of the user-assigned identities on the host.
     pub identities: Vec<String>,
+    /// The host is an ARM resource (a scale set): its identities are read from
+    /// its `identity` block on every request, so changes apply at once.
+    #[serde(default)]
+    pub from_resource: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,9 +115,11 @@ pub struct TokenCache {
 const REUSE_MARGIN_SECS: i64 = 300;
 
 struct Candidate {
+    /// `xms_mirid`: the identity's id, or the host's for its system-assigned identity.
     resource_id: String,
     client_id: String,
     principal_id: String,
+    system: bool,
 }
 
 impl Cloud {
@@ -126,10 +132,40 @@ impl Cloud {
         Ok(doc.and_then(|d| serde_json::from_value(d.body).ok()))
     }
 
-    /// The identities still assigned to the host (deleted ones drop out).
+    /// The identities on the host now (deleted ones drop out).
     async fn candidates(&self, host: &Host) -> Result<Vec<Candidate>, ImdsError> {
         let mut out = Vec::new();
-        for id in &host.identities {
+        let mut user_ids = host.identities.clone();
+        if host.from_resource {
+            let rid = ResourceId::parse(&host.resource_id).map_err(|_| ImdsError::Internal)?;
+            let Some(doc) = self
+                .store
+                .get(RESOURCES, rid.key())
+                .await
+                .map_err(|_| ImdsError::Internal)?
+            else {
+                return Ok(out);
+            };
+            let identity = &doc.body["identity"];
+            if let Some(pid) = identity["principalId"].as_str()
+                && let Some((_, sp)) = self
+                    .service_principal(pid)
+                    .await
+                    .map_err(|_| ImdsError::Internal)?
+            {
+                out.push(Candidate {
+                    resource_id: doc.id.clone(),
+                    client_id: sp.app_id,
+                    principal_id: pid.to_string(),
+                    system: true,
+                });
+            }
+            user_ids = identity["userAssignedIdentities"]
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+        }
+        for id in &user_ids {
             let Ok(rid) = ResourceId::parse(id) else {
                 continue;
             };
@@ -145,6 +181,7 @@ impl Cloud {
                         resource_id: d.id.clone(),
                         client_id: c.to_string(),
                         principal_id: pid.to_string(),
+                        system: false,
                     });
                 }
             }
@@ -227,6 +264,9 @@ impl Cloud {
             candidates
                 .iter()
                 .find(|x| ResourceId::parse(&x.resource_id).is_ok_and(|id| id == r))
+        } else if let Some(system) = candidates.iter().find(|c| c.system) {
+            // Without a selector, a host's system-assigned identity is the default.
+            Some(system)
         } else {
             match candidates.as_slice() {
                 [one] => Some(one),
@@ -258,8 +298,10 @@ impl Cloud {
             .map(|(_, sp)| sp)
             .ok_or(ImdsError::IdentityNotFound)?;
         let mut claims = app_token_claims(&sp, resource, now, self.token_lifetime_secs, "2");
+        // System-assigned: the host names itself; user-assigned: the identity,
+        // and the host it was used from.
         claims.xms_mirid = Some(chosen.resource_id.clone());
-        claims.xms_az_rid = Some(host.resource_id.clone());
+        claims.xms_az_rid = (!chosen.system).then(|| host.resource_id.clone());
         let key = self.signing_key().ok_or(ImdsError::Internal)?;
         let token = mint(key, &claims);
         let full = json!({
@@ -313,6 +355,43 @@ impl Cloud {
             resource_id,
             secret: secret::opaque(24),
             identities: identity_ids.to_vec(),
+            from_resource: false,
+        };
+        self.store
+            .apply(vec![Write::Put {
+                coll: HOSTS,
+                key: host.token.clone(),
+                id: host.token.clone(),
+                body: serde_json::to_value(&host)
+                    .map_err(|_| aksemu_core::ArmError::InternalServerError)?,
+                cond: Cond::Absent,
+            }])
+            .await
+            .map_err(store_err)?;
+        Ok(host)
+    }
+}
+
+impl Cloud {
+    /// Creates (or finds) the host that is the ARM resource `resource`.
+    pub async fn ensure_resource_host(
+        &self,
+        resource: &ResourceId,
+    ) -> Result<Host, aksemu_core::ArmError> {
+        let existing = self.store.list(HOSTS, "").await.map_err(store_err)?;
+        if let Some(h) = existing
+            .into_iter()
+            .filter_map(|d| serde_json::from_value::<Host>(d.body).ok())
+            .find(|h| h.from_resource && h.resource_id.eq_ignore_ascii_case(resource.as_str()))
+        {
+            return Ok(h);
+        }
+        let host = Host {
+            token: secret::opaque(18).to_lowercase().replace(['-', '_'], "x"),
+            resource_id: resource.as_str().to_string(),
+            secret: secret::opaque(24),
+            identities: Vec::new(),
+            from_resource: true,
         };
         self.store
             .apply(vec![Write::Put {

@@ -177,7 +177,10 @@ async fn run(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
                 .await
                 .map_err(store_err)?
             {
-                w.extend(crate::providers::managed_identities::removal(cloud, &d.body).await?);
+                w.extend(
+                    crate::providers::identity_block::owned_principal_removal(cloud, &d.body)
+                        .await?,
+                );
             }
             w.push(Write::DeletePrefix {
                 coll: RESOURCES,

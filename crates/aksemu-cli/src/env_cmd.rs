@@ -19,11 +19,15 @@ pub struct EnvArgs {
     /// Run as a host holding these user-assigned identities (resource id or
     /// clientId; repeat for several): exports the managed-identity endpoint
     /// instead of the administrator's secret.
-    #[arg(long = "identity", value_name = "ID")]
+    #[arg(long = "identity", value_name = "ID", conflicts_with = "host")]
     identities: Vec<String>,
-    /// With --identity: use the App Service protocol (IDENTITY_ENDPOINT and
-    /// IDENTITY_HEADER) instead of IMDS.
-    #[arg(long, requires = "identities")]
+    /// Run on this ARM resource (a virtual machine scale set) as its host: its
+    /// system-assigned identity is the default, its user-assigned ones by clientId.
+    #[arg(long, value_name = "RESOURCE_ID")]
+    host: Option<String>,
+    /// With --identity or --host: use the App Service protocol (IDENTITY_ENDPOINT
+    /// and IDENTITY_HEADER) instead of IMDS.
+    #[arg(long)]
     app_service: bool,
 }
 
@@ -45,7 +49,7 @@ pub fn run(args: EnvArgs) -> anyhow::Result<()> {
         .context("credentials.json is missing; restart `aksemu serve` to issue new administrator credentials")?;
     let ca = dir.file(CA_CERT);
     let mut lines = common(&info, &creds, &ca);
-    if args.identities.is_empty() {
+    if args.identities.is_empty() && args.host.is_none() {
         for (k, v) in [
             ("AKSEMU_CLIENT_ID", &creds.client_id),
             ("AKSEMU_CLIENT_SECRET", &creds.client_secret),
@@ -60,7 +64,13 @@ pub fn run(args: EnvArgs) -> anyhow::Result<()> {
         let host = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?
-            .block_on(register_host(&info, &creds, &ca, &args.identities))?;
+            .block_on(register_host(
+                &info,
+                &creds,
+                &ca,
+                &args.identities,
+                args.host.as_deref(),
+            ))?;
         lines.extend(host_lines(&info, &host, args.app_service));
     }
     for l in lines {
@@ -102,6 +112,7 @@ async fn register_host(
     creds: &AdminCredentials,
     ca: &Path,
     identities: &[String],
+    resource: Option<&str>,
 ) -> anyhow::Result<Value> {
     let pem = std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?;
     let client = reqwest::Client::builder()
@@ -129,7 +140,10 @@ async fn register_host(
     let resp = client
         .post(format!("{}/aksemu/admin/hosts", info.arm_url))
         .bearer_auth(token)
-        .json(&json!({ "identities": identities }))
+        .json(&match resource {
+            Some(r) => json!({ "resource": r }),
+            None => json!({ "identities": identities }),
+        })
         .send()
         .await?;
     let status = resp.status();
@@ -170,7 +184,9 @@ fn host_lines(info: &ServerInfo, host: &Value, app_service: bool) -> Vec<String>
         ));
     }
     match host["identities"].as_array().map(Vec::as_slice) {
-        // One identity: SDKs pick it without being told.
+        // A system-assigned identity is the default; otherwise one identity is
+        // picked without being told.
+        _ if !host["systemAssigned"].is_null() => out.push("unset AZURE_CLIENT_ID".to_string()),
         Some([one]) => out.push(format!(
             "export AZURE_CLIENT_ID={}",
             quote(one["clientId"].as_str().unwrap_or_default())

@@ -4,6 +4,17 @@
 
 use serde_json::{Value, json};
 
+/// Who was refused which linked action, for `LinkedAuthorizationFailed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedDenial {
+    pub client_id: String,
+    pub object_id: String,
+    pub action: String,
+    pub scope: String,
+    pub linked_action: String,
+    pub linked_scope: String,
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ArmError {
     #[error("The api-version query parameter (?api-version=) is required for all requests.")]
@@ -139,6 +150,16 @@ pub enum ArmError {
         group: String,
         requested: String,
     },
+    #[error("The client '{}' with object id '{}' has permission to perform action '{}' on scope '{}'; however, it does not have permission to perform action '{}' on the linked scope(s) '{}' or the linked scope(s) are invalid.", .0.client_id, .0.object_id, .0.action, .0.scope, .0.linked_action, .0.linked_scope)]
+    LinkedAuthorizationFailed(Box<LinkedDenial>),
+    #[error(
+        "Property id '{0}' at path 'identity.userAssignedIdentities' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{{subscriptionId}}' or '/providers/{{resourceProviderNamespace}}/'."
+    )]
+    LinkedInvalidPropertyId(String),
+    #[error(
+        "The identity type '{0}' is not supported. Supported values are 'SystemAssigned', 'UserAssigned', 'SystemAssigned, UserAssigned' and 'None'."
+    )]
+    InvalidIdentityType(String),
     #[error("The server encountered an internal error. Please retry the request.")]
     InternalServerError,
 }
@@ -188,6 +209,9 @@ impl ArmError {
             InvalidFilter(_) => "InvalidFilter",
             LocationNotAvailableForResourceType(..) => "LocationNotAvailableForResourceType",
             InvalidResourceLocation { .. } => "InvalidResourceLocation",
+            LinkedAuthorizationFailed(_) => "LinkedAuthorizationFailed",
+            LinkedInvalidPropertyId(_) => "LinkedInvalidPropertyId",
+            InvalidIdentityType(_) => "InvalidIdentityType",
             InternalServerError => "InternalServerError",
         }
     }
@@ -210,7 +234,9 @@ impl ArmError {
             | RoleAssignmentLimitExceeded(_)
             | InvalidRoleDefinition(_)
             | InvalidFilter(_)
-            | LocationNotAvailableForResourceType(..) => 400,
+            | LocationNotAvailableForResourceType(..)
+            | LinkedInvalidPropertyId(_)
+            | InvalidIdentityType(_) => 400,
             AuthenticationFailedMissingToken
             | AuthenticationFailedInvalidHeader
             | InvalidAuthenticationToken
@@ -218,7 +244,7 @@ impl ArmError {
             | AuthenticationTokenNotYetValid { .. }
             | InvalidAuthenticationTokenAudience(_)
             | InvalidAuthenticationTokenTenant(..) => 401,
-            AuthorizationFailed { .. } => 403,
+            AuthorizationFailed { .. } | LinkedAuthorizationFailed(_) => 403,
             SubscriptionNotFound(_)
             | ResourceGroupNotFound(_)
             | ResourceNotFound { .. }

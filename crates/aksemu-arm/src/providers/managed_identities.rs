@@ -9,13 +9,14 @@ use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_identity::ServicePrincipal;
 use aksemu_store::{Cond, StoreError, Write};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::cloud::{Cloud, store_err};
 use crate::collections::RESOURCES;
 use crate::conditional::{precondition, quote};
-use crate::directory::{delete_service_principal, put_service_principal};
+use crate::directory::put_service_principal;
 use crate::endpoint::ResourceType;
+use crate::providers::identity_block::owned_principal_removal;
 use crate::providers::tracked::{group_name, location, not_found, parent_group, system_data};
 use crate::providers::{json_object, tags};
 use crate::request::{ArmRequest, ArmResponse};
@@ -189,17 +190,6 @@ pub async fn patch(
     Ok(with_etag(ArmResponse::json(200, b), etags.first()))
 }
 
-/// The writes that remove an identity document and its principal.
-pub async fn removal(cloud: &Cloud, body: &Value) -> Result<Vec<Write>, ArmError> {
-    let mut writes = Vec::new();
-    if let Some(pid) = body["properties"]["principalId"].as_str()
-        && let Some((_, sp)) = cloud.service_principal(pid).await?
-    {
-        writes.extend(delete_service_principal(&sp));
-    }
-    Ok(writes)
-}
-
 pub async fn delete(
     cloud: &Cloud,
     auth: &Authorized,
@@ -219,34 +209,7 @@ pub async fn delete(
         key: doc.key.clone(),
         cond,
     }];
-    writes.extend(removal(cloud, &doc.body).await?);
+    writes.extend(owned_principal_removal(cloud, &doc.body).await?);
     cloud.store.apply(writes).await.map_err(write_err)?;
     Ok(ArmResponse::empty(200))
-}
-
-pub async fn list(
-    cloud: &Cloud,
-    rtype: &ResourceType,
-    sub: &str,
-    rg: Option<&str>,
-) -> Result<ArmResponse, ArmError> {
-    let prefix = match rg {
-        Some(rg) => ResourceId::resource_group(sub, rg).descendant_prefix(),
-        None => ResourceId::subscription(sub).descendant_prefix(),
-    };
-    let type_name = format!("{}/{}", rtype.namespace, rtype.type_name);
-    let value: Vec<Value> = cloud
-        .store
-        .list(RESOURCES, &prefix)
-        .await
-        .map_err(store_err)?
-        .into_iter()
-        .filter(|d| {
-            d.body["type"]
-                .as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case(&type_name))
-        })
-        .map(|d| d.body)
-        .collect();
-    Ok(ArmResponse::json(200, json!({ "value": value })))
 }

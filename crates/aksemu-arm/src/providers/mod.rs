@@ -1,12 +1,14 @@
 //! Resource providers. Each function takes `&Authorized`: it cannot be called
 //! without passing the gate.
 
+pub mod identity_block;
 pub mod managed_identities;
 pub mod operations;
 pub mod registrations;
 pub mod resource_groups;
 pub mod role_assignments;
 pub mod role_definitions;
+pub mod scale_sets;
 pub mod subscriptions;
 pub mod tracked;
 

@@ -12,7 +12,11 @@ pub async fn status(cloud: &Cloud, _auth: &Authorized, id: &str) -> Result<ArmRe
     let op = Operation::load(cloud, id).await?;
     let resp = ArmResponse::json(200, op.status_body());
     // az waits 30 s between polls unless the latest response says otherwise.
-    Ok(if op.is_terminal() { resp } else { resp.header("Retry-After", "1") })
+    Ok(if op.is_terminal() {
+        resp
+    } else {
+        resp.header("Retry-After", "1")
+    })
 }
 
 /// 202 while running; when done, 200 (or the failure, as an ARM error).

@@ -11,6 +11,7 @@ use crate::catalog::{location_list, normalise_location};
 use crate::cloud::{Cloud, store_err};
 use crate::collections::RESOURCES;
 use crate::endpoint::ResourceType;
+use crate::request::ArmResponse;
 
 /// The parent group's document; its name casing is the one ids use.
 pub async fn parent_group(cloud: &Cloud, sub: &str, rg: &str) -> Result<Doc, ArmError> {
@@ -62,4 +63,32 @@ pub fn not_found(rtype: &ResourceType, name: &str, group: &str) -> ArmError {
         name: name.to_string(),
         group: group.to_string(),
     }
+}
+
+/// Resources of one type under a group or a subscription.
+pub async fn list_of_type(
+    cloud: &Cloud,
+    rtype: &ResourceType,
+    sub: &str,
+    rg: Option<&str>,
+) -> Result<ArmResponse, ArmError> {
+    let prefix = match rg {
+        Some(rg) => ResourceId::resource_group(sub, rg).descendant_prefix(),
+        None => ResourceId::subscription(sub).descendant_prefix(),
+    };
+    let type_name = format!("{}/{}", rtype.namespace, rtype.type_name);
+    let value: Vec<Value> = cloud
+        .store
+        .list(RESOURCES, &prefix)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .filter(|d| {
+            d.body["type"]
+                .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case(&type_name))
+        })
+        .map(|d| d.body)
+        .collect();
+    Ok(ArmResponse::json(200, json!({ "value": value })))
 }

@@ -1,0 +1,181 @@
+//! The `identity` block of tracked resources, shared by every resource type that
+//! accepts one: `SystemAssigned` gives the resource its own principal (kept across
+//! updates, deleted with the resource or when the type drops it), `UserAssigned`
+//! attaches existing identities, each of which the caller must be allowed to
+//! assign (`…/userAssignedIdentities/assign/action`, else LinkedAuthorizationFailed).
+
+use aksemu_authz::Authorized;
+use aksemu_core::error::LinkedDenial;
+use aksemu_core::{ArmError, ResourceId};
+use aksemu_identity::ServicePrincipal;
+use aksemu_store::{Cond, Write};
+use serde_json::{Map, Value, json};
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::RESOURCES;
+use crate::directory::{delete_service_principal, put_service_principal};
+
+pub const ASSIGN_ACTION: &str = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
+
+/// The rendered block, and the principal writes that go with it.
+pub struct Outcome {
+    pub identity: Option<Value>,
+    pub writes: Vec<Write>,
+}
+
+fn parse_type(t: &str) -> Result<(bool, bool), ArmError> {
+    let parts: Vec<String> = t
+        .split(',')
+        .map(|p| p.trim().to_ascii_lowercase())
+        .collect();
+    let mut system = false;
+    let mut user = false;
+    for p in &parts {
+        match p.as_str() {
+            "systemassigned" => system = true,
+            "userassigned" => user = true,
+            "none" if parts.len() == 1 => {}
+            _ => return Err(ArmError::InvalidIdentityType(t.to_string())),
+        }
+    }
+    Ok((system, user))
+}
+
+fn type_name(system: bool, user: bool) -> &'static str {
+    match (system, user) {
+        (true, true) => "SystemAssigned, UserAssigned",
+        (true, false) => "SystemAssigned",
+        (false, true) => "UserAssigned",
+        (false, false) => "None",
+    }
+}
+
+/// Applies a requested identity block over the existing one for `resource`.
+pub async fn apply(
+    cloud: &Cloud,
+    auth: &Authorized,
+    resource: &ResourceId,
+    existing: Option<&Value>,
+    requested: Option<&Value>,
+) -> Result<Outcome, ArmError> {
+    let (system, user) = match requested
+        .and_then(|r| r.get("type"))
+        .and_then(Value::as_str)
+    {
+        Some(t) => parse_type(t)?,
+        None => (false, false),
+    };
+    let mut writes = Vec::new();
+    let old_principal = existing
+        .and_then(|e| e.get("principalId"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let principal_id = match (system, old_principal) {
+        (true, Some(p)) => Some(p),
+        (true, None) => {
+            let app_id = uuid::Uuid::new_v4().to_string();
+            let sp = ServicePrincipal {
+                id: uuid::Uuid::new_v4().to_string(),
+                app_id: app_id.clone(),
+                display_name: resource
+                    .segments()
+                    .last()
+                    .copied()
+                    .unwrap_or_default()
+                    .to_string(),
+                tenant_id: cloud.tenant_id.clone(),
+                service_principal_type: "ManagedIdentity".to_string(),
+                service_principal_names: vec![app_id, resource.as_str().to_string()],
+                account_enabled: true,
+            };
+            writes.extend(put_service_principal(&sp, Cond::Absent));
+            Some(sp.id)
+        }
+        (false, Some(old)) => {
+            writes.extend(principal_removal(cloud, &old).await?);
+            None
+        }
+        (false, None) => None,
+    };
+    let mut attached = Map::new();
+    if user {
+        let ids = requested
+            .and_then(|r| r.get("userAssignedIdentities"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        if ids.is_empty() {
+            return Err(ArmError::InvalidRequestContent(
+                "'identity.userAssignedIdentities' must name at least one identity for type UserAssigned.".into(),
+            ));
+        }
+        for raw in ids.keys() {
+            let id = ResourceId::parse(raw)
+                .map_err(|_| ArmError::LinkedInvalidPropertyId(raw.clone()))?;
+            // The caller must be allowed to hand this identity to the resource.
+            if cloud.check(auth.principal(), ASSIGN_ACTION, &id).is_err() {
+                return Err(ArmError::LinkedAuthorizationFailed(Box::new(
+                    LinkedDenial {
+                        client_id: auth.principal().app_id.clone(),
+                        object_id: auth.principal().object_id.clone(),
+                        action: auth.action().to_string(),
+                        scope: auth.scope().as_str().to_string(),
+                        linked_action: ASSIGN_ACTION.to_string(),
+                        linked_scope: raw.clone(),
+                    },
+                )));
+            }
+            let doc = cloud
+                .store
+                .get(RESOURCES, id.key())
+                .await
+                .map_err(store_err)?
+                .filter(|d| d.body["type"] == "Microsoft.ManagedIdentity/userAssignedIdentities")
+                .ok_or_else(|| ArmError::LinkedInvalidPropertyId(raw.clone()))?;
+            attached.insert(
+                doc.id.clone(),
+                json!({
+                    "principalId": doc.body["properties"]["principalId"],
+                    "clientId": doc.body["properties"]["clientId"],
+                }),
+            );
+        }
+    }
+    let identity = if system || user {
+        let mut b = json!({ "type": type_name(system, user) });
+        if let Some(p) = principal_id {
+            b["principalId"] = json!(p);
+            b["tenantId"] = json!(cloud.tenant_id);
+        }
+        if user {
+            b["userAssignedIdentities"] = Value::Object(attached);
+        }
+        Some(b)
+    } else {
+        None
+    };
+    Ok(Outcome { identity, writes })
+}
+
+/// Deletes a principal (and its appId index) if it exists.
+pub async fn principal_removal(cloud: &Cloud, principal_id: &str) -> Result<Vec<Write>, ArmError> {
+    Ok(match cloud.service_principal(principal_id).await? {
+        Some((_, sp)) => delete_service_principal(&sp),
+        None => Vec::new(),
+    })
+}
+
+/// Principals that live and die with a resource document: a user-assigned
+/// identity's own, and any resource's system-assigned one.
+pub async fn owned_principal_removal(cloud: &Cloud, body: &Value) -> Result<Vec<Write>, ArmError> {
+    let mut writes = Vec::new();
+    if body["type"] == "Microsoft.ManagedIdentity/userAssignedIdentities"
+        && let Some(p) = body["properties"]["principalId"].as_str()
+    {
+        writes.extend(principal_removal(cloud, p).await?);
+    }
+    if let Some(p) = body["identity"]["principalId"].as_str() {
+        writes.extend(principal_removal(cloud, p).await?);
+    }
+    Ok(writes)
+}

@@ -1,0 +1,226 @@
+//! Virtual machine scale sets (Microsoft.Compute/virtualMachineScaleSets), as far
+//! as identities go: a tracked resource with `sku`, `properties` kept as sent, and
+//! an `identity` block through the shared capability. A scale set is also a host
+//! for the managed-identity endpoints (`aksemu env --host <id>`).
+
+use aksemu_authz::Authorized;
+use aksemu_core::{ArmError, ResourceId};
+use aksemu_store::{StoreError, Write};
+use serde_json::json;
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::RESOURCES;
+use crate::conditional::{precondition, quote};
+use crate::endpoint::ResourceType;
+use crate::providers::identity_block::{self, owned_principal_removal};
+use crate::providers::tracked::{group_name, location, not_found, parent_group, system_data};
+use crate::providers::{json_object, tags};
+use crate::request::{ArmRequest, ArmResponse};
+
+fn write_err(e: StoreError) -> ArmError {
+    match e {
+        StoreError::PreconditionFailed { .. } => ArmError::PreconditionFailed,
+        e => store_err(e),
+    }
+}
+
+fn with_etag(resp: ArmResponse, etag: Option<&String>) -> ArmResponse {
+    match etag {
+        Some(e) => resp.header("ETag", quote(e)),
+        None => resp,
+    }
+}
+
+pub async fn put(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rtype: &ResourceType,
+    sub: &str,
+    rg: &str,
+    name: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let group = parent_group(cloud, sub, rg).await?;
+    let body = json_object(&req.body)?;
+    let loc = location(&body, rtype)?;
+    let tags = tags(body.get("tags"))?;
+    let existing = cloud
+        .store
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?;
+    let cond = precondition(
+        req.if_match.as_deref(),
+        req.if_none_match.as_deref(),
+        existing.as_ref().map(|d| d.etag.as_str()),
+    )?;
+    if let Some(doc) = &existing
+        && doc.body["location"].as_str() != Some(loc)
+    {
+        return Err(ArmError::InvalidResourceLocation {
+            name: name.to_string(),
+            existing: doc.body["location"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            group: group_name(&group),
+            requested: loc.to_string(),
+        });
+    }
+    let id = match &existing {
+        Some(doc) => ResourceId::parse(&doc.id)?,
+        None => ResourceId::resource_group(sub, &group_name(&group)).child(&[
+            "providers",
+            rtype.namespace,
+            rtype.type_name,
+            name,
+        ]),
+    };
+    let outcome = identity_block::apply(
+        cloud,
+        auth,
+        &id,
+        existing.as_ref().map(|d| &d.body["identity"]),
+        body.get("identity"),
+    )
+    .await?;
+    let mut properties = body.get("properties").cloned().unwrap_or_else(|| json!({}));
+    if !properties.is_object() {
+        return Err(ArmError::InvalidRequestContent(
+            "'properties' must be an object.".into(),
+        ));
+    }
+    properties["provisioningState"] = json!("Succeeded");
+    properties["uniqueId"] = existing
+        .as_ref()
+        .map(|d| d.body["properties"]["uniqueId"].clone())
+        .unwrap_or_else(|| json!(uuid::Uuid::new_v4().to_string()));
+    let mut rendered = json!({
+        "id": id.as_str(),
+        "name": id.segments().last(),
+        "type": format!("{}/{}", rtype.namespace, rtype.type_name),
+        "location": loc,
+        "tags": tags.unwrap_or_else(|| json!({})),
+        "sku": body.get("sku").cloned().unwrap_or_else(|| json!({"name": "Standard_DS2_v2", "tier": "Standard", "capacity": 0})),
+        "properties": properties,
+        "systemData": system_data(existing.as_ref(), auth.principal(), &cloud.now_rfc3339()),
+    });
+    if let Some(i) = outcome.identity {
+        rendered["identity"] = i;
+    }
+    let mut writes = vec![Write::Put {
+        coll: RESOURCES,
+        key: id.key().to_string(),
+        id: id.as_str().to_string(),
+        body: rendered.clone(),
+        cond,
+    }];
+    writes.extend(outcome.writes);
+    let etags = cloud.store.apply(writes).await.map_err(write_err)?;
+    let status = if existing.is_some() { 200 } else { 201 };
+    Ok(with_etag(
+        ArmResponse::json(status, rendered),
+        etags.first(),
+    ))
+}
+
+pub async fn get(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rtype: &ResourceType,
+    rg: &str,
+    name: &str,
+    head: bool,
+) -> Result<ArmResponse, ArmError> {
+    match cloud
+        .store
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?
+    {
+        Some(_) if head => Ok(ArmResponse::empty(204)),
+        Some(doc) => Ok(with_etag(ArmResponse::json(200, doc.body), Some(&doc.etag))),
+        None => Err(not_found(rtype, name, rg)),
+    }
+}
+
+/// PATCH: tags, and the identity block (adding or removing identities).
+pub async fn patch(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rtype: &ResourceType,
+    rg: &str,
+    name: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let doc = cloud
+        .store
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?
+        .ok_or_else(|| not_found(rtype, name, rg))?;
+    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let body = json_object(&req.body)?;
+    let mut b = doc.body.clone();
+    let mut writes = Vec::new();
+    if body.contains_key("tags") {
+        b["tags"] = tags(body.get("tags"))?.unwrap_or_else(|| json!({}));
+    }
+    if let Some(requested) = body.get("identity") {
+        let id = ResourceId::parse(&doc.id)?;
+        let outcome = identity_block::apply(
+            cloud,
+            auth,
+            &id,
+            Some(&doc.body["identity"]),
+            Some(requested),
+        )
+        .await?;
+        match outcome.identity {
+            Some(i) => b["identity"] = i,
+            None => {
+                if let Some(o) = b.as_object_mut() {
+                    o.remove("identity");
+                }
+            }
+        }
+        writes = outcome.writes;
+    }
+    b["systemData"] = system_data(Some(&doc), auth.principal(), &cloud.now_rfc3339());
+    writes.insert(
+        0,
+        Write::Put {
+            coll: RESOURCES,
+            key: doc.key.clone(),
+            id: doc.id.clone(),
+            body: b.clone(),
+            cond,
+        },
+    );
+    let etags = cloud.store.apply(writes).await.map_err(write_err)?;
+    Ok(with_etag(ArmResponse::json(200, b), etags.first()))
+}
+
+pub async fn delete(
+    cloud: &Cloud,
+    auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let Some(doc) = cloud
+        .store
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?
+    else {
+        return Ok(ArmResponse::empty(204));
+    };
+    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let mut writes = vec![Write::Delete {
+        coll: RESOURCES,
+        key: doc.key.clone(),
+        cond,
+    }];
+    writes.extend(owned_principal_removal(cloud, &doc.body).await?);
+    cloud.store.apply(writes).await.map_err(write_err)?;
+    Ok(ArmResponse::empty(200))
+}
