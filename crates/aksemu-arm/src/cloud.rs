@@ -132,22 +132,15 @@ impl Cloud {
     ) -> Result<Authorized, ArmError> {
         let index = self.rbac();
         let custom = self.custom_roles.read().unwrap_or_else(|p| p.into_inner());
-        aksemu_authz::check(
-            principal,
-            action,
-            scope,
-            index.of(&principal.object_id),
-            |g| builtin_role(g).or_else(|| custom.get(g)),
-        )
+        let roles = |g: &str| builtin_role(g).or_else(|| custom.get(g));
+        aksemu_authz::check(principal, action, scope, &index, roles)
     }
 
     /// Whether the caller holds any role at, above or below `scope` (how Azure
     /// decides which subscriptions a principal sees).
     pub fn has_access_around(&self, principal: &Principal, scope: &ResourceId) -> bool {
         self.rbac()
-            .of(&principal.object_id)
-            .iter()
-            .any(|a| a.scope.is_within(scope) || scope.is_within(&a.scope))
+            .has_any_around(&principal.object_id, scope.key())
     }
 
     /// Whether the caller may perform `action` at `scope`: for filtering list
@@ -155,10 +148,9 @@ impl Cloud {
     pub fn allows(&self, principal: &Principal, action: &str, scope: &ResourceId) -> bool {
         let index = self.rbac();
         let custom = self.custom_roles.read().unwrap_or_else(|p| p.into_inner());
-        aksemu_authz::decide(action, scope, index.of(&principal.object_id), |g| {
+        index.allows(&principal.object_id, action, scope.key(), |g: &str| {
             builtin_role(g).or_else(|| custom.get(g))
         })
-        .allowed()
     }
 }
 

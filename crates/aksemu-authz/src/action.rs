@@ -3,7 +3,25 @@
 //! `…/userAssignedIdentities/*/assign/action` grants `…/userAssignedIdentities/assign/action`).
 
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    glob(pattern.as_bytes(), action.as_bytes(), false)
+    let p = pattern.as_bytes();
+    let a = action.as_bytes();
+    // Fast paths for the shapes built-in roles use; the general matcher below
+    // handles the rest.
+    match p.iter().filter(|b| **b == b'*').count() {
+        0 => return pattern.eq_ignore_ascii_case(action),
+        1 if p == b"*" => return true,
+        1 if p.ends_with(b"/*") => {
+            let prefix = &p[..p.len() - 1];
+            return a.len() >= prefix.len() && a[..prefix.len()].eq_ignore_ascii_case(prefix);
+        }
+        1 if p.starts_with(b"*/") => {
+            let suffix = &p[1..];
+            return a.len() >= suffix.len()
+                && a[a.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
+        }
+        _ => {}
+    }
+    glob(p, a, false)
 }
 
 fn glob(p: &[u8], t: &[u8], after_slash: bool) -> bool {
@@ -40,14 +58,24 @@ mod tests {
             "*/read",
             "Microsoft.Resources/subscriptions/resourceGroups/write"
         ));
+        assert!(!m("*/read", "ead"));
         assert!(m(
             "Microsoft.Network/*",
             "Microsoft.Network/virtualNetworks/subnets/join/action"
         ));
         assert!(!m("Microsoft.Network/*", "Microsoft.NetworkX/a"));
+        assert!(!m("Microsoft.Network/*", "Microsoft.Net"));
         assert!(m(
             "Microsoft.Authorization/*/Write",
             "Microsoft.Authorization/roleAssignments/write"
+        ));
+        assert!(m(
+            "microsoft.compute/disks/delete",
+            "Microsoft.Compute/disks/DELETE"
+        ));
+        assert!(m(
+            "Microsoft.Network/*/join/action",
+            "microsoft.network/virtualnetworks/subnets/join/action"
         ));
     }
 

@@ -4,8 +4,7 @@
 
 use aksemu_core::{ArmError, Principal, ResourceId};
 
-use crate::assignment::Assignment;
-use crate::evaluate::decide;
+use crate::index::AssignmentIndex;
 use crate::role::RoleDefinition;
 
 #[derive(Debug)]
@@ -29,16 +28,15 @@ impl Authorized {
     }
 }
 
-/// Checks `action` at `scope` for `principal`, given its assignments.
+/// Checks `action` at `scope` for `principal` against the assignment index.
 pub fn check<'r>(
     principal: &Principal,
     action: &str,
     scope: &ResourceId,
-    assignments: &[Assignment],
-    role: impl Fn(&str) -> Option<&'r RoleDefinition>,
+    index: &AssignmentIndex,
+    role: impl Fn(&str) -> Option<&'r RoleDefinition> + Copy,
 ) -> Result<Authorized, ArmError> {
-    let decision = decide(action, scope, assignments, role);
-    if decision.allowed() {
+    if index.allows(&principal.object_id, action, scope.key(), role) {
         Ok(Authorized {
             principal: principal.clone(),
             action: action.to_string(),
@@ -50,7 +48,7 @@ pub fn check<'r>(
             object_id: principal.object_id.clone(),
             action: action.to_string(),
             scope: scope.as_str().to_string(),
-            explanation: decision.explanation,
+            explanation: index.explain(&principal.object_id, action, scope.key(), role),
         })
     }
 }
@@ -79,6 +77,7 @@ pub fn check_tenant_member(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assignment::Assignment;
     use crate::builtin::{CONTRIBUTOR, builtin_role};
     use aksemu_core::PrincipalKind;
 
@@ -105,7 +104,7 @@ mod tests {
     #[test]
     fn inherited_down_not_up_and_not_actions_subtract() {
         let rg = ResourceId::resource_group("s", "rg");
-        let a = [contributor_on(&rg)];
+        let a = AssignmentIndex::from_assignments([contributor_on(&rg)]);
         let write = "Microsoft.Resources/subscriptions/resourceGroups/write";
         assert!(check(&p(), write, &rg, &a, builtin_role).is_ok());
         assert!(

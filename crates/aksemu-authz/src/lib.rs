@@ -5,13 +5,11 @@ pub mod action;
 pub mod assignment;
 pub mod authorized;
 pub mod builtin;
-pub mod evaluate;
 pub mod index;
 pub mod role;
 
 pub use action::action_matches;
 pub use assignment::Assignment;
 pub use authorized::{Authorized, check, check_tenant_member};
-pub use evaluate::{Decision, decide};
 pub use index::AssignmentIndex;
 pub use role::{Permission, RoleDefinition};
