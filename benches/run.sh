@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks aksemu against its references, side by side in one run (see BENCHMARKS.md).
-#   benches/run.sh [rg-get|rg-put|token|all]     env: RUNS=3 DUR=10 CONNS=64
+#   benches/run.sh [rg-get|rg-put|token|rg-get-100k|imds|all]   env: RUNS=3 DUR=10 CONNS=64
 # References come from ../shared/bench-peers (copied to a scratch dir): the bare axum
 # HTTPS ceiling, moto's IAM CreateRole, oidc-provider's client_credentials.
 # All traffic is loopback; every load is bounded by wrk's -d and timeout.
@@ -47,8 +47,10 @@ prepare() {
   AKSEMU="${CARGO_TARGET_DIR:-$ROOT/target}/release/aksemu"
 }
 
-start_aksemu() {
+start_aksemu() {  # start_aksemu [assignments to seed]
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; PIDS=()
   DATA=$WORK/data-$$; rm -rf "$DATA"
+  if [ -n "${1:-}" ]; then "$AKSEMU" bench seed-rbac --data-dir "$DATA" --assignments "$1" >&2; fi
   "$AKSEMU" serve --listen 127.0.0.1:0 --data-dir "$DATA" > "$LOGS/aksemu.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 150); do [ -f "$DATA/server.json" ] && break; sleep 0.1; done
@@ -61,12 +63,16 @@ start_aksemu() {
   export AKSEMU_BENCH_TOKEN
 }
 
-bench_rg_get() {
+ceiling_port() {
   log "building the HTTPS ceiling (bench-peers/http-ceiling)"
   (cd "$PEERS" && CARGO_TARGET_DIR=$WORK/target cargo build --release --quiet -p http-ceiling)
-  local cport; cport=$(free_port)
-  "$WORK/target/release/http-ceiling" --https "127.0.0.1:$cport" --workers 2 > "$LOGS/ceiling.log" 2>&1 &
-  PIDS+=($!); wait_port "$cport"
+  CPORT=$(free_port)
+  "$WORK/target/release/http-ceiling" --https "127.0.0.1:$CPORT" --workers 2 > "$LOGS/ceiling.log" 2>&1 &
+  PIDS+=($!); wait_port "$CPORT"
+}
+
+bench_rg_get() {  # bench_rg_get [label]
+  ceiling_port; local cport=$CPORT
   local url="https://127.0.0.1:$APORT/subscriptions/$AKSEMU_SUBSCRIPTION_ID/resourceGroups/bench?api-version=2024-11-01"
   curl -sf --cacert "$DATA/ca.pem" -X PUT -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" -H 'Content-Type: application/json' \
     -d '{"location":"westus2"}' "https://localhost:$APORT/subscriptions/$AKSEMU_SUBSCRIPTION_ID/resourceGroups/bench?api-version=2024-11-01" > /dev/null
@@ -80,7 +86,7 @@ bench_rg_get() {
     wait_quiet; c+=("$(rps "$LOGS/ceiling-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency "https://127.0.0.1:$cport/arm")")
     wait_quiet; a+=("$(rps "$LOGS/rg-get-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" "$url")")
   done
-  report "authenticated RG GET (HTTPS, keep-alive, wrk -t2 -c$CONNS -d${DUR}s; body $ours B)" "${a[*]}" \
+  report "authenticated RG GET${1:-} (HTTPS, keep-alive, wrk -t2 -c$CONNS -d${DUR}s; body $ours B)" "${a[*]}" \
     "bare axum HTTPS ceiling GET /arm (body $theirs B)" "${c[*]}" "$LOGS/rg-get-1.log" "$LOGS/ceiling-1.log" 0.5
 }
 
@@ -117,6 +123,28 @@ bench_token() {
     "$LOGS/token-1.log" "$LOGS/oidc-1.log" 1.8
 }
 
+bench_imds() {
+  local D="$PEERS/oidc-peer"
+  [ -d "$D/node_modules/oidc-provider" ] || (cd "$D" && npm install --no-audit --no-fund oidc-provider@9.13.3 >/dev/null)
+  local oport; oport=$(free_port)
+  (cd "$D" && NODE_ENV=production node server.mjs "$oport") > "$LOGS/oidc.log" 2>&1 &
+  PIDS+=($!); wait_port "$oport"
+  local arm="https://localhost:$APORT" h=(-sf --cacert "$DATA/ca.pem" -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" -H 'Content-Type: application/json')
+  curl "${h[@]}" -X PUT -d '{"location":"westus2"}' "$arm/subscriptions/$AKSEMU_SUBSCRIPTION_ID/resourceGroups/bench?api-version=2024-11-01" > /dev/null
+  curl "${h[@]}" -X PUT -d '{"location":"westus2"}' "$arm/subscriptions/$AKSEMU_SUBSCRIPTION_ID/resourceGroups/bench/providers/Microsoft.ManagedIdentity/userAssignedIdentities/bench-id?api-version=2025-05-31-preview" > /dev/null
+  local host; host=$(curl "${h[@]}" -X POST -d "{\"identities\":[\"/subscriptions/$AKSEMU_SUBSCRIPTION_ID/resourceGroups/bench/providers/Microsoft.ManagedIdentity/userAssignedIdentities/bench-id\"]}" "$arm/aksemu/admin/hosts" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  local url="$AKSEMU_IMDS_URL/hosts/$host/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com%2F"
+  curl -sf -H 'Metadata: true' "$url" > /dev/null
+  timeout 20 wrk -t2 -c"$CONNS" -d3s -s "$D/token.lua" "http://127.0.0.1:$oport/token" > /dev/null 2>&1 || true
+  local a=() o=() r
+  for r in $(seq 1 "$RUNS"); do
+    wait_quiet; o+=("$(rps "$LOGS/oidc-imds-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -s "$D/token.lua" "http://127.0.0.1:$oport/token")")
+    wait_quiet; a+=("$(rps "$LOGS/imds-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -H 'Metadata: true' "$url")")
+  done
+  report "IMDS managed-identity token (HTTP, cached per identity and resource)" "${a[*]}" \
+    "oidc-provider 9.13.3 client_credentials, 1 Node process (HTTP)" "${o[*]}" "$LOGS/imds-1.log" "$LOGS/oidc-imds-1.log" 20
+}
+
 # report NAME "ours…" REFNAME "theirs…" OURLOG REFLOG GOAL
 report() {
   local om rm ratio
@@ -135,6 +163,8 @@ case "$WHAT" in
   rg-get) bench_rg_get ;;
   rg-put) bench_rg_put ;;
   token) bench_token ;;
-  all) bench_rg_get; bench_rg_put; bench_token ;;
+  rg-get-100k) start_aksemu 100000; bench_rg_get ", 100,000 assignments loaded" ;;
+  imds) bench_imds ;;
+  all) bench_rg_get; bench_rg_put; bench_token; start_aksemu 100000; bench_rg_get ", 100,000 assignments loaded"; start_aksemu; bench_imds ;;
   *) echo "unknown benchmark $WHAT" >&2; exit 2 ;;
 esac

@@ -37,6 +37,20 @@ fn role(
     }
 }
 
+fn data_role(
+    name: &str,
+    role_name: &str,
+    description: &str,
+    actions: &[&str],
+    data_actions: &[&str],
+    not_data_actions: &[&str],
+) -> RoleDefinition {
+    let mut r = role(name, role_name, description, actions, &[]);
+    r.permissions[0].data_actions = data_actions.iter().map(|s| s.to_string()).collect();
+    r.permissions[0].not_data_actions = not_data_actions.iter().map(|s| s.to_string()).collect();
+    r
+}
+
 fn with_generic(specific: &[&'static str]) -> Vec<&'static str> {
     specific
         .iter()
@@ -47,6 +61,7 @@ fn with_generic(specific: &[&'static str]) -> Vec<&'static str> {
 
 pub fn builtin_roles() -> &'static [RoleDefinition] {
     static ROLES: OnceLock<Vec<RoleDefinition>> = OnceLock::new();
+    // Every role in the reference table (shared/reference/aks-msi-rbac.md §4.4).
     ROLES.get_or_init(|| {
         vec![
             role(OWNER, "Owner", "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.", &["*"], &[]),
@@ -156,6 +171,120 @@ pub fn builtin_roles() -> &'static [RoleDefinition] {
                 &[
                     "Microsoft.ContainerService/managedClusters/listClusterMonitoringUserCredential/action",
                     "Microsoft.ContainerService/managedClusters/read",
+                ],
+                &[],
+            ),
+            role(
+                "9980e02c-c2be-4d73-94e8-173b1dc7cf3c",
+                "Virtual Machine Contributor",
+                "Create and manage virtual machines, manage disks, install and run software, reset password of the root user of the virtual machine using VM extensions, and manage local user accounts using VM extensions.",
+                &[
+                    "Microsoft.Authorization/*/read",
+                    "Microsoft.Compute/availabilitySets/*",
+                    "Microsoft.Compute/locations/*",
+                    "Microsoft.Compute/virtualMachines/*",
+                    "Microsoft.Compute/virtualMachineScaleSets/*",
+                    "Microsoft.Compute/cloudServices/*",
+                    "Microsoft.Compute/disks/write",
+                    "Microsoft.Compute/disks/read",
+                    "Microsoft.Compute/disks/delete",
+                    "Microsoft.DevTestLab/schedules/*",
+                    "Microsoft.Insights/alertRules/*",
+                    "Microsoft.Network/applicationGateways/backendAddressPools/join/action",
+                    "Microsoft.Network/loadBalancers/backendAddressPools/join/action",
+                    "Microsoft.Network/loadBalancers/inboundNatPools/join/action",
+                    "Microsoft.Network/loadBalancers/inboundNatRules/join/action",
+                    "Microsoft.Network/loadBalancers/probes/join/action",
+                    "Microsoft.Network/loadBalancers/read",
+                    "Microsoft.Network/locations/*",
+                    "Microsoft.Network/networkInterfaces/*",
+                    "Microsoft.Network/networkSecurityGroups/join/action",
+                    "Microsoft.Network/networkSecurityGroups/read",
+                    "Microsoft.Network/publicIPAddresses/join/action",
+                    "Microsoft.Network/publicIPAddresses/read",
+                    "Microsoft.Network/virtualNetworks/read",
+                    "Microsoft.Network/virtualNetworks/subnets/join/action",
+                    "Microsoft.ResourceHealth/availabilityStatuses/read",
+                    "Microsoft.Resources/deployments/*",
+                    "Microsoft.Resources/subscriptions/resourceGroups/read",
+                    "Microsoft.SerialConsole/serialPorts/connect/action",
+                    "Microsoft.SqlVirtualMachine/*",
+                    "Microsoft.Storage/storageAccounts/listKeys/action",
+                    "Microsoft.Storage/storageAccounts/read",
+                    "Microsoft.Support/*",
+                ],
+                &[],
+            ),
+            data_role(
+                "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+                "Azure Kubernetes Service RBAC Cluster Admin",
+                "Lets you manage all resources in the cluster.",
+                &[
+                    "Microsoft.Authorization/*/read",
+                    "Microsoft.Resources/subscriptions/operationresults/read",
+                    "Microsoft.Resources/subscriptions/read",
+                    "Microsoft.Resources/subscriptions/resourceGroups/read",
+                    "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action",
+                ],
+                &["Microsoft.ContainerService/managedClusters/*"],
+                &[],
+            ),
+            data_role(
+                "3498e952-d568-435e-9b2c-8d77e338d7f7",
+                "Azure Kubernetes Service RBAC Admin",
+                "Lets you manage all resources under cluster/namespace, except update or delete resource quotas and namespaces.",
+                &[
+                    "Microsoft.Authorization/*/read",
+                    "Microsoft.Resources/subscriptions/operationresults/read",
+                    "Microsoft.Resources/subscriptions/read",
+                    "Microsoft.Resources/subscriptions/resourceGroups/read",
+                    "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action",
+                ],
+                &["Microsoft.ContainerService/managedClusters/*"],
+                &[
+                    "Microsoft.ContainerService/managedClusters/resourcequotas/write",
+                    "Microsoft.ContainerService/managedClusters/resourcequotas/delete",
+                    "Microsoft.ContainerService/managedClusters/namespaces/write",
+                    "Microsoft.ContainerService/managedClusters/namespaces/delete",
+                ],
+            ),
+            data_role(
+                "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+                "Storage Blob Data Reader",
+                "Read and list Azure Storage containers and blobs.",
+                &[
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/read",
+                    "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
+                ],
+                &["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"],
+                &[],
+            ),
+            data_role(
+                "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+                "Storage Blob Data Contributor",
+                "Read, write, and delete Azure Storage containers and blobs.",
+                &[
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/delete",
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/read",
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/write",
+                    "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
+                ],
+                &[
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/move/action",
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+                ],
+                &[],
+            ),
+            data_role(
+                "4633458b-17de-408a-b874-0445c86b69e6",
+                "Key Vault Secrets User",
+                "Read secret contents.",
+                &[],
+                &[
+                    "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+                    "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
                 ],
                 &[],
             ),

@@ -8,6 +8,7 @@
 //! Deciding allocates nothing; explanations are built only for denials.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use aksemu_core::ResourceId;
 use serde_json::{Value, json};
@@ -15,18 +16,55 @@ use serde_json::{Value, json};
 use crate::assignment::Assignment;
 use crate::role::{RoleDefinition, role_guid};
 
+/// One assignment, as the hot loop reads it (16 bytes).
 #[derive(Debug, Clone, Copy)]
 struct Entry {
+    /// The last 8 bytes of the scope key: with `scope_len`, a candidate is matched
+    /// against the target's prefixes without touching the scope string (then
+    /// confirmed by comparing it).
+    scope_tail: u64,
     scope: u32,
-    role: u32,
-    /// The assignment's name (a GUID), as bytes.
-    name: [u8; 16],
+    scope_len: u16,
+    role: u16,
 }
 
+/// A principal's assignments; names (GUIDs) are kept apart, read only to explain.
+#[derive(Debug, Default)]
+struct Principal {
+    entries: Vec<Entry>,
+    names: Vec<[u8; 16]>,
+}
+
+/// Fx-style hashing for the principal map: keys are GUIDs the server generated,
+/// and SipHash's flood resistance cost more than the rest of a decision.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0 ^ w).wrapping_mul(K).rotate_left(26);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(K).rotate_left(26);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// Strings stored once, shared by the lookup map and the numbered list.
 #[derive(Debug, Default)]
 struct Interner {
-    ids: HashMap<Box<str>, u32>,
-    values: Vec<Box<str>>,
+    ids: HashMap<Arc<str>, u32>,
+    values: Vec<Arc<str>>,
 }
 
 impl Interner {
@@ -35,8 +73,9 @@ impl Interner {
             return i;
         }
         let i = self.values.len() as u32;
-        self.ids.insert(s.into(), i);
-        self.values.push(s.into());
+        let shared: Arc<str> = Arc::from(s);
+        self.ids.insert(shared.clone(), i);
+        self.values.push(shared);
         i
     }
 
@@ -48,6 +87,45 @@ impl Interner {
     }
 }
 
+/// The last 8 bytes of `s[..len]` (zero-padded on the left when shorter).
+fn tail(s: &[u8], len: usize) -> u64 {
+    let start = len.saturating_sub(8);
+    let mut buf = [0u8; 8];
+    buf[8 - (len - start)..].copy_from_slice(&s[start..len]);
+    u64::from_le_bytes(buf)
+}
+
+/// Where the scopes that contain `target` end (before each `/`, and at its end),
+/// as a bitset of lengths; keys longer than the set covers are compared instead.
+struct Ends([u64; 8]);
+
+impl Ends {
+    fn of(target: &str) -> Self {
+        let mut bits = [0u64; 8];
+        let mut set = |i: usize| {
+            if i < 512 {
+                bits[i >> 6] |= 1 << (i & 63);
+            }
+        };
+        for (i, _) in target.match_indices('/') {
+            if i > 0 {
+                set(i);
+            }
+        }
+        set(target.len());
+        Ends(bits)
+    }
+
+    #[inline]
+    fn contains(&self, len: usize, target: &str) -> bool {
+        if len < 512 {
+            (self.0[len >> 6] >> (len & 63)) & 1 == 1
+        } else {
+            len == target.len() || target.as_bytes().get(len) == Some(&b'/')
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct AssignmentIndex {
     /// Normalised scope keys; `scope_ids` keeps the original casing where it differs.
@@ -55,7 +133,7 @@ pub struct AssignmentIndex {
     scope_ids: HashMap<u32, Box<str>>,
     /// Role definition GUIDs (lower case).
     roles: Interner,
-    by_principal: HashMap<Box<str>, Vec<Entry>>,
+    by_principal: HashMap<Box<str>, Principal, FxBuild>,
 }
 
 /// `target` is `scope` or lies below it (both normalised keys).
@@ -79,20 +157,22 @@ impl AssignmentIndex {
     pub fn from_assignments(all: impl IntoIterator<Item = Assignment>) -> Self {
         let mut index = Self::default();
         for a in all {
-            let e = index.entry(&a);
-            index
+            let (e, name) = index.entry(&a);
+            let p = index
                 .by_principal
                 .entry(lower(&a.principal_id).into())
-                .or_default()
-                .push(e);
+                .or_default();
+            p.entries.push(e);
+            p.names.push(name);
         }
-        for v in index.by_principal.values_mut() {
-            v.shrink_to_fit();
+        for p in index.by_principal.values_mut() {
+            p.entries.shrink_to_fit();
+            p.names.shrink_to_fit();
         }
         index
     }
 
-    fn entry(&mut self, a: &Assignment) -> Entry {
+    fn entry(&mut self, a: &Assignment) -> (Entry, [u8; 16]) {
         let scope = self.scopes.intern(a.scope.key());
         if a.scope.as_str() != a.scope.key() {
             self.scope_ids.insert(scope, a.scope.as_str().into());
@@ -102,11 +182,14 @@ impl AssignmentIndex {
                 .next()
                 .and_then(|n| uuid::Uuid::parse_str(n).ok())
                 .unwrap_or_default();
-        Entry {
+        let key = a.scope.key();
+        let entry = Entry {
+            scope_tail: tail(key.as_bytes(), key.len()),
             scope,
-            role: self.roles.intern(&role_guid(&a.role_definition_id)),
-            name: *name.as_bytes(),
-        }
+            scope_len: key.len().min(u16::MAX as usize) as u16,
+            role: self.roles.intern(&role_guid(&a.role_definition_id)) as u16,
+        };
+        (entry, *name.as_bytes())
     }
 
     /// Replaces one principal's assignments (after a change in the store).
@@ -115,15 +198,31 @@ impl AssignmentIndex {
         if assignments.is_empty() {
             self.by_principal.remove(&key);
         } else {
-            let entries = assignments.iter().map(|a| self.entry(a)).collect();
-            self.by_principal.insert(key, entries);
+            let (entries, names) = assignments.iter().map(|a| self.entry(a)).unzip();
+            self.by_principal.insert(key, Principal { entries, names });
         }
     }
 
+    fn principal(&self, principal_id: &str) -> Option<&Principal> {
+        self.by_principal.get(&*lower(principal_id))
+    }
+
     fn entries(&self, principal_id: &str) -> &[Entry] {
-        self.by_principal
-            .get(&*lower(principal_id))
-            .map(Vec::as_slice)
+        self.principal(principal_id)
+            .map(|p| p.entries.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// Each entry of the principal with its name.
+    fn named(&self, principal_id: &str) -> Vec<(Entry, [u8; 16])> {
+        self.principal(principal_id)
+            .map(|p| {
+                p.entries
+                    .iter()
+                    .copied()
+                    .zip(p.names.iter().copied())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -136,9 +235,23 @@ impl AssignmentIndex {
         target: &str,
         role: impl Fn(&str) -> Option<&'r RoleDefinition>,
     ) -> bool {
-        self.entries(principal_id).iter().any(|e| {
-            within(target, self.scopes.get(e.scope))
-                && role(self.roles.get(e.role)).is_some_and(|r| r.grants(action))
+        let entries = self.entries(principal_id);
+        if entries.is_empty() {
+            return false;
+        }
+        let ends = Ends::of(target);
+        let bytes = target.as_bytes();
+        entries.iter().any(|e| {
+            // The root contains everything; other scopes must end where one of the
+            // target's prefixes ends, with the same last bytes.
+            let len = e.scope_len as usize;
+            let candidate = len == 1
+                || (len <= bytes.len()
+                    && ends.contains(len, target)
+                    && tail(bytes, len) == e.scope_tail);
+            candidate
+                && within(target, self.scopes.get(e.scope))
+                && role(self.roles.get(e.role as u32)).is_some_and(|r| r.grants(action))
         })
     }
 
@@ -157,12 +270,12 @@ impl AssignmentIndex {
         }
     }
 
-    fn assignment_id(&self, e: &Entry) -> String {
+    fn assignment_id(&self, e: &Entry, name: [u8; 16]) -> String {
         let scope = self.scope_id(e);
         let base = if scope == "/" { "" } else { scope.as_str() };
         format!(
             "{base}/providers/Microsoft.Authorization/roleAssignments/{}",
-            uuid::Uuid::from_bytes(e.name)
+            uuid::Uuid::from_bytes(name)
         )
     }
 
@@ -175,10 +288,10 @@ impl AssignmentIndex {
         role: impl Fn(&str) -> Option<&'r RoleDefinition>,
     ) -> Vec<Value> {
         let mut out: Vec<Value> = self
-            .entries(principal_id)
+            .named(principal_id)
             .iter()
-            .map(|e| {
-                let r = role(self.roles.get(e.role));
+            .map(|(e, name)| {
+                let r = role(self.roles.get(e.role as u32));
                 let reason = if !within(target, self.scopes.get(e.scope)) {
                     "assignment scope does not contain the requested scope"
                 } else if r.is_none() {
@@ -189,7 +302,7 @@ impl AssignmentIndex {
                     "role does not grant the action (no matching action, or excluded by notActions)"
                 };
                 json!({
-                    "roleAssignmentId": self.assignment_id(e),
+                    "roleAssignmentId": self.assignment_id(e, *name),
                     "scope": self.scope_id(e),
                     "roleDefinitionName": r.map(|r| r.role_name.as_str()).unwrap_or("<unknown role>"),
                     "reason": reason,
@@ -204,13 +317,13 @@ impl AssignmentIndex {
 
     /// The principal's assignments, materialised (for listings and tests).
     pub fn of(&self, principal_id: &str) -> Vec<Assignment> {
-        self.entries(principal_id)
+        self.named(principal_id)
             .iter()
-            .filter_map(|e| {
+            .filter_map(|(e, name)| {
                 Some(Assignment {
-                    id: self.assignment_id(e),
+                    id: self.assignment_id(e, *name),
                     scope: ResourceId::parse(&self.scope_id(e)).ok()?,
-                    role_definition_id: self.roles.get(e.role).to_string(),
+                    role_definition_id: self.roles.get(e.role as u32).to_string(),
                     principal_id: principal_id.to_lowercase(),
                 })
             })
@@ -218,7 +331,7 @@ impl AssignmentIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.by_principal.values().map(Vec::len).sum()
+        self.by_principal.values().map(|p| p.entries.len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -230,6 +343,17 @@ impl AssignmentIndex {
 mod tests {
     use super::*;
     use crate::builtin::{READER, builtin_role};
+
+    #[test]
+    fn boundaries_and_tails() {
+        let t = "/subscriptions/s/resourcegroups/rg/providers/x.y/t/n";
+        let e = Ends::of(t);
+        for a in ["/subscriptions/s", "/subscriptions/s/resourcegroups/rg", t] {
+            assert!(e.contains(a.len(), t), "{a}");
+            assert_eq!(tail(t.as_bytes(), a.len()), tail(a.as_bytes(), a.len()));
+        }
+        assert!(!e.contains("/subscriptions/s/res".len(), t));
+    }
 
     #[test]
     fn decides_and_explains() {

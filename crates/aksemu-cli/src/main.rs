@@ -1,5 +1,6 @@
 //! `aksemu`: a local emulator of AKS with managed identities.
 
+mod bench_cmd;
 mod data_dir;
 mod env_cmd;
 mod serve_cmd;
@@ -28,6 +29,9 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// Print shell exports that point az and the Azure SDKs at a running server.
     Env(env_cmd::EnvArgs),
+    /// Helpers for the benchmarks in benches/.
+    #[command(subcommand)]
+    Bench(bench_cmd::BenchCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -35,6 +39,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Env(args) => env_cmd::run(args),
+        Command::Bench(cmd) => bench_cmd::run(cmd),
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod arm_rules;
 mod forged_tokens;
+mod graph;
 mod identities;
 mod imds;
 mod oauth;
