@@ -7,14 +7,14 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use aksemu_authz::{Assignment, AssignmentIndex, Permission, RoleDefinition};
+use aksemu_authz::{Assignment, AssignmentIndex, FxBuild, Permission, RoleDefinition};
 use aksemu_core::ResourceId;
 
 use crate::{Engine, ROLES, Workload};
 
 pub struct AksemuEngine {
     index: AssignmentIndex,
-    roles: HashMap<String, RoleDefinition>,
+    roles: HashMap<String, RoleDefinition, FxBuild>,
 }
 
 impl AksemuEngine {

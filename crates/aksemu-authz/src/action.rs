@@ -5,23 +5,24 @@
 pub fn action_matches(pattern: &str, action: &str) -> bool {
     let p = pattern.as_bytes();
     let a = action.as_bytes();
-    // Fast paths for the shapes built-in roles use; the general matcher below
-    // handles the rest.
-    match p.iter().filter(|b| **b == b'*').count() {
-        0 => return pattern.eq_ignore_ascii_case(action),
-        1 if p == b"*" => return true,
-        1 if p.ends_with(b"/*") => {
-            let prefix = &p[..p.len() - 1];
-            return a.len() >= prefix.len() && a[..prefix.len()].eq_ignore_ascii_case(prefix);
-        }
-        1 if p.starts_with(b"*/") => {
-            let suffix = &p[1..];
-            return a.len() >= suffix.len()
-                && a[a.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
-        }
-        _ => {}
+    // The literal text before the first `*` must match; most patterns are decided
+    // there without reading the rest (no star, `prefix/*`, `*/suffix`).
+    let Some(star) = p.iter().position(|&b| b == b'*') else {
+        return pattern.eq_ignore_ascii_case(action);
+    };
+    if a.len() < star || !a[..star].eq_ignore_ascii_case(&p[..star]) {
+        return false;
     }
-    glob(p, a, false)
+    let rest = &p[star + 1..];
+    if rest.is_empty() {
+        return true;
+    }
+    if !rest.contains(&b'*') && (star == 0 || p[star - 1] != b'/' || rest[0] != b'/') {
+        // One star in the middle or at the start: the rest is a literal suffix.
+        return a.len() >= star + rest.len()
+            && a[a.len() - rest.len()..].eq_ignore_ascii_case(rest);
+    }
+    glob(&p[star..], &a[star..], star > 0 && p[star - 1] == b'/')
 }
 
 fn glob(p: &[u8], t: &[u8], after_slash: bool) -> bool {

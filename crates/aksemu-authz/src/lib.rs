@@ -11,5 +11,5 @@ pub mod role;
 pub use action::action_matches;
 pub use assignment::Assignment;
 pub use authorized::{Authorized, check, check_tenant_member};
-pub use index::AssignmentIndex;
+pub use index::{AssignmentIndex, FxBuild};
 pub use role::{Permission, RoleDefinition};
