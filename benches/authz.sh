@@ -16,26 +16,28 @@ python3 "$ROOT/benches/authz/patch.py" "$PEERS/authz-bench" "$ROOT"
 echo "== building the harness with aksemu's engine (release)" >&2
 (cd "$PEERS" && CARGO_TARGET_DIR=$WORK/target cargo build --release --quiet -p authz-bench)
 BIN=$WORK/target/release/authz-bench
-declare -A RATE HEAP
-for engine in aksemu ref cedar-attr casbin-domains; do
-  vals=()
-  for r in $(seq 1 "$RUNS"); do
+declare -A RATE HEAP VALS
+# Rounds interleave the engines, so drift in the machine's speed hits all alike.
+for r in $(seq 1 "$RUNS"); do
+  for engine in aksemu ref cedar-attr casbin-domains; do
     line=$(timeout 300 "$BIN" --engine "$engine" --secs "$SECS" 2>/dev/null | tail -n 1)
     echo "$line" >&2
     mism=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["mismatches"])' "$line")
     [ "$mism" = 0 ] || { echo "$engine: $mism mismatches" >&2; exit 1; }
-    vals+=("$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["decisions_per_s"])' "$line")")
+    VALS[$engine]="${VALS[$engine]:-} $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["decisions_per_s"])' "$line")"
     HEAP[$engine]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["heap_mib"])' "$line")
   done
-  RATE[$engine]=$(printf '%s\n' "${vals[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+done
+for engine in aksemu ref cedar-attr casbin-domains; do
+  RATE[$engine]=$(tr ' ' '\n' <<< "${VALS[$engine]}" | sed '/^$/d' | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
 done
 p99() { timeout 300 "$BIN" --engine "timed-$1" --secs "$SECS" 2>&1 >/dev/null | grep p99_ns | tail -n 1 || echo "-"; }
-echo "| engine | decisions/s (median of $RUNS) | heap for 100k assignments | latency (separate timed run) |"
-echo "| --- | --- | --- | --- |"
+echo "| engine | decisions/s (median of $RUNS interleaved rounds) | runs | heap for 100k assignments | latency (separate timed run) |"
+echo "| --- | --- | --- | --- | --- |"
 for engine in aksemu ref cedar-attr casbin-domains; do
   lat="-"
   case $engine in aksemu|ref|cedar-attr) lat=$(p99 "$engine") ;; esac
-  printf '| %s | %.0f | %s MiB | %s |\n' "$engine" "${RATE[$engine]}" "${HEAP[$engine]}" "$lat"
+  printf '| %s | %.0f | %s | %s MiB | %s |\n' "$engine" "${RATE[$engine]}" "$(echo ${VALS[$engine]} | awk '{for(i=1;i<=NF;i++) printf "%.0f ", $i}')" "${HEAP[$engine]}" "$lat"
 done
 awk -v a="${RATE[aksemu]}" -v r="${RATE[ref]}" -v c="${RATE[cedar-attr]}" -v k="${RATE[casbin-domains]}" \
   'BEGIN{printf "\naksemu / cedar-policy = %.1fx (goal >= 30), aksemu / casbin = %.1fx, aksemu / reference index = %.2fx (goal >= 1)\n", a/c, a/k, a/r}'

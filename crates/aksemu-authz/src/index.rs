@@ -89,11 +89,14 @@ impl Interner {
 }
 
 /// The last 8 bytes of `s[..len]` (zero-padded on the left when shorter).
+#[inline]
 fn tail(s: &[u8], len: usize) -> u64 {
-    let start = len.saturating_sub(8);
-    let mut buf = [0u8; 8];
-    buf[8 - (len - start)..].copy_from_slice(&s[start..len]);
-    u64::from_le_bytes(buf)
+    if len >= 8 {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(&s[len - 8..len]);
+        return u64::from_le_bytes(buf);
+    }
+    s[..len].iter().fold(0u64, |acc, &b| (acc << 8) | b as u64) << (8 * (8 - len) as u32 % 64)
 }
 
 #[derive(Debug, Default)]
@@ -220,7 +223,7 @@ impl AssignmentIndex {
                     && (len == bytes.len() || bytes[len] == b'/')
                     && tail(bytes, len) == e.scope_tail);
             candidate
-                && within(target, self.scopes.get(e.scope))
+                && (len == 1 || bytes[..len] == *self.scopes.get(e.scope).as_bytes())
                 && role(self.roles.get(e.role as u32)).is_some_and(|r| r.grants(action))
         })
     }
