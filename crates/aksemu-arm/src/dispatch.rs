@@ -76,10 +76,10 @@ pub async fn handle(
             sub,
         } if *rtype == &VIRTUAL_MACHINE_SCALE_SETS => match op {
             RgOp::Put => scale_sets::put(cloud, &auth, rtype, sub, rg, name, req).await,
-            RgOp::Get => scale_sets::get(cloud, &auth, rtype, rg, name, false).await,
-            RgOp::Head => scale_sets::get(cloud, &auth, rtype, rg, name, true).await,
+            RgOp::Get => tracked::get(cloud, &auth, rtype, rg, name, false).await,
+            RgOp::Head => tracked::get(cloud, &auth, rtype, rg, name, true).await,
             RgOp::Patch => scale_sets::patch(cloud, &auth, rtype, rg, name, req).await,
-            RgOp::Delete => scale_sets::delete(cloud, &auth, req).await,
+            RgOp::Delete => tracked::delete(cloud, &auth, req).await,
         },
         Endpoint::Resource {
             rtype,
@@ -89,10 +89,10 @@ pub async fn handle(
             sub,
         } => match op {
             RgOp::Put => managed_identities::put(cloud, &auth, rtype, sub, rg, name, req).await,
-            RgOp::Get => managed_identities::get(cloud, &auth, rtype, rg, name, false).await,
-            RgOp::Head => managed_identities::get(cloud, &auth, rtype, rg, name, true).await,
+            RgOp::Get => tracked::get(cloud, &auth, rtype, rg, name, false).await,
+            RgOp::Head => tracked::get(cloud, &auth, rtype, rg, name, true).await,
             RgOp::Patch => managed_identities::patch(cloud, &auth, rtype, rg, name, req).await,
-            RgOp::Delete => managed_identities::delete(cloud, &auth, req).await,
+            RgOp::Delete => tracked::delete(cloud, &auth, req).await,
         },
         // Listing is the same for every tracked type: by type under a prefix.
         Endpoint::ListResources { rtype, sub, rg } => {

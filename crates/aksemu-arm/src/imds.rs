@@ -342,11 +342,24 @@ impl Cloud {
             .child(&["providers", "Microsoft.Compute", "virtualMachines", &name])
             .as_str()
             .to_string();
+        self.find_or_create_host(resource_id, identity_ids.to_vec(), false)
+            .await
+    }
+
+    /// The host with this resource id and kind, created on first use.
+    async fn find_or_create_host(
+        &self,
+        resource_id: String,
+        identities: Vec<String>,
+        from_resource: bool,
+    ) -> Result<Host, aksemu_core::ArmError> {
         let existing = self.store.list(HOSTS, "").await.map_err(store_err)?;
         if let Some(h) = existing
             .into_iter()
             .filter_map(|d| serde_json::from_value::<Host>(d.body).ok())
-            .find(|h| h.resource_id.eq_ignore_ascii_case(&resource_id))
+            .find(|h| {
+                h.from_resource == from_resource && h.resource_id.eq_ignore_ascii_case(&resource_id)
+            })
         {
             return Ok(h);
         }
@@ -354,8 +367,8 @@ impl Cloud {
             token: secret::opaque(18).to_lowercase().replace(['-', '_'], "x"),
             resource_id,
             secret: secret::opaque(24),
-            identities: identity_ids.to_vec(),
-            from_resource: false,
+            identities,
+            from_resource,
         };
         self.store
             .apply(vec![Write::Put {
@@ -378,33 +391,8 @@ impl Cloud {
         &self,
         resource: &ResourceId,
     ) -> Result<Host, aksemu_core::ArmError> {
-        let existing = self.store.list(HOSTS, "").await.map_err(store_err)?;
-        if let Some(h) = existing
-            .into_iter()
-            .filter_map(|d| serde_json::from_value::<Host>(d.body).ok())
-            .find(|h| h.from_resource && h.resource_id.eq_ignore_ascii_case(resource.as_str()))
-        {
-            return Ok(h);
-        }
-        let host = Host {
-            token: secret::opaque(18).to_lowercase().replace(['-', '_'], "x"),
-            resource_id: resource.as_str().to_string(),
-            secret: secret::opaque(24),
-            identities: Vec::new(),
-            from_resource: true,
-        };
-        self.store
-            .apply(vec![Write::Put {
-                coll: HOSTS,
-                key: host.token.clone(),
-                id: host.token.clone(),
-                body: serde_json::to_value(&host)
-                    .map_err(|_| aksemu_core::ArmError::InternalServerError)?,
-                cond: Cond::Absent,
-            }])
+        self.find_or_create_host(resource.as_str().to_string(), Vec::new(), true)
             .await
-            .map_err(store_err)?;
-        Ok(host)
     }
 }
 

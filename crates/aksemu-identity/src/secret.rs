@@ -7,6 +7,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 
 const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.";
+/// The first characters (Graph's `hint`) are alphanumeric, as Entra's are: a
+/// secret starting with `-` reads as an option to command-line tools (az).
+const LEAD: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 /// A new secret text like Entra's (`abc8Q~…`, 40 characters).
 pub fn generate() -> String {
@@ -18,7 +21,7 @@ pub fn generate() -> String {
     }
     let mut s: String = bytes[..3]
         .iter()
-        .map(|b| ALPHABET[(*b as usize) % 64] as char)
+        .map(|b| LEAD[(*b as usize) % LEAD.len()] as char)
         .collect();
     s.push_str("8Q~");
     s.extend(
@@ -53,6 +56,13 @@ pub fn opaque(len: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn never_starts_like_an_option() {
+        for _ in 0..2000 {
+            assert!(generate().as_bytes()[0].is_ascii_alphanumeric());
+        }
+    }
 
     #[test]
     fn round_trip() {

@@ -8,32 +8,19 @@
 use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_identity::ServicePrincipal;
-use aksemu_store::{Cond, StoreError, Write};
+use aksemu_store::{Cond, Write};
 use serde_json::json;
 
 use crate::cloud::{Cloud, store_err};
 use crate::collections::RESOURCES;
-use crate::conditional::{precondition, quote};
+use crate::conditional::precondition;
 use crate::directory::put_service_principal;
 use crate::endpoint::ResourceType;
-use crate::providers::identity_block::owned_principal_removal;
-use crate::providers::tracked::{group_name, location, not_found, parent_group, system_data};
+use crate::providers::tracked::{
+    group_name, location, not_found, parent_group, system_data, with_etag, write_err,
+};
 use crate::providers::{json_object, tags};
 use crate::request::{ArmRequest, ArmResponse};
-
-fn write_err(e: StoreError) -> ArmError {
-    match e {
-        StoreError::PreconditionFailed { .. } => ArmError::PreconditionFailed,
-        e => store_err(e),
-    }
-}
-
-fn with_etag(resp: ArmResponse, etag: Option<&String>) -> ArmResponse {
-    match etag {
-        Some(e) => resp.header("ETag", quote(e)),
-        None => resp,
-    }
-}
 
 /// The backing principal's writes for a new identity.
 pub fn new_principal(cloud: &Cloud, id: &ResourceId, name: &str) -> ServicePrincipal {
@@ -134,26 +121,6 @@ pub async fn put(
     ))
 }
 
-pub async fn get(
-    cloud: &Cloud,
-    auth: &Authorized,
-    rtype: &ResourceType,
-    rg: &str,
-    name: &str,
-    head: bool,
-) -> Result<ArmResponse, ArmError> {
-    match cloud
-        .store
-        .get(RESOURCES, auth.scope().key())
-        .await
-        .map_err(store_err)?
-    {
-        Some(_) if head => Ok(ArmResponse::empty(204)),
-        Some(doc) => Ok(with_etag(ArmResponse::json(200, doc.body), Some(&doc.etag))),
-        None => Err(not_found(rtype, name, rg)),
-    }
-}
-
 /// PATCH changes tags only; everything else about an identity is fixed.
 pub async fn patch(
     cloud: &Cloud,
@@ -188,28 +155,4 @@ pub async fn patch(
         .await
         .map_err(write_err)?;
     Ok(with_etag(ArmResponse::json(200, b), etags.first()))
-}
-
-pub async fn delete(
-    cloud: &Cloud,
-    auth: &Authorized,
-    req: &ArmRequest,
-) -> Result<ArmResponse, ArmError> {
-    let Some(doc) = cloud
-        .store
-        .get(RESOURCES, auth.scope().key())
-        .await
-        .map_err(store_err)?
-    else {
-        return Ok(ArmResponse::empty(204));
-    };
-    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
-    let mut writes = vec![Write::Delete {
-        coll: RESOURCES,
-        key: doc.key.clone(),
-        cond,
-    }];
-    writes.extend(owned_principal_removal(cloud, &doc.body).await?);
-    cloud.store.apply(writes).await.map_err(write_err)?;
-    Ok(ArmResponse::empty(200))
 }

@@ -5,31 +5,19 @@
 
 use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
-use aksemu_store::{StoreError, Write};
+use aksemu_store::Write;
 use serde_json::json;
 
 use crate::cloud::{Cloud, store_err};
 use crate::collections::RESOURCES;
-use crate::conditional::{precondition, quote};
+use crate::conditional::precondition;
 use crate::endpoint::ResourceType;
-use crate::providers::identity_block::{self, owned_principal_removal};
-use crate::providers::tracked::{group_name, location, not_found, parent_group, system_data};
+use crate::providers::identity_block;
+use crate::providers::tracked::{
+    group_name, location, not_found, parent_group, system_data, with_etag, write_err,
+};
 use crate::providers::{json_object, tags};
 use crate::request::{ArmRequest, ArmResponse};
-
-fn write_err(e: StoreError) -> ArmError {
-    match e {
-        StoreError::PreconditionFailed { .. } => ArmError::PreconditionFailed,
-        e => store_err(e),
-    }
-}
-
-fn with_etag(resp: ArmResponse, etag: Option<&String>) -> ArmResponse {
-    match etag {
-        Some(e) => resp.header("ETag", quote(e)),
-        None => resp,
-    }
-}
 
 pub async fn put(
     cloud: &Cloud,
@@ -124,26 +112,6 @@ pub async fn put(
     ))
 }
 
-pub async fn get(
-    cloud: &Cloud,
-    auth: &Authorized,
-    rtype: &ResourceType,
-    rg: &str,
-    name: &str,
-    head: bool,
-) -> Result<ArmResponse, ArmError> {
-    match cloud
-        .store
-        .get(RESOURCES, auth.scope().key())
-        .await
-        .map_err(store_err)?
-    {
-        Some(_) if head => Ok(ArmResponse::empty(204)),
-        Some(doc) => Ok(with_etag(ArmResponse::json(200, doc.body), Some(&doc.etag))),
-        None => Err(not_found(rtype, name, rg)),
-    }
-}
-
 /// PATCH: tags, and the identity block (adding or removing identities).
 pub async fn patch(
     cloud: &Cloud,
@@ -199,28 +167,4 @@ pub async fn patch(
     );
     let etags = cloud.store.apply(writes).await.map_err(write_err)?;
     Ok(with_etag(ArmResponse::json(200, b), etags.first()))
-}
-
-pub async fn delete(
-    cloud: &Cloud,
-    auth: &Authorized,
-    req: &ArmRequest,
-) -> Result<ArmResponse, ArmError> {
-    let Some(doc) = cloud
-        .store
-        .get(RESOURCES, auth.scope().key())
-        .await
-        .map_err(store_err)?
-    else {
-        return Ok(ArmResponse::empty(204));
-    };
-    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
-    let mut writes = vec![Write::Delete {
-        coll: RESOURCES,
-        key: doc.key.clone(),
-        cond,
-    }];
-    writes.extend(owned_principal_removal(cloud, &doc.body).await?);
-    cloud.store.apply(writes).await.map_err(write_err)?;
-    Ok(ArmResponse::empty(200))
 }

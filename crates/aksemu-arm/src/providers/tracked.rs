@@ -2,16 +2,19 @@
 //! not be deleting, `location` is required and normalised, `tags` are strings,
 //! `systemData` records the caller.
 
+use aksemu_authz::Authorized;
 use aksemu_core::system_data::SystemData;
 use aksemu_core::{ArmError, Principal, ResourceId};
-use aksemu_store::Doc;
+use aksemu_store::{Doc, StoreError, Write};
 use serde_json::{Map, Value, json};
 
 use crate::catalog::{location_list, normalise_location};
 use crate::cloud::{Cloud, store_err};
 use crate::collections::RESOURCES;
+use crate::conditional::{precondition, quote};
 use crate::endpoint::ResourceType;
-use crate::request::ArmResponse;
+use crate::providers::identity_block::owned_principal_removal;
+use crate::request::{ArmRequest, ArmResponse};
 
 /// The parent group's document; its name casing is the one ids use.
 pub async fn parent_group(cloud: &Cloud, sub: &str, rg: &str) -> Result<Doc, ArmError> {
@@ -91,4 +94,64 @@ pub async fn list_of_type(
         .map(|d| d.body)
         .collect();
     Ok(ArmResponse::json(200, json!({ "value": value })))
+}
+
+pub fn write_err(e: StoreError) -> ArmError {
+    match e {
+        StoreError::PreconditionFailed { .. } => ArmError::PreconditionFailed,
+        e => store_err(e),
+    }
+}
+
+pub fn with_etag(resp: ArmResponse, etag: Option<&String>) -> ArmResponse {
+    match etag {
+        Some(e) => resp.header("ETag", quote(e)),
+        None => resp,
+    }
+}
+
+/// GET (or HEAD) of a tracked resource.
+pub async fn get(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rtype: &ResourceType,
+    rg: &str,
+    name: &str,
+    head: bool,
+) -> Result<ArmResponse, ArmError> {
+    match cloud
+        .store
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?
+    {
+        Some(_) if head => Ok(ArmResponse::empty(204)),
+        Some(doc) => Ok(with_etag(ArmResponse::json(200, doc.body), Some(&doc.etag))),
+        None => Err(not_found(rtype, name, rg)),
+    }
+}
+
+/// DELETE of a tracked resource, with the principals it owns, in one batch.
+pub async fn delete(
+    cloud: &Cloud,
+    auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let Some(doc) = cloud
+        .store
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?
+    else {
+        return Ok(ArmResponse::empty(204));
+    };
+    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let mut writes = vec![Write::Delete {
+        coll: RESOURCES,
+        key: doc.key.clone(),
+        cond,
+    }];
+    writes.extend(owned_principal_removal(cloud, &doc.body).await?);
+    cloud.store.apply(writes).await.map_err(write_err)?;
+    Ok(ArmResponse::empty(200))
 }
