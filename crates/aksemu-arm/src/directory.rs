@@ -7,7 +7,7 @@ use aksemu_core::ArmError;
 use aksemu_identity::{Application, ServicePrincipal};
 use aksemu_store::{Cond, Doc, Write};
 use serde::de::DeserializeOwned;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::cloud::{Cloud, store_err};
 use crate::collections::{APP_IDS, APPLICATIONS, SERVICE_PRINCIPALS, SP_APP_IDS, directory_key};
@@ -91,8 +91,16 @@ impl Cloud {
     }
 }
 
-/// Writes an application and its appId index.
-pub fn put_application(app: &Application, cond: Cond) -> Vec<Write> {
+/// An object and its `{tenant}/{appId}` index entry, written together.
+fn put_indexed(
+    coll: &'static str,
+    index: &'static str,
+    object_id: &str,
+    tenant_id: &str,
+    app_id: &str,
+    body: Value,
+    cond: Cond,
+) -> Vec<Write> {
     let index_cond = if cond == Cond::Absent {
         Cond::Absent
     } else {
@@ -100,73 +108,81 @@ pub fn put_application(app: &Application, cond: Cond) -> Vec<Write> {
     };
     vec![
         Write::Put {
-            coll: APPLICATIONS,
-            key: object_key(&app.id),
-            id: app.id.clone(),
-            body: serde_json::to_value(app).unwrap_or_default(),
+            coll,
+            key: object_key(object_id),
+            id: object_id.to_string(),
+            body,
             cond,
         },
         Write::Put {
-            coll: APP_IDS,
-            key: directory_key(&app.tenant_id, &app.app_id),
-            id: app.app_id.clone(),
-            body: json!({"objectId": app.id}),
+            coll: index,
+            key: directory_key(tenant_id, app_id),
+            id: app_id.to_string(),
+            body: json!({ "objectId": object_id }),
             cond: index_cond,
         },
     ]
+}
+
+fn delete_indexed(
+    coll: &'static str,
+    index: &'static str,
+    object_id: &str,
+    tenant_id: &str,
+    app_id: &str,
+) -> Vec<Write> {
+    vec![
+        Write::Delete {
+            coll,
+            key: object_key(object_id),
+            cond: Cond::Any,
+        },
+        Write::Delete {
+            coll: index,
+            key: directory_key(tenant_id, app_id),
+            cond: Cond::Any,
+        },
+    ]
+}
+
+/// Writes an application and its appId index.
+pub fn put_application(app: &Application, cond: Cond) -> Vec<Write> {
+    let body = serde_json::to_value(app).unwrap_or_default();
+    put_indexed(
+        APPLICATIONS,
+        APP_IDS,
+        &app.id,
+        &app.tenant_id,
+        &app.app_id,
+        body,
+        cond,
+    )
 }
 
 /// Writes a service principal and its appId index.
 pub fn put_service_principal(sp: &ServicePrincipal, cond: Cond) -> Vec<Write> {
-    let index_cond = if cond == Cond::Absent {
-        Cond::Absent
-    } else {
-        Cond::Any
-    };
-    vec![
-        Write::Put {
-            coll: SERVICE_PRINCIPALS,
-            key: object_key(&sp.id),
-            id: sp.id.clone(),
-            body: serde_json::to_value(sp).unwrap_or_default(),
-            cond,
-        },
-        Write::Put {
-            coll: SP_APP_IDS,
-            key: directory_key(&sp.tenant_id, &sp.app_id),
-            id: sp.app_id.clone(),
-            body: json!({"objectId": sp.id}),
-            cond: index_cond,
-        },
-    ]
+    let body = serde_json::to_value(sp).unwrap_or_default();
+    put_indexed(
+        SERVICE_PRINCIPALS,
+        SP_APP_IDS,
+        &sp.id,
+        &sp.tenant_id,
+        &sp.app_id,
+        body,
+        cond,
+    )
 }
 
 pub fn delete_application(app: &Application) -> Vec<Write> {
-    vec![
-        Write::Delete {
-            coll: APPLICATIONS,
-            key: object_key(&app.id),
-            cond: Cond::Any,
-        },
-        Write::Delete {
-            coll: APP_IDS,
-            key: directory_key(&app.tenant_id, &app.app_id),
-            cond: Cond::Any,
-        },
-    ]
+    delete_indexed(APPLICATIONS, APP_IDS, &app.id, &app.tenant_id, &app.app_id)
 }
 
 pub fn delete_service_principal(sp: &ServicePrincipal) -> Vec<Write> {
-    vec![
-        Write::Delete {
-            coll: SERVICE_PRINCIPALS,
-            key: object_key(&sp.id),
-            cond: Cond::Any,
-        },
-        Write::Delete {
-            coll: SP_APP_IDS,
-            key: directory_key(&sp.tenant_id, &sp.app_id),
-            cond: Cond::Any,
-        },
-    ]
+    delete_indexed(
+        SERVICE_PRINCIPALS,
+        SP_APP_IDS,
+        &sp.id,
+        &sp.tenant_id,
+        &sp.app_id,
+    )
 }
