@@ -125,3 +125,76 @@ pub async fn create_host(
         })).collect::<Vec<_>>(),
     }))
 }
+
+const CLOCK_KEY: &str = "clock";
+
+/// The persisted clock offset (milliseconds), 0 when never moved.
+pub async fn load_clock_offset(store: &dyn aksemu_store::Store) -> Result<i64, ArmError> {
+    Ok(store
+        .get(crate::collections::META, CLOCK_KEY)
+        .await
+        .map_err(store_err)?
+        .and_then(|d| d.body["offsetMs"].as_i64())
+        .unwrap_or(0))
+}
+
+fn clock_view(cloud: &Cloud) -> Value {
+    json!({
+        "now": cloud.now_rfc3339(),
+        "realNow": aksemu_core::clock::rfc3339(time::OffsetDateTime::now_utc()),
+        "offsetSeconds": cloud.virtual_clock.offset_ms() / 1000,
+    })
+}
+
+/// `GET /aksemu/admin/clock`.
+pub fn clock_show(cloud: &Cloud, caller: &Principal) -> Result<Value, ArmError> {
+    admin_only(cloud, caller)?;
+    Ok(clock_view(cloud))
+}
+
+/// `POST /aksemu/admin/clock {"advanceSeconds": n}` or `{"set": "<RFC 3339>"}`.
+/// The clock may not move before real time.
+pub async fn clock_move(cloud: &Cloud, caller: &Principal, body: &[u8]) -> Result<Value, ArmError> {
+    admin_only(cloud, caller)?;
+    let body: Value =
+        serde_json::from_slice(body).map_err(|e| ArmError::InvalidRequestContent(e.to_string()))?;
+    let current = cloud.virtual_clock.offset_ms();
+    let offset = if let Some(secs) = body["advanceSeconds"].as_i64() {
+        if secs < 0 {
+            return Err(ArmError::InvalidRequestContent(
+                "the clock only moves forward".into(),
+            ));
+        }
+        current.saturating_add(secs.saturating_mul(1000))
+    } else if let Some(at) = body["set"].as_str() {
+        let t = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| {
+                ArmError::InvalidRequestContent(format!("'{at}' is not an RFC 3339 time"))
+            })?;
+        let delta = (t - time::OffsetDateTime::now_utc()).whole_milliseconds();
+        if delta < 0 {
+            return Err(ArmError::InvalidRequestContent(
+                "the clock cannot be set before real time".into(),
+            ));
+        }
+        i64::try_from(delta)
+            .map_err(|_| ArmError::InvalidRequestContent("that time is too far away".into()))?
+    } else {
+        return Err(ArmError::InvalidRequestContent(
+            "give 'advanceSeconds' or 'set'".into(),
+        ));
+    };
+    cloud
+        .store
+        .apply(vec![aksemu_store::Write::Put {
+            coll: crate::collections::META,
+            key: CLOCK_KEY.to_string(),
+            id: CLOCK_KEY.to_string(),
+            body: json!({ "offsetMs": offset }),
+            cond: aksemu_store::Cond::Any,
+        }])
+        .await
+        .map_err(store_err)?;
+    cloud.virtual_clock.set_offset_ms(offset);
+    Ok(clock_view(cloud))
+}

@@ -4,7 +4,7 @@
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use aksemu_authz::{Assignment, AssignmentIndex, Authorized, builtin::builtin_role};
-use aksemu_core::{ArmError, Clock, Principal, ResourceId};
+use aksemu_core::{ArmError, Clock, Principal, ResourceId, VirtualClock};
 use aksemu_identity::SigningKey;
 use aksemu_store::{Doc, Store, StoreError};
 
@@ -19,6 +19,8 @@ use crate::providers::role_definitions::CustomRole;
 pub struct Cloud {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    /// The same clock, for moving it (admin API).
+    pub virtual_clock: Arc<VirtualClock>,
     /// The current signing key first; older keys still verify.
     pub keys: Vec<SigningKey>,
     pub tenant_id: String,
@@ -61,7 +63,7 @@ impl Cloud {
     /// Builds the cloud over an opened, bootstrapped store and loads the RBAC index.
     pub async fn new(
         store: Arc<dyn Store>,
-        clock: Arc<dyn Clock>,
+        clock: Arc<VirtualClock>,
         keys: Vec<SigningKey>,
         boot: &Bootstrap,
         token_lifetime_secs: i64,
@@ -72,7 +74,8 @@ impl Cloud {
         let index = AssignmentIndex::from_assignments(all.iter().filter_map(assignment_of));
         Ok(Arc::new(Self {
             store,
-            clock,
+            clock: clock.clone(),
+            virtual_clock: clock,
             keys,
             tenant_id: boot.tenant_id.clone(),
             tenant_domain: boot.tenant_domain.clone(),

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use aksemu_arm::collections::RESOURCES;
 use aksemu_arm::{ArmRequest, Cloud, Method, bootstrap};
-use aksemu_core::{Principal, PrincipalKind, ResourceId, SystemClock};
+use aksemu_core::{Principal, PrincipalKind, ResourceId, SystemClock, VirtualClock};
 use aksemu_identity::SigningKey;
 use aksemu_store::{Cond, Write};
 use serde_json::json;
@@ -37,9 +37,15 @@ async fn delete_removes_the_group_and_its_contents_only() {
         .await
         .unwrap();
     let (key, _) = SigningKey::generate("test").unwrap();
-    let cloud = Cloud::new(store.clone(), Arc::new(SystemClock), vec![key], &boot, 3600)
-        .await
-        .unwrap();
+    let cloud = Cloud::new(
+        store.clone(),
+        Arc::new(VirtualClock::default()),
+        vec![key],
+        &boot,
+        3600,
+    )
+    .await
+    .unwrap();
     let admin = Principal {
         object_id: boot.admin_object_id.clone(),
         app_id: boot.admin_app_id.clone(),

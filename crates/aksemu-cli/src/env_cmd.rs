@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
 use clap::Args;
 use serde_json::{Value, json};
 
+use crate::admin_client::{AdminClient, server};
 use crate::data_dir::{CA_CERT, DataDir, ServerInfo};
 use aksemu_arm::bootstrap::AdminCredentials;
 
@@ -36,17 +36,7 @@ fn quote(s: &str) -> String {
 }
 
 pub fn run(args: EnvArgs) -> anyhow::Result<()> {
-    let dir = DataDir::open(&args.data_dir)?;
-    let Some(info) = dir.server_info()? else {
-        bail!(
-            "no running aksemu server uses the data dir {} (start one with `aksemu serve --data-dir {}`)",
-            args.data_dir.display(),
-            args.data_dir.display()
-        );
-    };
-    let creds = dir
-        .credentials()?
-        .context("credentials.json is missing; restart `aksemu serve` to issue new administrator credentials")?;
+    let (dir, info, creds) = server(&args.data_dir)?;
     let ca = dir.file(CA_CERT);
     let mut lines = common(&info, &creds, &ca);
     if args.identities.is_empty() && args.host.is_none() {
@@ -65,9 +55,9 @@ pub fn run(args: EnvArgs) -> anyhow::Result<()> {
             .enable_all()
             .build()?
             .block_on(register_host(
+                &dir,
                 &info,
                 &creds,
-                &ca,
                 &args.identities,
                 args.host.as_deref(),
             ))?;
@@ -106,57 +96,20 @@ fn common(info: &ServerInfo, creds: &AdminCredentials, ca: &Path) -> Vec<String>
     .collect()
 }
 
-/// Asks the running server for a host holding the identities.
+/// Asks the running server for a host holding the identities (or being the resource).
 async fn register_host(
+    dir: &DataDir,
     info: &ServerInfo,
     creds: &AdminCredentials,
-    ca: &Path,
     identities: &[String],
     resource: Option<&str>,
 ) -> anyhow::Result<Value> {
-    let pem = std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?;
-    let client = reqwest::Client::builder()
-        .tls_certs_only([reqwest::Certificate::from_pem(&pem)?])
-        .no_proxy()
-        .build()?;
-    let token: Value = client
-        .post(format!(
-            "{}/{}/oauth2/v2.0/token",
-            info.arm_url, creds.tenant_id
-        ))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &creds.client_id),
-            ("client_secret", &creds.client_secret),
-            ("scope", "https://management.core.windows.net//.default"),
-        ])
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = token["access_token"]
-        .as_str()
-        .context("no administrator token")?;
-    let resp = client
-        .post(format!("{}/aksemu/admin/hosts", info.arm_url))
-        .bearer_auth(token)
-        .json(&match resource {
-            Some(r) => json!({ "resource": r }),
-            None => json!({ "identities": identities }),
-        })
-        .send()
-        .await?;
-    let status = resp.status();
-    let body: Value = resp.json().await?;
-    if !status.is_success() {
-        bail!(
-            "{}",
-            body["error"]["message"]
-                .as_str()
-                .unwrap_or("the server refused the host")
-        );
-    }
-    Ok(body)
+    let admin = AdminClient::connect(dir, info, creds).await?;
+    let body = match resource {
+        Some(r) => json!({ "resource": r }),
+        None => json!({ "identities": identities }),
+    };
+    admin.post("/aksemu/admin/hosts", &body).await
 }
 
 fn host_lines(info: &ServerInfo, host: &Value, app_service: bool) -> Vec<String> {

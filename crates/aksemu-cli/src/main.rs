@@ -1,6 +1,8 @@
 //! `aksemu`: a local emulator of AKS with managed identities.
 
+mod admin_client;
 mod bench_cmd;
+mod clock_cmd;
 mod data_dir;
 mod env_cmd;
 mod serve_cmd;
@@ -29,6 +31,8 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// Print shell exports that point az and the Azure SDKs at a running server.
     Env(env_cmd::EnvArgs),
+    /// Show or move the emulated cloud's clock (secret expiry, propagation).
+    Clock(clock_cmd::ClockArgs),
     /// Helpers for the benchmarks in benches/.
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
@@ -39,6 +43,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Env(args) => env_cmd::run(args),
+        Command::Clock(args) => clock_cmd::run(args),
         Command::Bench(cmd) => bench_cmd::run(cmd),
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use aksemu_arm::{Cloud, bootstrap, lro};
-use aksemu_core::SystemClock;
+use aksemu_core::VirtualClock;
 use anyhow::Context as _;
 use clap::Args;
 use tokio::net::TcpListener;
@@ -94,7 +94,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = aksemu_store::open(&spec)
         .await
         .context("opening the store")?;
-    let clock = Arc::new(SystemClock);
+    let offset = aksemu_arm::admin::load_clock_offset(store.as_ref())
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the clock: {e}"))?;
+    let clock = Arc::new(VirtualClock::with_offset_ms(offset));
     let (boot, new_creds) = bootstrap::ensure(store.as_ref(), clock.as_ref())
         .await
         .map_err(|e| anyhow::anyhow!("bootstrap failed: {e}"))?;
@@ -187,6 +190,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         dir.file("credentials.json").display()
     );
     println!("  RBAC enforcement:        on");
+    if offset != 0 {
+        println!(
+            "  clock:                   {} (moved {} s ahead)",
+            cloud.now_rfc3339(),
+            offset / 1000
+        );
+    }
     if resumed > 0 {
         println!("  resumed operations:      {resumed}");
     }

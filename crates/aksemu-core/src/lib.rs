@@ -9,7 +9,7 @@ pub mod resource_id;
 pub mod system_data;
 
 pub use api_version::ApiVersion;
-pub use clock::{Clock, SystemClock};
+pub use clock::{Clock, SystemClock, VirtualClock};
 pub use error::ArmError;
 pub use principal::{Principal, PrincipalKind};
 pub use resource_id::ResourceId;

@@ -1,31 +1,66 @@
 //! aksemu's administration API on the HTTPS port, authenticated like ARM.
 
+use std::sync::Arc;
+
+use aksemu_arm::Cloud;
+use aksemu_core::{ArmError, Principal};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use serde_json::Value;
 
 use crate::AppState;
 use crate::base_url;
 use crate::render::{arm_error, json_response};
+
+/// Authenticates as ARM does, runs `op`, renders its result or error.
+async fn admin<F, Fut>(state: &AppState, headers: &HeaderMap, status: u16, op: F) -> Response
+where
+    F: FnOnce(Arc<Cloud>, Principal) -> Fut,
+    Fut: std::future::Future<Output = Result<Value, ArmError>>,
+{
+    let authority = format!(
+        "{}/{}",
+        base_url::from_headers(headers),
+        state.cloud.tenant_id
+    );
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
+    let result = match state.cloud.authenticate(auth) {
+        Ok(p) => op(state.cloud.clone(), p).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(v) => json_response(status, &v),
+        Err(e) => arm_error(&e, &authority),
+    }
+}
 
 pub async fn create_host(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let authority = format!(
-        "{}/{}",
-        base_url::from_headers(&headers),
-        state.cloud.tenant_id
-    );
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-    let result = match state.cloud.authenticate(auth) {
-        Ok(p) => aksemu_arm::admin::create_host(&state.cloud, &p, &body).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(v) => json_response(201, &v),
-        Err(e) => arm_error(&e, &authority),
-    }
+    admin(&state, &headers, 201, |cloud, p| async move {
+        aksemu_arm::admin::create_host(&cloud, &p, &body).await
+    })
+    .await
+}
+
+pub async fn clock_show(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    admin(&state, &headers, 200, |cloud, p| async move {
+        aksemu_arm::admin::clock_show(&cloud, &p)
+    })
+    .await
+}
+
+pub async fn clock_move(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    admin(&state, &headers, 200, |cloud, p| async move {
+        aksemu_arm::admin::clock_move(&cloud, &p, &body).await
+    })
+    .await
 }

@@ -41,6 +41,10 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
         .route("/{tenant}/oauth2/token", post(login_routes::token_v1))
         .route("/v1.0/{*rest}", any(graph_routes::graph))
         .route("/aksemu/admin/hosts", post(admin_routes::create_host))
+        .route(
+            "/aksemu/admin/clock",
+            get(admin_routes::clock_show).post(admin_routes::clock_move),
+        )
         .fallback(arm_routes::arm)
         .with_state(AppState { cloud })
 }

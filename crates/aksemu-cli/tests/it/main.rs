@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod arm_rules;
+mod clock;
 mod forged_tokens;
 mod graph;
 mod identities;
