@@ -167,9 +167,15 @@ pub async fn add_password(
     };
     let pc = body.get("passwordCredential").cloned().unwrap_or_default();
     let now = cloud.clock.now();
-    let start = parse_date(pc.get("startDateTime"), "startDateTime")?.unwrap_or(now);
+    // Clients compute dates from their own (real) clock, e.g. az's "now + 1 year";
+    // the cloud's clock may be ahead, so their dates move by the same offset.
+    let offset = time::Duration::milliseconds(cloud.virtual_clock.offset_ms());
+    let start = parse_date(pc.get("startDateTime"), "startDateTime")?
+        .map(|t| t + offset)
+        .unwrap_or(now);
     // Graph's default lifetime for a new password is two years.
     let end = parse_date(pc.get("endDateTime"), "endDateTime")?
+        .map(|t| t + offset)
         .unwrap_or(start + time::Duration::days(730));
     if end <= start {
         return Err(GraphError::BadRequest(

@@ -125,6 +125,29 @@ async fn clock_moves_secret_expiry() {
     assert_eq!(token_status(&s, &sp.app_id, &sp.secret).await.0, 200);
     assert!(s.admin_token().await.is_ok());
 
+    // A secret made now, with dates from the client's (real) clock, is valid for
+    // the span asked for: its dates move with the cloud's clock.
+    let real_end = time::OffsetDateTime::now_utc() + time::Duration::days(365);
+    let pw: Value = s
+        .client
+        .post(s.url(&format!("/v1.0/applications/{app_object}/addPassword")))
+        .bearer_auth(&g)
+        .json(
+            &json!({"passwordCredential": {"endDateTime": aksemu_core::clock::rfc3339(real_end)}}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        token_status(&s, &sp.app_id, pw["secretText"].as_str().unwrap())
+            .await
+            .0,
+        200
+    );
+
     // The clock survives a restart.
     s.stop().await.unwrap();
     let s = Server::start_in(bin(), &dir, None).await.unwrap();
