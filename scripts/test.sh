@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine, installing what it needs:
 # PostgreSQL (apt) started throw-away on a free loopback port, a Python venv with
-# the pinned azure-cli, azure-identity and pytest; then fmt, clippy, the Rust
+# the pinned azure-cli, azure-identity and pytest, and @azure/identity for Node;
+# then fmt, clippy, the Rust
 # suites (store conformance and integration tests on SQLite and PostgreSQL) and the
 # end-to-end suite (az CLI, Python Azure SDK) against the real binary on both stores.
 set -euo pipefail
@@ -22,6 +23,16 @@ if ! "$VENV/bin/python" -c 'import pytest, azure.cli.core, azure.identity' >/dev
   "$VENV/bin/pip" install -q --disable-pip-version-check "azure-cli==$AZ_VERSION" \
     "azure-identity==1.27.0" "pytest==8.4.2"
 fi
+
+# @azure/identity for Node, pinned, for the JS managed-identity check.
+NODE_DIR=$CACHE/node-identity-4.13.1
+if [ ! -f "$NODE_DIR/node_modules/@azure/identity/package.json" ]; then
+  echo "== installing @azure/identity 4.13.1 (npm) in $NODE_DIR"
+  mkdir -p "$NODE_DIR"
+  (cd "$NODE_DIR" && echo '{"name":"aksemu-e2e-node","private":true}' > package.json \
+    && npm install --no-audit --no-fund --silent "@azure/identity@4.13.1")
+fi
+export AKSEMU_NODE_MODULES=$NODE_DIR/node_modules
 
 pg_start
 trap pg_stop EXIT

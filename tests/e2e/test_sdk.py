@@ -1,6 +1,7 @@
-"""The Azure SDK for Python against aksemu: azure-identity's ClientSecretCredential
+"""The Azure SDKs against aksemu: Python azure-identity's ClientSecretCredential
 (instance discovery off) and ManagedIdentityCredential driving azure-mgmt-resource,
-azure-mgmt-msi and azure-mgmt-authorization."""
+azure-mgmt-msi and azure-mgmt-authorization; and Node's @azure/identity
+ManagedIdentityCredential on the same host."""
 
 import json
 import os
@@ -26,4 +27,13 @@ def run(env, step):
 
 def test_sdk_client_secret_and_managed_identity(aksemu):
     ident = json.loads(run(aksemu.env, "admin"))
-    assert run(host_env(aksemu, ident["clientId"]), "identity") == "ok"
+    on_host = host_env(aksemu, ident["clientId"])
+    assert run(on_host, "identity") == "ok"
+
+    # The same from Node: @azure/identity's ManagedIdentityCredential, unmodified.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "AKSEMU_", "IDENTITY_", "MSI_"))}
+    env.update(on_host)
+    env["NODE_PATH"] = os.environ["AKSEMU_NODE_MODULES"]
+    p = subprocess.run(["node", os.path.join(HERE, "mi_token.js")], env=env, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout.strip().splitlines()[-1]) == {"status": 200, "groups": ["sdk-rg"]}
