@@ -42,6 +42,7 @@ impl AksemuEngine {
                 scope: ResourceId::parse(scope).expect("workload scopes are absolute"),
                 role_definition_id: format!("/providers/Microsoft.Authorization/roleDefinitions/{}", roles[a.role as usize].name),
                 principal_id: w.principals[a.principal as usize].clone(),
+                window: None,
             }
         }));
         AksemuEngine { index, roles: roles.into_iter().map(|r| (r.name.clone(), r)).collect() }
@@ -51,7 +52,7 @@ impl AksemuEngine {
 impl Engine for AksemuEngine {
     #[inline]
     fn check(&self, principal: &str, action: &str, target: &str) -> bool {
-        self.index.allows(principal, action, target, |g| self.roles.get(g))
+        self.index.allows(principal, action, target, 0, |g| self.roles.get(g))
     }
 }
 

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use aksemu_authz::RoleDefinition;
 
 use crate::bootstrap::Bootstrap;
-use crate::collections::{ASSIGNMENTS_BY_PRINCIPAL, ROLE_ASSIGNMENTS, ROLE_DEFINITIONS};
+use crate::collections::{ASSIGNMENTS_BY_PRINCIPAL, ROLE_DEFINITIONS};
 use crate::providers::role_definitions::CustomRole;
 
 pub struct Cloud {
@@ -33,6 +33,8 @@ pub struct Cloud {
     pub token_lifetime_secs: i64,
     pub verified_tokens: crate::authn::VerifiedTokens,
     rbac: RwLock<AssignmentIndex>,
+    /// Virtual seconds before a new role assignment grants (and a deleted one stops).
+    pub rbac_propagation_secs: i64,
     custom_roles: RwLock<HashMap<String, RoleDefinition>>,
     pub(crate) imds_tokens: crate::imds::TokenCache,
 }
@@ -67,11 +69,21 @@ impl Cloud {
         keys: Vec<SigningKey>,
         boot: &Bootstrap,
         token_lifetime_secs: i64,
+        rbac_propagation_secs: i64,
     ) -> Result<Arc<Self>, ArmError> {
-        let all = store.list(ROLE_ASSIGNMENTS, "").await.map_err(store_err)?;
+        // By principal: that collection also holds deleted assignments that still
+        // propagate (tombstones).
+        let all = store
+            .list(ASSIGNMENTS_BY_PRINCIPAL, "")
+            .await
+            .map_err(store_err)?;
+        let now = clock.now().unix_timestamp();
         let store_ref: &dyn Store = store.as_ref();
         let custom = load_custom_roles(store_ref).await?;
-        let index = AssignmentIndex::from_assignments(all.iter().filter_map(assignment_of));
+        let index = AssignmentIndex::from_assignments(
+            all.iter()
+                .filter_map(|d| assignment_of(d, rbac_propagation_secs, now)),
+        );
         Ok(Arc::new(Self {
             store,
             clock: clock.clone(),
@@ -85,6 +97,7 @@ impl Cloud {
             token_lifetime_secs,
             verified_tokens: Default::default(),
             rbac: RwLock::new(index),
+            rbac_propagation_secs,
             custom_roles: RwLock::new(custom),
             imds_tokens: Default::default(),
         }))
@@ -103,7 +116,11 @@ impl Cloud {
             .list(ASSIGNMENTS_BY_PRINCIPAL, &prefix)
             .await
             .map_err(store_err)?;
-        let fresh: Vec<Assignment> = docs.iter().filter_map(assignment_of).collect();
+        let now = self.clock.now().unix_timestamp();
+        let fresh: Vec<Assignment> = docs
+            .iter()
+            .filter_map(|d| assignment_of(d, self.rbac_propagation_secs, now))
+            .collect();
         self.rbac
             .write()
             .unwrap_or_else(|p| p.into_inner())
@@ -136,7 +153,8 @@ impl Cloud {
         let index = self.rbac();
         let custom = self.custom_roles.read().unwrap_or_else(|p| p.into_inner());
         let roles = |g: &str| builtin_role(g).or_else(|| custom.get(g));
-        aksemu_authz::check(principal, action, scope, &index, roles)
+        let now = self.clock.now().unix_timestamp();
+        aksemu_authz::check(principal, action, scope, &index, now, roles)
     }
 
     /// Whether the caller holds any role at, above or below `scope` (how Azure
@@ -151,20 +169,49 @@ impl Cloud {
     pub fn allows(&self, principal: &Principal, action: &str, scope: &ResourceId) -> bool {
         let index = self.rbac();
         let custom = self.custom_roles.read().unwrap_or_else(|p| p.into_inner());
-        index.allows(&principal.object_id, action, scope.key(), |g: &str| {
+        let now = self.clock.now().unix_timestamp();
+        index.allows(&principal.object_id, action, scope.key(), now, |g: &str| {
             builtin_role(g).or_else(|| custom.get(g))
         })
     }
 }
 
-/// Reads a stored role assignment as the evaluator sees it.
-fn assignment_of(d: &Doc) -> Option<Assignment> {
+fn unix(rfc3339: Option<&str>) -> Option<i64> {
+    time::OffsetDateTime::parse(rfc3339?, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+/// Reads a stored role assignment as the evaluator sees it. With a propagation
+/// delay it grants from `createdOn + delay` (at once if aksemu itself made it at
+/// bootstrap: no `createdBy`); a deleted one (`deletedOn`) until `deletedOn +
+/// delay`, and is dropped once that has passed.
+fn assignment_of(d: &Doc, delay: i64, now: i64) -> Option<Assignment> {
     let p = &d.body["properties"];
+    let deleted = unix(p["deletedOn"].as_str());
+    let window = match (delay, deleted) {
+        (0, None) => None,
+        (0, Some(_)) => return None,
+        (delay, deleted) => {
+            let from = match p["createdBy"].as_str() {
+                None => i64::MIN,
+                Some(_) => {
+                    unix(p["createdOn"].as_str()).map_or(i64::MIN, |c| c.saturating_add(delay))
+                }
+            };
+            let until = deleted.map_or(i64::MAX, |t| t.saturating_add(delay));
+            if until <= now {
+                return None;
+            }
+            Some((from, until))
+        }
+    };
     Some(Assignment {
         id: d.id.clone(),
         scope: ResourceId::parse(p["scope"].as_str()?).ok()?,
         role_definition_id: p["roleDefinitionId"].as_str()?.to_string(),
         principal_id: p["principalId"].as_str()?.to_string(),
+        window,
     })
 }
 

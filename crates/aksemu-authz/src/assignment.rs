@@ -10,4 +10,7 @@ pub struct Assignment {
     /// Full role definition id; the evaluator uses its trailing GUID.
     pub role_definition_id: String,
     pub principal_id: String,
+    /// With a propagation delay: the virtual-time window (unix seconds, from
+    /// inclusive, until exclusive) in which the assignment grants. `None`: always.
+    pub window: Option<(i64, i64)>,
 }

@@ -34,9 +34,10 @@ pub fn check<'r>(
     action: &str,
     scope: &ResourceId,
     index: &AssignmentIndex,
+    now: i64,
     role: impl Fn(&str) -> Option<&'r RoleDefinition> + Copy,
 ) -> Result<Authorized, ArmError> {
-    if index.allows(&principal.object_id, action, scope.key(), role) {
+    if index.allows(&principal.object_id, action, scope.key(), now, role) {
         Ok(Authorized {
             principal: principal.clone(),
             action: action.to_string(),
@@ -48,7 +49,7 @@ pub fn check<'r>(
             object_id: principal.object_id.clone(),
             action: action.to_string(),
             scope: scope.as_str().to_string(),
-            explanation: index.explain(&principal.object_id, action, scope.key(), role),
+            explanation: index.explain(&principal.object_id, action, scope.key(), now, role),
         })
     }
 }
@@ -98,6 +99,7 @@ mod tests {
                 "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/{CONTRIBUTOR}"
             ),
             principal_id: "oid".into(),
+            window: None,
         }
     }
 
@@ -106,13 +108,14 @@ mod tests {
         let rg = ResourceId::resource_group("s", "rg");
         let a = AssignmentIndex::from_assignments([contributor_on(&rg)]);
         let write = "Microsoft.Resources/subscriptions/resourceGroups/write";
-        assert!(check(&p(), write, &rg, &a, builtin_role).is_ok());
+        assert!(check(&p(), write, &rg, &a, 0, builtin_role).is_ok());
         assert!(
             check(
                 &p(),
                 write,
                 &rg.child(&["providers", "X.Y", "t", "n"]),
                 &a,
+                0,
                 builtin_role
             )
             .is_ok()
@@ -122,6 +125,7 @@ mod tests {
             write,
             &ResourceId::resource_group("s", "other"),
             &a,
+            0,
             builtin_role,
         )
         .err()
@@ -133,6 +137,7 @@ mod tests {
                 "Microsoft.Authorization/roleAssignments/write",
                 &rg,
                 &a,
+                0,
                 builtin_role
             )
             .is_err()

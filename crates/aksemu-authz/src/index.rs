@@ -28,11 +28,35 @@ struct Entry {
     role: u16,
 }
 
-/// A principal's assignments; names (GUIDs) are kept apart, read only to explain.
+/// A principal's assignments; names (GUIDs) are kept apart, read only to explain,
+/// and so are effective windows, allocated only when some assignment has one.
 #[derive(Debug, Default)]
 struct Principal {
     entries: Vec<Entry>,
     names: Vec<[u8; 16]>,
+    windows: Option<Vec<(i64, i64)>>,
+}
+
+const ALWAYS: (i64, i64) = (i64::MIN, i64::MAX);
+
+impl Principal {
+    fn push(&mut self, e: Entry, name: [u8; 16], window: Option<(i64, i64)>) {
+        if let Some(w) = window {
+            let n = self.entries.len();
+            self.windows.get_or_insert_with(|| vec![ALWAYS; n]).push(w);
+        } else if let Some(ws) = &mut self.windows {
+            ws.push(ALWAYS);
+        }
+        self.entries.push(e);
+        self.names.push(name);
+    }
+
+    fn window(&self, i: usize) -> (i64, i64) {
+        self.windows
+            .as_ref()
+            .and_then(|w| w.get(i).copied())
+            .unwrap_or(ALWAYS)
+    }
 }
 
 /// Fx-style hashing for lookups on the decision path: keys are GUIDs and ids the
@@ -135,8 +159,7 @@ impl AssignmentIndex {
                 .by_principal
                 .entry(lower(&a.principal_id).into())
                 .or_default();
-            p.entries.push(e);
-            p.names.push(name);
+            p.push(e, name, a.window);
         }
         for p in index.by_principal.values_mut() {
             p.entries.shrink_to_fit();
@@ -171,8 +194,12 @@ impl AssignmentIndex {
         if assignments.is_empty() {
             self.by_principal.remove(&key);
         } else {
-            let (entries, names) = assignments.iter().map(|a| self.entry(a)).unzip();
-            self.by_principal.insert(key, Principal { entries, names });
+            let mut p = Principal::default();
+            for a in &assignments {
+                let (e, name) = self.entry(a);
+                p.push(e, name, a.window);
+            }
+            self.by_principal.insert(key, p);
         }
     }
 
@@ -186,34 +213,36 @@ impl AssignmentIndex {
             .unwrap_or_default()
     }
 
-    /// Each entry of the principal with its name.
-    fn named(&self, principal_id: &str) -> Vec<(Entry, [u8; 16])> {
+    /// Each entry of the principal with its name and effective window.
+    fn named(&self, principal_id: &str) -> Vec<(Entry, [u8; 16], (i64, i64))> {
         self.principal(principal_id)
             .map(|p| {
                 p.entries
                     .iter()
-                    .copied()
-                    .zip(p.names.iter().copied())
+                    .zip(&p.names)
+                    .enumerate()
+                    .map(|(i, (e, n))| (*e, *n, p.window(i)))
                     .collect()
             })
             .unwrap_or_default()
     }
 
     /// Whether one of the principal's assignments at `target` or above grants
-    /// `action`. `target` is a normalised scope key.
+    /// `action` at virtual time `now` (unix seconds). `target` is a normalised
+    /// scope key.
     pub fn allows<'r>(
         &self,
         principal_id: &str,
         action: &str,
         target: &str,
+        now: i64,
         role: impl Fn(&str) -> Option<&'r RoleDefinition>,
     ) -> bool {
-        let entries = self.entries(principal_id);
-        if entries.is_empty() {
+        let Some(p) = self.principal(principal_id) else {
             return false;
-        }
+        };
         let bytes = target.as_bytes();
-        entries.iter().any(|e| {
+        p.entries.iter().enumerate().any(|(i, e)| {
             // The root contains everything; another scope can only contain the
             // target if the target has a `/` (or ends) right after it and shares
             // its last bytes; the string comparison then confirms.
@@ -224,6 +253,10 @@ impl AssignmentIndex {
                     && tail(bytes, len) == e.scope_tail);
             candidate
                 && (len == 1 || bytes[..len] == *self.scopes.get(e.scope).as_bytes())
+                && {
+                    let (from, until) = p.window(i);
+                    from <= now && now < until
+                }
                 && role(self.roles.get(e.role as u32)).is_some_and(|r| r.grants(action))
         })
     }
@@ -258,15 +291,27 @@ impl AssignmentIndex {
         principal_id: &str,
         action: &str,
         target: &str,
+        now: i64,
         role: impl Fn(&str) -> Option<&'r RoleDefinition>,
     ) -> Vec<Value> {
         let mut out: Vec<Value> = self
             .named(principal_id)
             .iter()
-            .map(|(e, name)| {
+            .map(|(e, name, (from, until))| {
                 let r = role(self.roles.get(e.role as u32));
+                let at = |t: i64| {
+                    time::OffsetDateTime::from_unix_timestamp(t)
+                        .map(aksemu_core::clock::rfc3339)
+                        .unwrap_or_default()
+                };
+                let pending;
                 let reason = if !within(target, self.scopes.get(e.scope)) {
                     "assignment scope does not contain the requested scope"
+                } else if *from > now {
+                    pending = format!("not yet effective until {} (role assignments take time to propagate)", at(*from));
+                    pending.as_str()
+                } else if *until <= now {
+                    "deleted, and no longer effective"
                 } else if r.is_none() {
                     "role definition not found"
                 } else if r.is_some_and(|r| r.grants(action)) {
@@ -292,8 +337,9 @@ impl AssignmentIndex {
     pub fn of(&self, principal_id: &str) -> Vec<Assignment> {
         self.named(principal_id)
             .iter()
-            .filter_map(|(e, name)| {
+            .filter_map(|(e, name, window)| {
                 Some(Assignment {
+                    window: (*window != ALWAYS).then_some(*window),
                     id: self.assignment_id(e, *name),
                     scope: ResourceId::parse(&self.scope_id(e)).ok()?,
                     role_definition_id: self.roles.get(e.role as u32).to_string(),
@@ -338,20 +384,37 @@ mod tests {
                 "/subscriptions/S/providers/Microsoft.Authorization/roleDefinitions/{READER}"
             ),
             principal_id: "P".into(),
+            window: None,
         };
         let idx = AssignmentIndex::from_assignments([a.clone()]);
         let inside = rg.child(&["providers", "x.y", "t", "n"]);
-        assert!(idx.allows("p", "X.Y/t/read", inside.key(), builtin_role));
-        assert!(!idx.allows("p", "X.Y/t/write", inside.key(), builtin_role));
+        assert!(idx.allows("p", "X.Y/t/read", inside.key(), 0, builtin_role));
+        assert!(!idx.allows("p", "X.Y/t/write", inside.key(), 0, builtin_role));
         assert!(!idx.allows(
             "p",
             "X.Y/t/read",
             ResourceId::resource_group("s", "rg2").key(),
+            0,
             builtin_role
         ));
-        let why = idx.explain("P", "X.Y/t/write", inside.key(), builtin_role);
+        let why = idx.explain("P", "X.Y/t/write", inside.key(), 0, builtin_role);
         assert_eq!(why[0]["roleAssignmentId"], a.id.as_str());
         assert_eq!(why[0]["roleDefinitionName"], "Reader");
         assert_eq!(idx.of("p")[0].id, a.id);
+
+        // A propagation window: nothing before `from`, nothing from `until` on.
+        let mut late = a.clone();
+        late.window = Some((100, 200));
+        let idx = AssignmentIndex::from_assignments([late]);
+        assert!(!idx.allows("p", "X.Y/t/read", inside.key(), 99, builtin_role));
+        assert!(idx.allows("p", "X.Y/t/read", inside.key(), 100, builtin_role));
+        assert!(!idx.allows("p", "X.Y/t/read", inside.key(), 200, builtin_role));
+        let why = idx.explain("p", "X.Y/t/read", inside.key(), 99, builtin_role);
+        assert!(
+            why[0]["reason"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("not yet effective until")
+        );
     }
 }

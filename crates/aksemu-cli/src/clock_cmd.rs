@@ -59,6 +59,9 @@ pub fn parse_duration(s: &str) -> anyhow::Result<i64> {
         number.clear();
         any = true;
     }
+    if s.trim() == "0" {
+        return Ok(0);
+    }
     if !number.is_empty() || !any {
         bail!("'{s}' is not a duration: every number needs a unit (d, h, m, s)");
     }

@@ -27,6 +27,10 @@ pub struct ServeArgs {
     /// `sqlite` (default, in the data dir), `sqlite:<path>`, `memory`, or a `postgres://` URL.
     #[arg(long, env = "AKSEMU_STORE", default_value = "sqlite")]
     store: String,
+    /// Virtual time before a new role assignment grants anything (and a deleted one
+    /// stops granting), as Azure's propagation delay: e.g. `60m`. Default: none.
+    #[arg(long, env = "AKSEMU_RBAC_PROPAGATION", default_value = "0s", value_parser = crate::clock_cmd::parse_duration)]
+    rbac_propagation: i64,
     /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3599)]
     token_lifetime: i64,
@@ -111,9 +115,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             dir.write_credentials(&c)?;
         }
     }
-    let cloud = Cloud::new(store, clock, vec![key], &boot, args.token_lifetime)
-        .await
-        .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
+    let cloud = Cloud::new(
+        store,
+        clock,
+        vec![key],
+        &boot,
+        args.token_lifetime,
+        args.rbac_propagation,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
     let resumed = lro::resume_all(&cloud)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -190,6 +201,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         dir.file("credentials.json").display()
     );
     println!("  RBAC enforcement:        on");
+    if args.rbac_propagation > 0 {
+        println!(
+            "  RBAC propagation delay:  {} s (virtual time)",
+            args.rbac_propagation
+        );
+    }
     if offset != 0 {
         println!(
             "  clock:                   {} (moved {} s ahead)",

@@ -63,9 +63,14 @@ pub struct Server {
 
 impl Server {
     pub async fn start(bin: &Path, store: &TestStore) -> anyhow::Result<Self> {
+        Self::start_with(bin, store, &[]).await
+    }
+
+    /// Starts with extra `serve` arguments (e.g. `--rbac-propagation 60m`).
+    pub async fn start_with(bin: &Path, store: &TestStore, extra: &[&str]) -> anyhow::Result<Self> {
         let tmp = tempfile::tempdir()?;
         let dir = tmp.path().join("data");
-        let mut s = Self::start_in(bin, &dir, store_arg(store).await?.as_deref()).await?;
+        let mut s = Self::launch(bin, &dir, store_arg(store).await?.as_deref(), extra).await?;
         s._tmp = Some(tmp);
         Ok(s)
     }
@@ -75,6 +80,15 @@ impl Server {
         bin: &Path,
         data_dir: &Path,
         store: Option<&str>,
+    ) -> anyhow::Result<Self> {
+        Self::launch(bin, data_dir, store, &[]).await
+    }
+
+    async fn launch(
+        bin: &Path,
+        data_dir: &Path,
+        store: Option<&str>,
+        extra: &[&str],
     ) -> anyhow::Result<Self> {
         let mut cmd = Command::new(bin);
         cmd.arg("serve")
@@ -88,6 +102,7 @@ impl Server {
         if let Some(s) = store {
             cmd.arg("--store").arg(s);
         }
+        cmd.args(extra);
         let child = cmd.spawn().context("spawning aksemu")?;
         let info_path = data_dir.join("server.json");
         let deadline = Instant::now() + Duration::from_secs(30);

@@ -292,11 +292,23 @@ pub async fn delete(
     else {
         return Ok(ArmResponse::empty(204));
     };
-    cloud
-        .store
-        .apply(deletes_for(&doc)?)
-        .await
-        .map_err(store_err)?;
+    let mut writes = deletes_for(&doc)?;
+    if cloud.rbac_propagation_secs > 0 {
+        // The deletion propagates too: keep a tombstone the index reads until then.
+        let mut tomb = doc.body.clone();
+        tomb["properties"]["deletedOn"] = json!(cloud.now_rfc3339());
+        let principal = doc.body["properties"]["principalId"]
+            .as_str()
+            .unwrap_or_default();
+        writes[1] = Write::Put {
+            coll: ASSIGNMENTS_BY_PRINCIPAL,
+            key: assignment_key(principal, &doc.key),
+            id: doc.id.clone(),
+            body: tomb,
+            cond: Cond::Any,
+        };
+    }
+    cloud.store.apply(writes).await.map_err(store_err)?;
     if let Some(p) = doc.body["properties"]["principalId"].as_str() {
         cloud.reload_assignments(p).await?;
     }

@@ -10,6 +10,7 @@ mod identities;
 mod imds;
 mod oauth;
 mod principals;
+mod propagation;
 mod rbac;
 mod restart;
 
