@@ -78,7 +78,7 @@ pub async fn handle(
             RgOp::Put => scale_sets::put(cloud, &auth, rtype, sub, rg, name, req).await,
             RgOp::Get => tracked::get(cloud, &auth, rtype, rg, name, false).await,
             RgOp::Head => tracked::get(cloud, &auth, rtype, rg, name, true).await,
-            RgOp::Patch => scale_sets::patch(cloud, &auth, rtype, rg, name, req).await,
+            RgOp::Patch => tracked::patch(cloud, &auth, rtype, rg, name, req).await,
             RgOp::Delete => tracked::delete(cloud, &auth, req).await,
         },
         Endpoint::Resource {
@@ -91,7 +91,7 @@ pub async fn handle(
             RgOp::Put => managed_identities::put(cloud, &auth, rtype, sub, rg, name, req).await,
             RgOp::Get => tracked::get(cloud, &auth, rtype, rg, name, false).await,
             RgOp::Head => tracked::get(cloud, &auth, rtype, rg, name, true).await,
-            RgOp::Patch => managed_identities::patch(cloud, &auth, rtype, rg, name, req).await,
+            RgOp::Patch => tracked::patch(cloud, &auth, rtype, rg, name, req).await,
             RgOp::Delete => tracked::delete(cloud, &auth, req).await,
         },
         // Listing is the same for every tracked type: by type under a prefix.

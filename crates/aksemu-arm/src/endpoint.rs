@@ -24,6 +24,8 @@ pub struct ResourceType {
     pub read: &'static str,
     pub write: &'static str,
     pub delete: &'static str,
+    /// Whether resources of the type take an `identity` block.
+    pub accepts_identity: bool,
 }
 
 pub const USER_ASSIGNED_IDENTITIES: ResourceType = ResourceType {
@@ -32,6 +34,7 @@ pub const USER_ASSIGNED_IDENTITIES: ResourceType = ResourceType {
     read: "Microsoft.ManagedIdentity/userAssignedIdentities/read",
     write: "Microsoft.ManagedIdentity/userAssignedIdentities/write",
     delete: "Microsoft.ManagedIdentity/userAssignedIdentities/delete",
+    accepts_identity: false,
 };
 
 pub const VIRTUAL_MACHINE_SCALE_SETS: ResourceType = ResourceType {
@@ -40,6 +43,7 @@ pub const VIRTUAL_MACHINE_SCALE_SETS: ResourceType = ResourceType {
     read: "Microsoft.Compute/virtualMachineScaleSets/read",
     write: "Microsoft.Compute/virtualMachineScaleSets/write",
     delete: "Microsoft.Compute/virtualMachineScaleSets/delete",
+    accepts_identity: true,
 };
 
 /// Tracked resource types, by namespace and type (matched case-insensitively).

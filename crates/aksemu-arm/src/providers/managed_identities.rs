@@ -17,7 +17,7 @@ use crate::conditional::precondition;
 use crate::directory::put_service_principal;
 use crate::endpoint::ResourceType;
 use crate::providers::tracked::{
-    group_name, location, not_found, parent_group, system_data, with_etag, write_err,
+    group_name, location, parent_group, system_data, with_etag, write_err,
 };
 use crate::providers::{json_object, tags};
 use crate::request::{ArmRequest, ArmResponse};
@@ -119,40 +119,4 @@ pub async fn put(
         ArmResponse::json(status, rendered),
         etags.first(),
     ))
-}
-
-/// PATCH changes tags only; everything else about an identity is fixed.
-pub async fn patch(
-    cloud: &Cloud,
-    auth: &Authorized,
-    rtype: &ResourceType,
-    rg: &str,
-    name: &str,
-    req: &ArmRequest,
-) -> Result<ArmResponse, ArmError> {
-    let doc = cloud
-        .store
-        .get(RESOURCES, auth.scope().key())
-        .await
-        .map_err(store_err)?
-        .ok_or_else(|| not_found(rtype, name, rg))?;
-    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
-    let body = json_object(&req.body)?;
-    let mut b = doc.body.clone();
-    if body.contains_key("tags") {
-        b["tags"] = tags(body.get("tags"))?.unwrap_or_else(|| json!({}));
-    }
-    b["systemData"] = system_data(Some(&doc), auth.principal(), &cloud.now_rfc3339());
-    let etags = cloud
-        .store
-        .apply(vec![Write::Put {
-            coll: RESOURCES,
-            key: doc.key.clone(),
-            id: doc.id.clone(),
-            body: b.clone(),
-            cond,
-        }])
-        .await
-        .map_err(write_err)?;
-    Ok(with_etag(ArmResponse::json(200, b), etags.first()))
 }

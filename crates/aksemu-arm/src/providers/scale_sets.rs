@@ -14,7 +14,7 @@ use crate::conditional::precondition;
 use crate::endpoint::ResourceType;
 use crate::providers::identity_block;
 use crate::providers::tracked::{
-    group_name, location, not_found, parent_group, system_data, with_etag, write_err,
+    group_name, location, parent_group, system_data, with_etag, write_err,
 };
 use crate::providers::{json_object, tags};
 use crate::request::{ArmRequest, ArmResponse};
@@ -110,61 +110,4 @@ pub async fn put(
         ArmResponse::json(status, rendered),
         etags.first(),
     ))
-}
-
-/// PATCH: tags, and the identity block (adding or removing identities).
-pub async fn patch(
-    cloud: &Cloud,
-    auth: &Authorized,
-    rtype: &ResourceType,
-    rg: &str,
-    name: &str,
-    req: &ArmRequest,
-) -> Result<ArmResponse, ArmError> {
-    let doc = cloud
-        .store
-        .get(RESOURCES, auth.scope().key())
-        .await
-        .map_err(store_err)?
-        .ok_or_else(|| not_found(rtype, name, rg))?;
-    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
-    let body = json_object(&req.body)?;
-    let mut b = doc.body.clone();
-    let mut writes = Vec::new();
-    if body.contains_key("tags") {
-        b["tags"] = tags(body.get("tags"))?.unwrap_or_else(|| json!({}));
-    }
-    if let Some(requested) = body.get("identity") {
-        let id = ResourceId::parse(&doc.id)?;
-        let outcome = identity_block::apply(
-            cloud,
-            auth,
-            &id,
-            Some(&doc.body["identity"]),
-            Some(requested),
-        )
-        .await?;
-        match outcome.identity {
-            Some(i) => b["identity"] = i,
-            None => {
-                if let Some(o) = b.as_object_mut() {
-                    o.remove("identity");
-                }
-            }
-        }
-        writes = outcome.writes;
-    }
-    b["systemData"] = system_data(Some(&doc), auth.principal(), &cloud.now_rfc3339());
-    writes.insert(
-        0,
-        Write::Put {
-            coll: RESOURCES,
-            key: doc.key.clone(),
-            id: doc.id.clone(),
-            body: b.clone(),
-            cond,
-        },
-    );
-    let etags = cloud.store.apply(writes).await.map_err(write_err)?;
-    Ok(with_etag(ArmResponse::json(200, b), etags.first()))
 }

@@ -14,6 +14,7 @@ use crate::collections::RESOURCES;
 use crate::conditional::{precondition, quote};
 use crate::endpoint::ResourceType;
 use crate::providers::identity_block::owned_principal_removal;
+use crate::providers::{json_object, tags};
 use crate::request::{ArmRequest, ArmResponse};
 
 /// The parent group's document; its name casing is the one ids use.
@@ -154,4 +155,62 @@ pub async fn delete(
     writes.extend(owned_principal_removal(cloud, &doc.body).await?);
     cloud.store.apply(writes).await.map_err(write_err)?;
     Ok(ArmResponse::empty(200))
+}
+
+/// PATCH of a tracked resource: tags, and, for types that accept one, the
+/// identity block (adding or removing identities). Everything else is fixed.
+pub async fn patch(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rtype: &ResourceType,
+    rg: &str,
+    name: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let doc = cloud
+        .store
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?
+        .ok_or_else(|| not_found(rtype, name, rg))?;
+    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let body = json_object(&req.body)?;
+    let mut b = doc.body.clone();
+    let mut writes = Vec::new();
+    if body.contains_key("tags") {
+        b["tags"] = tags(body.get("tags"))?.unwrap_or_else(|| json!({}));
+    }
+    if let Some(requested) = body.get("identity").filter(|_| rtype.accepts_identity) {
+        let id = ResourceId::parse(&doc.id)?;
+        let outcome = crate::providers::identity_block::apply(
+            cloud,
+            auth,
+            &id,
+            Some(&doc.body["identity"]),
+            Some(requested),
+        )
+        .await?;
+        match outcome.identity {
+            Some(i) => b["identity"] = i,
+            None => {
+                if let Some(o) = b.as_object_mut() {
+                    o.remove("identity");
+                }
+            }
+        }
+        writes = outcome.writes;
+    }
+    b["systemData"] = system_data(Some(&doc), auth.principal(), &cloud.now_rfc3339());
+    writes.insert(
+        0,
+        Write::Put {
+            coll: RESOURCES,
+            key: doc.key.clone(),
+            id: doc.id.clone(),
+            body: b.clone(),
+            cond,
+        },
+    );
+    let etags = cloud.store.apply(writes).await.map_err(write_err)?;
+    Ok(with_etag(ArmResponse::json(200, b), etags.first()))
 }
