@@ -37,6 +37,8 @@ pub struct Cloud {
     pub rbac_propagation_secs: i64,
     custom_roles: RwLock<HashMap<String, RoleDefinition>>,
     pub(crate) imds_tokens: crate::imds::TokenCache,
+    /// The local CA's certificate (PEM), which kubeconfigs tell clients to trust.
+    pub ca_pem: std::sync::OnceLock<String>,
 }
 
 /// Maps a store failure to what an ARM client sees. Details go to the log only.
@@ -100,6 +102,7 @@ impl Cloud {
             rbac_propagation_secs,
             custom_roles: RwLock::new(custom),
             imds_tokens: Default::default(),
+            ca_pem: Default::default(),
         }))
     }
 

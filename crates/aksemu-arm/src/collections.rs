@@ -29,6 +29,9 @@ pub const REGISTRATIONS: &str = "registrations";
 pub const OPERATIONS: &str = "operations";
 /// Managed-identity hosts, keyed by their endpoint token.
 pub const HOSTS: &str = "hosts";
+/// What a cluster keeps out of its ARM document, keyed like the cluster: the
+/// service principal's secret and the seed of its kubeconfig credentials.
+pub const CLUSTER_SECRETS: &str = "clusterSecrets";
 /// Singletons (the bootstrap record).
 pub const META: &str = "meta";
 

@@ -6,11 +6,14 @@ use std::sync::Arc;
 use aksemu_core::{ArmError, Principal};
 
 use crate::cloud::Cloud;
-use crate::endpoint::{self, Endpoint, RbacOp, RgOp, VIRTUAL_MACHINE_SCALE_SETS};
+use crate::endpoint::{
+    self, AGENT_POOLS, CONTAINER_REGISTRIES, Endpoint, MANAGED_CLUSTERS, RESET_SERVICE_PRINCIPAL,
+    RbacOp, RgOp, USER_ASSIGNED_IDENTITIES, VIRTUAL_NETWORKS,
+};
 use crate::gate::authorize;
 use crate::providers::{
-    managed_identities, operations, registrations, resource_groups, role_assignments,
-    role_definitions, scale_sets, subscriptions, tracked,
+    aks, all_resources, generic, managed_identities, network, operations, registrations,
+    registries, resource_groups, role_assignments, role_definitions, subscriptions, tracked,
 };
 use crate::request::{ArmRequest, ArmResponse};
 
@@ -68,18 +71,21 @@ pub async fn handle(
                 req.method.as_str().to_string(),
             )),
         },
-        Endpoint::Resource {
-            rtype,
-            rg,
-            name,
-            op,
-            sub,
-        } if *rtype == &VIRTUAL_MACHINE_SCALE_SETS => match op {
-            RgOp::Put => scale_sets::put(cloud, &auth, rtype, sub, rg, name, req).await,
-            RgOp::Get => tracked::get(cloud, &auth, rtype, rg, name, false).await,
-            RgOp::Head => tracked::get(cloud, &auth, rtype, rg, name, true).await,
-            RgOp::Patch => tracked::patch(cloud, &auth, rtype, rg, name, req).await,
-            RgOp::Delete => tracked::delete(cloud, &auth, req).await,
+        Endpoint::Resource { rtype, op, .. } if *rtype == &MANAGED_CLUSTERS => match op {
+            RgOp::Put => {
+                let Endpoint::Resource { sub, rg, name, .. } = &ep else {
+                    return Err(ArmError::InternalServerError);
+                };
+                aks::cluster::put(cloud, &auth, sub, rg, name, req).await
+            }
+            RgOp::Get | RgOp::Head => {
+                let Endpoint::Resource { rg, name, .. } = &ep else {
+                    return Err(ArmError::InternalServerError);
+                };
+                tracked::get(cloud, &auth, rtype, rg, name, *op == RgOp::Head).await
+            }
+            RgOp::Patch => aks::cluster::patch(cloud, &auth, req).await,
+            RgOp::Delete => aks::cluster::delete(cloud, &auth, req).await,
         },
         Endpoint::Resource {
             rtype,
@@ -88,12 +94,85 @@ pub async fn handle(
             op,
             sub,
         } => match op {
-            RgOp::Put => managed_identities::put(cloud, &auth, rtype, sub, rg, name, req).await,
+            RgOp::Put if *rtype == &USER_ASSIGNED_IDENTITIES => {
+                managed_identities::put(cloud, &auth, rtype, sub, rg, name, req).await
+            }
+            RgOp::Put => {
+                let shape: generic::Shape = if *rtype == &VIRTUAL_NETWORKS {
+                    network::shape_vnet
+                } else if *rtype == &CONTAINER_REGISTRIES {
+                    registries::shape
+                } else {
+                    generic::keep
+                };
+                generic::put(cloud, &auth, rtype, sub, rg, name, req, shape).await
+            }
             RgOp::Get => tracked::get(cloud, &auth, rtype, rg, name, false).await,
             RgOp::Head => tracked::get(cloud, &auth, rtype, rg, name, true).await,
             RgOp::Patch => tracked::patch(cloud, &auth, rtype, rg, name, req).await,
             RgOp::Delete => tracked::delete(cloud, &auth, req).await,
         },
+        Endpoint::ChildResource {
+            child,
+            rg,
+            name,
+            child_name,
+            op,
+            ..
+        } if *child == &AGENT_POOLS => match op {
+            RgOp::Get | RgOp::Head => aks::pools::get(cloud, &auth, rg, name, child_name).await,
+            RgOp::Put | RgOp::Patch => aks::pools::put(cloud, &auth, child_name, req).await,
+            RgOp::Delete => aks::pools::delete(cloud, &auth, child_name, req).await,
+        },
+        Endpoint::ChildResource {
+            rg,
+            name,
+            child_name,
+            op,
+            ..
+        } => match op {
+            RgOp::Get | RgOp::Head => network::get_subnet(cloud, &auth, rg, name, child_name).await,
+            RgOp::Put | RgOp::Patch => {
+                network::write_subnet(cloud, &auth, rg, name, child_name, req, false).await
+            }
+            RgOp::Delete => {
+                network::write_subnet(cloud, &auth, rg, name, child_name, req, true).await
+            }
+        },
+        Endpoint::ListChildren {
+            child, rg, name, ..
+        } => {
+            if *child == &AGENT_POOLS {
+                aks::pools::list(cloud, &auth).await
+            } else {
+                network::list_subnets(cloud, &auth, rg, name).await
+            }
+        }
+        Endpoint::Action { action, .. } => {
+            if *action == &RESET_SERVICE_PRINCIPAL {
+                Err(ArmError::BadRequest(
+                    "Updating service principal profile is not supported by aksemu yet.".into(),
+                ))
+            } else {
+                aks::credentials::list(cloud, &auth, action, req).await
+            }
+        }
+        Endpoint::KubernetesVersions { location, .. } => {
+            if crate::catalog::normalise_location(location).is_none() {
+                return Err(ArmError::LocationNotAvailableForResourceType(
+                    location.clone(),
+                    "Microsoft.ContainerService/locations/kubernetesVersions".into(),
+                    crate::catalog::location_list(),
+                ));
+            }
+            Ok(ArmResponse::json(200, aks::versions::list()))
+        }
+        Endpoint::ListAllResources { sub, rg } => {
+            all_resources::list(cloud, &auth, sub, rg.as_deref(), req).await
+        }
+        Endpoint::RegistryNameAvailability { .. } => {
+            registries::check_name(cloud, &auth, req).await
+        }
         // Listing is the same for every tracked type: by type under a prefix.
         Endpoint::ListResources { rtype, sub, rg } => {
             tracked::list_of_type(cloud, rtype, sub, rg.as_deref()).await

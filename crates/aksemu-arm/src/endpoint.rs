@@ -46,9 +46,157 @@ pub const VIRTUAL_MACHINE_SCALE_SETS: ResourceType = ResourceType {
     accepts_identity: true,
 };
 
+pub const MANAGED_CLUSTERS: ResourceType = ResourceType {
+    namespace: "Microsoft.ContainerService",
+    type_name: "managedClusters",
+    read: "Microsoft.ContainerService/managedClusters/read",
+    write: "Microsoft.ContainerService/managedClusters/write",
+    delete: "Microsoft.ContainerService/managedClusters/delete",
+    accepts_identity: true,
+};
+
+pub const VIRTUAL_NETWORKS: ResourceType = ResourceType {
+    namespace: "Microsoft.Network",
+    type_name: "virtualNetworks",
+    read: "Microsoft.Network/virtualNetworks/read",
+    write: "Microsoft.Network/virtualNetworks/write",
+    delete: "Microsoft.Network/virtualNetworks/delete",
+    accepts_identity: false,
+};
+
+pub const LOAD_BALANCERS: ResourceType = ResourceType {
+    namespace: "Microsoft.Network",
+    type_name: "loadBalancers",
+    read: "Microsoft.Network/loadBalancers/read",
+    write: "Microsoft.Network/loadBalancers/write",
+    delete: "Microsoft.Network/loadBalancers/delete",
+    accepts_identity: false,
+};
+
+pub const PUBLIC_IP_ADDRESSES: ResourceType = ResourceType {
+    namespace: "Microsoft.Network",
+    type_name: "publicIPAddresses",
+    read: "Microsoft.Network/publicIPAddresses/read",
+    write: "Microsoft.Network/publicIPAddresses/write",
+    delete: "Microsoft.Network/publicIPAddresses/delete",
+    accepts_identity: false,
+};
+
+pub const NETWORK_SECURITY_GROUPS: ResourceType = ResourceType {
+    namespace: "Microsoft.Network",
+    type_name: "networkSecurityGroups",
+    read: "Microsoft.Network/networkSecurityGroups/read",
+    write: "Microsoft.Network/networkSecurityGroups/write",
+    delete: "Microsoft.Network/networkSecurityGroups/delete",
+    accepts_identity: false,
+};
+
+pub const CONTAINER_REGISTRIES: ResourceType = ResourceType {
+    namespace: "Microsoft.ContainerRegistry",
+    type_name: "registries",
+    read: "Microsoft.ContainerRegistry/registries/read",
+    write: "Microsoft.ContainerRegistry/registries/write",
+    delete: "Microsoft.ContainerRegistry/registries/delete",
+    accepts_identity: true,
+};
+
 /// Tracked resource types, by namespace and type (matched case-insensitively).
-pub const RESOURCE_TYPES: &[&ResourceType] =
-    &[&USER_ASSIGNED_IDENTITIES, &VIRTUAL_MACHINE_SCALE_SETS];
+pub const RESOURCE_TYPES: &[&ResourceType] = &[
+    &USER_ASSIGNED_IDENTITIES,
+    &VIRTUAL_MACHINE_SCALE_SETS,
+    &MANAGED_CLUSTERS,
+    &VIRTUAL_NETWORKS,
+    &LOAD_BALANCERS,
+    &PUBLIC_IP_ADDRESSES,
+    &NETWORK_SECURITY_GROUPS,
+    &CONTAINER_REGISTRIES,
+];
+
+/// A child resource type (`{parent}/{name}/{child type}/{child name}`), stored
+/// inside its parent's document.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ChildType {
+    pub parent: &'static ResourceType,
+    pub type_name: &'static str,
+    pub read: &'static str,
+    pub write: &'static str,
+    pub delete: &'static str,
+}
+
+pub const AGENT_POOLS: ChildType = ChildType {
+    parent: &MANAGED_CLUSTERS,
+    type_name: "agentPools",
+    read: "Microsoft.ContainerService/managedClusters/agentPools/read",
+    write: "Microsoft.ContainerService/managedClusters/agentPools/write",
+    delete: "Microsoft.ContainerService/managedClusters/agentPools/delete",
+};
+
+pub const SUBNETS: ChildType = ChildType {
+    parent: &VIRTUAL_NETWORKS,
+    type_name: "subnets",
+    read: "Microsoft.Network/virtualNetworks/subnets/read",
+    write: "Microsoft.Network/virtualNetworks/subnets/write",
+    delete: "Microsoft.Network/virtualNetworks/subnets/delete",
+};
+
+pub const CHILD_TYPES: &[&ChildType] = &[&AGENT_POOLS, &SUBNETS];
+
+fn child_type(parent: &ResourceType, type_name: &str) -> Option<&'static ChildType> {
+    CHILD_TYPES
+        .iter()
+        .copied()
+        .find(|c| std::ptr::eq(c.parent, parent) && c.type_name.eq_ignore_ascii_case(type_name))
+}
+
+/// A POST action on a resource (`{resource}/{action}`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ResourceAction {
+    pub rtype: &'static ResourceType,
+    pub name: &'static str,
+    pub action: &'static str,
+}
+
+pub const LIST_USER_CREDENTIAL: ResourceAction = ResourceAction {
+    rtype: &MANAGED_CLUSTERS,
+    name: "listClusterUserCredential",
+    action: "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action",
+};
+pub const LIST_ADMIN_CREDENTIAL: ResourceAction = ResourceAction {
+    rtype: &MANAGED_CLUSTERS,
+    name: "listClusterAdminCredential",
+    action: "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action",
+};
+pub const LIST_MONITORING_CREDENTIAL: ResourceAction = ResourceAction {
+    rtype: &MANAGED_CLUSTERS,
+    name: "listClusterMonitoringUserCredential",
+    action: "Microsoft.ContainerService/managedClusters/listClusterMonitoringUserCredential/action",
+};
+pub const RESET_SERVICE_PRINCIPAL: ResourceAction = ResourceAction {
+    rtype: &MANAGED_CLUSTERS,
+    name: "resetServicePrincipalProfile",
+    action: "Microsoft.ContainerService/managedClusters/resetServicePrincipalProfile/action",
+};
+
+pub const RESOURCE_ACTIONS: &[&ResourceAction] = &[
+    &LIST_USER_CREDENTIAL,
+    &LIST_ADMIN_CREDENTIAL,
+    &LIST_MONITORING_CREDENTIAL,
+    &RESET_SERVICE_PRINCIPAL,
+];
+
+fn resource_action(rtype: &ResourceType, name: &str) -> Option<&'static ResourceAction> {
+    RESOURCE_ACTIONS
+        .iter()
+        .copied()
+        .find(|a| std::ptr::eq(a.rtype, rtype) && a.name.eq_ignore_ascii_case(name))
+}
+
+pub const KUBERNETES_VERSIONS_READ: &str =
+    "Microsoft.ContainerService/locations/kubernetesVersions/read";
+pub const GROUP_RESOURCES_READ: &str =
+    "Microsoft.Resources/subscriptions/resourceGroups/resources/read";
+pub const SUBSCRIPTION_RESOURCES_READ: &str = "Microsoft.Resources/subscriptions/resources/read";
+pub const REGISTRY_NAME_CHECK: &str = "Microsoft.ContainerRegistry/checkNameAvailability/read";
 
 fn resource_type(ns: &str, type_name: &str) -> Option<&'static ResourceType> {
     RESOURCE_TYPES.iter().copied().find(|t| {
@@ -127,6 +275,43 @@ pub enum Endpoint {
         sub: String,
         rg: Option<String>,
     },
+    /// `{resource}/{child type}/{child name}`.
+    ChildResource {
+        child: &'static ChildType,
+        sub: String,
+        rg: String,
+        name: String,
+        child_name: String,
+        op: RgOp,
+    },
+    /// `{resource}/{child type}`.
+    ListChildren {
+        child: &'static ChildType,
+        sub: String,
+        rg: String,
+        name: String,
+    },
+    /// `POST {resource}/{action}`.
+    Action {
+        action: &'static ResourceAction,
+        sub: String,
+        rg: String,
+        name: String,
+    },
+    /// `GET /subscriptions/{s}/providers/Microsoft.ContainerService/locations/{l}/kubernetesVersions`.
+    KubernetesVersions {
+        sub: String,
+        location: String,
+    },
+    /// Every resource in a group or a subscription (`…/resources`).
+    ListAllResources {
+        sub: String,
+        rg: Option<String>,
+    },
+    /// `POST /subscriptions/{s}/providers/Microsoft.ContainerRegistry/checkNameAvailability`.
+    RegistryNameAvailability {
+        sub: String,
+    },
 }
 
 /// What an endpoint needs from the caller.
@@ -164,7 +349,14 @@ impl Endpoint {
             Endpoint::RoleDefinitions { scope, .. } | Endpoint::RoleAssignments { scope, .. } => {
                 scope.subscription_id()
             }
-            Endpoint::Resource { sub, .. } | Endpoint::ListResources { sub, .. } => Some(sub),
+            Endpoint::Resource { sub, .. }
+            | Endpoint::ListResources { sub, .. }
+            | Endpoint::ChildResource { sub, .. }
+            | Endpoint::ListChildren { sub, .. }
+            | Endpoint::Action { sub, .. }
+            | Endpoint::KubernetesVersions { sub, .. }
+            | Endpoint::ListAllResources { sub, .. }
+            | Endpoint::RegistryNameAvailability { sub } => Some(sub),
         }
     }
 
@@ -241,6 +433,58 @@ impl Endpoint {
                     Some(rg) => ResourceId::resource_group(sub, rg),
                     None => ResourceId::subscription(sub),
                 },
+            },
+            Endpoint::ChildResource {
+                child,
+                sub,
+                rg,
+                name,
+                child_name,
+                op,
+            } => Access::Scope {
+                action: match op {
+                    RgOp::Get | RgOp::Head => child.read,
+                    RgOp::Put | RgOp::Patch => child.write,
+                    RgOp::Delete => child.delete,
+                },
+                scope: resource_id(child.parent, sub, rg, name)
+                    .child(&[child.type_name, child_name]),
+            },
+            Endpoint::ListChildren {
+                child,
+                sub,
+                rg,
+                name,
+            } => Access::Scope {
+                action: child.read,
+                scope: resource_id(child.parent, sub, rg, name),
+            },
+            Endpoint::Action {
+                action,
+                sub,
+                rg,
+                name,
+            } => Access::Scope {
+                action: action.action,
+                scope: resource_id(action.rtype, sub, rg, name),
+            },
+            Endpoint::KubernetesVersions { sub, .. } => Access::Scope {
+                action: KUBERNETES_VERSIONS_READ,
+                scope: sub_scope(sub),
+            },
+            Endpoint::ListAllResources { sub, rg } => Access::Scope {
+                action: match rg {
+                    Some(_) => GROUP_RESOURCES_READ,
+                    None => SUBSCRIPTION_RESOURCES_READ,
+                },
+                scope: match rg {
+                    Some(rg) => ResourceId::resource_group(sub, rg),
+                    None => sub_scope(sub),
+                },
+            },
+            Endpoint::RegistryNameAvailability { sub } => Access::Scope {
+                action: REGISTRY_NAME_CHECK,
+                scope: sub_scope(sub),
             },
             Endpoint::RoleAssignments { scope, op, .. } => Access::Scope {
                 action: match op {
@@ -479,6 +723,110 @@ pub fn parse(method: Method, path: &str, api_version: Option<&str>) -> Result<En
             [
                 "subscriptions",
                 _,
+                "providers",
+                "microsoft.containerservice",
+                "locations",
+                _,
+                "kubernetesversions",
+            ],
+            [_, sub, _, _, _, location, _],
+        ) => get_only(Endpoint::KubernetesVersions {
+            sub: sub.to_string(),
+            location: location.to_string(),
+        }),
+        (
+            [
+                "subscriptions",
+                _,
+                "providers",
+                "microsoft.containerregistry",
+                "checknameavailability",
+            ],
+            [_, sub, ..],
+        ) => {
+            if method != Method::Post {
+                return Err(method_not_allowed(method));
+            }
+            Ok(Endpoint::RegistryNameAvailability {
+                sub: sub.to_string(),
+            })
+        }
+        (["subscriptions", _, "resources"], [_, sub, _]) => get_only(Endpoint::ListAllResources {
+            sub: sub.to_string(),
+            rg: None,
+        }),
+        (["subscriptions", _, "resourcegroups", _, "resources"], [_, sub, _, rg, _]) => {
+            get_only(Endpoint::ListAllResources {
+                sub: sub.to_string(),
+                rg: Some(rg.to_string()),
+            })
+        }
+        (
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                _,
+                _,
+                _,
+                _,
+                _,
+            ],
+            [_, sub, _, rg, _, ns, t, name, ct, cname],
+        ) => {
+            let rtype = resource_type(ns, t).ok_or_else(|| unknown_type(ns, t, api_version))?;
+            let child = child_type(rtype, ct)
+                .ok_or_else(|| unknown_type(ns, &format!("{t}/{ct}"), api_version))?;
+            Ok(Endpoint::ChildResource {
+                child,
+                sub: sub.to_string(),
+                rg: rg.to_string(),
+                name: name.to_string(),
+                child_name: cname.to_string(),
+                op: rg_op(method)?,
+            })
+        }
+        (
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                _,
+                _,
+                _,
+                _,
+            ],
+            [_, sub, _, rg, _, ns, t, name, last],
+        ) => {
+            let rtype = resource_type(ns, t).ok_or_else(|| unknown_type(ns, t, api_version))?;
+            if method == Method::Post {
+                let action = resource_action(rtype, last)
+                    .ok_or_else(|| unknown_type(ns, &format!("{t}/{last}"), api_version))?;
+                Ok(Endpoint::Action {
+                    action,
+                    sub: sub.to_string(),
+                    rg: rg.to_string(),
+                    name: name.to_string(),
+                })
+            } else {
+                let child = child_type(rtype, last)
+                    .ok_or_else(|| unknown_type(ns, &format!("{t}/{last}"), api_version))?;
+                get_only(Endpoint::ListChildren {
+                    child,
+                    sub: sub.to_string(),
+                    rg: rg.to_string(),
+                    name: name.to_string(),
+                })
+            }
+        }
+        (
+            [
+                "subscriptions",
+                _,
                 "resourcegroups",
                 _,
                 "providers",
@@ -666,6 +1014,62 @@ pub fn samples(sub: &str, rg: &str) -> Vec<(Method, String)> {
             Method::Get,
             format!("{s}/providers/Microsoft.ManagedIdentity/userAssignedIdentities"),
         ),
+        (
+            Method::Put,
+            format!("{g}/providers/Microsoft.ContainerService/managedClusters/c1"),
+        ),
+        (
+            Method::Get,
+            format!("{g}/providers/Microsoft.ContainerService/managedClusters/c1/agentPools/p1"),
+        ),
+        (
+            Method::Put,
+            format!("{g}/providers/Microsoft.ContainerService/managedClusters/c1/agentPools/p1"),
+        ),
+        (
+            Method::Delete,
+            format!("{g}/providers/Microsoft.ContainerService/managedClusters/c1/agentPools/p1"),
+        ),
+        (
+            Method::Get,
+            format!("{g}/providers/Microsoft.ContainerService/managedClusters/c1/agentPools"),
+        ),
+        (
+            Method::Post,
+            format!(
+                "{g}/providers/Microsoft.ContainerService/managedClusters/c1/listClusterUserCredential"
+            ),
+        ),
+        (
+            Method::Post,
+            format!(
+                "{g}/providers/Microsoft.ContainerService/managedClusters/c1/listClusterAdminCredential"
+            ),
+        ),
+        (
+            Method::Get,
+            format!(
+                "{s}/providers/Microsoft.ContainerService/locations/westus2/kubernetesVersions"
+            ),
+        ),
+        (Method::Get, format!("{g}/resources")),
+        (Method::Get, format!("{s}/resources")),
+        (
+            Method::Post,
+            format!("{s}/providers/Microsoft.ContainerRegistry/checkNameAvailability"),
+        ),
+        (
+            Method::Put,
+            format!("{g}/providers/Microsoft.Network/virtualNetworks/v1"),
+        ),
+        (
+            Method::Get,
+            format!("{g}/providers/Microsoft.Network/virtualNetworks/v1/subnets/s1"),
+        ),
+        (
+            Method::Put,
+            format!("{g}/providers/Microsoft.ContainerRegistry/registries/r1"),
+        ),
     ]
 }
 
@@ -686,10 +1090,16 @@ pub fn variant_index(e: &Endpoint) -> usize {
         Endpoint::RoleAssignments { .. } => 11,
         Endpoint::Resource { .. } => 12,
         Endpoint::ListResources { .. } => 13,
+        Endpoint::ChildResource { .. } => 14,
+        Endpoint::ListChildren { .. } => 15,
+        Endpoint::Action { .. } => 16,
+        Endpoint::KubernetesVersions { .. } => 17,
+        Endpoint::ListAllResources { .. } => 18,
+        Endpoint::RegistryNameAvailability { .. } => 19,
     }
 }
 
-pub const VARIANTS: usize = 14;
+pub const VARIANTS: usize = 20;
 
 #[cfg(test)]
 mod sample_tests {

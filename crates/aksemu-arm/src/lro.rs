@@ -11,9 +11,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::cloud::{Cloud, store_err};
-use crate::collections::{OPERATIONS, RESOURCES};
-use crate::endpoint::RG_READ;
+use crate::collections::OPERATIONS;
+use crate::endpoint::{MANAGED_CLUSTERS, RG_READ};
 use crate::gate::operation_key;
+use crate::providers::aks;
+use crate::providers::cascade::{self, Effects};
 use crate::request::ArmResponse;
 
 /// The work an operation performs when it runs.
@@ -22,6 +24,11 @@ use crate::request::ArmResponse;
 pub enum Work {
     /// Remove the group and everything in it.
     DeleteResourceGroup { key: String },
+    /// Bring a managed cluster's node resource group in line with the cluster
+    /// document (create, update, agent pools, add-ons).
+    ReconcileCluster { key: String },
+    /// Remove a managed cluster, its node resource group and what they own.
+    DeleteCluster { key: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,6 +93,7 @@ impl Operation {
     pub fn read_action(&self) -> &'static str {
         match self.work {
             Work::DeleteResourceGroup { .. } => RG_READ,
+            Work::ReconcileCluster { .. } | Work::DeleteCluster { .. } => MANAGED_CLUSTERS.read,
         }
     }
 
@@ -154,7 +162,21 @@ pub async fn resume_all(cloud: &Arc<Cloud>) -> Result<usize, ArmError> {
     Ok(n)
 }
 
+/// Runs an operation; a run that lost a race with a concurrent write (its
+/// preconditions failed) starts over from what is stored now.
 async fn run(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
+    let mut last = Ok(());
+    for _ in 0..5 {
+        last = run_once(cloud, id).await;
+        match &last {
+            Err(ArmError::ConcurrentUpdate) => continue,
+            _ => break,
+        }
+    }
+    last
+}
+
+async fn run_once(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
     let doc = cloud
         .store
         .get(OPERATIONS, &operation_key(id))
@@ -166,38 +188,33 @@ async fn run(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
     if op.is_terminal() {
         return Ok(());
     }
-    let mut writes = match &op.work {
-        Work::DeleteResourceGroup { key } => {
-            let prefix = format!("{key}/");
-            // Principals that live and die with resources in the group go too.
-            let mut w = Vec::new();
-            for d in cloud
-                .store
-                .list(RESOURCES, &prefix)
-                .await
-                .map_err(store_err)?
-            {
-                w.extend(
-                    crate::providers::identity_block::owned_principal_removal(cloud, &d.body)
-                        .await?,
-                );
+    let outcome = match &op.work {
+        Work::DeleteResourceGroup { key } => cascade::group_removal(cloud, key).await,
+        Work::ReconcileCluster { key } => aks::reconcile::run(cloud, key).await,
+        Work::DeleteCluster { key } => aks::cluster::removal(cloud, key).await,
+    };
+    let Effects { mut writes, reload } = match outcome {
+        Ok(r) => {
+            op.status = "Succeeded".to_string();
+            r
+        }
+        Err(ArmError::ConcurrentUpdate) => return Err(ArmError::ConcurrentUpdate),
+        Err(e) => {
+            tracing::warn!(operation = %id, error = %e, "operation failed");
+            op.status = "Failed".to_string();
+            op.error = Some(e.to_body()["error"].clone());
+            match &op.work {
+                Work::ReconcileCluster { key } => aks::reconcile::failed(cloud, key).await?,
+                _ => Effects::default(),
             }
-            w.push(Write::DeletePrefix {
-                coll: RESOURCES,
-                prefix,
-            });
-            w.push(Write::Delete {
-                coll: RESOURCES,
-                key: key.clone(),
-                cond: Cond::Any,
-            });
-            w
         }
     };
-    op.status = "Succeeded".to_string();
     op.end_time = Some(cloud.now_rfc3339());
     // Only the run that still sees the record as we read it may finish it.
     writes.push(op.write(Cond::Etag(doc.etag)));
     cloud.store.apply(writes).await.map_err(store_err)?;
+    for p in reload {
+        cloud.reload_assignments(&p).await?;
+    }
     Ok(())
 }

@@ -160,6 +160,33 @@ pub enum ArmError {
         "The identity type '{0}' is not supported. Supported values are 'SystemAssigned', 'UserAssigned', 'SystemAssigned, UserAssigned' and 'None'."
     )]
     InvalidIdentityType(String),
+    /// AKS's `InvalidParameter`: one field of the request is wrong.
+    #[error("{message}")]
+    InvalidParameter { target: String, message: String },
+    /// AKS's generic 400 (`BadRequest`), e.g. an identity change AKS refuses.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(
+        "Version {version} is not supported in this region. Please use [az aks get-versions] command to get the supported version list in this region. For more information, please check https://aka.ms/supported-version-list"
+    )]
+    K8sVersionNotSupported { version: String },
+    #[error("{0}")]
+    ChangeKubeletIdentityNotAllowed(String),
+    #[error(
+        "The cluster using user-assigned managed identity must be granted 'Managed Identity Operator' role to assign kubelet identity. You can run 'az role assignment create --assignee {client_id} --role 'Managed Identity Operator' --scope {kubelet_id}' to grant the permission. See https://aka.ms/aks/kubelet-identity"
+    )]
+    CustomKubeletIdentityMissingPermission {
+        client_id: String,
+        kubelet_id: String,
+    },
+    #[error(
+        "Custom kubelet identity is only supported on clusters with a user-assigned control plane identity. Please see https://aka.ms/aks/kubelet-identity"
+    )]
+    CustomKubeletIdentityOnlySupportedOnUserAssignedMsiCluster,
+    #[error("{0}")]
+    OperationNotAllowed(String),
+    #[error("{0}")]
+    NodeResourceGroupAlreadyExists(String),
     #[error("The server encountered an internal error. Please retry the request.")]
     InternalServerError,
 }
@@ -212,6 +239,18 @@ impl ArmError {
             LinkedAuthorizationFailed(_) => "LinkedAuthorizationFailed",
             LinkedInvalidPropertyId(_) => "LinkedInvalidPropertyId",
             InvalidIdentityType(_) => "InvalidIdentityType",
+            InvalidParameter { .. } => "InvalidParameter",
+            BadRequest(_) => "BadRequest",
+            K8sVersionNotSupported { .. } => "K8sVersionNotSupported",
+            ChangeKubeletIdentityNotAllowed(_) => "ChangeKubeletIdentityNotAllowed",
+            CustomKubeletIdentityMissingPermission { .. } => {
+                "CustomKubeletIdentityMissingPermissionError"
+            }
+            CustomKubeletIdentityOnlySupportedOnUserAssignedMsiCluster => {
+                "CustomKubeletIdentityOnlySupportedOnUserAssignedMSICluster"
+            }
+            OperationNotAllowed(_) => "OperationNotAllowed",
+            NodeResourceGroupAlreadyExists(_) => "NodeResourceGroupAlreadyExists",
             InternalServerError => "InternalServerError",
         }
     }
@@ -236,7 +275,14 @@ impl ArmError {
             | InvalidFilter(_)
             | LocationNotAvailableForResourceType(..)
             | LinkedInvalidPropertyId(_)
-            | InvalidIdentityType(_) => 400,
+            | InvalidIdentityType(_)
+            | InvalidParameter { .. }
+            | BadRequest(_)
+            | K8sVersionNotSupported { .. }
+            | ChangeKubeletIdentityNotAllowed(_)
+            | CustomKubeletIdentityMissingPermission { .. }
+            | CustomKubeletIdentityOnlySupportedOnUserAssignedMsiCluster
+            | NodeResourceGroupAlreadyExists(_) => 400,
             AuthenticationFailedMissingToken
             | AuthenticationFailedInvalidHeader
             | InvalidAuthenticationToken
@@ -259,7 +305,8 @@ impl ArmError {
             | RoleAssignmentExists
             | RoleDefinitionWithSameNameExists(_)
             | RoleDefinitionHasAssignments(_)
-            | InvalidResourceLocation { .. } => 409,
+            | InvalidResourceLocation { .. }
+            | OperationNotAllowed(_) => 409,
             PreconditionFailed => 412,
             InternalServerError => 500,
         }
@@ -273,6 +320,9 @@ impl ArmError {
     /// The ARM error envelope.
     pub fn to_body(&self) -> Value {
         let mut error = json!({ "code": self.code(), "message": self.to_string() });
+        if let ArmError::InvalidParameter { target, .. } = self {
+            error["target"] = json!(target);
+        }
         if let ArmError::AuthorizationFailed { explanation, .. } = self
             && !explanation.is_empty()
         {

@@ -112,19 +112,7 @@ pub async fn apply(
         for raw in ids.keys() {
             let id = ResourceId::parse(raw)
                 .map_err(|_| ArmError::LinkedInvalidPropertyId(raw.clone()))?;
-            // The caller must be allowed to hand this identity to the resource.
-            if cloud.check(auth.principal(), ASSIGN_ACTION, &id).is_err() {
-                return Err(ArmError::LinkedAuthorizationFailed(Box::new(
-                    LinkedDenial {
-                        client_id: auth.principal().app_id.clone(),
-                        object_id: auth.principal().object_id.clone(),
-                        action: auth.action().to_string(),
-                        scope: auth.scope().as_str().to_string(),
-                        linked_action: ASSIGN_ACTION.to_string(),
-                        linked_scope: raw.clone(),
-                    },
-                )));
-            }
+            require_assign(cloud, auth, &id, raw)?;
             let doc = cloud
                 .store
                 .get(RESOURCES, id.key())
@@ -155,6 +143,29 @@ pub async fn apply(
         None
     };
     Ok(Outcome { identity, writes })
+}
+
+/// The caller must be allowed to hand the identity `id` (as the client named it:
+/// `raw`) to the resource it is writing.
+pub fn require_assign(
+    cloud: &Cloud,
+    auth: &Authorized,
+    id: &ResourceId,
+    raw: &str,
+) -> Result<(), ArmError> {
+    if cloud.check(auth.principal(), ASSIGN_ACTION, id).is_err() {
+        return Err(ArmError::LinkedAuthorizationFailed(Box::new(
+            LinkedDenial {
+                client_id: auth.principal().app_id.clone(),
+                object_id: auth.principal().object_id.clone(),
+                action: auth.action().to_string(),
+                scope: auth.scope().as_str().to_string(),
+                linked_action: ASSIGN_ACTION.to_string(),
+                linked_scope: raw.to_string(),
+            },
+        )));
+    }
+    Ok(())
 }
 
 /// Deletes a principal (and its appId index) if it exists.

@@ -1,14 +1,19 @@
 //! Resource providers. Each function takes `&Authorized`: it cannot be called
 //! without passing the gate.
 
+pub mod aks;
+pub mod all_resources;
+pub mod cascade;
+pub mod generic;
 pub mod identity_block;
 pub mod managed_identities;
+pub mod network;
 pub mod operations;
 pub mod registrations;
+pub mod registries;
 pub mod resource_groups;
 pub mod role_assignments;
 pub mod role_definitions;
-pub mod scale_sets;
 pub mod subscriptions;
 pub mod tracked;
 

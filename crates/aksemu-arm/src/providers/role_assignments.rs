@@ -44,7 +44,7 @@ fn scope_prefix(scope: &ResourceId) -> String {
     format!("{base}/providers/microsoft.authorization/roleassignments/")
 }
 
-fn triple_key(scope: &ResourceId, role: &str, principal: &str) -> String {
+pub fn triple_key(scope: &ResourceId, role: &str, principal: &str) -> String {
     format!(
         "{}|{}|{}",
         scope.key(),
@@ -83,7 +83,39 @@ pub fn writes_for(id: &ResourceId, scope: &ResourceId, body: &Value, cond: Cond)
     ]
 }
 
-fn deletes_for(doc: &Doc) -> Result<Vec<Write>, ArmError> {
+/// An assignment a resource provider makes itself (AKS's Contributor on the
+/// node group): no `createdBy`, so it is in effect at once even with a
+/// propagation delay, like assignments aksemu makes at bootstrap.
+pub fn system_assignment(
+    cloud: &Cloud,
+    scope: &ResourceId,
+    role_guid: &str,
+    principal_id: &str,
+) -> Vec<Write> {
+    let name = uuid::Uuid::new_v4().to_string();
+    let id = assignment_id(scope, &name);
+    let now = cloud.now_rfc3339();
+    let body = json!({
+        "id": id.as_str(),
+        "name": name,
+        "type": "Microsoft.Authorization/roleAssignments",
+        "properties": {
+            "roleDefinitionId": definition_id(scope, role_guid),
+            "principalId": principal_id,
+            "principalType": "ServicePrincipal",
+            "scope": scope.as_str(),
+            "condition": null,
+            "conditionVersion": null,
+            "createdOn": now,
+            "updatedOn": now,
+            "delegatedManagedIdentityResourceId": null,
+            "description": null,
+        }
+    });
+    writes_for(&id, scope, &body, Cond::Absent)
+}
+
+pub fn deletes_for(doc: &Doc) -> Result<Vec<Write>, ArmError> {
     let p = &doc.body["properties"];
     let principal = p["principalId"].as_str().unwrap_or_default();
     let scope = ResourceId::parse(p["scope"].as_str().unwrap_or("/"))?;

@@ -1,12 +1,14 @@
-//! Virtual machine scale sets (Microsoft.Compute/virtualMachineScaleSets), as far
-//! as identities go: a tracked resource with `sku`, `properties` kept as sent, and
-//! an `identity` block through the shared capability. A scale set is also a host
-//! for the managed-identity endpoints (`aksemu env --host <id>`).
+//! Tracked resources served "as far as identities and AKS go": `sku`, `kind` and
+//! `properties` kept as sent (plus `provisioningState`), an `identity` block
+//! through the shared capability for types that accept one, and a per-type hook
+//! for the read-only fields Azure fills (subnet ids, a registry's login server).
+//! Scale sets (`Microsoft.Compute/virtualMachineScaleSets`) are also hosts for
+//! the managed-identity endpoints (`aksemu env --host <id>`).
 
 use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::Write;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::cloud::{Cloud, store_err};
 use crate::collections::RESOURCES;
@@ -19,6 +21,14 @@ use crate::providers::tracked::{
 use crate::providers::{json_object, tags};
 use crate::request::{ArmRequest, ArmResponse};
 
+/// Fills the read-only parts of a rendered resource (its id is known by then).
+pub type Shape = fn(&ResourceId, &mut Value) -> Result<(), ArmError>;
+
+pub fn keep(_: &ResourceId, _: &mut Value) -> Result<(), ArmError> {
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
 pub async fn put(
     cloud: &Cloud,
     auth: &Authorized,
@@ -27,6 +37,7 @@ pub async fn put(
     rg: &str,
     name: &str,
     req: &ArmRequest,
+    shape: Shape,
 ) -> Result<ArmResponse, ArmError> {
     let group = parent_group(cloud, sub, rg).await?;
     let body = json_object(&req.body)?;
@@ -64,14 +75,21 @@ pub async fn put(
             name,
         ]),
     };
-    let outcome = identity_block::apply(
-        cloud,
-        auth,
-        &id,
-        existing.as_ref().map(|d| &d.body["identity"]),
-        body.get("identity"),
-    )
-    .await?;
+    let outcome = if rtype.accepts_identity {
+        identity_block::apply(
+            cloud,
+            auth,
+            &id,
+            existing.as_ref().map(|d| &d.body["identity"]),
+            body.get("identity"),
+        )
+        .await?
+    } else {
+        identity_block::Outcome {
+            identity: None,
+            writes: Vec::new(),
+        }
+    };
     let mut properties = body.get("properties").cloned().unwrap_or_else(|| json!({}));
     if !properties.is_object() {
         return Err(ArmError::InvalidRequestContent(
@@ -79,9 +97,17 @@ pub async fn put(
         ));
     }
     properties["provisioningState"] = json!("Succeeded");
-    properties["uniqueId"] = existing
+    // Azure's generated id: `uniqueId` on scale sets, `resourceGuid` on network
+    // resources; kept across updates.
+    let guid_field = if rtype.namespace == "Microsoft.Compute" {
+        "uniqueId"
+    } else {
+        "resourceGuid"
+    };
+    properties[guid_field] = existing
         .as_ref()
-        .map(|d| d.body["properties"]["uniqueId"].clone())
+        .map(|d| d.body["properties"][guid_field].clone())
+        .filter(|v| v.is_string())
         .unwrap_or_else(|| json!(uuid::Uuid::new_v4().to_string()));
     let mut rendered = json!({
         "id": id.as_str(),
@@ -89,13 +115,18 @@ pub async fn put(
         "type": format!("{}/{}", rtype.namespace, rtype.type_name),
         "location": loc,
         "tags": tags.unwrap_or_else(|| json!({})),
-        "sku": body.get("sku").cloned().unwrap_or_else(|| json!({"name": "Standard_DS2_v2", "tier": "Standard", "capacity": 0})),
         "properties": properties,
         "systemData": system_data(existing.as_ref(), auth.principal(), &cloud.now_rfc3339()),
     });
+    for k in ["sku", "kind", "zones"] {
+        if let Some(v) = body.get(k) {
+            rendered[k] = v.clone();
+        }
+    }
     if let Some(i) = outcome.identity {
         rendered["identity"] = i;
     }
+    shape(&id, &mut rendered)?;
     let mut writes = vec![Write::Put {
         coll: RESOURCES,
         key: id.key().to_string(),

@@ -1,0 +1,893 @@
+//! Microsoft.ContainerService/managedClusters: create and update (a PUT that
+//! answers at once with `Creating`/`Updating` and finishes in a long-running
+//! operation that builds the node resource group), GET, PATCH (tags), DELETE.
+//! The identity rules of AKS live here: system- or user-assigned control plane,
+//! a brought kubelet identity, and "managed identity can only be chosen at
+//! creation".
+
+use std::sync::Arc;
+
+use aksemu_authz::Authorized;
+use aksemu_core::{ArmError, Principal, PrincipalKind, ResourceId};
+use aksemu_store::{Cond, Doc, Write};
+use serde_json::{Map, Value, json};
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::{CLUSTER_SECRETS, RESOURCES};
+use crate::conditional::precondition;
+use crate::endpoint::MANAGED_CLUSTERS;
+use crate::lro::{self, Operation, Work};
+use crate::providers::aks::{pools, versions};
+use crate::providers::cascade::{Effects, resource_removal};
+use crate::providers::identity_block::{self, ASSIGN_ACTION};
+use crate::providers::tracked::{
+    group_name, location, not_found, parent_group, system_data, with_etag, write_err,
+};
+use crate::providers::{json_object, tags};
+use crate::request::{ArmRequest, ArmResponse};
+
+pub const TYPE: &str = "Microsoft.ContainerService/ManagedClusters";
+const NODE_GROUP_MAX: usize = 80;
+
+fn valid_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    let alnum = |c: &u8| c.is_ascii_alphanumeric();
+    match b {
+        [] => false,
+        [one] => alnum(one),
+        [first, mid @ .., last] => {
+            b.len() <= 63
+                && alnum(first)
+                && alnum(last)
+                && mid
+                    .iter()
+                    .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+        }
+    }
+}
+
+fn invalid(target: &str, message: impl Into<String>) -> ArmError {
+    ArmError::InvalidParameter {
+        target: target.to_string(),
+        message: message.into(),
+    }
+}
+
+/// How the control plane authenticates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mode {
+    System,
+    /// The one user-assigned identity's resource id, as requested.
+    User(String),
+    /// A service principal's appId.
+    ServicePrincipal(String),
+}
+
+fn text<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
+    v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+fn requested_mode(body: &Map<String, Value>, props: &Value) -> Result<Option<Mode>, ArmError> {
+    let sp = props
+        .get("servicePrincipalProfile")
+        .and_then(|p| text(p, "clientId"))
+        .filter(|c| !c.eq_ignore_ascii_case("msi"));
+    let identity = body.get("identity").filter(|i| !i.is_null());
+    let kind = identity
+        .and_then(|i| text(i, "type"))
+        .map(str::to_ascii_lowercase);
+    match kind.as_deref() {
+        Some("systemassigned") => Ok(Some(Mode::System)),
+        Some("userassigned") => {
+            let ids = identity
+                .and_then(|i| i.get("userAssignedIdentities"))
+                .and_then(Value::as_object);
+            match ids.map(|m| m.keys().collect::<Vec<_>>()).as_deref() {
+                Some([one]) => Ok(Some(Mode::User(one.to_string()))),
+                _ => Err(invalid(
+                    "identity.userAssignedIdentities",
+                    "The user assigned identity for the cluster must be exactly one: only one user assigned identity is supported. Please see https://aka.ms/aks/identity",
+                )),
+            }
+        }
+        Some("none") | None => Ok(sp.map(|c| Mode::ServicePrincipal(c.to_string()))),
+        Some(_) => Err(ArmError::InvalidIdentityType(
+            identity
+                .and_then(|i| text(i, "type"))
+                .unwrap_or_default()
+                .to_string(),
+        )),
+    }
+}
+
+fn stored_mode(doc: &Value) -> Mode {
+    let identity = &doc["identity"];
+    match identity["type"].as_str() {
+        Some("SystemAssigned") => Mode::System,
+        Some("UserAssigned") => Mode::User(
+            identity["userAssignedIdentities"]
+                .as_object()
+                .and_then(|m| m.keys().next().cloned())
+                .unwrap_or_default(),
+        ),
+        _ => Mode::ServicePrincipal(
+            doc["properties"]["servicePrincipalProfile"]["clientId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        ),
+    }
+}
+
+/// The identity rules for an update.
+fn check_mode_change(old: &Mode, new: Option<&Mode>) -> Result<(), ArmError> {
+    match (old, new) {
+        (_, None) => Ok(()),
+        (Mode::ServicePrincipal(_), Some(Mode::System | Mode::User(_))) => Err(ArmError::BadRequest(
+            "Migrating the cluster to MSI cluster is not allowed: managed identity can only be enabled when the cluster is created. Please see https://aka.ms/aks/managed-identity".into(),
+        )),
+        (Mode::System | Mode::User(_), Some(Mode::ServicePrincipal(_))) => Err(ArmError::BadRequest(
+            "Updating service principal profile is not allowed on MSI cluster.".into(),
+        )),
+        (Mode::ServicePrincipal(a), Some(Mode::ServicePrincipal(b))) if !a.eq_ignore_ascii_case(b) => {
+            Err(ArmError::BadRequest(
+                "The service principal of a cluster can only be changed with resetServicePrincipalProfile (az aks update-credentials --reset-service-principal).".into(),
+            ))
+        }
+        (Mode::System, Some(Mode::User(_))) | (Mode::User(_), Some(Mode::System)) => Err(ArmError::BadRequest(
+            "Changing the type of the cluster identity is not supported by aksemu; create the cluster with the identity it needs.".into(),
+        )),
+        (Mode::User(a), Some(Mode::User(b))) if !a.eq_ignore_ascii_case(b) => Err(ArmError::BadRequest(
+            "Changing the user-assigned identity of the cluster is not supported by aksemu.".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The stored user-assigned identity a request names, after checking the caller
+/// may assign it (`LinkedAuthorizationFailed` otherwise).
+async fn assignable_identity(cloud: &Cloud, auth: &Authorized, raw: &str) -> Result<Doc, ArmError> {
+    let id = ResourceId::parse(raw).map_err(|_| ArmError::LinkedInvalidPropertyId(raw.into()))?;
+    identity_block::require_assign(cloud, auth, &id, raw)?;
+    cloud
+        .store
+        .get(RESOURCES, id.key())
+        .await
+        .map_err(store_err)?
+        .filter(|d| d.body["type"] == "Microsoft.ManagedIdentity/userAssignedIdentities")
+        .ok_or_else(|| ArmError::LinkedInvalidPropertyId(raw.into()))
+}
+
+fn identity_ref(doc: &Doc) -> Value {
+    json!({
+        "resourceId": doc.id,
+        "clientId": doc.body["properties"]["clientId"],
+        "objectId": doc.body["properties"]["principalId"],
+    })
+}
+
+/// `MC_<rg>_<name>_<location>`, or the name the client chose (create only).
+fn node_group_name(props: &Value, rg: &str, name: &str, loc: &str) -> Result<String, ArmError> {
+    let n = match text(props, "nodeResourceGroup") {
+        Some(n) => n.to_string(),
+        None => format!("MC_{rg}_{name}_{loc}"),
+    };
+    if n.len() > NODE_GROUP_MAX {
+        return Err(invalid(
+            "name",
+            format!(
+                "The length of the node resource group name is too long. The maximum length is {NODE_GROUP_MAX} and the length of the value provided is {}. Please see https://aka.ms/aks-naming-rules for more details.",
+                n.len()
+            ),
+        ));
+    }
+    Ok(n)
+}
+
+/// `<name, 10>-<rg, 16>-<subscription, 6>`, as az computes it.
+fn default_dns_prefix(name: &str, rg: &str, sub: &str) -> String {
+    let clean = |s: &str, n: usize| {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .take(n)
+            .collect::<String>()
+    };
+    let mut n = clean(name, 10);
+    if !n.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        n = format!("a{n}");
+    }
+    format!("{n}-{}-{}", clean(rg, 16), clean(sub, 6))
+}
+
+fn hex8() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..8].to_string()
+}
+
+fn is_terminal(state: &str) -> bool {
+    matches!(state, "Succeeded" | "Failed" | "Canceled")
+}
+
+/// Refuses a write while another operation runs on the cluster.
+pub fn require_idle(doc: &Doc) -> Result<(), ArmError> {
+    let state = doc.body["properties"]["provisioningState"]
+        .as_str()
+        .unwrap_or("Succeeded");
+    if is_terminal(state) {
+        Ok(())
+    } else {
+        Err(ArmError::OperationNotAllowed(format!(
+            "Operation is not allowed because there's an in progress operation on the managed cluster (provisioning state: {state}). Please wait for it to finish before retrying."
+        )))
+    }
+}
+
+/// Network defaults: Azure CNI overlay behind a standard load balancer.
+fn network_profile(requested: Option<&Value>, existing: Option<&Value>) -> Value {
+    if let Some(e) = existing {
+        return e.clone();
+    }
+    let mut n = requested.cloned().unwrap_or_else(|| json!({}));
+    if !n.is_object() {
+        n = json!({});
+    }
+    let defaults = json!({
+        "networkPlugin": "azure",
+        "networkPluginMode": "overlay",
+        "networkDataplane": "azure",
+        "loadBalancerSku": "standard",
+        "outboundType": "loadBalancer",
+        "podCidr": "10.244.0.0/16",
+        "serviceCidr": "10.0.0.0/16",
+        "dnsServiceIP": "10.0.0.10",
+        "ipFamilies": ["IPv4"],
+        "podCidrs": ["10.244.0.0/16"],
+        "serviceCidrs": ["10.0.0.0/16"],
+        "loadBalancerProfile": {
+            "managedOutboundIPs": {"count": 1},
+            "backendPoolType": "nodeIPConfiguration",
+        },
+    });
+    fill(&mut n, &defaults);
+    n
+}
+
+/// Sets every key of `defaults` that `v` lacks or leaves empty.
+pub fn fill(v: &mut Value, defaults: &Value) {
+    let (Some(o), Some(d)) = (v.as_object_mut(), defaults.as_object()) else {
+        return;
+    };
+    for (k, dv) in d {
+        let missing = match o.get(k) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(s)) => s.is_empty(),
+            _ => false,
+        };
+        if missing {
+            o.insert(k.clone(), dv.clone());
+        }
+    }
+}
+
+/// Add-on profiles as sent (keys kept), `enabled` a boolean, identities kept
+/// from the stored cluster (the reconcile fills new ones).
+fn addon_profiles(requested: Option<&Value>, existing: Option<&Value>) -> Result<Value, ArmError> {
+    let mut out = Map::new();
+    let Some(req) = requested.filter(|v| !v.is_null()) else {
+        return Ok(existing.cloned().unwrap_or_else(|| json!({})));
+    };
+    let req = req
+        .as_object()
+        .ok_or_else(|| invalid("addonProfiles", "addonProfiles must be an object."))?;
+    for (k, v) in req {
+        let enabled = v.get("enabled").and_then(Value::as_bool).ok_or_else(|| {
+            invalid(
+                &format!("addonProfiles.{k}.enabled"),
+                format!("The 'enabled' property of add-on '{k}' is required."),
+            )
+        })?;
+        let mut p = json!({ "enabled": enabled, "config": v.get("config").cloned().unwrap_or(Value::Null) });
+        if let Some(prev) = existing
+            .and_then(|e| e.get(k))
+            .and_then(|p| p.get("identity"))
+            && enabled
+        {
+            p["identity"] = prev.clone();
+        }
+        out.insert(k.clone(), p);
+    }
+    Ok(Value::Object(out))
+}
+
+pub fn cluster_id(sub: &str, rg: &str, name: &str) -> ResourceId {
+    ResourceId::resource_group(sub, rg).child(&[
+        "providers",
+        MANAGED_CLUSTERS.namespace,
+        MANAGED_CLUSTERS.type_name,
+        name,
+    ])
+}
+
+pub async fn load(cloud: &Cloud, key: &str) -> Result<Option<Doc>, ArmError> {
+    cloud.store.get(RESOURCES, key).await.map_err(store_err)
+}
+
+/// The cluster's document, or Azure's 404 for it.
+pub async fn require(cloud: &Cloud, auth_scope: &ResourceId) -> Result<Doc, ArmError> {
+    // Child endpoints are authorised on the child; the cluster is a prefix of it.
+    let segs = auth_scope.segments();
+    let cluster = ResourceId::parse(&format!("/{}", segs[..segs.len().min(8)].join("/")))?;
+    load(cloud, cluster.key()).await?.ok_or_else(|| {
+        not_found(
+            &MANAGED_CLUSTERS,
+            segs.get(7).copied().unwrap_or_default(),
+            segs.get(3).copied().unwrap_or_default(),
+        )
+    })
+}
+
+/// A principal as the authorisation evaluator sees it, for checks made on the
+/// cluster identity's behalf.
+fn as_principal(cloud: &Cloud, object_id: &str, app_id: &str) -> Principal {
+    Principal {
+        object_id: object_id.to_string(),
+        app_id: app_id.to_string(),
+        tenant_id: cloud.tenant_id.clone(),
+        kind: PrincipalKind::ManagedIdentity,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn put(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    sub: &str,
+    rg: &str,
+    name: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    if !valid_name(name) {
+        return Err(invalid(
+            "name",
+            format!(
+                "The value of parameter 'name' is invalid: '{name}'. The name can contain only letters, numbers, underscores and hyphens, must start and end with a letter or number, and be 1 to 63 characters long. Please see https://aka.ms/aks-naming-rules"
+            ),
+        ));
+    }
+    let group = parent_group(cloud, sub, rg).await?;
+    let body = json_object(&req.body)?;
+    let loc = location(&body, &MANAGED_CLUSTERS)?;
+    let tags = tags(body.get("tags"))?;
+    let empty = json!({});
+    let props = match body.get("properties") {
+        Some(p) if p.is_object() => p,
+        None | Some(Value::Null) => &empty,
+        Some(_) => return Err(invalid("properties", "properties must be an object.")),
+    };
+    let existing = load(cloud, auth.scope().key()).await?;
+    let cond = precondition(
+        req.if_match.as_deref(),
+        req.if_none_match.as_deref(),
+        existing.as_ref().map(|d| d.etag.as_str()),
+    )?;
+    if let Some(doc) = &existing {
+        require_idle(doc)?;
+        let have = doc.body["location"].as_str().unwrap_or_default();
+        if have != loc {
+            return Err(ArmError::InvalidResourceLocation {
+                name: name.to_string(),
+                existing: have.to_string(),
+                group: group_name(&group),
+                requested: loc.to_string(),
+            });
+        }
+    }
+    let old = existing.as_ref().map(|d| &d.body);
+    let old_props = old.map(|b| &b["properties"]);
+    let id = match &existing {
+        Some(d) => ResourceId::parse(&d.id)?,
+        None => cluster_id(sub, &group_name(&group), name),
+    };
+    let requested = requested_mode(&body, props)?;
+    let mode = match old {
+        Some(b) => {
+            let m = stored_mode(b);
+            check_mode_change(&m, requested.as_ref())?;
+            m
+        }
+        None => requested.unwrap_or(Mode::System),
+    };
+
+    // The control-plane identity.
+    let mut writes = Vec::new();
+    let mut secrets = match &existing {
+        Some(d) => cloud
+            .store
+            .get(CLUSTER_SECRETS, d.key.as_str())
+            .await
+            .map_err(store_err)?
+            .map(|s| s.body)
+            .unwrap_or_else(|| json!({})),
+        None => json!({ "credentialSeed": uuid::Uuid::new_v4().simple().to_string() }),
+    };
+    let (identity, control_plane) = match &mode {
+        Mode::System => {
+            let out = identity_block::apply(
+                cloud,
+                auth,
+                &id,
+                old.map(|b| &b["identity"]),
+                Some(&json!({"type": "SystemAssigned"})),
+            )
+            .await?;
+            writes.extend(out.writes);
+            let principal = out
+                .identity
+                .as_ref()
+                .and_then(|i| i["principalId"].as_str())
+                .unwrap_or_default()
+                .to_string();
+            (out.identity, Some((principal, String::new())))
+        }
+        Mode::User(raw) => {
+            // Checked on every PUT, as AKS does.
+            let doc = assignable_identity(cloud, auth, raw).await?;
+            let p = &doc.body["properties"];
+            let principal = p["principalId"].as_str().unwrap_or_default().to_string();
+            let client = p["clientId"].as_str().unwrap_or_default().to_string();
+            (
+                Some(json!({
+                    "type": "UserAssigned",
+                    "userAssignedIdentities": { doc.id.clone(): {"principalId": principal, "clientId": client} },
+                })),
+                Some((principal, client)),
+            )
+        }
+        Mode::ServicePrincipal(app_id) => {
+            let secret = props
+                .get("servicePrincipalProfile")
+                .and_then(|p| text(p, "secret"));
+            match (secret, &existing) {
+                (Some(s), None) => {
+                    if s.len() > 190 {
+                        return Err(invalid(
+                            "servicePrincipalProfile.secret",
+                            "The service principal client secret is too long: the maximum length is 190 bytes.",
+                        ));
+                    }
+                    secrets["servicePrincipalSecret"] = json!(s);
+                }
+                (None, None) => {
+                    return Err(invalid(
+                        "servicePrincipalProfile.secret",
+                        "The secret of the service principal is required.",
+                    ));
+                }
+                _ => {}
+            }
+            if cloud
+                .service_principal_by_app_id(&cloud.tenant_id, app_id)
+                .await?
+                .is_none()
+            {
+                return Err(ArmError::BadRequest(format!(
+                    "The credentials in ServicePrincipalProfile were invalid. Please see https://aka.ms/aks-sp-help for more details. (Details: service principal '{app_id}' was not found in the directory.)"
+                )));
+            }
+            (None, None)
+        }
+    };
+
+    // The kubelet identity: brought (create only), or AKS's own later.
+    let requested_kubelet = props
+        .get("identityProfile")
+        .and_then(|p| p.get("kubeletidentity"))
+        .and_then(|k| text(k, "resourceId"));
+    let stored_kubelet = old_props.map(|p| &p["identityProfile"]["kubeletidentity"]);
+    let identity_profile = match (requested_kubelet, stored_kubelet) {
+        (Some(r), Some(s)) if s.is_object() => {
+            let have = s["resourceId"].as_str().unwrap_or_default();
+            if !have.eq_ignore_ascii_case(r) {
+                return Err(ArmError::ChangeKubeletIdentityNotAllowed(format!(
+                    "Change kubelet identity from ResourceID: {have} ClientID: {} ObjectID: {} to ResourceID: {r} is not allowed.",
+                    s["clientId"].as_str().unwrap_or_default(),
+                    s["objectId"].as_str().unwrap_or_default(),
+                )));
+            }
+            Some(json!({ "kubeletidentity": s }))
+        }
+        (Some(r), _) => {
+            let Mode::User(_) = mode else {
+                return Err(ArmError::CustomKubeletIdentityOnlySupportedOnUserAssignedMsiCluster);
+            };
+            let doc = assignable_identity(cloud, auth, r).await?;
+            let (cp_principal, cp_client) = control_plane.clone().unwrap_or_default();
+            let kubelet_id = ResourceId::parse(&doc.id)?;
+            if !cloud.allows(
+                &as_principal(cloud, &cp_principal, &cp_client),
+                ASSIGN_ACTION,
+                &kubelet_id,
+            ) {
+                return Err(ArmError::CustomKubeletIdentityMissingPermission {
+                    client_id: cp_client,
+                    kubelet_id: doc.id.clone(),
+                });
+            }
+            Some(json!({ "kubeletidentity": identity_ref(&doc) }))
+        }
+        (None, Some(s)) if s.is_object() => Some(json!({ "kubeletidentity": s })),
+        (None, _) => None,
+    };
+
+    // Versions, pools, network, add-ons.
+    let requested_version = text(props, "kubernetesVersion").unwrap_or_default();
+    let (version, current) = match (requested_version, old_props) {
+        ("", Some(p)) => (
+            p["kubernetesVersion"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            p["currentKubernetesVersion"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        ),
+        (v, _) => versions::resolve(v)?,
+    };
+    let pool_profiles = match props.get("agentPoolProfiles") {
+        Some(Value::Array(a)) if !a.is_empty() => {
+            pools::normalise_all(a, old_props.map(|p| &p["agentPoolProfiles"]), &current)?
+        }
+        _ => match old_props {
+            Some(p) => p["agentPoolProfiles"].clone(),
+            None => {
+                return Err(invalid(
+                    "agentPoolProfiles",
+                    "At least one agent pool profile is required: a cluster needs a System agent pool.",
+                ));
+            }
+        },
+    };
+    let node_group = match old_props.and_then(|p| p["nodeResourceGroup"].as_str()) {
+        Some(n) => n.to_string(),
+        None => {
+            let n = node_group_name(props, rg, name, loc)?;
+            let nrg = ResourceId::resource_group(sub, &n);
+            if nrg.key() == ResourceId::resource_group(sub, rg).key() {
+                return Err(invalid(
+                    "nodeResourceGroup",
+                    "The node resource group must differ from the resource group of the cluster.",
+                ));
+            }
+            if load(cloud, nrg.key()).await?.is_some() {
+                return Err(ArmError::NodeResourceGroupAlreadyExists(format!(
+                    "The node resource group '{n}' already exists: AKS creates the node resource group and it must not exist before. Please see https://aka.ms/aks-naming-rules"
+                )));
+            }
+            n
+        }
+    };
+    let dns_prefix = match old_props.and_then(|p| p["dnsPrefix"].as_str()) {
+        Some(d) => d.to_string(),
+        None => text(props, "dnsPrefix")
+            .map(str::to_string)
+            .unwrap_or_else(|| default_dns_prefix(name, rg, sub)),
+    };
+    let fqdn = match old_props.and_then(|p| p["fqdn"].as_str()) {
+        Some(f) => f.to_string(),
+        None => format!(
+            "{}-{}.hcp.{loc}.azmk8s.io",
+            dns_prefix.to_lowercase(),
+            hex8()
+        ),
+    };
+    let portal_fqdn = fqdn.replacen(".hcp.", ".portal.hcp.", 1);
+    let oidc_enabled = props
+        .get("oidcIssuerProfile")
+        .and_then(|o| o.get("enabled"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+        || old_props.is_some_and(|p| p["oidcIssuerProfile"]["enabled"] == true);
+    let mut oidc = json!({ "enabled": oidc_enabled });
+    if oidc_enabled {
+        oidc["issuerURL"] = old_props
+            .and_then(|p| p["oidcIssuerProfile"]["issuerURL"].as_str())
+            .map(|u| json!(u))
+            .unwrap_or_else(|| {
+                json!(format!(
+                    "https://{loc}.oic.prod-aks.azure.com/{}/{}/",
+                    cloud.tenant_id,
+                    uuid::Uuid::new_v4()
+                ))
+            });
+    }
+
+    let mut p = props.clone();
+    // Write-only and server-owned fields never come from the client.
+    if let Some(o) = p.as_object_mut() {
+        for k in [
+            "provisioningState",
+            "powerState",
+            "fqdn",
+            "azurePortalFQDN",
+            "privateFQDN",
+        ] {
+            o.remove(k);
+        }
+    }
+    let sp_client = match &mode {
+        Mode::ServicePrincipal(c) => c.clone(),
+        _ => "msi".to_string(),
+    };
+    let defaults = json!({
+        "enableRBAC": true,
+        "supportPlan": "KubernetesOfficial",
+        "disableLocalAccounts": false,
+        "maxAgentPools": 100,
+        "autoUpgradeProfile": {"upgradeChannel": "none", "nodeOSUpgradeChannel": "NodeImage"},
+        "storageProfile": {
+            "diskCSIDriver": {"enabled": true},
+            "fileCSIDriver": {"enabled": true},
+            "snapshotController": {"enabled": true},
+        },
+        "securityProfile": {},
+    });
+    fill(&mut p, &defaults);
+    p["provisioningState"] = json!(if existing.is_some() {
+        "Updating"
+    } else {
+        "Creating"
+    });
+    p["powerState"] = old_props
+        .map(|o| o["powerState"].clone())
+        .filter(|v| v.is_object())
+        .unwrap_or_else(|| json!({"code": "Running"}));
+    p["kubernetesVersion"] = json!(version);
+    p["currentKubernetesVersion"] = json!(current);
+    p["dnsPrefix"] = json!(dns_prefix);
+    p["fqdn"] = json!(fqdn);
+    p["azurePortalFQDN"] = json!(portal_fqdn);
+    p["agentPoolProfiles"] = pool_profiles;
+    p["servicePrincipalProfile"] = json!({ "clientId": sp_client });
+    p["addonProfiles"] = addon_profiles(
+        props.get("addonProfiles"),
+        old_props.map(|o| &o["addonProfiles"]),
+    )?;
+    p["nodeResourceGroup"] = json!(node_group);
+    p["networkProfile"] = network_profile(
+        props.get("networkProfile"),
+        old_props
+            .map(|o| &o["networkProfile"])
+            .filter(|v| v.is_object()),
+    );
+    p["oidcIssuerProfile"] = oidc;
+    p["resourceUID"] = old_props
+        .map(|o| o["resourceUID"].clone())
+        .filter(|v| v.is_string())
+        .unwrap_or_else(|| json!(uuid::Uuid::new_v4().simple().to_string()));
+    match identity_profile {
+        Some(ip) => p["identityProfile"] = ip,
+        None => {
+            if let Some(o) = p.as_object_mut() {
+                o.remove("identityProfile");
+            }
+        }
+    }
+    let mut rendered = json!({
+        "id": id.as_str(),
+        "location": loc,
+        "name": id.segments().last(),
+        "type": TYPE,
+        "tags": tags.unwrap_or(Value::Null),
+        "sku": body.get("sku").cloned().filter(|s| s.is_object()).unwrap_or_else(|| json!({"name": "Base", "tier": "Free"})),
+        "kind": "Base",
+        "properties": p,
+        "systemData": system_data(existing.as_ref(), auth.principal(), &cloud.now_rfc3339()),
+    });
+    if let Some(i) = identity {
+        rendered["identity"] = i;
+    }
+    if rendered["tags"].is_null()
+        && let Some(o) = rendered.as_object_mut()
+    {
+        o.remove("tags");
+    }
+
+    let op = Operation::new(
+        cloud,
+        MANAGED_CLUSTERS.namespace,
+        loc,
+        id.as_str(),
+        Work::ReconcileCluster {
+            key: id.key().to_string(),
+        },
+    );
+    let mut all = vec![
+        Write::Put {
+            coll: RESOURCES,
+            key: id.key().to_string(),
+            id: id.as_str().to_string(),
+            body: rendered.clone(),
+            cond,
+        },
+        Write::Put {
+            coll: CLUSTER_SECRETS,
+            key: id.key().to_string(),
+            id: id.as_str().to_string(),
+            body: secrets,
+            cond: Cond::Any,
+        },
+        op.write(Cond::Absent),
+    ];
+    all.extend(writes);
+    let etags = cloud.store.apply(all).await.map_err(write_err)?;
+    lro::spawn(cloud, op.id.clone());
+    let status = if existing.is_some() { 200 } else { 201 };
+    Ok(op.accepted(
+        with_etag(ArmResponse::json(status, rendered), etags.first()),
+        &req.base_url,
+        req.api_version().unwrap_or_default(),
+    ))
+}
+
+/// Starts an operation that writes `body` as the cluster's new desired state
+/// (agent pool changes) and reconciles it.
+pub async fn start_update(
+    cloud: &Arc<Cloud>,
+    doc: &Doc,
+    mut body: Value,
+) -> Result<Operation, ArmError> {
+    body["properties"]["provisioningState"] = json!("Updating");
+    let loc = body["location"].as_str().unwrap_or("westus2").to_string();
+    let op = Operation::new(
+        cloud,
+        MANAGED_CLUSTERS.namespace,
+        &loc,
+        &doc.id,
+        Work::ReconcileCluster {
+            key: doc.key.clone(),
+        },
+    );
+    cloud
+        .store
+        .apply(vec![
+            Write::Put {
+                coll: RESOURCES,
+                key: doc.key.clone(),
+                id: doc.id.clone(),
+                body,
+                cond: Cond::Etag(doc.etag.clone()),
+            },
+            op.write(Cond::Absent),
+        ])
+        .await
+        .map_err(write_err)?;
+    lro::spawn(cloud, op.id.clone());
+    Ok(op)
+}
+
+/// PATCH: tags only (everything else goes through PUT).
+pub async fn patch(
+    cloud: &Cloud,
+    auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let doc = require(cloud, auth.scope()).await?;
+    require_idle(&doc)?;
+    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let body = json_object(&req.body)?;
+    let mut b = doc.body.clone();
+    if body.contains_key("tags") {
+        b["tags"] = tags(body.get("tags"))?.unwrap_or_else(|| json!({}));
+    }
+    b["systemData"] = system_data(Some(&doc), auth.principal(), &cloud.now_rfc3339());
+    let etags = cloud
+        .store
+        .apply(vec![Write::Put {
+            coll: RESOURCES,
+            key: doc.key.clone(),
+            id: doc.id.clone(),
+            body: b.clone(),
+            cond,
+        }])
+        .await
+        .map_err(write_err)?;
+    Ok(with_etag(ArmResponse::json(200, b), etags.first()))
+}
+
+/// DELETE: 202 and an operation that removes the cluster and its node group;
+/// 204 when there is no such cluster.
+pub async fn delete(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let Some(doc) = load(cloud, auth.scope().key()).await? else {
+        return Ok(ArmResponse::empty(204));
+    };
+    let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let mut body = doc.body.clone();
+    body["properties"]["provisioningState"] = json!("Deleting");
+    let loc = body["location"].as_str().unwrap_or("westus2").to_string();
+    let op = Operation::new(
+        cloud,
+        MANAGED_CLUSTERS.namespace,
+        &loc,
+        &doc.id,
+        Work::DeleteCluster {
+            key: doc.key.clone(),
+        },
+    );
+    cloud
+        .store
+        .apply(vec![
+            Write::Put {
+                coll: RESOURCES,
+                key: doc.key.clone(),
+                id: doc.id.clone(),
+                body,
+                cond,
+            },
+            op.write(Cond::Absent),
+        ])
+        .await
+        .map_err(write_err)?;
+    lro::spawn(cloud, op.id.clone());
+    Ok(op.accepted(
+        ArmResponse::empty(202),
+        &req.base_url,
+        req.api_version().unwrap_or_default(),
+    ))
+}
+
+/// The cluster document and everything that goes with it.
+pub async fn removal(cloud: &Cloud, key: &str) -> Result<Effects, ArmError> {
+    let Some(doc) = load(cloud, key).await? else {
+        return Ok(Effects::default());
+    };
+    let mut e = resource_removal(cloud, &doc).await?;
+    e.writes.insert(
+        0,
+        Write::Delete {
+            coll: RESOURCES,
+            key: doc.key.clone(),
+            cond: Cond::Etag(doc.etag.clone()),
+        },
+    );
+    Ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_prefixes() {
+        assert!(valid_name("MyManagedCluster"));
+        assert!(valid_name("a"));
+        assert!(!valid_name("-a"));
+        assert!(!valid_name(&"a".repeat(64)));
+        assert_eq!(
+            default_dns_prefix("MyManagedCluster", "MyResourceGroup", "2222222222"),
+            "MyManagedC-MyResourceGroup-222222"
+        );
+    }
+
+    #[test]
+    fn identity_can_only_be_chosen_at_creation() {
+        let sp = Mode::ServicePrincipal("a".into());
+        assert_eq!(
+            check_mode_change(&sp, Some(&Mode::System))
+                .unwrap_err()
+                .code(),
+            "BadRequest"
+        );
+        assert_eq!(
+            check_mode_change(&Mode::System, Some(&sp))
+                .unwrap_err()
+                .code(),
+            "BadRequest"
+        );
+        assert!(check_mode_change(&Mode::System, None).is_ok());
+        assert!(check_mode_change(&Mode::System, Some(&Mode::System)).is_ok());
+    }
+}

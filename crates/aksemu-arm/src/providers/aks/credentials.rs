@@ -1,0 +1,129 @@
+//! `listClusterUserCredential` / `listClusterAdminCredential` /
+//! `listClusterMonitoringUserCredential`: kubeconfigs that trust the aksemu CA
+//! and point at the cluster's API server URL on aksemu. They are byte-identical
+//! on every call (az refuses to merge a different object under the same name),
+//! so the token is derived from a per-cluster seed kept out of the ARM document.
+
+use aksemu_authz::Authorized;
+use aksemu_core::ArmError;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::json;
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::CLUSTER_SECRETS;
+use crate::endpoint::{LIST_ADMIN_CREDENTIAL, LIST_MONITORING_CREDENTIAL, ResourceAction};
+use crate::providers::aks::cluster::require;
+use crate::request::{ArmRequest, ArmResponse};
+
+/// The path of a cluster's API server on aksemu.
+pub fn api_server_path(resource_uid: &str) -> String {
+    format!("/aksemu/clusters/{resource_uid}")
+}
+
+fn token(seed: &str, role: &str) -> String {
+    let d = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        format!("{seed}|{role}").as_bytes(),
+    );
+    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn kubeconfig(cluster: &str, user: &str, server: &str, ca_pem: &str, token: &str) -> String {
+    let ca = STANDARD.encode(ca_pem.as_bytes());
+    format!(
+        "apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: {ca}
+    server: {server}
+  name: {cluster}
+contexts:
+- context:
+    cluster: {cluster}
+    user: {user}
+  name: {cluster}
+current-context: {cluster}
+kind: Config
+preferences: {{}}
+users:
+- name: {user}
+  user:
+    token: {token}
+"
+    )
+}
+
+pub async fn list(
+    cloud: &Cloud,
+    auth: &Authorized,
+    action: &ResourceAction,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let doc = require(cloud, auth.scope()).await?;
+    let props = &doc.body["properties"];
+    let role = if std::ptr::eq(action, &LIST_ADMIN_CREDENTIAL) {
+        "clusterAdmin"
+    } else if std::ptr::eq(action, &LIST_MONITORING_CREDENTIAL) {
+        "clusterMonitoringUser"
+    } else {
+        "clusterUser"
+    };
+    if role == "clusterAdmin" && props["disableLocalAccounts"] == true {
+        return Err(ArmError::BadRequest(
+            "Getting static credential is not allowed because this cluster is set to disable local accounts.".into(),
+        ));
+    }
+    let seed = cloud
+        .store
+        .get(CLUSTER_SECRETS, &doc.key)
+        .await
+        .map_err(store_err)?
+        .and_then(|d| d.body["credentialSeed"].as_str().map(str::to_string))
+        .ok_or(ArmError::InternalServerError)?;
+    let id = aksemu_core::ResourceId::parse(&doc.id)?;
+    let name = doc.body["name"].as_str().unwrap_or_default();
+    let rg = id.resource_group_name().unwrap_or_default();
+    let server = format!(
+        "{}{}",
+        req.base_url,
+        api_server_path(props["resourceUID"].as_str().unwrap_or_default())
+    );
+    let yaml = kubeconfig(
+        name,
+        &format!("{role}_{rg}_{name}"),
+        &server,
+        cloud.ca_pem.get().map(String::as_str).unwrap_or_default(),
+        &token(&seed, role),
+    );
+    Ok(ArmResponse::json(
+        200,
+        json!({"kubeconfigs": [{"name": role, "value": STANDARD.encode(yaml.as_bytes())}]}),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_inputs_same_bytes() {
+        let a = kubeconfig(
+            "c",
+            "clusterUser_rg_c",
+            "https://x",
+            "PEM",
+            &token("s", "u"),
+        );
+        let b = kubeconfig(
+            "c",
+            "clusterUser_rg_c",
+            "https://x",
+            "PEM",
+            &token("s", "u"),
+        );
+        assert_eq!(a, b);
+        assert_ne!(token("s", "clusterUser"), token("s", "clusterAdmin"));
+    }
+}

@@ -1,0 +1,9 @@
+//! Microsoft.ContainerService: managed clusters with their identities, agent
+//! pools, the node resource group AKS builds, kubeconfigs and versions.
+
+pub mod addons;
+pub mod cluster;
+pub mod credentials;
+pub mod pools;
+pub mod reconcile;
+pub mod versions;

@@ -1,0 +1,175 @@
+//! Microsoft.Network, as far as AKS goes: virtual networks with their subnets
+//! (enough for `az network vnet create --subnet-name` and a cluster's
+//! `--vnet-subnet-id`), load balancers, public IPs and NSGs. Subnets live in
+//! their network's document and are also served as its child resource.
+
+use aksemu_authz::Authorized;
+use aksemu_core::{ArmError, ResourceId};
+use aksemu_store::{Cond, Write};
+use serde_json::{Value, json};
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::RESOURCES;
+use crate::conditional::quote;
+use crate::endpoint::VIRTUAL_NETWORKS;
+use crate::providers::json_object;
+use crate::providers::tracked::{not_found, write_err};
+use crate::request::{ArmRequest, ArmResponse};
+
+pub const SUBNET_TYPE: &str = "Microsoft.Network/virtualNetworks/subnets";
+
+fn subnet_body(vnet: &ResourceId, s: &Value) -> Result<Value, ArmError> {
+    let name = s["name"]
+        .as_str()
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| ArmError::InvalidRequestContent("Each subnet needs a 'name'.".into()))?;
+    let mut props = s
+        .get("properties")
+        .cloned()
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({}));
+    props["provisioningState"] = json!("Succeeded");
+    Ok(json!({
+        "id": format!("{}/subnets/{name}", vnet.as_str()),
+        "name": name,
+        "type": SUBNET_TYPE,
+        "etag": format!("W/\"{}\"", uuid::Uuid::new_v4()),
+        "properties": props,
+    }))
+}
+
+/// Fills a network's read-only parts: each subnet's id, type and state.
+pub fn shape_vnet(id: &ResourceId, body: &mut Value) -> Result<(), ArmError> {
+    let subnets = body["properties"]["subnets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let shaped = subnets
+        .iter()
+        .map(|s| subnet_body(id, s))
+        .collect::<Result<Vec<_>, _>>()?;
+    body["properties"]["subnets"] = Value::Array(shaped);
+    body["etag"] = json!(format!("W/\"{}\"", uuid::Uuid::new_v4()));
+    Ok(())
+}
+
+fn vnet_id(scope: &ResourceId) -> Result<ResourceId, ArmError> {
+    let segs = scope.segments();
+    ResourceId::parse(&format!("/{}", segs[..segs.len().min(8)].join("/")))
+}
+
+fn find<'a>(vnet: &'a Value, name: &str) -> Option<&'a Value> {
+    vnet["properties"]["subnets"].as_array()?.iter().find(|s| {
+        s["name"]
+            .as_str()
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
+}
+
+fn subnet_not_found(vnet: &str, name: &str, rg: &str) -> ArmError {
+    ArmError::ResourceNotFound {
+        resource_type: SUBNET_TYPE.to_string(),
+        name: format!("{vnet}/{name}"),
+        group: rg.to_string(),
+    }
+}
+
+async fn load_vnet(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rg: &str,
+    vnet: &str,
+) -> Result<aksemu_store::Doc, ArmError> {
+    cloud
+        .store
+        .get(RESOURCES, vnet_id(auth.scope())?.key())
+        .await
+        .map_err(store_err)?
+        .ok_or_else(|| not_found(&VIRTUAL_NETWORKS, vnet, rg))
+}
+
+pub async fn list_subnets(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rg: &str,
+    vnet: &str,
+) -> Result<ArmResponse, ArmError> {
+    let doc = load_vnet(cloud, auth, rg, vnet).await?;
+    let value = doc.body["properties"]["subnets"].clone();
+    Ok(ArmResponse::json(
+        200,
+        json!({ "value": if value.is_array() { value } else { json!([]) } }),
+    ))
+}
+
+pub async fn get_subnet(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rg: &str,
+    vnet: &str,
+    name: &str,
+) -> Result<ArmResponse, ArmError> {
+    let doc = load_vnet(cloud, auth, rg, vnet).await?;
+    find(&doc.body, name)
+        .map(|s| ArmResponse::json(200, s.clone()))
+        .ok_or_else(|| subnet_not_found(vnet, name, rg))
+}
+
+/// PUT or DELETE of one subnet: a write of the network's document.
+pub async fn write_subnet(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rg: &str,
+    vnet: &str,
+    name: &str,
+    req: &ArmRequest,
+    delete: bool,
+) -> Result<ArmResponse, ArmError> {
+    let doc = load_vnet(cloud, auth, rg, vnet).await?;
+    let id = ResourceId::parse(&doc.id)?;
+    let existed = find(&doc.body, name).is_some();
+    let mut subnets: Vec<Value> = doc.body["properties"]["subnets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| {
+            !s["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+        .collect();
+    let rendered = if delete {
+        if !existed {
+            return Ok(ArmResponse::empty(204));
+        }
+        None
+    } else {
+        let body = json_object(&req.body)?;
+        let mut s = Value::Object(body);
+        s["name"] = json!(name);
+        let shaped = subnet_body(&id, &s)?;
+        subnets.push(shaped.clone());
+        Some(shaped)
+    };
+    let mut b = doc.body.clone();
+    b["properties"]["subnets"] = Value::Array(subnets);
+    cloud
+        .store
+        .apply(vec![Write::Put {
+            coll: RESOURCES,
+            key: doc.key.clone(),
+            id: doc.id.clone(),
+            body: b,
+            cond: Cond::Etag(doc.etag.clone()),
+        }])
+        .await
+        .map_err(write_err)?;
+    Ok(match rendered {
+        None => ArmResponse::empty(200),
+        Some(s) => {
+            let etag = s["etag"].as_str().unwrap_or_default().to_string();
+            ArmResponse::json(if existed { 200 } else { 201 }, s).header("ETag", quote(&etag))
+        }
+    })
+}

@@ -1,0 +1,91 @@
+//! Microsoft.ContainerRegistry/registries, enough for `az acr create/show` and
+//! a cluster's `--attach-acr`: the login server and state Azure fills, and the
+//! subscription-wide name check (registry names are global in Azure; here they
+//! are unique within the emulated cloud).
+
+use aksemu_authz::Authorized;
+use aksemu_core::{ArmError, ResourceId};
+use serde_json::{Value, json};
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::RESOURCES;
+use crate::providers::json_object;
+use crate::request::{ArmRequest, ArmResponse};
+
+pub const TYPE: &str = "Microsoft.ContainerRegistry/registries";
+
+fn valid_name(name: &str) -> bool {
+    (5..=50).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+pub fn shape(id: &ResourceId, body: &mut Value) -> Result<(), ArmError> {
+    let name = id.segments().last().copied().unwrap_or_default();
+    if !valid_name(name) {
+        return Err(ArmError::InvalidParameter {
+            target: "name".into(),
+            message: format!(
+                "The specified resource name '{name}' is invalid: registry names may contain only alpha numeric characters and must be between 5 and 50 characters."
+            ),
+        });
+    }
+    let p = &mut body["properties"];
+    p["loginServer"] = json!(format!("{}.azurecr.io", name.to_lowercase()));
+    if p["adminUserEnabled"].is_null() {
+        p["adminUserEnabled"] = json!(false);
+    }
+    if p["creationDate"].is_null() {
+        p["creationDate"] = json!(
+            time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        );
+    }
+    if let Some(o) = p.as_object_mut() {
+        o.remove("resourceGuid");
+    }
+    if body["sku"].is_null() {
+        body["sku"] = json!({"name": "Basic", "tier": "Basic"});
+    } else if body["sku"]["tier"].is_null() {
+        body["sku"]["tier"] = body["sku"]["name"].clone();
+    }
+    Ok(())
+}
+
+/// `{"name": …, "type": "Microsoft.ContainerRegistry/registries"}` →
+/// `{nameAvailable, reason, message}`.
+pub async fn check_name(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let body = json_object(&req.body)?;
+    let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
+    if !valid_name(name) {
+        return Ok(ArmResponse::json(
+            200,
+            json!({"nameAvailable": false, "reason": "Invalid", "message": "The specified resource name is invalid: registry names may contain only alpha numeric characters and must be between 5 and 50 characters."}),
+        ));
+    }
+    let taken = cloud
+        .store
+        .list(RESOURCES, "/subscriptions/")
+        .await
+        .map_err(store_err)?
+        .iter()
+        .any(|d| {
+            d.body["type"]
+                .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case(TYPE))
+                && d.body["name"]
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        });
+    Ok(ArmResponse::json(
+        200,
+        if taken {
+            json!({"nameAvailable": false, "reason": "AlreadyExists", "message": format!("The registry {name} is already in use.")})
+        } else {
+            json!({"nameAvailable": true})
+        },
+    ))
+}
