@@ -145,7 +145,7 @@ fn child_type(parent: &ResourceType, type_name: &str) -> Option<&'static ChildTy
     CHILD_TYPES
         .iter()
         .copied()
-        .find(|c| std::ptr::eq(c.parent, parent) && c.type_name.eq_ignore_ascii_case(type_name))
+        .find(|c| c.parent == parent && c.type_name.eq_ignore_ascii_case(type_name))
 }
 
 /// A POST action on a resource (`{resource}/{action}`).
@@ -188,7 +188,7 @@ fn resource_action(rtype: &ResourceType, name: &str) -> Option<&'static Resource
     RESOURCE_ACTIONS
         .iter()
         .copied()
-        .find(|a| std::ptr::eq(a.rtype, rtype) && a.name.eq_ignore_ascii_case(name))
+        .find(|a| a.rtype == rtype && a.name.eq_ignore_ascii_case(name))
 }
 
 pub const KUBERNETES_VERSIONS_READ: &str =

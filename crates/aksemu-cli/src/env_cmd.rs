@@ -19,12 +19,20 @@ pub struct EnvArgs {
     /// Run as a host holding these user-assigned identities (resource id or
     /// clientId; repeat for several): exports the managed-identity endpoint
     /// instead of the administrator's secret.
-    #[arg(long = "identity", value_name = "ID", conflicts_with = "host")]
+    #[arg(long = "identity", value_name = "ID", conflicts_with_all = ["host", "node"])]
     identities: Vec<String>,
     /// Run on this ARM resource (a virtual machine scale set) as its host: its
     /// system-assigned identity is the default, its user-assigned ones by clientId.
-    #[arg(long, value_name = "RESOURCE_ID")]
+    #[arg(long, value_name = "RESOURCE_ID", conflicts_with = "node")]
     host: Option<String>,
+    /// Run on a node of this AKS cluster (name or resource id): the node pool's
+    /// scale set is the host, holding the kubelet and add-on identities; the
+    /// kubelet identity is the default.
+    #[arg(long, value_name = "CLUSTER")]
+    node: Option<String>,
+    /// With --node: the node pool (default: the first System pool).
+    #[arg(long, value_name = "NAME", requires = "node")]
+    pool: Option<String>,
     /// With --identity or --host: use the App Service protocol (IDENTITY_ENDPOINT
     /// and IDENTITY_HEADER) instead of IMDS.
     #[arg(long)]
@@ -39,7 +47,7 @@ pub fn run(args: EnvArgs) -> anyhow::Result<()> {
     let (dir, info, creds) = server(&args.data_dir)?;
     let ca = dir.file(CA_CERT);
     let mut lines = common(&info, &creds, &ca);
-    if args.identities.is_empty() && args.host.is_none() {
+    if args.identities.is_empty() && args.host.is_none() && args.node.is_none() {
         for (k, v) in [
             ("AKSEMU_CLIENT_ID", &creds.client_id),
             ("AKSEMU_CLIENT_SECRET", &creds.client_secret),
@@ -60,6 +68,7 @@ pub fn run(args: EnvArgs) -> anyhow::Result<()> {
                 &creds,
                 &args.identities,
                 args.host.as_deref(),
+                args.node.as_deref().map(|c| (c, args.pool.as_deref())),
             ))?;
         lines.extend(host_lines(&info, &host, args.app_service));
     }
@@ -103,11 +112,13 @@ async fn register_host(
     creds: &AdminCredentials,
     identities: &[String],
     resource: Option<&str>,
+    node: Option<(&str, Option<&str>)>,
 ) -> anyhow::Result<Value> {
     let admin = AdminClient::connect(dir, info, creds).await?;
-    let body = match resource {
-        Some(r) => json!({ "resource": r }),
-        None => json!({ "identities": identities }),
+    let body = match (resource, node) {
+        (Some(r), _) => json!({ "resource": r }),
+        (None, Some((cluster, pool))) => json!({ "node": {"cluster": cluster, "pool": pool} }),
+        (None, None) => json!({ "identities": identities }),
     };
     admin.post("/aksemu/admin/hosts", &body).await
 }
@@ -140,6 +151,11 @@ fn host_lines(info: &ServerInfo, host: &Value, app_service: bool) -> Vec<String>
         // A system-assigned identity is the default; otherwise one identity is
         // picked without being told.
         _ if !host["systemAssigned"].is_null() => out.push("unset AZURE_CLIENT_ID".to_string()),
+        // A node: the kubelet identity, as the node's azure.json names it.
+        _ if host["defaultClientId"].is_string() => out.push(format!(
+            "export AZURE_CLIENT_ID={}",
+            quote(host["defaultClientId"].as_str().unwrap_or_default())
+        )),
         Some([one]) => out.push(format!(
             "export AZURE_CLIENT_ID={}",
             quote(one["clientId"].as_str().unwrap_or_default())

@@ -59,6 +59,8 @@ pub struct Server {
     pub client_id: String,
     pub client_secret: String,
     pub client: reqwest::Client,
+    /// The `--store` value the server runs on (for tests that inspect the store).
+    pub store_spec: String,
 }
 
 impl Server {
@@ -133,6 +135,9 @@ impl Server {
             client_id: field(&creds, "clientId"),
             client_secret: field(&creds, "clientSecret"),
             client,
+            store_spec: store
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("sqlite:{}", data_dir.join("aksemu.db").display())),
         })
     }
 

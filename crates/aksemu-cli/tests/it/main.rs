@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod aks;
 mod arm_rules;
 mod clock;
 mod forged_tokens;

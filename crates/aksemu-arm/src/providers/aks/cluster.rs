@@ -53,6 +53,16 @@ fn invalid(target: &str, message: impl Into<String>) -> ArmError {
     }
 }
 
+/// AKS's answer when the cluster's service principal cannot sign in.
+pub fn invalid_credentials(e: &aksemu_identity::OAuthError) -> ArmError {
+    ArmError::BadRequest(format!(
+        "The credentials in ServicePrincipalProfile were invalid. Please see https://aka.ms/aks-sp-help for more details. (Details: adal: Refresh request failed. Status Code = '{}'. Response body: {{\"error\":\"{}\",\"error_description\":{}}})",
+        e.status(),
+        e.error(),
+        serde_json::Value::String(e.to_string()),
+    ))
+}
+
 /// How the control plane authenticates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Mode {
@@ -454,6 +464,10 @@ pub async fn put(
                             "The service principal client secret is too long: the maximum length is 190 bytes.",
                         ));
                     }
+                    // AKS really signs in with the credential before accepting it.
+                    if let Err(e) = cloud.check_client_secret(app_id, s).await {
+                        return Err(invalid_credentials(&e));
+                    }
                     secrets["servicePrincipalSecret"] = json!(s);
                 }
                 (None, None) => {
@@ -463,15 +477,6 @@ pub async fn put(
                     ));
                 }
                 _ => {}
-            }
-            if cloud
-                .service_principal_by_app_id(&cloud.tenant_id, app_id)
-                .await?
-                .is_none()
-            {
-                return Err(ArmError::BadRequest(format!(
-                    "The credentials in ServicePrincipalProfile were invalid. Please see https://aka.ms/aks-sp-help for more details. (Details: service principal '{app_id}' was not found in the directory.)"
-                )));
             }
             (None, None)
         }

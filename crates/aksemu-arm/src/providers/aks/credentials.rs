@@ -63,9 +63,9 @@ pub async fn list(
 ) -> Result<ArmResponse, ArmError> {
     let doc = require(cloud, auth.scope()).await?;
     let props = &doc.body["properties"];
-    let role = if std::ptr::eq(action, &LIST_ADMIN_CREDENTIAL) {
+    let role = if *action == LIST_ADMIN_CREDENTIAL {
         "clusterAdmin"
-    } else if std::ptr::eq(action, &LIST_MONITORING_CREDENTIAL) {
+    } else if *action == LIST_MONITORING_CREDENTIAL {
         "clusterMonitoringUser"
     } else {
         "clusterUser"
