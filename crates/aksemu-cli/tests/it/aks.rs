@@ -216,7 +216,7 @@ async fn seed_cluster_lifecycle_leaves_no_orphans() {
         assert_eq!(p["servicePrincipalProfile"], json!({"clientId": "msi"}));
         assert_eq!(c["identity"]["type"], "SystemAssigned");
         let principal = c["identity"]["principalId"].as_str().unwrap().to_string();
-        let nrg = format!("MC_MyResourceGroup_MyManagedCluster_westus2");
+        let nrg = "MC_MyResourceGroup_MyManagedCluster_westus2".to_string();
         assert_eq!(p["nodeResourceGroup"], nrg);
         let kubelet = p["identityProfile"]["kubeletidentity"]["resourceId"]
             .as_str()
