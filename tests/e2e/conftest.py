@@ -67,9 +67,10 @@ class Aksemu:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def host_env(server, *identities, app_service=False):
-    """The environment `aksemu env --identity …` gives a process on a host."""
-    args = [server.bin, "env", "--data-dir", server.data_dir]
+def host_env(server, *identities, app_service=False, extra=()):
+    """The environment `aksemu env --identity …` (or `extra` arguments such as
+    `--node <cluster>`) gives a process on a host."""
+    args = [server.bin, "env", "--data-dir", server.data_dir, *extra]
     for i in identities:
         args += ["--identity", i]
     if app_service:
@@ -93,6 +94,8 @@ class Az:
         self.server = server
         self.server_env = env if env is not None else server.env
         self.config_dir = tempfile.mkdtemp(prefix="az-", dir=server.tmp)
+        # az writes kubeconfigs (and reads ssh keys) under $HOME: keep it here.
+        self.home = tempfile.mkdtemp(prefix="home-", dir=server.tmp)
         # A fresh config dir would try to fetch the latest az version; pre-seed
         # the cache az reads so it makes no such attempt.
         now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -107,6 +110,7 @@ class Az:
         env.update(self.server_env)
         env.update({
             "AZURE_CONFIG_DIR": self.config_dir,
+            "HOME": self.home,
             "HTTP_PROXY": "http://127.0.0.1:9",
             "HTTPS_PROXY": "http://127.0.0.1:9",
             "NO_PROXY": "localhost,127.0.0.1,::1",
