@@ -141,7 +141,15 @@ impl Operation {
 pub fn spawn(cloud: &Arc<Cloud>, id: String) {
     let cloud = cloud.clone();
     tokio::spawn(async move {
-        if let Err(e) = run(&cloud, &id).await {
+        let start = std::time::Instant::now();
+        let outcome = run(&cloud, &id).await;
+        tracing::debug!(
+            target: "aksemu::timing",
+            operation = %id,
+            micros = start.elapsed().as_micros() as u64,
+            "operation"
+        );
+        if let Err(e) = outcome {
             tracing::error!(operation = %id, error = %e, "operation could not complete");
         }
     });

@@ -42,6 +42,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: logs redirected to a file stay plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     // One crypto provider (aws-lc-rs) for TLS and JWT, installed explicitly.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();

@@ -9,6 +9,7 @@ pub mod imds_routes;
 pub mod login_routes;
 pub mod render;
 pub mod serve;
+pub mod timing;
 pub mod tls;
 
 use std::sync::Arc;
@@ -25,7 +26,7 @@ pub struct AppState {
 /// Every surface on one router: tenant-scoped login paths, cloud metadata, and ARM
 /// for everything else (ARM paths are matched case-insensitively by its own parser).
 pub fn router(cloud: Arc<Cloud>) -> Router {
-    Router::new()
+    let r = Router::new()
         .route("/metadata/endpoints", get(arm_routes::metadata))
         .route(
             "/{tenant}/v2.0/.well-known/openid-configuration",
@@ -45,6 +46,12 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
             "/aksemu/admin/clock",
             get(admin_routes::clock_show).post(admin_routes::clock_move),
         )
-        .fallback(arm_routes::arm)
-        .with_state(AppState { cloud })
+        .fallback(arm_routes::arm);
+    // Only when asked for: the layer costs a little on every request.
+    let r = if timing::enabled() {
+        r.layer(axum::middleware::from_fn(timing::record))
+    } else {
+        r
+    };
+    r.with_state(AppState { cloud })
 }
