@@ -39,6 +39,8 @@ pub struct Cloud {
     pub(crate) imds_tokens: crate::imds::TokenCache,
     /// The local CA's certificate (PEM), which kubeconfigs tell clients to trust.
     pub ca_pem: std::sync::OnceLock<String>,
+    /// Virtual seconds an AKS cluster operation takes (`serve --aks-operation-time`).
+    pub aks_operation_secs: std::sync::atomic::AtomicI64,
 }
 
 /// Maps a store failure to what an ARM client sees. Details go to the log only.
@@ -103,6 +105,7 @@ impl Cloud {
             custom_roles: RwLock::new(custom),
             imds_tokens: Default::default(),
             ca_pem: Default::default(),
+            aks_operation_secs: Default::default(),
         }))
     }
 

@@ -150,9 +150,7 @@ pub async fn handle(
         }
         Endpoint::Action { action, .. } => {
             if *action == &RESET_SERVICE_PRINCIPAL {
-                Err(ArmError::BadRequest(
-                    "Updating service principal profile is not supported by aksemu yet.".into(),
-                ))
+                aks::cluster::reset_service_principal(cloud, &auth, req).await
             } else {
                 aks::credentials::list(cloud, &auth, action, req).await
             }

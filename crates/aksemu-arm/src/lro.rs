@@ -25,8 +25,14 @@ pub enum Work {
     /// Remove the group and everything in it.
     DeleteResourceGroup { key: String },
     /// Bring a managed cluster's node resource group in line with the cluster
-    /// document (create, update, agent pools, add-ons).
-    ReconcileCluster { key: String },
+    /// document (create, update, agent pools, add-ons). With `previous` (an
+    /// update), the cluster's own identity makes the changes, and a failure puts
+    /// the previous document back (marked `Failed`).
+    ReconcileCluster {
+        key: String,
+        #[serde(default)]
+        previous: Option<Value>,
+    },
     /// Remove a managed cluster, its node resource group and what they own.
     DeleteCluster { key: String },
 }
@@ -141,6 +147,7 @@ impl Operation {
 pub fn spawn(cloud: &Arc<Cloud>, id: String) {
     let cloud = cloud.clone();
     tokio::spawn(async move {
+        wait_until_due(&cloud, &id).await;
         let start = std::time::Instant::now();
         let outcome = run(&cloud, &id).await;
         tracing::debug!(
@@ -153,6 +160,36 @@ pub fn spawn(cloud: &Arc<Cloud>, id: String) {
             tracing::error!(operation = %id, error = %e, "operation could not complete");
         }
     });
+}
+
+/// Cluster operations take `aks_operation_secs` of virtual time from their start:
+/// wait (polling the clock, which `aksemu clock` may move) until then.
+async fn wait_until_due(cloud: &Cloud, id: &str) {
+    let secs = cloud
+        .aks_operation_secs
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if secs <= 0 {
+        return;
+    }
+    let Ok(op) = Operation::load(cloud, id).await else {
+        return;
+    };
+    if !matches!(
+        op.work,
+        Work::ReconcileCluster { .. } | Work::DeleteCluster { .. }
+    ) {
+        return;
+    }
+    let Ok(start) = time::OffsetDateTime::parse(
+        &op.start_time,
+        &time::format_description::well_known::Rfc3339,
+    ) else {
+        return;
+    };
+    let due = start + time::Duration::seconds(secs);
+    while cloud.clock.now() < due {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }
 
 /// Resumes operations that a previous run left in progress.
@@ -198,7 +235,9 @@ async fn run_once(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
     }
     let outcome = match &op.work {
         Work::DeleteResourceGroup { key } => cascade::group_removal(cloud, key).await,
-        Work::ReconcileCluster { key } => aks::reconcile::run(cloud, key).await,
+        Work::ReconcileCluster { key, previous } => {
+            aks::reconcile::run(cloud, key, previous.is_some()).await
+        }
         Work::DeleteCluster { key } => aks::cluster::removal(cloud, key).await,
     };
     let Effects { mut writes, reload } = match outcome {
@@ -212,7 +251,9 @@ async fn run_once(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
             op.status = "Failed".to_string();
             op.error = Some(e.to_body()["error"].clone());
             match &op.work {
-                Work::ReconcileCluster { key } => aks::reconcile::failed(cloud, key).await?,
+                Work::ReconcileCluster { key, previous } => {
+                    aks::reconcile::failed(cloud, key, previous.as_ref()).await?
+                }
                 _ => Effects::default(),
             }
         }

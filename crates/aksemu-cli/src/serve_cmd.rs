@@ -31,6 +31,11 @@ pub struct ServeArgs {
     /// stops granting), as Azure's propagation delay: e.g. `60m`. Default: none.
     #[arg(long, env = "AKSEMU_RBAC_PROPAGATION", default_value = "0s", value_parser = crate::clock_cmd::parse_duration)]
     rbac_propagation: i64,
+    /// Virtual time an AKS cluster operation (create, scale, node pools, add-ons,
+    /// delete) takes before it completes: with `aksemu clock advance` a test can
+    /// let something happen while one is in flight. Default: none.
+    #[arg(long, env = "AKSEMU_AKS_OPERATION_TIME", default_value = "0s", value_parser = crate::clock_cmd::parse_duration)]
+    aks_operation_time: i64,
     /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3599)]
     token_lifetime: i64,
@@ -128,6 +133,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     .await
     .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
     let _ = cloud.ca_pem.set(tls.ca_cert_pem.clone());
+    cloud
+        .aks_operation_secs
+        .store(args.aks_operation_time, std::sync::atomic::Ordering::Relaxed);
     let resumed = lro::resume_all(&cloud)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -704,6 +704,7 @@ pub async fn put(
         id.as_str(),
         Work::ReconcileCluster {
             key: id.key().to_string(),
+            previous: old.cloned(),
         },
     );
     let mut all = vec![
@@ -750,6 +751,7 @@ pub async fn start_update(
         &doc.id,
         Work::ReconcileCluster {
             key: doc.key.clone(),
+            previous: Some(doc.body.clone()),
         },
     );
     cloud
@@ -768,6 +770,85 @@ pub async fn start_update(
         .map_err(write_err)?;
     lro::spawn(cloud, op.id.clone());
     Ok(op)
+}
+
+/// `resetServicePrincipalProfile` (az aks update-credentials
+/// --reset-service-principal): a service-principal cluster gets a new
+/// credential, checked by signing in; a managed-identity cluster refuses.
+pub async fn reset_service_principal(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let doc = require(cloud, auth.scope()).await?;
+    if !matches!(stored_mode(&doc.body), Mode::ServicePrincipal(_)) {
+        return Err(ArmError::BadRequest(
+            "Updating service principal profile is not allowed on MSI cluster.".into(),
+        ));
+    }
+    require_idle(&doc)?;
+    let body = json_object(&req.body)?;
+    let text_of = |k: &str| body.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let (Some(app_id), Some(secret)) = (text_of("clientId"), text_of("secret")) else {
+        return Err(invalid(
+            "servicePrincipalProfile",
+            "Both 'clientId' and 'secret' of the service principal are required.",
+        ));
+    };
+    if let Err(e) = cloud.check_client_secret(app_id, secret).await {
+        return Err(invalid_credentials(&e));
+    }
+    let mut secrets = cloud
+        .store
+        .get(CLUSTER_SECRETS, &doc.key)
+        .await
+        .map_err(store_err)?
+        .map(|d| d.body)
+        .unwrap_or_else(|| json!({}));
+    secrets["servicePrincipalSecret"] = json!(secret);
+    let mut b = doc.body.clone();
+    b["properties"]["servicePrincipalProfile"] = json!({ "clientId": app_id });
+    b["properties"]["provisioningState"] = json!("Updating");
+    let loc = b["location"].as_str().unwrap_or("westus2").to_string();
+    // AKS itself rolls the credential out (and grants a new principal what the
+    // old one had on the node group): not the cluster acting as itself.
+    let op = Operation::new(
+        cloud,
+        MANAGED_CLUSTERS.namespace,
+        &loc,
+        &doc.id,
+        Work::ReconcileCluster {
+            key: doc.key.clone(),
+            previous: None,
+        },
+    );
+    cloud
+        .store
+        .apply(vec![
+            Write::Put {
+                coll: RESOURCES,
+                key: doc.key.clone(),
+                id: doc.id.clone(),
+                body: b,
+                cond: Cond::Etag(doc.etag.clone()),
+            },
+            Write::Put {
+                coll: CLUSTER_SECRETS,
+                key: doc.key.clone(),
+                id: doc.id.clone(),
+                body: secrets,
+                cond: Cond::Any,
+            },
+            op.write(Cond::Absent),
+        ])
+        .await
+        .map_err(write_err)?;
+    lro::spawn(cloud, op.id.clone());
+    Ok(op.accepted(
+        ArmResponse::empty(202),
+        &req.base_url,
+        req.api_version().unwrap_or_default(),
+    ))
 }
 
 /// PATCH: tags only (everything else goes through PUT).

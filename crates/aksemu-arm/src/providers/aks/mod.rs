@@ -1,6 +1,7 @@
 //! Microsoft.ContainerService: managed clusters with their identities, agent
 //! pools, the node resource group AKS builds, kubeconfigs and versions.
 
+pub mod acting;
 pub mod addons;
 pub mod cluster;
 pub mod credentials;

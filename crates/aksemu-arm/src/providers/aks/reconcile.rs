@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::cloud::{Cloud, store_err};
 use crate::collections::{ASSIGNMENT_TRIPLES, RESOURCES};
 use crate::directory::put_service_principal;
-use crate::providers::aks::addons;
+use crate::providers::aks::{acting, addons};
 use crate::providers::cascade::{Effects, resource_removal};
 use crate::providers::managed_identities;
 use crate::providers::role_assignments;
@@ -173,7 +173,7 @@ async fn contributor(
 }
 
 /// The batch that brings the node group in line with the cluster `key`.
-pub async fn run(cloud: &Cloud, key: &str) -> Result<Effects, ArmError> {
+pub async fn run(cloud: &Cloud, key: &str, as_cluster: bool) -> Result<Effects, ArmError> {
     let Some(doc) = cloud.store.get(RESOURCES, key).await.map_err(store_err)? else {
         return Ok(Effects::default());
     };
@@ -478,6 +478,11 @@ pub async fn run(cloud: &Cloud, key: &str) -> Result<Effects, ArmError> {
         plan.reload.insert(principal);
     }
 
+    if as_cluster {
+        let principal = acting::sign_in(cloud, &doc).await?;
+        acting::authorize_writes(cloud, &principal, &group, &plan.writes).await?;
+    }
+
     updated["properties"]["provisioningState"] = json!("Succeeded");
     plan.writes.push(Write::Put {
         coll: RESOURCES,
@@ -492,12 +497,17 @@ pub async fn run(cloud: &Cloud, key: &str) -> Result<Effects, ArmError> {
     })
 }
 
-/// A failed reconcile leaves the cluster `Failed` (its pools as they were).
-pub async fn failed(cloud: &Cloud, key: &str) -> Result<Effects, ArmError> {
+/// A failed reconcile leaves the cluster `Failed`, with the document it had
+/// before the update (so a scale that failed keeps the old count).
+pub async fn failed(
+    cloud: &Cloud,
+    key: &str,
+    previous: Option<&Value>,
+) -> Result<Effects, ArmError> {
     let Some(doc) = cloud.store.get(RESOURCES, key).await.map_err(store_err)? else {
         return Ok(Effects::default());
     };
-    let mut body = doc.body.clone();
+    let mut body = previous.cloned().unwrap_or_else(|| doc.body.clone());
     body["properties"]["provisioningState"] = json!("Failed");
     Ok(Effects {
         writes: vec![Write::Put {

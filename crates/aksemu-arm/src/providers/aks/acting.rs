@@ -1,0 +1,135 @@
+//! A cluster acting as itself. After creation, AKS changes the node resource
+//! group with the cluster's own identity, and so does aksemu: it obtains a token
+//! the way AKS would (a service principal signs in with the cluster's stored
+//! secret at the token endpoint; a managed identity's token is minted as the
+//! managed-identity endpoint mints it), authenticates it like any caller's, and
+//! puts every change of the node-group batch through the authorisation gate.
+//! An expired secret, a missing role or an assignment that has not propagated
+//! yet fails the operation with Azure's error.
+
+use std::collections::HashMap;
+
+use aksemu_core::{ArmError, Principal, ResourceId};
+use aksemu_identity::grant::{EndpointVersion, app_token_claims};
+use aksemu_identity::mint;
+use aksemu_store::{Doc, Write};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::cloud::{Cloud, store_err};
+use crate::collections::{CLUSTER_SECRETS, RESOURCES};
+use crate::endpoint;
+use crate::gate::authorize;
+use crate::providers::aks::cluster::invalid_credentials;
+use crate::request::Method;
+
+const ARM: &str = "https://management.azure.com/";
+pub const SUBNET_JOIN: &str = "Microsoft.Network/virtualNetworks/subnets/join/action";
+
+/// The cluster's identity as an authenticated caller.
+pub async fn sign_in(cloud: &Cloud, cluster: &Doc) -> Result<Principal, ArmError> {
+    let body = &cluster.body;
+    let token = match body["properties"]["servicePrincipalProfile"]["clientId"].as_str() {
+        Some(app) if !app.eq_ignore_ascii_case("msi") => {
+            let secret = cloud
+                .store
+                .get(CLUSTER_SECRETS, &cluster.key)
+                .await
+                .map_err(store_err)?
+                .and_then(|d| d.body["servicePrincipalSecret"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            let form: HashMap<String, String> = [
+                ("grant_type", "client_credentials"),
+                ("client_id", app),
+                ("client_secret", &secret),
+                ("resource", ARM),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+            cloud
+                .issue_token(&cloud.tenant_id, &form, None, EndpointVersion::V1, ARM)
+                .await
+                .map_err(|e| invalid_credentials(&e))?
+                .access_token
+        }
+        _ => managed_identity_token(cloud, cluster).await?,
+    };
+    cloud.authenticate(Some(&format!("Bearer {token}")))
+}
+
+async fn managed_identity_token(cloud: &Cloud, cluster: &Doc) -> Result<String, ArmError> {
+    let identity = &cluster.body["identity"];
+    let (principal, mirid) = match identity["principalId"].as_str() {
+        Some(p) => (p.to_string(), cluster.id.clone()),
+        None => identity["userAssignedIdentities"]
+            .as_object()
+            .and_then(|m| m.iter().next())
+            .and_then(|(id, v)| Some((v["principalId"].as_str()?.to_string(), id.clone())))
+            .ok_or(ArmError::InternalServerError)?,
+    };
+    let (_, sp) = cloud
+        .service_principal(&principal)
+        .await?
+        .ok_or_else(|| {
+            ArmError::BadRequest(format!(
+                "The cluster identity '{principal}' does not exist in the directory any more."
+            ))
+        })?;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let mut claims = app_token_claims(&sp, ARM, now, cloud.token_lifetime_secs, "2");
+    claims.xms_mirid = Some(mirid);
+    let key = cloud.signing_key().ok_or(ArmError::InternalServerError)?;
+    Ok(mint(key, &claims))
+}
+
+/// Authorises, as `principal`, every node-group resource write in `writes`, and
+/// `subnets/join/action` on each subnet a written scale set joins.
+pub async fn authorize_writes(
+    cloud: &Cloud,
+    principal: &Principal,
+    group: &ResourceId,
+    writes: &[Write],
+) -> Result<(), ArmError> {
+    let prefix = group.descendant_prefix();
+    for w in writes {
+        let (method, id, body) = match w {
+            Write::Put { coll, id, body, .. } if *coll == RESOURCES => {
+                (Method::Put, id.clone(), Some(body))
+            }
+            Write::Delete { coll, key, .. } if *coll == RESOURCES => {
+                (Method::Delete, key.clone(), None)
+            }
+            _ => continue,
+        };
+        let rid = ResourceId::parse(&id)?;
+        if !rid.key().starts_with(&prefix) {
+            continue;
+        }
+        let ep = endpoint::parse(method, rid.as_str(), Some("2024-11-01"))?;
+        authorize(cloud, principal, &ep).await?;
+        for subnet in body.map(joined_subnets).unwrap_or_default() {
+            let s = ResourceId::parse(&subnet)?;
+            if !s.key().starts_with(&prefix) {
+                cloud.check(principal, SUBNET_JOIN, &s)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn joined_subnets(vmss: &Value) -> Vec<String> {
+    vmss["properties"]["virtualMachineProfile"]["networkProfile"]["networkInterfaceConfigurations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|nic| {
+            nic["properties"]["ipConfigurations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|ip| ip["properties"]["subnet"]["id"].as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
