@@ -133,9 +133,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     .await
     .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
     let _ = cloud.ca_pem.set(tls.ca_cert_pem.clone());
-    cloud
-        .aks_operation_secs
-        .store(args.aks_operation_time, std::sync::atomic::Ordering::Relaxed);
+    cloud.aks_operation_secs.store(
+        args.aks_operation_time,
+        std::sync::atomic::Ordering::Relaxed,
+    );
     let resumed = lro::resume_all(&cloud)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -545,3 +545,158 @@ async fn identity_rules() {
     );
     s.stop().await.unwrap();
 }
+
+async fn advance(s: &Server, t: &str, secs: i64) {
+    let (st, _) = call(
+        s,
+        t,
+        Method::POST,
+        "/aksemu/admin/clock",
+        Some(json!({ "advanceSeconds": secs })),
+    )
+    .await;
+    assert_eq!(st, 200);
+}
+
+/// Adds a node pool in `subnet` and returns the operation's final status.
+async fn add_pool_in(s: &Server, t: &str, cluster: &str, pool: &str, subnet: &str) -> Value {
+    let resp = call_raw(
+        s,
+        t,
+        Method::PUT,
+        &format!("{cluster}/agentPools/{pool}"),
+        Some(json!({"properties": {"count": 1, "mode": "User", "vnetSubnetID": subnet}})),
+    )
+    .await;
+    assert_eq!(resp.status().as_u16(), 201);
+    wait(s, t, &resp).await
+}
+
+#[tokio::test]
+async fn node_pool_operations_wait_for_the_cluster_identity_grant_to_propagate() {
+    install_crypto();
+    for store in TestStore::all() {
+        let s = Server::start_with(bin(), &store, &["--rbac-propagation", "60m"])
+            .await
+            .unwrap();
+        let t = s.admin_token().await.unwrap();
+        let sub = s.subscription_id.clone();
+        let rg = format!("/subscriptions/{sub}/resourceGroups/rg");
+        call(
+            &s,
+            &t,
+            Method::PUT,
+            &rg,
+            Some(json!({"location": "westus2"})),
+        )
+        .await;
+        let vnet = format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet");
+        let (st, _) = call(
+            &s,
+            &t,
+            Method::PUT,
+            &vnet,
+            Some(json!({"location": "westus2", "properties": {
+                "addressSpace": {"addressPrefixes": ["10.0.0.0/8"]},
+                "subnets": [{"name": "pods", "properties": {"addressPrefix": "10.240.0.0/16"}}]}})),
+        )
+        .await;
+        assert_eq!(st, 201);
+        let subnet = format!("{vnet}/subnets/pods");
+        let cluster = format!("{rg}/providers/Microsoft.ContainerService/managedClusters/c");
+        let c = create_cluster(&s, &t, &cluster, az_create_body("c")).await;
+        let principal = c["identity"]["principalId"].as_str().unwrap().to_string();
+
+        // Without a grant on the subnet, the cluster identity cannot join it.
+        let op = add_pool_in(&s, &t, &cluster, "pool2", &subnet).await;
+        assert_eq!(op["status"], "Failed");
+        assert_eq!(op["error"]["code"], "AuthorizationFailed");
+        let (_, c) = call(&s, &t, Method::GET, &cluster, None).await;
+        assert_eq!(c["properties"]["provisioningState"], "Failed");
+        assert_eq!(
+            c["properties"]["agentPoolProfiles"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // Granted just before: not in effect for 60 minutes of cloud time.
+        let (st, _) = call(
+            &s,
+            &t,
+            Method::PUT,
+            &format!("{subnet}/providers/Microsoft.Authorization/roleAssignments/{}", uuid::Uuid::new_v4()),
+            Some(json!({"properties": {
+                "roleDefinitionId": format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7"),
+                "principalId": principal, "principalType": "ServicePrincipal"}})),
+        )
+        .await;
+        assert_eq!(st, 201);
+        let op = add_pool_in(&s, &t, &cluster, "pool2", &subnet).await;
+        assert_eq!(op["status"], "Failed");
+        assert!(op.to_string().contains("not yet effective until"), "{op}");
+        advance(&s, &t, 59 * 60).await;
+        let op = add_pool_in(&s, &t, &cluster, "pool2", &subnet).await;
+        assert_eq!(op["status"], "Failed", "59 minutes is not enough");
+        advance(&s, &t, 2 * 60).await;
+        let op = add_pool_in(&s, &t, &cluster, "pool2", &subnet).await;
+        assert_eq!(op["status"], "Succeeded", "{op}");
+        let (_, c) = call(&s, &t, Method::GET, &cluster, None).await;
+        assert_eq!(c["properties"]["provisioningState"], "Succeeded");
+        assert_eq!(
+            c["properties"]["agentPoolProfiles"][1]["vnetSubnetID"],
+            subnet
+        );
+        s.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn secret_expiring_while_a_scale_is_in_flight_fails_it() {
+    install_crypto();
+    for store in TestStore::all() {
+        let s = Server::start_with(bin(), &store, &["--aks-operation-time", "10m"])
+            .await
+            .unwrap();
+        let t = s.admin_token().await.unwrap();
+        let sub = s.subscription_id.clone();
+        let rg = format!("/subscriptions/{sub}/resourceGroups/rg");
+        call(
+            &s,
+            &t,
+            Method::PUT,
+            &rg,
+            Some(json!({"location": "westus2"})),
+        )
+        .await;
+        let sp = create_sp(&s, "aks-sp").await;
+        let mut body = az_create_body("spc");
+        body.as_object_mut().unwrap().remove("identity");
+        body["properties"]["servicePrincipalProfile"] =
+            json!({"clientId": sp.app_id, "secret": sp.secret});
+        let cluster = format!("{rg}/providers/Microsoft.ContainerService/managedClusters/spc");
+        let resp = call_raw(&s, &t, Method::PUT, &cluster, Some(body)).await;
+        assert_eq!(resp.status().as_u16(), 201);
+        // The create takes ten minutes of cloud time.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (_, c) = call(&s, &t, Method::GET, &cluster, None).await;
+        assert_eq!(c["properties"]["provisioningState"], "Creating");
+        advance(&s, &t, 10 * 60).await;
+        assert_eq!(wait(&s, &t, &resp).await["status"], "Succeeded");
+
+        // A scale starts; while it runs, the secret (two years) expires.
+        let (_, mut c) = call(&s, &t, Method::GET, &cluster, None).await;
+        c["properties"]["agentPoolProfiles"][0]["count"] = json!(5);
+        let resp = call_raw(&s, &t, Method::PUT, &cluster, Some(c)).await;
+        assert_eq!(resp.status().as_u16(), 200);
+        advance(&s, &t, 731 * 86_400).await;
+        let op = wait(&s, &t, &resp).await;
+        assert_eq!(op["status"], "Failed");
+        assert!(op.to_string().contains("AADSTS7000222"), "{op}");
+        let (_, c) = call(&s, &t, Method::GET, &cluster, None).await;
+        assert_eq!(c["properties"]["provisioningState"], "Failed");
+        assert_eq!(c["properties"]["agentPoolProfiles"][0]["count"], 3);
+        s.stop().await.unwrap();
+    }
+}

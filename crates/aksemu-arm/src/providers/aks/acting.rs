@@ -36,7 +36,11 @@ pub async fn sign_in(cloud: &Cloud, cluster: &Doc) -> Result<Principal, ArmError
                 .get(CLUSTER_SECRETS, &cluster.key)
                 .await
                 .map_err(store_err)?
-                .and_then(|d| d.body["servicePrincipalSecret"].as_str().map(str::to_string))
+                .and_then(|d| {
+                    d.body["servicePrincipalSecret"]
+                        .as_str()
+                        .map(str::to_string)
+                })
                 .unwrap_or_default();
             let form: HashMap<String, String> = [
                 ("grant_type", "client_credentials"),
@@ -68,14 +72,11 @@ async fn managed_identity_token(cloud: &Cloud, cluster: &Doc) -> Result<String, 
             .and_then(|(id, v)| Some((v["principalId"].as_str()?.to_string(), id.clone())))
             .ok_or(ArmError::InternalServerError)?,
     };
-    let (_, sp) = cloud
-        .service_principal(&principal)
-        .await?
-        .ok_or_else(|| {
-            ArmError::BadRequest(format!(
-                "The cluster identity '{principal}' does not exist in the directory any more."
-            ))
-        })?;
+    let (_, sp) = cloud.service_principal(&principal).await?.ok_or_else(|| {
+        ArmError::BadRequest(format!(
+            "The cluster identity '{principal}' does not exist in the directory any more."
+        ))
+    })?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let mut claims = app_token_claims(&sp, ARM, now, cloud.token_lifetime_secs, "2");
     claims.xms_mirid = Some(mirid);
@@ -128,7 +129,11 @@ fn joined_subnets(vmss: &Value) -> Vec<String> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(|ip| ip["properties"]["subnet"]["id"].as_str().map(str::to_string))
+                .filter_map(|ip| {
+                    ip["properties"]["subnet"]["id"]
+                        .as_str()
+                        .map(str::to_string)
+                })
                 .collect::<Vec<_>>()
         })
         .collect()

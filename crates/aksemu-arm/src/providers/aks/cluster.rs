@@ -788,7 +788,11 @@ pub async fn reset_service_principal(
     }
     require_idle(&doc)?;
     let body = json_object(&req.body)?;
-    let text_of = |k: &str| body.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let text_of = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
     let (Some(app_id), Some(secret)) = (text_of("clientId"), text_of("secret")) else {
         return Err(invalid(
             "servicePrincipalProfile",
