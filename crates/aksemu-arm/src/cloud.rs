@@ -134,6 +134,22 @@ impl Cloud {
         Ok(())
     }
 
+    /// Reloads every principal's assignments (another replica changed some).
+    pub async fn reload_all_assignments(&self) -> Result<(), ArmError> {
+        let all = self
+            .store
+            .list(ASSIGNMENTS_BY_PRINCIPAL, "")
+            .await
+            .map_err(store_err)?;
+        let now = self.clock.now().unix_timestamp();
+        let index = AssignmentIndex::from_assignments(
+            all.iter()
+                .filter_map(|d| assignment_of(d, self.rbac_propagation_secs, now)),
+        );
+        *self.rbac.write().unwrap_or_else(|p| p.into_inner()) = index;
+        Ok(())
+    }
+
     /// Reloads custom role definitions after one changed.
     pub async fn reload_custom_roles(&self) -> Result<(), ArmError> {
         let fresh = load_custom_roles(self.store.as_ref()).await?;

@@ -22,6 +22,7 @@ pub mod lro;
 pub mod metadata;
 pub mod odata;
 pub mod providers;
+pub mod replicas;
 pub mod request;
 
 pub use cloud::Cloud;

@@ -137,6 +137,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.aks_operation_time,
         std::sync::atomic::Ordering::Relaxed,
     );
+    if cloud.store.backend() == "postgres" {
+        // Other servers may share this store: follow their clock and RBAC changes.
+        aksemu_arm::replicas::follow(cloud.clone(), std::time::Duration::from_secs(1));
+    }
     let resumed = lro::resume_all(&cloud)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -80,6 +80,7 @@ pub fn writes_for(id: &ResourceId, scope: &ResourceId, body: &Value, cond: Cond)
             body: json!({"assignmentId": id.as_str()}),
             cond,
         },
+        crate::replicas::rbac_changed(),
     ]
 }
 
@@ -136,6 +137,7 @@ pub fn deletes_for(doc: &Doc) -> Result<Vec<Write>, ArmError> {
             key: triple_key(&scope, &role, principal),
             cond: Cond::Any,
         },
+        crate::replicas::rbac_changed(),
     ])
 }
 

@@ -277,13 +277,16 @@ pub async fn put(
     };
     cloud
         .store
-        .apply(vec![Write::Put {
-            coll: ROLE_DEFINITIONS,
-            key: role.name.clone(),
-            id: role.name.clone(),
-            body: serde_json::to_value(&role).map_err(|_| ArmError::InternalServerError)?,
-            cond,
-        }])
+        .apply(vec![
+            Write::Put {
+                coll: ROLE_DEFINITIONS,
+                key: role.name.clone(),
+                id: role.name.clone(),
+                body: serde_json::to_value(&role).map_err(|_| ArmError::InternalServerError)?,
+                cond,
+            },
+            crate::replicas::rbac_changed(),
+        ])
         .await
         .map_err(store_err)?;
     cloud.reload_custom_roles().await?;
@@ -325,11 +328,14 @@ pub async fn delete(
     }
     cloud
         .store
-        .apply(vec![Write::Delete {
-            coll: ROLE_DEFINITIONS,
-            key: guid,
-            cond: Cond::Etag(etag),
-        }])
+        .apply(vec![
+            Write::Delete {
+                coll: ROLE_DEFINITIONS,
+                key: guid,
+                cond: Cond::Etag(etag),
+            },
+            crate::replicas::rbac_changed(),
+        ])
         .await
         .map_err(store_err)?;
     cloud.reload_custom_roles().await?;

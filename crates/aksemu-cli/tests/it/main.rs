@@ -13,6 +13,7 @@ mod oauth;
 mod principals;
 mod propagation;
 mod rbac;
+mod replicas;
 mod restart;
 
 use std::path::Path;

@@ -1,0 +1,103 @@
+//! Two servers on one PostgreSQL store: a clock moved on one, and a role
+//! assignment made on one, reach the other without a restart.
+
+use std::time::{Duration, Instant};
+
+use aksemu_testkit::{Server, TestStore};
+use serde_json::{Value, json};
+
+use crate::principals::{arm_token, create_sp};
+use crate::{bin, install_crypto};
+
+async fn until(what: &str, mut f: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !f().await {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not reach the other replica"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn replicas_share_the_clock_and_role_assignments() {
+    install_crypto();
+    if !TestStore::all().contains(&TestStore::Postgres) {
+        return;
+    }
+    let a = Server::start(bin(), &TestStore::Postgres).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let b = Server::start_in(bin(), &dir.path().join("data"), Some(&a.store_spec))
+        .await
+        .unwrap();
+    let (ta, tb) = (
+        a.admin_token().await.unwrap(),
+        b.admin_token().await.unwrap(),
+    );
+    let sub = a.subscription_id.clone();
+    assert_eq!(sub, b.subscription_id);
+
+    // A role assignment made on A grants on B.
+    let sp = create_sp(&a, "replica-reader").await;
+    let on_b = arm_token(&b, &sp).await;
+    let rg_list = b.url(&format!(
+        "/subscriptions/{sub}/resourcegroups/none?api-version=2024-11-01"
+    ));
+    let status = |t: String| {
+        let c = b.client.clone();
+        let u = rg_list.clone();
+        async move {
+            c.get(u)
+                .bearer_auth(t)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(status(on_b.clone()).await, 403);
+    let r = a
+        .client
+        .put(a.url(&format!(
+            "/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments/{}?api-version=2022-04-01",
+            uuid::Uuid::new_v4()
+        )))
+        .bearer_auth(&ta)
+        .json(&json!({"properties": {
+            "roleDefinitionId": format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"),
+            "principalId": sp.object_id, "principalType": "ServicePrincipal"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    until("the assignment", async || status(on_b.clone()).await == 404).await;
+
+    // The clock moved on A is B's clock too.
+    let r = a
+        .client
+        .post(a.url("/aksemu/admin/clock"))
+        .bearer_auth(&ta)
+        .json(&json!({"advanceSeconds": 86_400}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    until("the clock", async || {
+        let v: Value = b
+            .client
+            .get(b.url("/aksemu/admin/clock"))
+            .bearer_auth(&tb)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["offsetSeconds"].as_i64().unwrap_or(0) >= 86_400
+    })
+    .await;
+    b.stop().await.unwrap();
+    a.stop().await.unwrap();
+}
