@@ -14,6 +14,7 @@ use aksemu_authz::RoleDefinition;
 
 use crate::bootstrap::Bootstrap;
 use crate::collections::{ASSIGNMENTS_BY_PRINCIPAL, ROLE_DEFINITIONS};
+use crate::propagation::Propagation;
 use crate::providers::role_definitions::CustomRole;
 
 pub struct Cloud {
@@ -33,8 +34,8 @@ pub struct Cloud {
     pub token_lifetime_secs: i64,
     pub verified_tokens: crate::authn::VerifiedTokens,
     rbac: RwLock<AssignmentIndex>,
-    /// Virtual seconds before a new role assignment grants (and a deleted one stops).
-    pub rbac_propagation_secs: i64,
+    /// Virtual time before a new role assignment grants (and a deleted one stops).
+    pub rbac_propagation: Propagation,
     custom_roles: RwLock<HashMap<String, RoleDefinition>>,
     pub(crate) imds_tokens: crate::imds::TokenCache,
     /// The local CA's certificate (PEM), which kubeconfigs tell clients to trust.
@@ -73,7 +74,7 @@ impl Cloud {
         keys: Vec<SigningKey>,
         boot: &Bootstrap,
         token_lifetime_secs: i64,
-        rbac_propagation_secs: i64,
+        rbac_propagation: Propagation,
     ) -> Result<Arc<Self>, ArmError> {
         // By principal: that collection also holds deleted assignments that still
         // propagate (tombstones).
@@ -86,7 +87,7 @@ impl Cloud {
         let custom = load_custom_roles(store_ref).await?;
         let index = AssignmentIndex::from_assignments(
             all.iter()
-                .filter_map(|d| assignment_of(d, rbac_propagation_secs, now)),
+                .filter_map(|d| assignment_of(d, rbac_propagation, now)),
         );
         Ok(Arc::new(Self {
             store,
@@ -101,7 +102,7 @@ impl Cloud {
             token_lifetime_secs,
             verified_tokens: Default::default(),
             rbac: RwLock::new(index),
-            rbac_propagation_secs,
+            rbac_propagation,
             custom_roles: RwLock::new(custom),
             imds_tokens: Default::default(),
             ca_pem: Default::default(),
@@ -125,7 +126,7 @@ impl Cloud {
         let now = self.clock.now().unix_timestamp();
         let fresh: Vec<Assignment> = docs
             .iter()
-            .filter_map(|d| assignment_of(d, self.rbac_propagation_secs, now))
+            .filter_map(|d| assignment_of(d, self.rbac_propagation, now))
             .collect();
         self.rbac
             .write()
@@ -144,7 +145,7 @@ impl Cloud {
         let now = self.clock.now().unix_timestamp();
         let index = AssignmentIndex::from_assignments(
             all.iter()
-                .filter_map(|d| assignment_of(d, self.rbac_propagation_secs, now)),
+                .filter_map(|d| assignment_of(d, self.rbac_propagation, now)),
         );
         *self.rbac.write().unwrap_or_else(|p| p.into_inner()) = index;
         Ok(())
@@ -207,14 +208,16 @@ fn unix(rfc3339: Option<&str>) -> Option<i64> {
 /// Reads a stored role assignment as the evaluator sees it. With a propagation
 /// delay it grants from `createdOn + delay` (at once if aksemu itself made it at
 /// bootstrap: no `createdBy`); a deleted one (`deletedOn`) until `deletedOn +
-/// delay`, and is dropped once that has passed.
-fn assignment_of(d: &Doc, delay: i64, now: i64) -> Option<Assignment> {
+/// delay`, and is dropped once that has passed. The delay may differ per
+/// assignment (a seeded random delay).
+fn assignment_of(d: &Doc, propagation: Propagation, now: i64) -> Option<Assignment> {
     let p = &d.body["properties"];
     let deleted = unix(p["deletedOn"].as_str());
-    let window = match (delay, deleted) {
-        (0, None) => None,
-        (0, Some(_)) => return None,
-        (delay, deleted) => {
+    let window = match (propagation.is_on(), deleted) {
+        (false, None) => None,
+        (false, Some(_)) => return None,
+        (true, deleted) => {
+            let delay = propagation.delay_for(&d.id);
             let from = match p["createdBy"].as_str() {
                 None => i64::MIN,
                 Some(_) => {

@@ -41,27 +41,6 @@ impl Cloud {
             || same_resource(base_url, resource)
     }
 
-    /// Whether an application's secret would get a token now (how AKS checks a
-    /// cluster's service principal before using it).
-    pub async fn check_client_secret(&self, app_id: &str, secret: &str) -> Result<(), OAuthError> {
-        let server_error = |_| OAuthError::ServerError;
-        let app = self
-            .application_by_app_id(&self.tenant_id, app_id)
-            .await
-            .map_err(server_error)?;
-        let sp = self
-            .service_principal_by_app_id(&self.tenant_id, app_id)
-            .await
-            .map_err(server_error)?;
-        let (Some((_, app)), Some(_)) = (app, sp) else {
-            return Err(OAuthError::UnknownApplication {
-                app_id: app_id.to_string(),
-                tenant: self.tenant_id.clone(),
-            });
-        };
-        authenticate_client(&app, secret, self.clock.now())
-    }
-
     /// Handles a token request (client credentials with a secret).
     pub async fn issue_token(
         &self,

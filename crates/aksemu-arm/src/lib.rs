@@ -21,6 +21,7 @@ pub mod imds;
 pub mod lro;
 pub mod metadata;
 pub mod odata;
+pub mod propagation;
 pub mod providers;
 pub mod replicas;
 pub mod request;

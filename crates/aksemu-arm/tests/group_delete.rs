@@ -43,7 +43,7 @@ async fn delete_removes_the_group_and_its_contents_only() {
         vec![key],
         &boot,
         3600,
-        0,
+        aksemu_arm::propagation::Propagation::default(),
     )
     .await
     .unwrap();

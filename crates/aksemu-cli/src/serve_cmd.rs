@@ -31,6 +31,14 @@ pub struct ServeArgs {
     /// stops granting), as Azure's propagation delay: e.g. `60m`. Default: none.
     #[arg(long, env = "AKSEMU_RBAC_PROPAGATION", default_value = "0s", value_parser = crate::clock_cmd::parse_duration)]
     rbac_propagation: i64,
+    /// With --rbac-propagation: draw each assignment's delay at random between 0
+    /// and that bound, reproducibly from this seed.
+    #[arg(
+        long,
+        env = "AKSEMU_RBAC_PROPAGATION_SEED",
+        requires = "rbac_propagation"
+    )]
+    rbac_propagation_seed: Option<u64>,
     /// Virtual time an AKS cluster operation (create, scale, node pools, add-ons,
     /// delete) takes before it completes: with `aksemu clock advance` a test can
     /// let something happen while one is in flight. Default: none.
@@ -128,7 +136,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         vec![key],
         &boot,
         args.token_lifetime,
-        args.rbac_propagation,
+        aksemu_arm::propagation::Propagation {
+            max_secs: args.rbac_propagation,
+            seed: args.rbac_propagation_seed,
+        },
     )
     .await
     .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
@@ -218,10 +229,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     );
     println!("  RBAC enforcement:        on");
     if args.rbac_propagation > 0 {
-        println!(
-            "  RBAC propagation delay:  {} s (virtual time)",
-            args.rbac_propagation
-        );
+        match args.rbac_propagation_seed {
+            None => println!(
+                "  RBAC propagation delay:  {} s (virtual time)",
+                args.rbac_propagation
+            ),
+            Some(seed) => println!(
+                "  RBAC propagation delay:  random up to {} s (virtual time), seed {seed}",
+                args.rbac_propagation
+            ),
+        }
     }
     if offset != 0 {
         println!(

@@ -327,7 +327,7 @@ pub async fn delete(
         return Ok(ArmResponse::empty(204));
     };
     let mut writes = deletes_for(&doc)?;
-    if cloud.rbac_propagation_secs > 0 {
+    if cloud.rbac_propagation.is_on() {
         // The deletion propagates too: keep a tombstone the index reads until then.
         let mut tomb = doc.body.clone();
         tomb["properties"]["deletedOn"] = json!(cloud.now_rfc3339());

@@ -117,3 +117,89 @@ async fn assignments_take_effect_after_the_delay() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_seeded_random_delay_is_bounded_and_announced() {
+    install_crypto();
+    let s = Server::start_with(
+        bin(),
+        &TestStore::Sqlite,
+        &["--rbac-propagation", "60m", "--rbac-propagation-seed", "42"],
+    )
+    .await
+    .unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let sub = s.subscription_id.clone();
+    let send = |m: reqwest::Method, path: String, token: &str, body: Option<Value>| {
+        let mut r = s.client.request(m, s.url(&path)).bearer_auth(token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        async move {
+            let resp = r.send().await.unwrap();
+            (
+                resp.status().as_u16(),
+                resp.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let rg = format!("/subscriptions/{sub}/resourceGroups/seeded");
+    let get = format!("{rg}?api-version=2024-11-01");
+    send(
+        reqwest::Method::PUT,
+        get.clone(),
+        &admin,
+        Some(json!({"location": "westus2"})),
+    )
+    .await;
+    let p = create_sp(&s, "seeded").await;
+    let pt = arm_token(&s, &p).await;
+    let (st, _) = send(
+        reqwest::Method::PUT,
+        format!("{rg}/providers/Microsoft.Authorization/roleAssignments/34343434-3434-3434-3434-343434343434?api-version=2022-04-01"),
+        &admin,
+        Some(json!({"properties": {
+            "roleDefinitionId": format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"),
+            "principalId": p.object_id, "principalType": "ServicePrincipal"}})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let (_, clock) = send(
+        reqwest::Method::GET,
+        "/aksemu/admin/clock".into(),
+        &admin,
+        None,
+    )
+    .await;
+    let parse = |t: &str| {
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).unwrap()
+    };
+    let now = parse(clock["now"].as_str().unwrap());
+    let (st, b) = send(reqwest::Method::GET, get.clone(), &pt, None).await;
+    if st == 200 {
+        return; // this seed drew a delay already past (allowed: 0 ≤ delay ≤ bound)
+    }
+    let reason = b["error"]["additionalInfo"][0]["info"]["assignmentsConsidered"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let until = parse(
+        reason
+            .trim_start_matches("not yet effective until ")
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .trim_end_matches(['.', ',', ';', ')']),
+    );
+    let wait = (until - now).whole_seconds();
+    assert!((0..=3600).contains(&wait), "{reason}");
+    let (st, _) = send(
+        reqwest::Method::POST,
+        "/aksemu/admin/clock".into(),
+        &admin,
+        Some(json!({"advanceSeconds": wait + 2})),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert_eq!(send(reqwest::Method::GET, get, &pt, None).await.0, 200);
+}

@@ -42,24 +42,35 @@ pub async fn sign_in(cloud: &Cloud, cluster: &Doc) -> Result<Principal, ArmError
                         .map(str::to_string)
                 })
                 .unwrap_or_default();
-            let form: HashMap<String, String> = [
-                ("grant_type", "client_credentials"),
-                ("client_id", app),
-                ("client_secret", &secret),
-                ("resource", ARM),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-            cloud
-                .issue_token(&cloud.tenant_id, &form, None, EndpointVersion::V1, ARM)
-                .await
-                .map_err(|e| invalid_credentials(&e))?
-                .access_token
+            service_principal_token(cloud, app, &secret).await?
         }
         _ => managed_identity_token(cloud, cluster).await?,
     };
     cloud.authenticate(Some(&format!("Bearer {token}")))
+}
+
+/// Signs a service principal in at the token endpoint (client credentials for
+/// ARM), as AKS does with a cluster's credential; a failure is AKS's
+/// "credentials in ServicePrincipalProfile were invalid" with the AADSTS detail.
+pub async fn service_principal_token(
+    cloud: &Cloud,
+    app_id: &str,
+    secret: &str,
+) -> Result<String, ArmError> {
+    let form: HashMap<String, String> = [
+        ("grant_type", "client_credentials"),
+        ("client_id", app_id),
+        ("client_secret", secret),
+        ("resource", ARM),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    Ok(cloud
+        .issue_token(&cloud.tenant_id, &form, None, EndpointVersion::V1, ARM)
+        .await
+        .map_err(|e| invalid_credentials(&e))?
+        .access_token)
 }
 
 async fn managed_identity_token(cloud: &Cloud, cluster: &Doc) -> Result<String, ArmError> {

@@ -17,7 +17,7 @@ use crate::collections::{CLUSTER_SECRETS, RESOURCES};
 use crate::conditional::precondition;
 use crate::endpoint::MANAGED_CLUSTERS;
 use crate::lro::{self, Operation, Work};
-use crate::providers::aks::{pools, versions};
+use crate::providers::aks::{acting, pools, versions};
 use crate::providers::cascade::{Effects, resource_removal};
 use crate::providers::identity_block::{self, ASSIGN_ACTION};
 use crate::providers::tracked::{
@@ -465,9 +465,7 @@ pub async fn put(
                         ));
                     }
                     // AKS really signs in with the credential before accepting it.
-                    if let Err(e) = cloud.check_client_secret(app_id, s).await {
-                        return Err(invalid_credentials(&e));
-                    }
+                    acting::service_principal_token(cloud, app_id, s).await?;
                     secrets["servicePrincipalSecret"] = json!(s);
                 }
                 (None, None) => {
@@ -799,9 +797,7 @@ pub async fn reset_service_principal(
             "Both 'clientId' and 'secret' of the service principal are required.",
         ));
     };
-    if let Err(e) = cloud.check_client_secret(app_id, secret).await {
-        return Err(invalid_credentials(&e));
-    }
+    acting::service_principal_token(cloud, app_id, secret).await?;
     let mut secrets = cloud
         .store
         .get(CLUSTER_SECRETS, &doc.key)
