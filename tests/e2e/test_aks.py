@@ -106,6 +106,12 @@ def test_seed_walkthrough(aksemu, az):
     assert [p["name"] for p in az.json("aks", "nodepool", "list", "-g", "myResourceGroup",
                                        "--cluster-name", "MyManagedCluster")] == ["nodepool1"]
 
+    # Upgrades (carried out as the cluster's identity).
+    assert "1.33.2" in az.run("aks", "get-upgrades", "-g", "myResourceGroup", "-n", "MyManagedCluster",
+                              "-o", "table").stdout
+    up = az.json("aks", "upgrade", "-g", "myResourceGroup", "-n", "MyManagedCluster", "-k", "1.33", "--yes")
+    assert up["currentKubernetesVersion"] == "1.33.2" and up["provisioningState"] == "Succeeded"
+
     # Delete: the cluster, its identity and the node resource group go.
     az.run("aks", "delete", "-g", "myResourceGroup", "-n", "MyManagedCluster", "--yes")
     assert az.run("aks", "show", "-g", "myResourceGroup", "-n", "MyManagedCluster", check=False).returncode == 3

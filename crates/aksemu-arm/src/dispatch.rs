@@ -8,7 +8,7 @@ use aksemu_core::{ArmError, Principal};
 use crate::cloud::Cloud;
 use crate::endpoint::{
     self, AGENT_POOLS, CONTAINER_REGISTRIES, Endpoint, MANAGED_CLUSTERS, RESET_SERVICE_PRINCIPAL,
-    RbacOp, RgOp, USER_ASSIGNED_IDENTITIES, VIRTUAL_NETWORKS,
+    RbacOp, RgOp, UPGRADE_PROFILES, USER_ASSIGNED_IDENTITIES, VIRTUAL_NETWORKS,
 };
 use crate::gate::authorize;
 use crate::providers::{
@@ -125,6 +125,21 @@ pub async fn handle(
             RgOp::Delete => aks::pools::delete(cloud, &auth, child_name, req).await,
         },
         Endpoint::ChildResource {
+            child,
+            rg,
+            name,
+            child_name,
+            op,
+            ..
+        } if *child == &UPGRADE_PROFILES => match op {
+            RgOp::Get | RgOp::Head => {
+                aks::pools::upgrade_profile(cloud, &auth, rg, name, child_name).await
+            }
+            _ => Err(ArmError::UnsupportedHttpMethod(
+                req.method.as_str().to_string(),
+            )),
+        },
+        Endpoint::ChildResource {
             rg,
             name,
             child_name,
@@ -144,6 +159,8 @@ pub async fn handle(
         } => {
             if *child == &AGENT_POOLS {
                 aks::pools::list(cloud, &auth).await
+            } else if *child == &UPGRADE_PROFILES {
+                Err(ArmError::UnsupportedHttpMethod("GET".into()))
             } else {
                 network::list_subnets(cloud, &auth, rg, name).await
             }

@@ -139,7 +139,15 @@ pub const SUBNETS: ChildType = ChildType {
     delete: "Microsoft.Network/virtualNetworks/subnets/delete",
 };
 
-pub const CHILD_TYPES: &[&ChildType] = &[&AGENT_POOLS, &SUBNETS];
+pub const UPGRADE_PROFILES: ChildType = ChildType {
+    parent: &MANAGED_CLUSTERS,
+    type_name: "upgradeProfiles",
+    read: "Microsoft.ContainerService/managedClusters/upgradeProfiles/read",
+    write: "Microsoft.ContainerService/managedClusters/upgradeProfiles/write",
+    delete: "Microsoft.ContainerService/managedClusters/upgradeProfiles/delete",
+};
+
+pub const CHILD_TYPES: &[&ChildType] = &[&AGENT_POOLS, &SUBNETS, &UPGRADE_PROFILES];
 
 fn child_type(parent: &ResourceType, type_name: &str) -> Option<&'static ChildType> {
     CHILD_TYPES

@@ -4,6 +4,7 @@
 pub mod admin_routes;
 pub mod arm_routes;
 pub mod base_url;
+pub mod cluster_routes;
 pub mod graph_routes;
 pub mod imds_routes;
 pub mod login_routes;
@@ -42,6 +43,10 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
         .route("/{tenant}/oauth2/token", post(login_routes::token_v1))
         .route("/v1.0/{*rest}", any(graph_routes::graph))
         .route("/aksemu/admin/hosts", post(admin_routes::create_host))
+        .route(
+            "/aksemu/clusters/{uid}/version",
+            get(cluster_routes::version),
+        )
         .route(
             "/aksemu/admin/clock",
             get(admin_routes::clock_show).post(admin_routes::clock_move),

@@ -282,6 +282,21 @@ async fn seed_cluster_lifecycle_leaves_no_orphans() {
         assert_eq!(user, kubeconfig(&s, &t, &path, "ClusterUser").await);
         assert!(user.contains("user: clusterUser_myResourceGroup_MyManagedCluster"));
         assert!(user.contains(&format!("server: {}/aksemu/clusters/", s.base)));
+        let server = user
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("server: "))
+            .unwrap()
+            .to_string();
+        let v: Value = s
+            .client
+            .get(format!("{server}/version"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["gitVersion"], "v1.32.6");
         let admin = kubeconfig(&s, &t, &path, "ClusterAdmin").await;
         assert!(admin.contains("clusterAdmin_myResourceGroup_MyManagedCluster"));
         assert_ne!(user, admin);

@@ -3,6 +3,7 @@
 
 pub mod acting;
 pub mod addons;
+pub mod api_server;
 pub mod cluster;
 pub mod credentials;
 pub mod pools;

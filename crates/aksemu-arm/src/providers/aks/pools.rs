@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::cloud::Cloud;
 use crate::providers::aks::cluster::{fill, require, require_idle, start_update};
+use crate::providers::aks::versions;
 use crate::providers::json_object;
 use crate::request::{ArmRequest, ArmResponse};
 
@@ -228,6 +229,54 @@ pub async fn get(
     find(&doc.body["properties"]["agentPoolProfiles"], pool)
         .map(|p| ArmResponse::json(200, render(&doc.id, p)))
         .ok_or_else(|| pool_not_found(cluster, pool, rg))
+}
+
+/// `GET …/upgradeProfiles/default`: what the control plane and each pool may
+/// upgrade to (`az aks get-upgrades`).
+pub async fn upgrade_profile(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rg: &str,
+    cluster: &str,
+    name: &str,
+) -> Result<ArmResponse, ArmError> {
+    let doc = require(cloud, auth.scope()).await?;
+    if !name.eq_ignore_ascii_case("default") {
+        return Err(ArmError::ResourceNotFound {
+            resource_type: "Microsoft.ContainerService/managedClusters/upgradeProfiles".into(),
+            name: format!("{cluster}/{name}"),
+            group: rg.to_string(),
+        });
+    }
+    let p = &doc.body["properties"];
+    let upgrades = |v: &str| -> Vec<Value> {
+        versions::upgrades(v)
+            .into_iter()
+            .map(|u| json!({"kubernetesVersion": u, "isPreview": false}))
+            .collect()
+    };
+    let current = p["currentKubernetesVersion"].as_str().unwrap_or_default();
+    let pools: Vec<Value> = p["agentPoolProfiles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            let v = a["currentOrchestratorVersion"].as_str().unwrap_or_default();
+            json!({"name": a["name"], "kubernetesVersion": v, "osType": a["osType"], "upgrades": upgrades(v)})
+        })
+        .collect();
+    Ok(ArmResponse::json(
+        200,
+        json!({
+            "id": format!("{}/upgradeProfiles/default", doc.id),
+            "name": "default",
+            "type": "Microsoft.ContainerService/managedClusters/upgradeProfiles",
+            "properties": {
+                "controlPlaneProfile": {"kubernetesVersion": current, "osType": "Linux", "upgrades": upgrades(current)},
+                "agentPoolProfiles": pools,
+            },
+        }),
+    ))
 }
 
 pub async fn put(

@@ -40,6 +40,23 @@ pub fn resolve(requested: &str) -> Result<(String, String), ArmError> {
     })
 }
 
+/// Versions a cluster at `current` (a patch version) may upgrade to: newer
+/// patches of its minor and the newest patch of the next minor.
+pub fn upgrades(current: &str) -> Vec<&'static str> {
+    for (i, (_, patches, _)) in VERSIONS.iter().enumerate() {
+        if let Some(j) = patches.iter().position(|p| *p == current) {
+            let mut out: Vec<&'static str> = patches[j + 1..].to_vec();
+            if let Some((_, next, _)) = VERSIONS.get(i + 1)
+                && let Some(n) = next.last()
+            {
+                out.push(n);
+            }
+            return out;
+        }
+    }
+    Vec::new()
+}
+
 /// The `kubernetesVersions` list body.
 pub fn list() -> Value {
     let values: Vec<Value> = VERSIONS
