@@ -14,7 +14,6 @@ use crate::{Engine, ROLES, Workload};
 
 pub struct AksemuEngine {
     index: AssignmentIndex,
-    roles: HashMap<String, RoleDefinition, FxBuild>,
 }
 
 impl AksemuEngine {
@@ -35,7 +34,7 @@ impl AksemuEngine {
                 assignable_scopes: vec!["/".to_string()],
             })
             .collect();
-        let index = AssignmentIndex::from_assignments(w.assignments.iter().enumerate().map(|(i, a)| {
+        let mut index = AssignmentIndex::from_assignments(w.assignments.iter().enumerate().map(|(i, a)| {
             let scope = &w.scopes[a.scope as usize];
             Assignment {
                 id: format!("{scope}/providers/Microsoft.Authorization/roleAssignments/10000000-0000-0000-0000-{i:012}"),
@@ -45,14 +44,16 @@ impl AksemuEngine {
                 window: None,
             }
         }));
-        AksemuEngine { index, roles: roles.into_iter().map(|r| (r.name.clone(), r)).collect() }
+        let roles: HashMap<String, RoleDefinition, FxBuild> = roles.into_iter().map(|r| (r.name.clone(), r)).collect();
+        index.resolve_roles(|g| roles.get(g).cloned());
+        AksemuEngine { index }
     }
 }
 
 impl Engine for AksemuEngine {
     #[inline]
     fn check(&self, principal: &str, action: &str, target: &str) -> bool {
-        self.index.allows(principal, action, target, 0, |g| self.roles.get(g))
+        self.index.allows(principal, action, target, 0)
     }
 }
 

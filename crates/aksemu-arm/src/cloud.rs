@@ -85,10 +85,11 @@ impl Cloud {
         let now = clock.now().unix_timestamp();
         let store_ref: &dyn Store = store.as_ref();
         let custom = load_custom_roles(store_ref).await?;
-        let index = AssignmentIndex::from_assignments(
+        let mut index = AssignmentIndex::from_assignments(
             all.iter()
                 .filter_map(|d| assignment_of(d, rbac_propagation, now)),
         );
+        index.resolve_roles(|g| resolve_role(g, &custom));
         Ok(Arc::new(Self {
             store,
             clock: clock.clone(),
@@ -128,10 +129,10 @@ impl Cloud {
             .iter()
             .filter_map(|d| assignment_of(d, self.rbac_propagation, now))
             .collect();
-        self.rbac
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .replace(principal_id, fresh);
+        let custom = self.custom_roles_snapshot();
+        let mut index = self.rbac.write().unwrap_or_else(|p| p.into_inner());
+        index.replace(principal_id, fresh);
+        index.resolve_roles(|g| resolve_role(g, &custom));
         Ok(())
     }
 
@@ -143,10 +144,11 @@ impl Cloud {
             .await
             .map_err(store_err)?;
         let now = self.clock.now().unix_timestamp();
-        let index = AssignmentIndex::from_assignments(
+        let mut index = AssignmentIndex::from_assignments(
             all.iter()
                 .filter_map(|d| assignment_of(d, self.rbac_propagation, now)),
         );
+        index.resolve_roles(|g| resolve_role(g, &self.custom_roles_snapshot()));
         *self.rbac.write().unwrap_or_else(|p| p.into_inner()) = index;
         Ok(())
     }
@@ -154,8 +156,20 @@ impl Cloud {
     /// Reloads custom role definitions after one changed.
     pub async fn reload_custom_roles(&self) -> Result<(), ArmError> {
         let fresh = load_custom_roles(self.store.as_ref()).await?;
-        *self.custom_roles.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        *self.custom_roles.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
+        // One lock at a time (never the roles' inside the index's): no lock-order cycle.
+        self.rbac
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .resolve_roles(|g| resolve_role(g, &fresh));
         Ok(())
+    }
+
+    fn custom_roles_snapshot(&self) -> HashMap<String, RoleDefinition> {
+        self.custom_roles
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn custom_role(&self, guid: &str) -> Option<RoleDefinition> {
@@ -173,11 +187,8 @@ impl Cloud {
         action: &str,
         scope: &ResourceId,
     ) -> Result<Authorized, ArmError> {
-        let index = self.rbac();
-        let custom = self.custom_roles.read().unwrap_or_else(|p| p.into_inner());
-        let roles = |g: &str| builtin_role(g).or_else(|| custom.get(g));
         let now = self.clock.now().unix_timestamp();
-        aksemu_authz::check(principal, action, scope, &index, now, roles)
+        aksemu_authz::check(principal, action, scope, &self.rbac(), now)
     }
 
     /// Whether the caller holds any role at, above or below `scope` (how Azure
@@ -190,13 +201,17 @@ impl Cloud {
     /// Whether the caller may perform `action` at `scope`: for filtering list
     /// results item by item, after the endpoint itself was authorised.
     pub fn allows(&self, principal: &Principal, action: &str, scope: &ResourceId) -> bool {
-        let index = self.rbac();
-        let custom = self.custom_roles.read().unwrap_or_else(|p| p.into_inner());
         let now = self.clock.now().unix_timestamp();
-        index.allows(&principal.object_id, action, scope.key(), now, |g: &str| {
-            builtin_role(g).or_else(|| custom.get(g))
-        })
+        self.rbac()
+            .allows(&principal.object_id, action, scope.key(), now)
     }
+}
+
+/// A role definition by GUID: built-in, or one of the custom roles.
+fn resolve_role(guid: &str, custom: &HashMap<String, RoleDefinition>) -> Option<RoleDefinition> {
+    builtin_role(guid)
+        .cloned()
+        .or_else(|| custom.get(&guid.to_lowercase()).cloned())
 }
 
 fn unix(rfc3339: Option<&str>) -> Option<i64> {

@@ -5,7 +5,6 @@
 use aksemu_core::{ArmError, Principal, ResourceId};
 
 use crate::index::AssignmentIndex;
-use crate::role::RoleDefinition;
 
 #[derive(Debug)]
 pub struct Authorized {
@@ -29,15 +28,14 @@ impl Authorized {
 }
 
 /// Checks `action` at `scope` for `principal` against the assignment index.
-pub fn check<'r>(
+pub fn check(
     principal: &Principal,
     action: &str,
     scope: &ResourceId,
     index: &AssignmentIndex,
     now: i64,
-    role: impl Fn(&str) -> Option<&'r RoleDefinition> + Copy,
 ) -> Result<Authorized, ArmError> {
-    if index.allows(&principal.object_id, action, scope.key(), now, role) {
+    if index.allows(&principal.object_id, action, scope.key(), now) {
         Ok(Authorized {
             principal: principal.clone(),
             action: action.to_string(),
@@ -49,7 +47,7 @@ pub fn check<'r>(
             object_id: principal.object_id.clone(),
             action: action.to_string(),
             scope: scope.as_str().to_string(),
-            explanation: index.explain(&principal.object_id, action, scope.key(), now, role),
+            explanation: index.explain(&principal.object_id, action, scope.key(), now),
         })
     }
 }
@@ -106,17 +104,17 @@ mod tests {
     #[test]
     fn inherited_down_not_up_and_not_actions_subtract() {
         let rg = ResourceId::resource_group("s", "rg");
-        let a = AssignmentIndex::from_assignments([contributor_on(&rg)]);
+        let mut a = AssignmentIndex::from_assignments([contributor_on(&rg)]);
+        a.resolve_roles(|g| builtin_role(g).cloned());
         let write = "Microsoft.Resources/subscriptions/resourceGroups/write";
-        assert!(check(&p(), write, &rg, &a, 0, builtin_role).is_ok());
+        assert!(check(&p(), write, &rg, &a, 0).is_ok());
         assert!(
             check(
                 &p(),
                 write,
                 &rg.child(&["providers", "X.Y", "t", "n"]),
                 &a,
-                0,
-                builtin_role
+                0
             )
             .is_ok()
         );
@@ -126,7 +124,6 @@ mod tests {
             &ResourceId::resource_group("s", "other"),
             &a,
             0,
-            builtin_role,
         )
         .err()
         .map(|e| e.code());
@@ -137,8 +134,7 @@ mod tests {
                 "Microsoft.Authorization/roleAssignments/write",
                 &rg,
                 &a,
-                0,
-                builtin_role
+                0
             )
             .is_err()
         );

@@ -5,6 +5,7 @@ pub mod action;
 pub mod assignment;
 pub mod authorized;
 pub mod builtin;
+pub mod compiled;
 pub mod index;
 pub mod role;
 
