@@ -83,6 +83,34 @@ fn az_create_body(dns: &str) -> Value {
      "sku":{"name":"Base","tier":"Free"}})
 }
 
+/// The body az sends for `--service-principal <app> --client-secret <secret>`.
+fn sp_cluster_body(app: &str, secret: &str) -> Value {
+    let mut body = az_create_body("spc");
+    if let Some(o) = body.as_object_mut() {
+        o.remove("identity");
+    }
+    body["properties"]["servicePrincipalProfile"] = json!({"clientId": app, "secret": secret});
+    body
+}
+
+/// A server with a group `rg` in westus2: the server, an administrator token and
+/// the group's id.
+async fn with_group(store: &TestStore, extra: &[&str]) -> (Server, String, String) {
+    let s = Server::start_with(bin(), store, extra).await.unwrap();
+    let t = s.admin_token().await.unwrap();
+    let rg = format!("/subscriptions/{}/resourceGroups/rg", s.subscription_id);
+    let (st, _) = call(
+        &s,
+        &t,
+        Method::PUT,
+        &rg,
+        Some(json!({"location": "westus2"})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    (s, t, rg)
+}
+
 async fn create_cluster(s: &Server, token: &str, path: &str, body: Value) -> Value {
     let resp = call_raw(s, token, Method::PUT, path, Some(body)).await;
     assert_eq!(resp.status().as_u16(), 201, "create");
@@ -376,18 +404,8 @@ async fn seed_cluster_lifecycle_leaves_no_orphans() {
 #[tokio::test]
 async fn identity_rules() {
     install_crypto();
-    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
-    let t = s.admin_token().await.unwrap();
+    let (s, t, rg) = with_group(&TestStore::Sqlite, &[]).await;
     let sub = s.subscription_id.clone();
-    let rg = format!("/subscriptions/{sub}/resourceGroups/rg");
-    call(
-        &s,
-        &t,
-        Method::PUT,
-        &rg,
-        Some(json!({"location": "westus2"})),
-    )
-    .await;
     let cluster =
         |n: &str| format!("{rg}/providers/Microsoft.ContainerService/managedClusters/{n}");
     let identity =
@@ -395,10 +413,7 @@ async fn identity_rules() {
 
     // A service principal cluster: the secret is checked by signing in.
     let sp = create_sp(&s, "aks-sp").await;
-    let mut body = az_create_body("spc");
-    body.as_object_mut().unwrap().remove("identity");
-    body["properties"]["servicePrincipalProfile"] =
-        json!({"clientId": sp.app_id, "secret": "not-the-secret"});
+    let mut body = sp_cluster_body(&sp.app_id, "not-the-secret");
     let (st, e) = call(&s, &t, Method::PUT, &cluster("spc"), Some(body.clone())).await;
     assert_eq!(st, 400);
     assert_eq!(e["error"]["code"], "BadRequest");
@@ -591,20 +606,8 @@ async fn add_pool_in(s: &Server, t: &str, cluster: &str, pool: &str, subnet: &st
 async fn node_pool_operations_wait_for_the_cluster_identity_grant_to_propagate() {
     install_crypto();
     for store in TestStore::all() {
-        let s = Server::start_with(bin(), &store, &["--rbac-propagation", "60m"])
-            .await
-            .unwrap();
-        let t = s.admin_token().await.unwrap();
+        let (s, t, rg) = with_group(&store, &["--rbac-propagation", "60m"]).await;
         let sub = s.subscription_id.clone();
-        let rg = format!("/subscriptions/{sub}/resourceGroups/rg");
-        call(
-            &s,
-            &t,
-            Method::PUT,
-            &rg,
-            Some(json!({"location": "westus2"})),
-        )
-        .await;
         let vnet = format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet");
         let (st, _) = call(
             &s,
@@ -671,25 +674,9 @@ async fn node_pool_operations_wait_for_the_cluster_identity_grant_to_propagate()
 async fn secret_expiring_while_a_scale_is_in_flight_fails_it() {
     install_crypto();
     for store in TestStore::all() {
-        let s = Server::start_with(bin(), &store, &["--aks-operation-time", "10m"])
-            .await
-            .unwrap();
-        let t = s.admin_token().await.unwrap();
-        let sub = s.subscription_id.clone();
-        let rg = format!("/subscriptions/{sub}/resourceGroups/rg");
-        call(
-            &s,
-            &t,
-            Method::PUT,
-            &rg,
-            Some(json!({"location": "westus2"})),
-        )
-        .await;
+        let (s, t, rg) = with_group(&store, &["--aks-operation-time", "10m"]).await;
         let sp = create_sp(&s, "aks-sp").await;
-        let mut body = az_create_body("spc");
-        body.as_object_mut().unwrap().remove("identity");
-        body["properties"]["servicePrincipalProfile"] =
-            json!({"clientId": sp.app_id, "secret": sp.secret});
+        let body = sp_cluster_body(&sp.app_id, &sp.secret);
         let cluster = format!("{rg}/providers/Microsoft.ContainerService/managedClusters/spc");
         let resp = call_raw(&s, &t, Method::PUT, &cluster, Some(body)).await;
         assert_eq!(resp.status().as_u16(), 201);

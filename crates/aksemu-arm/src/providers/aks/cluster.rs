@@ -734,11 +734,24 @@ pub async fn put(
 }
 
 /// Starts an operation that writes `body` as the cluster's new desired state
-/// (agent pool changes) and reconciles it.
+/// (agent pool changes) and reconciles it, as the cluster's own identity.
 pub async fn start_update(
     cloud: &Arc<Cloud>,
     doc: &Doc,
+    body: Value,
+) -> Result<Operation, ArmError> {
+    begin_update(cloud, doc, body, Some(doc.body.clone()), Vec::new()).await
+}
+
+/// Writes `body` (as `Updating`), `extra` and a reconcile operation in one
+/// batch, guarded by the cluster's etag, and starts the operation. With
+/// `previous`, the cluster acts as itself and a failure restores `previous`.
+async fn begin_update(
+    cloud: &Arc<Cloud>,
+    doc: &Doc,
     mut body: Value,
+    previous: Option<Value>,
+    extra: Vec<Write>,
 ) -> Result<Operation, ArmError> {
     body["properties"]["provisioningState"] = json!("Updating");
     let loc = body["location"].as_str().unwrap_or("westus2").to_string();
@@ -749,23 +762,21 @@ pub async fn start_update(
         &doc.id,
         Work::ReconcileCluster {
             key: doc.key.clone(),
-            previous: Some(doc.body.clone()),
+            previous,
         },
     );
-    cloud
-        .store
-        .apply(vec![
-            Write::Put {
-                coll: RESOURCES,
-                key: doc.key.clone(),
-                id: doc.id.clone(),
-                body,
-                cond: Cond::Etag(doc.etag.clone()),
-            },
-            op.write(Cond::Absent),
-        ])
-        .await
-        .map_err(write_err)?;
+    let mut writes = vec![
+        Write::Put {
+            coll: RESOURCES,
+            key: doc.key.clone(),
+            id: doc.id.clone(),
+            body,
+            cond: Cond::Etag(doc.etag.clone()),
+        },
+        op.write(Cond::Absent),
+    ];
+    writes.extend(extra);
+    cloud.store.apply(writes).await.map_err(write_err)?;
     lro::spawn(cloud, op.id.clone());
     Ok(op)
 }
@@ -808,42 +819,22 @@ pub async fn reset_service_principal(
     secrets["servicePrincipalSecret"] = json!(secret);
     let mut b = doc.body.clone();
     b["properties"]["servicePrincipalProfile"] = json!({ "clientId": app_id });
-    b["properties"]["provisioningState"] = json!("Updating");
-    let loc = b["location"].as_str().unwrap_or("westus2").to_string();
     // AKS itself rolls the credential out (and grants a new principal what the
     // old one had on the node group): not the cluster acting as itself.
-    let op = Operation::new(
+    let op = begin_update(
         cloud,
-        MANAGED_CLUSTERS.namespace,
-        &loc,
-        &doc.id,
-        Work::ReconcileCluster {
+        &doc,
+        b,
+        None,
+        vec![Write::Put {
+            coll: CLUSTER_SECRETS,
             key: doc.key.clone(),
-            previous: None,
-        },
-    );
-    cloud
-        .store
-        .apply(vec![
-            Write::Put {
-                coll: RESOURCES,
-                key: doc.key.clone(),
-                id: doc.id.clone(),
-                body: b,
-                cond: Cond::Etag(doc.etag.clone()),
-            },
-            Write::Put {
-                coll: CLUSTER_SECRETS,
-                key: doc.key.clone(),
-                id: doc.id.clone(),
-                body: secrets,
-                cond: Cond::Any,
-            },
-            op.write(Cond::Absent),
-        ])
-        .await
-        .map_err(write_err)?;
-    lro::spawn(cloud, op.id.clone());
+            id: doc.id.clone(),
+            body: secrets,
+            cond: Cond::Any,
+        }],
+    )
+    .await?;
     Ok(op.accepted(
         ArmResponse::empty(202),
         &req.base_url,
