@@ -8,10 +8,14 @@ use aksemu_testkit::{Server, TestStore};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::principals::{arm_token, create_sp};
+use crate::principals::{arm_token, assign, create_sp};
 use crate::{bin, install_crypto};
 
 const API: &str = "2026-06-01";
+const READER: &str = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+const NETWORK_CONTRIBUTOR: &str = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+const MI_OPERATOR: &str = "f1a07417-d97a-45cb-824c-7a7467783830";
+const AKS_CONTRIBUTOR: &str = "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8";
 
 async fn call_raw(
     s: &Server,
@@ -367,21 +371,10 @@ async fn seed_cluster_lifecycle_leaves_no_orphans() {
         )
         .await;
         assert!(st < 300, "{st}");
+        assert_eq!(assign(&s, &t, &rg, READER, &principal).await, 201);
         let outside = format!(
-            "{rg}/providers/Microsoft.Authorization/roleAssignments/{}",
-            uuid::Uuid::new_v4()
+            "{rg}/providers/Microsoft.Authorization/roleAssignments?$filter=principalId eq '{principal}'"
         );
-        let (st, _) = call(
-            &s,
-            &t,
-            Method::PUT,
-            &outside,
-            Some(json!({"properties": {
-                "roleDefinitionId": format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"),
-                "principalId": principal, "principalType": "ServicePrincipal"}})),
-        )
-        .await;
-        assert_eq!(st, 201);
 
         // Delete: 202, then nothing of the cluster remains but that assignment.
         let resp = call_raw(&s, &t, Method::DELETE, &path, None).await;
@@ -390,8 +383,13 @@ async fn seed_cluster_lifecycle_leaves_no_orphans() {
         assert_eq!(call(&s, &t, Method::GET, &path, None).await.0, 404);
         assert_eq!(call(&s, &t, Method::GET, &nrg_path, None).await.0, 404);
         assert_eq!(call(&s, &t, Method::DELETE, &path, None).await.0, 204);
-        let (st, _) = call(&s, &t, Method::GET, &outside, None).await;
-        assert_eq!(st, 200, "assignments outside the node group stay");
+        let (st, left) = call(&s, &t, Method::GET, &outside, None).await;
+        assert_eq!(st, 200);
+        assert_eq!(
+            left["value"].as_array().map(Vec::len),
+            Some(1),
+            "assignments outside the node group stay: {left}"
+        );
         let nrg_key = aksemu_core::ResourceId::parse(&nrg_path)
             .unwrap()
             .key()
@@ -478,17 +476,9 @@ async fn identity_rules() {
         e["error"]["code"],
         "CustomKubeletIdentityMissingPermissionError"
     );
-    let (st, _) = call(
-        &s,
-        &t,
-        Method::PUT,
-        &format!("{}/providers/Microsoft.Authorization/roleAssignments/{}", kl["id"].as_str().unwrap(), uuid::Uuid::new_v4()),
-        Some(json!({"properties": {
-            "roleDefinitionId": format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/f1a07417-d97a-45cb-824c-7a7467783830"),
-            "principalId": cp["properties"]["principalId"], "principalType": "ServicePrincipal"}})),
-    )
-    .await;
-    assert_eq!(st, 201);
+    let cp_principal = cp["properties"]["principalId"].as_str().unwrap();
+    let kl_id = kl["id"].as_str().unwrap();
+    assert_eq!(assign(&s, &t, kl_id, MI_OPERATOR, cp_principal).await, 201);
     let c = create_cluster(&s, &t, &cluster("byo"), byo.clone()).await;
     assert_eq!(c["identity"]["type"], "UserAssigned");
     assert!(c["identity"]["principalId"].is_null());
@@ -499,17 +489,10 @@ async fn identity_rules() {
 
     // A caller who may write clusters but not assign the identity.
     let dev = create_sp(&s, "aks-dev").await;
-    let (st, _) = call(
-        &s,
-        &t,
-        Method::PUT,
-        &format!("{rg}/providers/Microsoft.Authorization/roleAssignments/{}", uuid::Uuid::new_v4()),
-        Some(json!({"properties": {
-            "roleDefinitionId": format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8"),
-            "principalId": dev.object_id, "principalType": "ServicePrincipal"}})),
-    )
-    .await;
-    assert_eq!(st, 201);
+    assert_eq!(
+        assign(&s, &t, &rg, AKS_CONTRIBUTOR, &dev.object_id).await,
+        201
+    );
     let dt = arm_token(&s, &dev).await;
     let mut ua = az_create_body("ua");
     ua["identity"] =
@@ -607,7 +590,6 @@ async fn node_pool_operations_wait_for_the_cluster_identity_grant_to_propagate()
     install_crypto();
     for store in TestStore::all() {
         let (s, t, rg) = with_group(&store, &["--rbac-propagation", "60m"]).await;
-        let sub = s.subscription_id.clone();
         let vnet = format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet");
         let (st, _) = call(
             &s,
@@ -640,17 +622,10 @@ async fn node_pool_operations_wait_for_the_cluster_identity_grant_to_propagate()
         );
 
         // Granted just before: not in effect for 60 minutes of cloud time.
-        let (st, _) = call(
-            &s,
-            &t,
-            Method::PUT,
-            &format!("{subnet}/providers/Microsoft.Authorization/roleAssignments/{}", uuid::Uuid::new_v4()),
-            Some(json!({"properties": {
-                "roleDefinitionId": format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7"),
-                "principalId": principal, "principalType": "ServicePrincipal"}})),
-        )
-        .await;
-        assert_eq!(st, 201);
+        assert_eq!(
+            assign(&s, &t, &subnet, NETWORK_CONTRIBUTOR, &principal).await,
+            201
+        );
         let op = add_pool_in(&s, &t, &cluster, "pool2", &subnet).await;
         assert_eq!(op["status"], "Failed");
         assert!(op.to_string().contains("not yet effective until"), "{op}");

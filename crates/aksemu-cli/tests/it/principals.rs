@@ -91,3 +91,23 @@ pub async fn arm_token(s: &Server, sp: &Sp) -> String {
         .unwrap();
     r["access_token"].as_str().unwrap().to_string()
 }
+
+/// Assigns built-in role `role` (GUID) at `scope` to `principal` (as a
+/// ServicePrincipal) through the ARM API; returns the HTTP status.
+pub async fn assign(s: &Server, token: &str, scope: &str, role: &str, principal: &str) -> u16 {
+    let sub = &s.subscription_id;
+    s.client
+        .put(s.url(&format!(
+            "{scope}/providers/Microsoft.Authorization/roleAssignments/{}?api-version=2022-04-01",
+            uuid::Uuid::new_v4()
+        )))
+        .bearer_auth(token)
+        .json(&json!({"properties": {
+            "roleDefinitionId": format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{role}"),
+            "principalId": principal, "principalType": "ServicePrincipal"}}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}

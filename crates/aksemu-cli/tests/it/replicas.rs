@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use aksemu_testkit::{Server, TestStore};
 use serde_json::{Value, json};
 
-use crate::principals::{arm_token, create_sp};
+use crate::principals::{arm_token, assign, create_sp};
 use crate::{bin, install_crypto};
 
 async fn until(what: &str, mut f: impl AsyncFnMut() -> bool) {
@@ -58,20 +58,9 @@ async fn replicas_share_the_clock_and_role_assignments() {
         }
     };
     assert_eq!(status(on_b.clone()).await, 403);
-    let r = a
-        .client
-        .put(a.url(&format!(
-            "/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments/{}?api-version=2022-04-01",
-            uuid::Uuid::new_v4()
-        )))
-        .bearer_auth(&ta)
-        .json(&json!({"properties": {
-            "roleDefinitionId": format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"),
-            "principalId": sp.object_id, "principalType": "ServicePrincipal"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201);
+    let reader = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+    let scope = format!("/subscriptions/{sub}");
+    assert_eq!(assign(&a, &ta, &scope, reader, &sp.object_id).await, 201);
     until("the assignment", async || status(on_b.clone()).await == 404).await;
 
     // The clock moved on A is B's clock too.
