@@ -143,6 +143,43 @@ impl Operation {
     }
 }
 
+/// Deletes that run as operations: writes `doc` as `Deleting` (guarded by
+/// `cond`) with the operation record in one batch, starts the work, and answers
+/// 202 with the polling headers.
+pub async fn begin_delete(
+    cloud: &Arc<Cloud>,
+    doc: &aksemu_store::Doc,
+    cond: Cond,
+    namespace: &str,
+    work: Work,
+    base_url: &str,
+    api_version: &str,
+) -> Result<ArmResponse, ArmError> {
+    let mut body = doc.body.clone();
+    body["properties"]["provisioningState"] = json!("Deleting");
+    let location = body["location"].as_str().unwrap_or("westus2").to_string();
+    let op = Operation::new(cloud, namespace, &location, &doc.id, work);
+    cloud
+        .store
+        .apply(vec![
+            Write::Put {
+                coll: crate::collections::RESOURCES,
+                key: doc.key.clone(),
+                id: doc.id.clone(),
+                body,
+                cond,
+            },
+            op.write(Cond::Absent),
+        ])
+        .await
+        .map_err(|e| match e {
+            aksemu_store::StoreError::PreconditionFailed { .. } => ArmError::PreconditionFailed,
+            e => store_err(e),
+        })?;
+    spawn(cloud, op.id.clone());
+    Ok(op.accepted(ArmResponse::empty(202), base_url, api_version))
+}
+
 /// Starts the operation's work in the background.
 pub fn spawn(cloud: &Arc<Cloud>, id: String) {
     let cloud = cloud.clone();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use aksemu_authz::Authorized;
 use aksemu_core::system_data::SystemData;
 use aksemu_core::{ArmError, ResourceId};
-use aksemu_store::{Cond, Doc, StoreError, Write};
+use aksemu_store::{Doc, StoreError, Write};
 use serde_json::{Value, json};
 
 use crate::catalog::{location_list, normalise_location};
@@ -14,7 +14,7 @@ use crate::cloud::{Cloud, store_err};
 use crate::collections::RESOURCES;
 use crate::conditional::{precondition, quote};
 use crate::endpoint::RG_READ;
-use crate::lro::{self, Operation, Work};
+use crate::lro::{self, Work};
 use crate::providers::{json_object, tags};
 use crate::request::{ArmRequest, ArmResponse};
 
@@ -232,38 +232,18 @@ pub async fn delete(
         .await?
         .ok_or_else(|| ArmError::ResourceGroupNotFound(group_name(id)))?;
     let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
-    let mut body = doc.body.clone();
-    body["properties"]["provisioningState"] = json!("Deleting");
-    let location = body["location"].as_str().unwrap_or("westus2").to_string();
-    let op = Operation::new(
+    lro::begin_delete(
         cloud,
+        &doc,
+        cond,
         "Microsoft.Resources",
-        &location,
-        &doc.id,
         Work::DeleteResourceGroup {
             key: id.key().to_string(),
         },
-    );
-    cloud
-        .store
-        .apply(vec![
-            Write::Put {
-                coll: RESOURCES,
-                key: id.key().to_string(),
-                id: doc.id.clone(),
-                body,
-                cond,
-            },
-            op.write(Cond::Absent),
-        ])
-        .await
-        .map_err(write_err)?;
-    lro::spawn(cloud, op.id.clone());
-    Ok(op.accepted(
-        ArmResponse::empty(202),
         &req.base_url,
         req.api_version().unwrap_or_default(),
-    ))
+    )
+    .await
 }
 
 /// The groups of a subscription the caller can read.

@@ -882,38 +882,18 @@ pub async fn delete(
         return Ok(ArmResponse::empty(204));
     };
     let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
-    let mut body = doc.body.clone();
-    body["properties"]["provisioningState"] = json!("Deleting");
-    let loc = body["location"].as_str().unwrap_or("westus2").to_string();
-    let op = Operation::new(
+    lro::begin_delete(
         cloud,
+        &doc,
+        cond,
         MANAGED_CLUSTERS.namespace,
-        &loc,
-        &doc.id,
         Work::DeleteCluster {
             key: doc.key.clone(),
         },
-    );
-    cloud
-        .store
-        .apply(vec![
-            Write::Put {
-                coll: RESOURCES,
-                key: doc.key.clone(),
-                id: doc.id.clone(),
-                body,
-                cond,
-            },
-            op.write(Cond::Absent),
-        ])
-        .await
-        .map_err(write_err)?;
-    lro::spawn(cloud, op.id.clone());
-    Ok(op.accepted(
-        ArmResponse::empty(202),
         &req.base_url,
         req.api_version().unwrap_or_default(),
-    ))
+    )
+    .await
 }
 
 /// The cluster document and everything that goes with it.
