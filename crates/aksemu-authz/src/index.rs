@@ -521,7 +521,10 @@ impl AssignmentIndex {
                 let contains = if len < 8 {
                     within(target, self.scopes.get(e.scope))
                 } else {
-                    len <= bytes.len() && self.scopes.bytes(e.scope, len) == &bytes[..len]
+                    // The boundary again: the filter only knows lengths up to 255.
+                    len <= bytes.len()
+                        && (len == bytes.len() || bytes[len] == b'/')
+                        && self.scopes.bytes(e.scope, len) == &bytes[..len]
                 };
                 if contains {
                     return true;
@@ -660,6 +663,34 @@ mod tests {
         idx.replace(p1, Vec::new());
         assert!(!idx.allows(p1, read, ResourceId::resource_group("s", "r199").key(), 0));
         assert!(idx.allows(p2, read, ResourceId::resource_group("s", "b").key(), 0));
+    }
+
+    #[test]
+    fn long_scopes_need_the_boundary_too() {
+        let long = "n".repeat(300);
+        let scope = ResourceId::resource_group("s", "rg").child(&["providers", "x.y", "t", &long]);
+        let a = Assignment {
+            id: format!(
+                "{scope}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-0000-0000-000000000001"
+            ),
+            scope: scope.clone(),
+            role_definition_id: format!(
+                "/providers/Microsoft.Authorization/roleDefinitions/{READER}"
+            ),
+            principal_id: "p".into(),
+            window: None,
+        };
+        let mut idx = AssignmentIndex::from_assignments([a]);
+        idx.resolve_roles(|g| builtin_role(g).cloned());
+        let sibling = ResourceId::resource_group("s", "rg").child(&[
+            "providers",
+            "x.y",
+            "t",
+            &format!("{long}x"),
+        ]);
+        assert!(idx.allows("p", "X.Y/t/read", scope.key(), 0));
+        assert!(idx.allows("p", "X.Y/t/read", scope.child(&["c", "d"]).key(), 0));
+        assert!(!idx.allows("p", "X.Y/t/read", sibling.key(), 0));
     }
 
     #[test]
