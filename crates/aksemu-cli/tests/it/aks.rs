@@ -331,6 +331,10 @@ async fn seed_cluster_lifecycle_leaves_no_orphans() {
         assert_eq!(v["gitVersion"], "v1.32.6");
         let admin = kubeconfig(&s, &t, &path, "ClusterAdmin").await;
         assert!(admin.contains("clusterAdmin_myResourceGroup_MyManagedCluster"));
+        let monitoring = kubeconfig(&s, &t, &path, "ClusterMonitoringUser").await;
+        assert!(
+            monitoring.contains("user: clusterMonitoringUser_myResourceGroup_MyManagedCluster")
+        );
         assert_ne!(user, admin);
 
         // An add-on with an identity, then a second pool.
