@@ -20,7 +20,7 @@ use crate::cloud::{Cloud, store_err};
 use crate::collections::{CLUSTER_SECRETS, RESOURCES};
 use crate::endpoint;
 use crate::gate::authorize;
-use crate::providers::aks::cluster::invalid_credentials;
+use crate::providers::aks::identity::invalid_credentials;
 use crate::request::Method;
 
 const ARM: &str = "https://management.azure.com/";

@@ -1,22 +1,27 @@
 //! Microsoft.ContainerService/managedClusters: create and update (a PUT that
 //! answers at once with `Creating`/`Updating` and finishes in a long-running
 //! operation that builds the node resource group), GET, PATCH (tags), DELETE.
-//! The identity rules of AKS live here: system- or user-assigned control plane,
-//! a brought kubelet identity, and "managed identity can only be chosen at
-//! creation".
+//! The identity rules are in `identity`, the defaults AKS fills in `defaults`.
 
 use std::sync::Arc;
 
 use aksemu_authz::Authorized;
-use aksemu_core::{ArmError, Principal, PrincipalKind, ResourceId};
+use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Doc, Write};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::cloud::{Cloud, store_err};
 use crate::collections::{CLUSTER_SECRETS, RESOURCES};
 use crate::conditional::precondition;
 use crate::endpoint::MANAGED_CLUSTERS;
 use crate::lro::{self, Operation, Work};
+use crate::providers::aks::defaults::{
+    addon_profiles, default_dns_prefix, fill, hex8, invalid, network_profile, node_group_name, text,
+};
+use crate::providers::aks::identity::{
+    Mode, as_principal, assignable_identity, check_mode_change, identity_ref, requested_mode,
+    stored_mode,
+};
 use crate::providers::aks::{acting, pools, versions};
 use crate::providers::cascade::{Effects, resource_removal};
 use crate::providers::identity_block::{self, ASSIGN_ACTION};
@@ -27,7 +32,6 @@ use crate::providers::{json_object, tags};
 use crate::request::{ArmRequest, ArmResponse};
 
 pub const TYPE: &str = "Microsoft.ContainerService/ManagedClusters";
-const NODE_GROUP_MAX: usize = 80;
 
 fn valid_name(name: &str) -> bool {
     let b = name.as_bytes();
@@ -46,173 +50,6 @@ fn valid_name(name: &str) -> bool {
     }
 }
 
-fn invalid(target: &str, message: impl Into<String>) -> ArmError {
-    ArmError::InvalidParameter {
-        target: target.to_string(),
-        message: message.into(),
-    }
-}
-
-/// AKS's answer when the cluster's service principal cannot sign in.
-pub fn invalid_credentials(e: &aksemu_identity::OAuthError) -> ArmError {
-    ArmError::BadRequest(format!(
-        "The credentials in ServicePrincipalProfile were invalid. Please see https://aka.ms/aks-sp-help for more details. (Details: adal: Refresh request failed. Status Code = '{}'. Response body: {{\"error\":\"{}\",\"error_description\":{}}})",
-        e.status(),
-        e.error(),
-        serde_json::Value::String(e.to_string()),
-    ))
-}
-
-/// How the control plane authenticates.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Mode {
-    System,
-    /// The one user-assigned identity's resource id, as requested.
-    User(String),
-    /// A service principal's appId.
-    ServicePrincipal(String),
-}
-
-fn text<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
-    v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty())
-}
-
-fn requested_mode(body: &Map<String, Value>, props: &Value) -> Result<Option<Mode>, ArmError> {
-    let sp = props
-        .get("servicePrincipalProfile")
-        .and_then(|p| text(p, "clientId"))
-        .filter(|c| !c.eq_ignore_ascii_case("msi"));
-    let identity = body.get("identity").filter(|i| !i.is_null());
-    let kind = identity
-        .and_then(|i| text(i, "type"))
-        .map(str::to_ascii_lowercase);
-    match kind.as_deref() {
-        Some("systemassigned") => Ok(Some(Mode::System)),
-        Some("userassigned") => {
-            let ids = identity
-                .and_then(|i| i.get("userAssignedIdentities"))
-                .and_then(Value::as_object);
-            match ids.map(|m| m.keys().collect::<Vec<_>>()).as_deref() {
-                Some([one]) => Ok(Some(Mode::User(one.to_string()))),
-                _ => Err(invalid(
-                    "identity.userAssignedIdentities",
-                    "The user assigned identity for the cluster must be exactly one: only one user assigned identity is supported. Please see https://aka.ms/aks/identity",
-                )),
-            }
-        }
-        Some("none") | None => Ok(sp.map(|c| Mode::ServicePrincipal(c.to_string()))),
-        Some(_) => Err(ArmError::InvalidIdentityType(
-            identity
-                .and_then(|i| text(i, "type"))
-                .unwrap_or_default()
-                .to_string(),
-        )),
-    }
-}
-
-fn stored_mode(doc: &Value) -> Mode {
-    let identity = &doc["identity"];
-    match identity["type"].as_str() {
-        Some("SystemAssigned") => Mode::System,
-        Some("UserAssigned") => Mode::User(
-            identity["userAssignedIdentities"]
-                .as_object()
-                .and_then(|m| m.keys().next().cloned())
-                .unwrap_or_default(),
-        ),
-        _ => Mode::ServicePrincipal(
-            doc["properties"]["servicePrincipalProfile"]["clientId"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-        ),
-    }
-}
-
-/// The identity rules for an update.
-fn check_mode_change(old: &Mode, new: Option<&Mode>) -> Result<(), ArmError> {
-    match (old, new) {
-        (_, None) => Ok(()),
-        (Mode::ServicePrincipal(_), Some(Mode::System | Mode::User(_))) => Err(ArmError::BadRequest(
-            "Migrating the cluster to MSI cluster is not allowed: managed identity can only be enabled when the cluster is created. Please see https://aka.ms/aks/managed-identity".into(),
-        )),
-        (Mode::System | Mode::User(_), Some(Mode::ServicePrincipal(_))) => Err(ArmError::BadRequest(
-            "Updating service principal profile is not allowed on MSI cluster.".into(),
-        )),
-        (Mode::ServicePrincipal(a), Some(Mode::ServicePrincipal(b))) if !a.eq_ignore_ascii_case(b) => {
-            Err(ArmError::BadRequest(
-                "The service principal of a cluster can only be changed with resetServicePrincipalProfile (az aks update-credentials --reset-service-principal).".into(),
-            ))
-        }
-        (Mode::System, Some(Mode::User(_))) | (Mode::User(_), Some(Mode::System)) => Err(ArmError::BadRequest(
-            "Changing the type of the cluster identity is not supported by aksemu; create the cluster with the identity it needs.".into(),
-        )),
-        (Mode::User(a), Some(Mode::User(b))) if !a.eq_ignore_ascii_case(b) => Err(ArmError::BadRequest(
-            "Changing the user-assigned identity of the cluster is not supported by aksemu.".into(),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// The stored user-assigned identity a request names, after checking the caller
-/// may assign it (`LinkedAuthorizationFailed` otherwise).
-async fn assignable_identity(cloud: &Cloud, auth: &Authorized, raw: &str) -> Result<Doc, ArmError> {
-    let id = ResourceId::parse(raw).map_err(|_| ArmError::LinkedInvalidPropertyId(raw.into()))?;
-    identity_block::require_assign(cloud, auth, &id, raw)?;
-    cloud
-        .store
-        .get(RESOURCES, id.key())
-        .await
-        .map_err(store_err)?
-        .filter(|d| d.body["type"] == "Microsoft.ManagedIdentity/userAssignedIdentities")
-        .ok_or_else(|| ArmError::LinkedInvalidPropertyId(raw.into()))
-}
-
-fn identity_ref(doc: &Doc) -> Value {
-    json!({
-        "resourceId": doc.id,
-        "clientId": doc.body["properties"]["clientId"],
-        "objectId": doc.body["properties"]["principalId"],
-    })
-}
-
-/// `MC_<rg>_<name>_<location>`, or the name the client chose (create only).
-fn node_group_name(props: &Value, rg: &str, name: &str, loc: &str) -> Result<String, ArmError> {
-    let n = match text(props, "nodeResourceGroup") {
-        Some(n) => n.to_string(),
-        None => format!("MC_{rg}_{name}_{loc}"),
-    };
-    if n.len() > NODE_GROUP_MAX {
-        return Err(invalid(
-            "name",
-            format!(
-                "The length of the node resource group name is too long. The maximum length is {NODE_GROUP_MAX} and the length of the value provided is {}. Please see https://aka.ms/aks-naming-rules for more details.",
-                n.len()
-            ),
-        ));
-    }
-    Ok(n)
-}
-
-/// `<name, 10>-<rg, 16>-<subscription, 6>`, as az computes it.
-fn default_dns_prefix(name: &str, rg: &str, sub: &str) -> String {
-    let clean = |s: &str, n: usize| {
-        s.chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .take(n)
-            .collect::<String>()
-    };
-    let mut n = clean(name, 10);
-    if !n.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        n = format!("a{n}");
-    }
-    format!("{n}-{}-{}", clean(rg, 16), clean(sub, 6))
-}
-
-fn hex8() -> String {
-    uuid::Uuid::new_v4().simple().to_string()[..8].to_string()
-}
-
 fn is_terminal(state: &str) -> bool {
     matches!(state, "Succeeded" | "Failed" | "Canceled")
 }
@@ -229,83 +66,6 @@ pub fn require_idle(doc: &Doc) -> Result<(), ArmError> {
             "Operation is not allowed because there's an in progress operation on the managed cluster (provisioning state: {state}). Please wait for it to finish before retrying."
         )))
     }
-}
-
-/// Network defaults: Azure CNI overlay behind a standard load balancer.
-fn network_profile(requested: Option<&Value>, existing: Option<&Value>) -> Value {
-    if let Some(e) = existing {
-        return e.clone();
-    }
-    let mut n = requested.cloned().unwrap_or_else(|| json!({}));
-    if !n.is_object() {
-        n = json!({});
-    }
-    let defaults = json!({
-        "networkPlugin": "azure",
-        "networkPluginMode": "overlay",
-        "networkDataplane": "azure",
-        "loadBalancerSku": "standard",
-        "outboundType": "loadBalancer",
-        "podCidr": "10.244.0.0/16",
-        "serviceCidr": "10.0.0.0/16",
-        "dnsServiceIP": "10.0.0.10",
-        "ipFamilies": ["IPv4"],
-        "podCidrs": ["10.244.0.0/16"],
-        "serviceCidrs": ["10.0.0.0/16"],
-        "loadBalancerProfile": {
-            "managedOutboundIPs": {"count": 1},
-            "backendPoolType": "nodeIPConfiguration",
-        },
-    });
-    fill(&mut n, &defaults);
-    n
-}
-
-/// Sets every key of `defaults` that `v` lacks or leaves empty.
-pub fn fill(v: &mut Value, defaults: &Value) {
-    let (Some(o), Some(d)) = (v.as_object_mut(), defaults.as_object()) else {
-        return;
-    };
-    for (k, dv) in d {
-        let missing = match o.get(k) {
-            None | Some(Value::Null) => true,
-            Some(Value::String(s)) => s.is_empty(),
-            _ => false,
-        };
-        if missing {
-            o.insert(k.clone(), dv.clone());
-        }
-    }
-}
-
-/// Add-on profiles as sent (keys kept), `enabled` a boolean, identities kept
-/// from the stored cluster (the reconcile fills new ones).
-fn addon_profiles(requested: Option<&Value>, existing: Option<&Value>) -> Result<Value, ArmError> {
-    let mut out = Map::new();
-    let Some(req) = requested.filter(|v| !v.is_null()) else {
-        return Ok(existing.cloned().unwrap_or_else(|| json!({})));
-    };
-    let req = req
-        .as_object()
-        .ok_or_else(|| invalid("addonProfiles", "addonProfiles must be an object."))?;
-    for (k, v) in req {
-        let enabled = v.get("enabled").and_then(Value::as_bool).ok_or_else(|| {
-            invalid(
-                &format!("addonProfiles.{k}.enabled"),
-                format!("The 'enabled' property of add-on '{k}' is required."),
-            )
-        })?;
-        let mut p = json!({ "enabled": enabled, "config": v.get("config").cloned().unwrap_or(Value::Null) });
-        if let Some(prev) = existing
-            .and_then(|e| e.get(k))
-            .and_then(|p| p.get("identity"))
-            && enabled
-        {
-            p["identity"] = prev.clone();
-        }
-        out.insert(k.clone(), p);
-    }
-    Ok(Value::Object(out))
 }
 
 pub fn cluster_id(sub: &str, rg: &str, name: &str) -> ResourceId {
@@ -335,18 +95,6 @@ pub async fn require(cloud: &Cloud, auth_scope: &ResourceId) -> Result<Doc, ArmE
     })
 }
 
-/// A principal as the authorisation evaluator sees it, for checks made on the
-/// cluster identity's behalf.
-fn as_principal(cloud: &Cloud, object_id: &str, app_id: &str) -> Principal {
-    Principal {
-        object_id: object_id.to_string(),
-        app_id: app_id.to_string(),
-        tenant_id: cloud.tenant_id.clone(),
-        kind: PrincipalKind::ManagedIdentity,
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
 pub async fn put(
     cloud: &Arc<Cloud>,
     auth: &Authorized,
@@ -927,24 +675,5 @@ mod tests {
             default_dns_prefix("MyManagedCluster", "MyResourceGroup", "2222222222"),
             "MyManagedC-MyResourceGroup-222222"
         );
-    }
-
-    #[test]
-    fn identity_can_only_be_chosen_at_creation() {
-        let sp = Mode::ServicePrincipal("a".into());
-        assert_eq!(
-            check_mode_change(&sp, Some(&Mode::System))
-                .unwrap_err()
-                .code(),
-            "BadRequest"
-        );
-        assert_eq!(
-            check_mode_change(&Mode::System, Some(&sp))
-                .unwrap_err()
-                .code(),
-            "BadRequest"
-        );
-        assert!(check_mode_change(&Mode::System, None).is_ok());
-        assert!(check_mode_change(&Mode::System, Some(&Mode::System)).is_ok());
     }
 }

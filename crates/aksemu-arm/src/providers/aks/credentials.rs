@@ -29,7 +29,6 @@ fn token(seed: &str, role: &str) -> String {
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[allow(clippy::too_many_arguments)]
 fn kubeconfig(cluster: &str, user: &str, server: &str, ca_pem: &str, token: &str) -> String {
     let ca = STANDARD.encode(ca_pem.as_bytes());
     format!(

@@ -6,6 +6,8 @@ pub mod addons;
 pub mod api_server;
 pub mod cluster;
 pub mod credentials;
+pub mod defaults;
+pub mod identity;
 pub mod pools;
 pub mod reconcile;
 pub mod versions;

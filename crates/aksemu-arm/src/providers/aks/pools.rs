@@ -10,7 +10,8 @@ use aksemu_core::ArmError;
 use serde_json::{Map, Value, json};
 
 use crate::cloud::Cloud;
-use crate::providers::aks::cluster::{fill, require, require_idle, start_update};
+use crate::providers::aks::cluster::{require, require_idle, start_update};
+use crate::providers::aks::defaults::fill;
 use crate::providers::aks::versions;
 use crate::providers::json_object;
 use crate::request::{ArmRequest, ArmResponse};
