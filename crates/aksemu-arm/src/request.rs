@@ -67,6 +67,8 @@ pub struct ArmResponse {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: Option<Value>,
+    /// A body that is JSON text already (a stored document read as is).
+    pub raw_body: Option<String>,
 }
 
 impl ArmResponse {
@@ -75,6 +77,17 @@ impl ArmResponse {
             status,
             headers: Vec::new(),
             body: Some(body),
+            raw_body: None,
+        }
+    }
+
+    /// A JSON response whose body is already JSON text.
+    pub fn raw_json(status: u16, body: String) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: None,
+            raw_body: Some(body),
         }
     }
 
@@ -83,6 +96,7 @@ impl ArmResponse {
             status,
             headers: Vec::new(),
             body: None,
+            raw_body: None,
         }
     }
 

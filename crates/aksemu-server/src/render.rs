@@ -17,10 +17,22 @@ pub fn json_response(status: u16, body: &Value) -> Response {
         .into_response()
 }
 
+/// A body that is JSON text already.
+fn raw_json_response(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
 pub fn arm_response(resp: ArmResponse) -> Response {
-    let mut out = match &resp.body {
-        Some(b) => json_response(resp.status, b),
-        None => StatusCode::from_u16(resp.status)
+    let mut out = match (&resp.body, resp.raw_body) {
+        (Some(b), _) => json_response(resp.status, b),
+        (None, Some(text)) => raw_json_response(resp.status, text),
+        (None, None) => StatusCode::from_u16(resp.status)
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             .into_response(),
     };

@@ -38,6 +38,17 @@ async fn create_get_and_original_case(s: &dyn Store) {
     let d = s.get(C, "/a/rg1").await.unwrap().unwrap();
     assert_eq!(d.id, "/A/RG1", "original-case id kept beside the key");
     assert_eq!(d.etag, etags[0]);
+    let raw = s.get_raw(C, "/a/rg1").await.unwrap().unwrap();
+    assert_eq!(
+        (raw.key.as_str(), raw.id.as_str(), raw.etag.as_str()),
+        (d.key.as_str(), d.id.as_str(), d.etag.as_str())
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&raw.body).unwrap(),
+        d.body,
+        "raw body is the same JSON"
+    );
+    assert!(s.get_raw(C, "/a/none").await.unwrap().is_none());
     assert_eq!(d.body["n"], 1);
     assert!(s.get(C, "/a/missing").await.unwrap().is_none());
     // Keys are exact: normalising is the caller's job, done once in ResourceId.

@@ -68,9 +68,28 @@ pub enum StoreError {
     Internal(String),
 }
 
+/// A document with its body as the JSON text stored, for answering a read
+/// without parsing and re-serialising it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawDoc {
+    pub key: String,
+    pub id: String,
+    pub etag: String,
+    pub body: String,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     async fn get(&self, coll: &str, key: &str) -> Result<Option<Doc>, StoreError>;
+    /// `get` with the body as JSON text (the same JSON `get` parses).
+    async fn get_raw(&self, coll: &str, key: &str) -> Result<Option<RawDoc>, StoreError> {
+        Ok(self.get(coll, key).await?.map(|d| RawDoc {
+            key: d.key,
+            id: d.id,
+            etag: d.etag,
+            body: d.body.to_string(),
+        }))
+    }
     /// Documents whose key starts with `prefix`, in key order.
     async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError>;
     /// How many documents have a key starting with `prefix`.

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::migrate::{self, SQLITE};
-use crate::{Cond, Doc, Store, StoreError, Write, new_etag, prefix_upper_bound};
+use crate::{Cond, Doc, RawDoc, Store, StoreError, Write, new_etag, prefix_upper_bound};
 
 const READERS: usize = 4;
 /// Most batches one commit takes.
@@ -303,6 +303,26 @@ impl Store for SqliteStore {
                 .map_err(internal)?
                 .map(to_doc)
                 .transpose()
+        })
+    }
+
+    async fn get_raw(&self, coll: &str, key: &str) -> Result<Option<RawDoc>, StoreError> {
+        self.with_reader(|c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key = ?2",
+                )
+                .map_err(internal)?;
+            Ok(st
+                .query_row(params![coll, key], row_to_doc)
+                .optional()
+                .map_err(internal)?
+                .map(|(key, id, etag, body)| RawDoc {
+                    key,
+                    id,
+                    etag,
+                    body,
+                }))
         })
     }
 

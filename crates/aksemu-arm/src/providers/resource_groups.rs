@@ -156,9 +156,15 @@ pub async fn put(
 
 pub async fn get(cloud: &Cloud, auth: &Authorized, head: bool) -> Result<ArmResponse, ArmError> {
     let id = group_id(auth);
-    match load(cloud, id).await? {
+    // The stored JSON is the answer: no parsing and re-serialising it.
+    let raw = cloud
+        .store
+        .get_raw(RESOURCES, id.key())
+        .await
+        .map_err(store_err)?;
+    match raw {
         Some(_) if head => Ok(ArmResponse::empty(204)),
-        Some(doc) => Ok(with_etag(ArmResponse::json(200, doc.body), &doc.etag)),
+        Some(doc) => Ok(with_etag(ArmResponse::raw_json(200, doc.body), &doc.etag)),
         None => Err(ArmError::ResourceGroupNotFound(group_name(id))),
     }
 }

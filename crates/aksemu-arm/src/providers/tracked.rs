@@ -122,12 +122,15 @@ pub async fn get(
 ) -> Result<ArmResponse, ArmError> {
     match cloud
         .store
-        .get(RESOURCES, auth.scope().key())
+        .get_raw(RESOURCES, auth.scope().key())
         .await
         .map_err(store_err)?
     {
         Some(_) if head => Ok(ArmResponse::empty(204)),
-        Some(doc) => Ok(with_etag(ArmResponse::json(200, doc.body), Some(&doc.etag))),
+        Some(doc) => Ok(with_etag(
+            ArmResponse::raw_json(200, doc.body),
+            Some(&doc.etag),
+        )),
         None => Err(not_found(rtype, name, rg)),
     }
 }
