@@ -148,7 +148,8 @@ impl Cloud {
             all.iter()
                 .filter_map(|d| assignment_of(d, self.rbac_propagation, now)),
         );
-        index.resolve_roles(|g| resolve_role(g, &self.custom_roles_snapshot()));
+        let custom = self.custom_roles_snapshot();
+        index.resolve_roles(|g| resolve_role(g, &custom));
         *self.rbac.write().unwrap_or_else(|p| p.into_inner()) = index;
         Ok(())
     }

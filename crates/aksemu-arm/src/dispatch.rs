@@ -71,17 +71,15 @@ pub async fn handle(
                 req.method.as_str().to_string(),
             )),
         },
-        Endpoint::Resource { rtype, op, .. } if *rtype == &MANAGED_CLUSTERS => match op {
-            RgOp::Put => {
-                let Endpoint::Resource { sub, rg, name, .. } = &ep else {
-                    return Err(ArmError::InternalServerError);
-                };
-                aks::cluster::put(cloud, &auth, sub, rg, name, req).await
-            }
+        Endpoint::Resource {
+            rtype,
+            sub,
+            rg,
+            name,
+            op,
+        } if *rtype == &MANAGED_CLUSTERS => match op {
+            RgOp::Put => aks::cluster::put(cloud, &auth, sub, rg, name, req).await,
             RgOp::Get | RgOp::Head => {
-                let Endpoint::Resource { rg, name, .. } = &ep else {
-                    return Err(ArmError::InternalServerError);
-                };
                 tracked::get(cloud, &auth, rtype, rg, name, *op == RgOp::Head).await
             }
             RgOp::Patch => aks::cluster::patch(cloud, &auth, req).await,

@@ -69,10 +69,19 @@ async fn hosts_under(cloud: &Cloud, key: &str) -> Result<Vec<Write>, ArmError> {
         .collect())
 }
 
-/// Everything that goes with one resource document (not the document itself).
-/// Boxed: a cluster's removal includes its node group's, whose resources are
-/// removed through this again.
-pub fn resource_removal<'a>(
+/// Everything that goes with one resource document (not the document itself):
+/// what it owns, and the assignments and hosts at or under it.
+pub async fn resource_removal(cloud: &Cloud, doc: &Doc) -> Result<Effects, ArmError> {
+    let mut r = owned(cloud, doc).await?;
+    r.extend(assignments_under(cloud, &doc.key).await?);
+    r.writes.extend(hosts_under(cloud, &doc.key).await?);
+    Ok(r)
+}
+
+/// What a resource owns outside its own key range: its principals, and for a
+/// cluster its private record and its node group. Boxed: a node group's
+/// resources are removed through this again.
+fn owned<'a>(
     cloud: &'a Cloud,
     doc: &'a Doc,
 ) -> std::pin::Pin<Box<dyn Future<Output = Result<Effects, ArmError>> + Send + 'a>> {
@@ -81,8 +90,6 @@ pub fn resource_removal<'a>(
             writes: owned_principal_removal(cloud, &doc.body).await?,
             reload: BTreeSet::new(),
         };
-        r.extend(assignments_under(cloud, &doc.key).await?);
-        r.writes.extend(hosts_under(cloud, &doc.key).await?);
         if doc.body["type"]
             .as_str()
             .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters"))
@@ -115,7 +122,8 @@ pub fn resource_removal<'a>(
     })
 }
 
-/// A group and everything in it.
+/// A group and everything in it: what each resource owns, then the assignments
+/// and hosts at or under the group in one scan each.
 pub async fn group_removal(cloud: &Cloud, key: &str) -> Result<Effects, ArmError> {
     let prefix = format!("{key}/");
     let mut r = Effects::default();
@@ -125,17 +133,9 @@ pub async fn group_removal(cloud: &Cloud, key: &str) -> Result<Effects, ArmError
         .await
         .map_err(store_err)?
     {
-        r.extend(resource_removal(cloud, &d).await?);
+        r.extend(owned(cloud, &d).await?);
     }
-    // Assignments at the group itself (those below were taken per resource, and
-    // any left at deeper scopes without a resource go here too).
-    let under = assignments_under(cloud, key).await?;
-    for w in under.writes {
-        if !r.writes.contains(&w) {
-            r.writes.push(w);
-        }
-    }
-    r.reload.extend(under.reload);
+    r.extend(assignments_under(cloud, key).await?);
     r.writes.extend(hosts_under(cloud, key).await?);
     r.writes.push(Write::DeletePrefix {
         coll: RESOURCES,
@@ -146,26 +146,5 @@ pub async fn group_removal(cloud: &Cloud, key: &str) -> Result<Effects, ArmError
         key: key.to_string(),
         cond: Cond::Any,
     });
-    dedup(&mut r.writes);
     Ok(r)
-}
-
-/// Two paths may name the same row (a host under a resource and under its
-/// group); one delete is enough.
-fn dedup(writes: &mut Vec<Write>) {
-    let mut seen = Vec::new();
-    writes.retain(|w| {
-        let k = match w {
-            Write::Delete { coll, key, .. } => Some((coll.to_string(), key.clone())),
-            _ => None,
-        };
-        match k {
-            Some(k) if seen.contains(&k) => false,
-            Some(k) => {
-                seen.push(k);
-                true
-            }
-            None => true,
-        }
-    });
 }

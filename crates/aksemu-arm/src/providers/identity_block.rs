@@ -110,16 +110,7 @@ pub async fn apply(
             ));
         }
         for raw in ids.keys() {
-            let id = ResourceId::parse(raw)
-                .map_err(|_| ArmError::LinkedInvalidPropertyId(raw.clone()))?;
-            require_assign(cloud, auth, &id, raw)?;
-            let doc = cloud
-                .store
-                .get(RESOURCES, id.key())
-                .await
-                .map_err(store_err)?
-                .filter(|d| d.body["type"] == "Microsoft.ManagedIdentity/userAssignedIdentities")
-                .ok_or_else(|| ArmError::LinkedInvalidPropertyId(raw.clone()))?;
+            let doc = assignable_identity(cloud, auth, raw).await?;
             attached.insert(
                 doc.id.clone(),
                 json!({
@@ -166,6 +157,24 @@ pub fn require_assign(
         )));
     }
     Ok(())
+}
+
+/// The stored user-assigned identity a request names, after checking the caller
+/// may assign it (`LinkedAuthorizationFailed` otherwise).
+pub async fn assignable_identity(
+    cloud: &Cloud,
+    auth: &Authorized,
+    raw: &str,
+) -> Result<aksemu_store::Doc, ArmError> {
+    let id = ResourceId::parse(raw).map_err(|_| ArmError::LinkedInvalidPropertyId(raw.into()))?;
+    require_assign(cloud, auth, &id, raw)?;
+    cloud
+        .store
+        .get(RESOURCES, id.key())
+        .await
+        .map_err(store_err)?
+        .filter(|d| d.body["type"] == "Microsoft.ManagedIdentity/userAssignedIdentities")
+        .ok_or_else(|| ArmError::LinkedInvalidPropertyId(raw.into()))
 }
 
 /// Deletes a principal (and its appId index) if it exists.

@@ -15,7 +15,7 @@ use crate::cloud::{Cloud, store_err};
 use crate::collections::RESOURCES;
 use crate::conditional::precondition;
 use crate::directory::put_service_principal;
-use crate::endpoint::ResourceType;
+use crate::endpoint::{ResourceType, USER_ASSIGNED_IDENTITIES};
 use crate::providers::tracked::{
     group_name, location, parent_group, system_data, with_etag, write_err,
 };
@@ -34,6 +34,37 @@ pub fn new_principal(cloud: &Cloud, id: &ResourceId, name: &str) -> ServicePrinc
         service_principal_names: vec![client_id, id.as_str().to_string()],
         account_enabled: true,
     }
+}
+
+/// A new identity's document (named by the last segment of `id`) and the
+/// writes of its backing principal; AKS's kubelet and add-on identities are
+/// made this way too.
+pub fn create(
+    cloud: &Cloud,
+    id: &ResourceId,
+    location: &str,
+    tags: serde_json::Value,
+    system_data: Option<serde_json::Value>,
+) -> (serde_json::Value, Vec<Write>) {
+    let name = id.segments().last().copied().unwrap_or_default();
+    let sp = new_principal(cloud, id, name);
+    let mut b = json!({
+        "id": id.as_str(),
+        "name": name,
+        "type": format!("{}/{}", USER_ASSIGNED_IDENTITIES.namespace, USER_ASSIGNED_IDENTITIES.type_name),
+        "location": location,
+        "tags": tags,
+        "properties": {
+            "tenantId": cloud.tenant_id,
+            "principalId": sp.id,
+            "clientId": sp.app_id,
+            "isolationScope": "None",
+        },
+    });
+    if let Some(sd) = system_data {
+        b["systemData"] = sd;
+    }
+    (b, put_service_principal(&sp, Cond::Absent))
 }
 
 pub async fn put(
@@ -85,22 +116,8 @@ pub async fn put(
                 rtype.type_name,
                 name,
             ]);
-            let sp = new_principal(cloud, &id, name);
-            let b = json!({
-                "id": id.as_str(),
-                "name": name,
-                "type": format!("{}/{}", rtype.namespace, rtype.type_name),
-                "location": loc,
-                "tags": tags.unwrap_or_else(|| json!({})),
-                "properties": {
-                    "tenantId": cloud.tenant_id,
-                    "principalId": sp.id,
-                    "clientId": sp.app_id,
-                    "isolationScope": "None",
-                },
-                "systemData": sd,
-            });
-            (b, put_service_principal(&sp, Cond::Absent), 201)
+            let (b, w) = create(cloud, &id, loc, tags.unwrap_or_else(|| json!({})), Some(sd));
+            (b, w, 201)
         }
     };
     let id = rendered["id"].as_str().unwrap_or_default().to_string();

@@ -13,7 +13,7 @@ use crate::collections::RESOURCES;
 use crate::conditional::quote;
 use crate::endpoint::VIRTUAL_NETWORKS;
 use crate::providers::json_object;
-use crate::providers::tracked::{not_found, write_err};
+use crate::providers::tracked::{not_found, parent_resource, write_err};
 use crate::request::{ArmRequest, ArmResponse};
 
 pub const SUBNET_TYPE: &str = "Microsoft.Network/virtualNetworks/subnets";
@@ -53,11 +53,6 @@ pub fn shape_vnet(id: &ResourceId, body: &mut Value) -> Result<(), ArmError> {
     Ok(())
 }
 
-fn vnet_id(scope: &ResourceId) -> Result<ResourceId, ArmError> {
-    let segs = scope.segments();
-    ResourceId::parse(&format!("/{}", segs[..segs.len().min(8)].join("/")))
-}
-
 fn find<'a>(vnet: &'a Value, name: &str) -> Option<&'a Value> {
     vnet["properties"]["subnets"].as_array()?.iter().find(|s| {
         s["name"]
@@ -82,7 +77,7 @@ async fn load_vnet(
 ) -> Result<aksemu_store::Doc, ArmError> {
     cloud
         .store
-        .get(RESOURCES, vnet_id(auth.scope())?.key())
+        .get(RESOURCES, parent_resource(auth.scope())?.key())
         .await
         .map_err(store_err)?
         .ok_or_else(|| not_found(&VIRTUAL_NETWORKS, vnet, rg))

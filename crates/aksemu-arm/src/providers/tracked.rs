@@ -61,6 +61,14 @@ pub fn system_data(existing: Option<&Doc>, by: &Principal, now: &str) -> Value {
     })
 }
 
+/// The tracked resource a child or action scope belongs to (`…/providers/{ns}/
+/// {type}/{name}`: the first eight segments): child endpoints are authorised on
+/// the child, and their data lives in the parent's document.
+pub fn parent_resource(scope: &ResourceId) -> Result<ResourceId, ArmError> {
+    let segs = scope.segments();
+    ResourceId::parse(&format!("/{}", segs[..segs.len().min(8)].join("/")))
+}
+
 pub fn not_found(rtype: &ResourceType, name: &str, group: &str) -> ArmError {
     ArmError::ResourceNotFound {
         resource_type: format!("{}/{}", rtype.namespace, rtype.type_name),

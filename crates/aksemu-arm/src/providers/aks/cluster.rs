@@ -13,20 +13,20 @@ use serde_json::{Value, json};
 use crate::cloud::{Cloud, store_err};
 use crate::collections::{CLUSTER_SECRETS, RESOURCES};
 use crate::conditional::precondition;
-use crate::endpoint::MANAGED_CLUSTERS;
+use crate::endpoint::{MANAGED_CLUSTERS, resource_id};
 use crate::lro::{self, Operation, Work};
 use crate::providers::aks::defaults::{
     addon_profiles, default_dns_prefix, fill, hex8, invalid, network_profile, node_group_name, text,
 };
 use crate::providers::aks::identity::{
-    Mode, as_principal, assignable_identity, check_mode_change, identity_ref, requested_mode,
-    stored_mode,
+    Mode, as_principal, check_mode_change, identity_ref, requested_mode, stored_mode,
 };
 use crate::providers::aks::{acting, pools, versions};
 use crate::providers::cascade::{Effects, resource_removal};
-use crate::providers::identity_block::{self, ASSIGN_ACTION};
+use crate::providers::identity_block::{self, ASSIGN_ACTION, assignable_identity};
 use crate::providers::tracked::{
-    group_name, location, not_found, parent_group, system_data, with_etag, write_err,
+    group_name, location, not_found, parent_group, parent_resource, system_data, with_etag,
+    write_err,
 };
 use crate::providers::{json_object, tags};
 use crate::request::{ArmRequest, ArmResponse};
@@ -68,24 +68,14 @@ pub fn require_idle(doc: &Doc) -> Result<(), ArmError> {
     }
 }
 
-pub fn cluster_id(sub: &str, rg: &str, name: &str) -> ResourceId {
-    ResourceId::resource_group(sub, rg).child(&[
-        "providers",
-        MANAGED_CLUSTERS.namespace,
-        MANAGED_CLUSTERS.type_name,
-        name,
-    ])
-}
-
 pub async fn load(cloud: &Cloud, key: &str) -> Result<Option<Doc>, ArmError> {
     cloud.store.get(RESOURCES, key).await.map_err(store_err)
 }
 
 /// The cluster's document, or Azure's 404 for it.
 pub async fn require(cloud: &Cloud, auth_scope: &ResourceId) -> Result<Doc, ArmError> {
-    // Child endpoints are authorised on the child; the cluster is a prefix of it.
-    let segs = auth_scope.segments();
-    let cluster = ResourceId::parse(&format!("/{}", segs[..segs.len().min(8)].join("/")))?;
+    let cluster = parent_resource(auth_scope)?;
+    let segs = cluster.segments();
     load(cloud, cluster.key()).await?.ok_or_else(|| {
         not_found(
             &MANAGED_CLUSTERS,
@@ -143,7 +133,7 @@ pub async fn put(
     let old_props = old.map(|b| &b["properties"]);
     let id = match &existing {
         Some(d) => ResourceId::parse(&d.id)?,
-        None => cluster_id(sub, &group_name(&group), name),
+        None => resource_id(&MANAGED_CLUSTERS, sub, &group_name(&group), name),
     };
     let requested = requested_mode(&body, props)?;
     let mode = match old {
@@ -263,7 +253,7 @@ pub async fn put(
                     kubelet_id: doc.id.clone(),
                 });
             }
-            Some(json!({ "kubeletidentity": identity_ref(&doc) }))
+            Some(json!({ "kubeletidentity": identity_ref(&doc.body) }))
         }
         (None, Some(s)) if s.is_object() => Some(json!({ "kubeletidentity": s })),
         (None, _) => None,

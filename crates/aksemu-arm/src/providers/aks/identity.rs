@@ -3,15 +3,11 @@
 //! assign) or a service principal, a brought kubelet identity, and "managed
 //! identity can only be chosen at creation".
 
-use aksemu_authz::Authorized;
-use aksemu_core::{ArmError, Principal, PrincipalKind, ResourceId};
-use aksemu_store::Doc;
+use aksemu_core::{ArmError, Principal, PrincipalKind};
 use serde_json::{Map, Value, json};
 
-use crate::cloud::{Cloud, store_err};
-use crate::collections::RESOURCES;
+use crate::cloud::Cloud;
 use crate::providers::aks::defaults::{invalid, text};
-use crate::providers::identity_block;
 
 /// AKS's answer when the cluster's service principal cannot sign in.
 pub fn invalid_credentials(e: &aksemu_identity::OAuthError) -> ArmError {
@@ -110,29 +106,13 @@ pub fn check_mode_change(old: &Mode, new: Option<&Mode>) -> Result<(), ArmError>
     }
 }
 
-/// The stored user-assigned identity a request names, after checking the caller
-/// may assign it (`LinkedAuthorizationFailed` otherwise).
-pub async fn assignable_identity(
-    cloud: &Cloud,
-    auth: &Authorized,
-    raw: &str,
-) -> Result<Doc, ArmError> {
-    let id = ResourceId::parse(raw).map_err(|_| ArmError::LinkedInvalidPropertyId(raw.into()))?;
-    identity_block::require_assign(cloud, auth, &id, raw)?;
-    cloud
-        .store
-        .get(RESOURCES, id.key())
-        .await
-        .map_err(store_err)?
-        .filter(|d| d.body["type"] == "Microsoft.ManagedIdentity/userAssignedIdentities")
-        .ok_or_else(|| ArmError::LinkedInvalidPropertyId(raw.into()))
-}
-
-pub fn identity_ref(doc: &Doc) -> Value {
+/// How clusters name a user-assigned identity (kubelet, add-ons): its id,
+/// clientId and principal (objectId), from its document's body.
+pub fn identity_ref(uami: &Value) -> Value {
     json!({
-        "resourceId": doc.id,
-        "clientId": doc.body["properties"]["clientId"],
-        "objectId": doc.body["properties"]["principalId"],
+        "resourceId": uami["id"],
+        "clientId": uami["properties"]["clientId"],
+        "objectId": uami["properties"]["principalId"],
     })
 }
 

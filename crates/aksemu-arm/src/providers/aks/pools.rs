@@ -11,20 +11,13 @@ use serde_json::{Map, Value, json};
 
 use crate::cloud::Cloud;
 use crate::providers::aks::cluster::{require, require_idle, start_update};
-use crate::providers::aks::defaults::fill;
+use crate::providers::aks::defaults::{fill, invalid};
 use crate::providers::aks::versions;
 use crate::providers::json_object;
 use crate::request::{ArmRequest, ArmResponse};
 
 pub const TYPE: &str = "Microsoft.ContainerService/managedClusters/agentPools";
 pub const NODE_IMAGE: &str = "AKSUbuntu-2204gen2containerd-202611.10.0";
-
-fn invalid(target: &str, message: String) -> ArmError {
-    ArmError::InvalidParameter {
-        target: target.to_string(),
-        message,
-    }
-}
 
 /// Linux pool names: a lower-case letter, then up to 11 lower-case letters or digits.
 fn valid_name(name: &str) -> bool {
@@ -54,7 +47,7 @@ fn normalise(
     let Some(o) = p.as_object_mut() else {
         return Err(invalid(
             "agentPoolProfiles",
-            "Each agent pool profile must be an object.".into(),
+            "Each agent pool profile must be an object.",
         ));
     };
     let name = o

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::cloud::{Cloud, store_err};
 use crate::collections::{ASSIGNMENT_TRIPLES, RESOURCES};
-use crate::directory::put_service_principal;
+use crate::providers::aks::identity::identity_ref;
 use crate::providers::aks::{acting, addons};
 use crate::providers::cascade::{Effects, resource_removal};
 use crate::providers::managed_identities;
@@ -97,32 +97,12 @@ impl Plan<'_> {
             self.want.insert(id.key().to_string());
             return d.body.clone();
         }
-        let sp = managed_identities::new_principal(self.cloud, &id, name);
-        self.writes.extend(put_service_principal(&sp, Cond::Absent));
-        let body = json!({
-            "id": id.as_str(),
-            "name": name,
-            "type": UAMI_TYPE,
-            "location": self.location,
-            "tags": {},
-            "properties": {
-                "tenantId": self.cloud.tenant_id,
-                "principalId": sp.id,
-                "clientId": sp.app_id,
-                "isolationScope": "None",
-            },
-        });
+        let (body, principal) =
+            managed_identities::create(self.cloud, &id, &self.location, json!({}), None);
+        self.writes.extend(principal);
         self.put(&id, body.clone());
         body
     }
-}
-
-fn identity_ref(uami: &Value) -> Value {
-    json!({
-        "resourceId": uami["id"],
-        "clientId": uami["properties"]["clientId"],
-        "objectId": uami["properties"]["principalId"],
-    })
 }
 
 /// The principal that acts for the cluster: its system- or user-assigned
