@@ -4,7 +4,9 @@
 use aksemu_core::{ArmError, Principal, ResourceId};
 use serde_json::{Value, json};
 
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::imds::Host;
 
@@ -75,11 +77,11 @@ pub async fn create_host(
             })?;
         return resource_host(cloud, &doc, None).await;
     }
-    if body["node"].is_object() {
-        let cluster = body["node"]["cluster"].as_str().unwrap_or_default();
-        let pool = body["node"]["pool"].as_str();
-        let (scale_set, kubelet) = node_scale_set(cloud, cluster, pool).await?;
-        return resource_host(cloud, &scale_set, kubelet).await;
+    // A host in a provider's terms (a cluster's node).
+    for provider in cloud.registry().providers() {
+        if let Some((doc, default_client)) = provider.host_for(cloud, &body).await? {
+            return resource_host(cloud, &doc, default_client).await;
+        }
     }
     let names: Vec<&str> = body["identities"]
         .as_array()
@@ -142,97 +144,6 @@ async fn resource_host(
         "systemAssigned": identity["principalId"],
         "defaultClientId": default_client,
     }))
-}
-
-/// A node pool's scale set (the first System pool's when `pool` is not given)
-/// and the cluster's kubelet identity clientId. `cluster` is a resource id or
-/// a cluster name (unique in the subscription).
-async fn node_scale_set(
-    cloud: &Cloud,
-    cluster: &str,
-    pool: Option<&str>,
-) -> Result<(aksemu_store::Doc, Option<String>), ArmError> {
-    let bad = |m: String| ArmError::InvalidRequestContent(m);
-    let is_cluster = |d: &aksemu_store::Doc| {
-        d.body["type"]
-            .as_str()
-            .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters"))
-    };
-    let doc = if cluster.starts_with('/') {
-        let id = ResourceId::parse(cluster)?;
-        cloud
-            .store
-            .get(RESOURCES, id.key())
-            .await
-            .map_err(store_err)?
-            .filter(is_cluster)
-    } else {
-        let mut found: Vec<aksemu_store::Doc> = cloud
-            .store
-            .list(RESOURCES, "/subscriptions/")
-            .await
-            .map_err(store_err)?
-            .into_iter()
-            .filter(|d| {
-                is_cluster(d)
-                    && d.body["name"]
-                        .as_str()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(cluster))
-            })
-            .collect();
-        if found.len() > 1 {
-            return Err(bad(format!(
-                "several clusters are named '{cluster}': give the cluster's resource id"
-            )));
-        }
-        found.pop()
-    }
-    .ok_or_else(|| bad(format!("no managed cluster '{cluster}'")))?;
-    let props = &doc.body["properties"];
-    let pools = props["agentPoolProfiles"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let pool_name = match pool {
-        Some(p) => p.to_string(),
-        None => pools
-            .iter()
-            .find(|p| p["mode"] == "System")
-            .or(pools.first())
-            .and_then(|p| p["name"].as_str())
-            .unwrap_or_default()
-            .to_string(),
-    };
-    let sub = ResourceId::parse(&doc.id)?
-        .subscription_id()
-        .unwrap_or_default()
-        .to_string();
-    let group = ResourceId::resource_group(
-        &sub,
-        props["nodeResourceGroup"].as_str().unwrap_or_default(),
-    );
-    let scale_set = cloud
-        .store
-        .list(RESOURCES, &group.descendant_prefix())
-        .await
-        .map_err(store_err)?
-        .into_iter()
-        .find(|d| {
-            d.body["type"] == "Microsoft.Compute/virtualMachineScaleSets"
-                && d.body["tags"]["aks-managed-poolName"]
-                    .as_str()
-                    .is_some_and(|p| p.eq_ignore_ascii_case(&pool_name))
-        })
-        .filter(|d| d.body["identity"].is_object())
-        .ok_or_else(|| {
-            bad(format!(
-                "no node pool '{pool_name}' with identities in cluster '{cluster}' (a service-principal cluster's nodes have no managed identity)"
-            ))
-        })?;
-    let kubelet = props["identityProfile"]["kubeletidentity"]["clientId"]
-        .as_str()
-        .map(str::to_string);
-    Ok((scale_set, kubelet))
 }
 
 const CLOCK_KEY: &str = "clock";

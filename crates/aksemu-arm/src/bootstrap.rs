@@ -9,10 +9,10 @@ use aksemu_store::{Cond, Store, StoreError, Write};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::cloud::store_err;
 use crate::collections::{APP_IDS, APPLICATIONS, META, SUBSCRIPTIONS, TENANTS, directory_key};
 use crate::directory::{object_key, put_application, put_service_principal};
 use crate::providers::role_assignments::writes_for;
+use aksemu_store::store_err;
 
 pub const TENANT_DOMAIN: &str = "aksemu.onmicrosoft.com";
 const BOOTSTRAP_KEY: &str = "bootstrap";

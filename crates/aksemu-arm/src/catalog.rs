@@ -1,5 +1,4 @@
-//! What this cloud offers: regions and the resource-provider namespaces aksemu
-//! serves, with their resource types.
+//! What this cloud offers: its regions, and how a provider namespace is shown.
 
 use serde_json::{Value, json};
 
@@ -59,60 +58,6 @@ pub fn location_list() -> String {
         .map(|(n, _)| *n)
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// Namespaces and resource types served (or about to be).
-pub const NAMESPACES: &[(&str, &[&str])] = &[
-    (
-        "Microsoft.ContainerService",
-        &[
-            "managedClusters",
-            "managedClusters/agentPools",
-            "locations",
-            "locations/operations",
-            "locations/operationResults",
-            "locations/kubernetesVersions",
-        ],
-    ),
-    (
-        "Microsoft.ManagedIdentity",
-        &["userAssignedIdentities", "Identities", "operations"],
-    ),
-    (
-        "Microsoft.Authorization",
-        &["roleAssignments", "roleDefinitions", "operations"],
-    ),
-    (
-        "Microsoft.Network",
-        &[
-            "virtualNetworks",
-            "virtualNetworks/subnets",
-            "loadBalancers",
-            "publicIPAddresses",
-            "networkSecurityGroups",
-            "locations",
-            "locations/operations",
-        ],
-    ),
-    (
-        "Microsoft.Compute",
-        &[
-            "virtualMachineScaleSets",
-            "locations",
-            "locations/operations",
-        ],
-    ),
-    (
-        "Microsoft.ContainerRegistry",
-        &["registries", "locations", "locations/operationResults"],
-    ),
-];
-
-pub fn namespace(raw: &str) -> Option<(&'static str, &'static [&'static str])> {
-    NAMESPACES
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(raw))
-        .copied()
 }
 
 pub fn provider_body(subscription_id: &str, ns: &str, types: &[&str], state: &str) -> Value {

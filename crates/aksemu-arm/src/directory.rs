@@ -9,7 +9,9 @@ use aksemu_store::{Cond, Doc, Write};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::{APP_IDS, APPLICATIONS, SERVICE_PRINCIPALS, SP_APP_IDS, directory_key};
 
 pub fn object_key(object_id: &str) -> String {

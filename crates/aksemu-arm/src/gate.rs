@@ -1,54 +1,85 @@
-//! The one authorisation gate: resolves the subscription, then asks the RBAC
-//! evaluator for the endpoint's action at its scope. Nothing reaches a provider
-//! without the `Authorized` this returns.
+//! The ARM gate: resolves the subscription and what the endpoint needs, then
+//! asks the one decision (`aksemu_authz::authorize`) against the RBAC index.
+//! Nothing reaches a provider without the `Authorized` this returns.
 
-use aksemu_authz::{Authorized, check_tenant_member};
+use aksemu_authz::{Authorized, Decider, Requirement, authorize as decide};
 use aksemu_core::{ArmError, Principal, ResourceId};
+use aksemu_store::store_err;
 
-use crate::cloud::{Cloud, store_err};
+use crate::cloud::Cloud;
 use crate::collections::SUBSCRIPTIONS;
 use crate::endpoint::{Access, Endpoint};
-use crate::lro::Operation;
+use crate::operation::Operation;
 
 pub async fn authorize(
     cloud: &Cloud,
     principal: &Principal,
     endpoint: &Endpoint,
 ) -> Result<Authorized, ArmError> {
-    if let Some(sub) = endpoint.subscription()
-        && !sub.eq_ignore_ascii_case(&cloud.subscription_id)
-    {
-        let key = ResourceId::subscription(sub).key().to_string();
-        if cloud
-            .store
-            .get(SUBSCRIPTIONS, &key)
-            .await
-            .map_err(store_err)?
-            .is_none()
-        {
-            return Err(ArmError::SubscriptionNotFound(sub.to_string()));
-        }
+    if let Some(sub) = endpoint.subscription() {
+        require_subscription(cloud, sub).await?;
     }
-    let (action, scope) = match endpoint.access() {
+    match endpoint.access() {
         Access::TenantMember(action) => {
-            return check_tenant_member(principal, &cloud.tenant_id, action);
+            decide_now(cloud, principal, Requirement::TenantMember { action })
         }
-        Access::Scope { action, scope } => (action, scope),
+        Access::Scope { action, scope } => decide_now(
+            cloud,
+            principal,
+            Requirement::Scope {
+                action,
+                scope: &scope,
+            },
+        ),
         Access::OperationTarget => {
             let Endpoint::OperationStatus { id, .. } = endpoint else {
                 return Err(ArmError::InternalServerError);
             };
-            let op = Operation::load(cloud, id).await?;
+            let op = Operation::load(cloud.store.as_ref(), id).await?;
             // Whoever may read the target may follow its operation (the target may
             // be gone by now; the scope still names it).
             let scope = ResourceId::parse(&op.target_id)?;
-            (op.read_action(), scope)
+            let action = op.read_action.as_str();
+            decide_now(
+                cloud,
+                principal,
+                Requirement::Scope {
+                    action,
+                    scope: &scope,
+                },
+            )
         }
-    };
-    cloud.check(principal, action, &scope)
+    }
 }
 
-/// Convenience for operation records: the key of an operation id.
-pub fn operation_key(id: &str) -> String {
-    id.to_lowercase()
+/// A subscription other than the cloud's own must exist.
+async fn require_subscription(cloud: &Cloud, sub: &str) -> Result<(), ArmError> {
+    if sub.eq_ignore_ascii_case(&cloud.subscription_id) {
+        return Ok(());
+    }
+    let key = ResourceId::subscription(sub).key().to_string();
+    match cloud
+        .store
+        .get(SUBSCRIPTIONS, &key)
+        .await
+        .map_err(store_err)?
+    {
+        Some(_) => Ok(()),
+        None => Err(ArmError::SubscriptionNotFound(sub.to_string())),
+    }
+}
+
+fn decide_now(
+    cloud: &Cloud,
+    principal: &Principal,
+    req: Requirement<'_>,
+) -> Result<Authorized, ArmError> {
+    let index = cloud.rbac.index();
+    let decider = Decider {
+        tenant_id: &cloud.tenant_id,
+        administrator: &cloud.admin_object_id,
+        index: Some(&index),
+        now: cloud.clock.now().unix_timestamp(),
+    };
+    decide(principal, req, &decider)
 }

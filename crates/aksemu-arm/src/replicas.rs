@@ -6,24 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aksemu_store::{Cond, Write};
-use serde_json::json;
-
 use crate::cloud::Cloud;
 use crate::collections::META;
-
-pub const RBAC_VERSION: &str = "rbacVersion";
-
-/// The write that tells other replicas the RBAC data changed.
-pub fn rbac_changed() -> Write {
-    Write::Put {
-        coll: META,
-        key: RBAC_VERSION.to_string(),
-        id: RBAC_VERSION.to_string(),
-        body: json!({ "version": uuid::Uuid::new_v4().to_string() }),
-        cond: Cond::Any,
-    }
-}
+use crate::rbac::RBAC_VERSION;
 
 /// Polls the markers every `every` and reloads what another replica changed.
 pub fn follow(cloud: Arc<Cloud>, every: Duration) {
@@ -39,8 +24,8 @@ pub fn follow(cloud: Arc<Cloud>, every: Duration) {
             let now = current_version(&cloud).await;
             if now != seen {
                 let reloaded = async {
-                    cloud.reload_all_assignments().await?;
-                    cloud.reload_custom_roles().await
+                    cloud.rbac.reload_all_assignments().await?;
+                    cloud.rbac.reload_custom_roles().await
                 }
                 .await;
                 match reloaded {

@@ -37,13 +37,17 @@ async fn delete_removes_the_group_and_its_contents_only() {
         .await
         .unwrap();
     let (key, _) = SigningKey::generate("test").unwrap();
+    let settings = aksemu_arm::Settings {
+        keys: vec![key],
+        token_lifetime_secs: 3600,
+        rbac_propagation: Default::default(),
+        registry: aksemu_arm::providers::builtin_registry(),
+    };
     let cloud = Cloud::new(
         store.clone(),
         Arc::new(VirtualClock::default()),
-        vec![key],
         &boot,
-        3600,
-        aksemu_arm::propagation::Propagation::default(),
+        settings,
     )
     .await
     .unwrap();

@@ -27,8 +27,75 @@ impl Authorized {
     }
 }
 
+/// What a request needs from its caller. Every surface's gate reduces its
+/// endpoint to one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement<'a> {
+    /// Any authenticated principal of the tenant; results are filtered per item.
+    TenantMember { action: &'a str },
+    /// The cloud's administrator only (the directory's writer, aksemu's admin API).
+    Administrator { action: &'a str },
+    /// `action` at `scope`, granted by role assignments.
+    Scope {
+        action: &'a str,
+        scope: &'a ResourceId,
+    },
+}
+
+/// What a decision is made against.
+pub struct Decider<'a> {
+    pub tenant_id: &'a str,
+    /// The administrator's object id.
+    pub administrator: &'a str,
+    /// Role assignments; a surface without any (Graph) passes `None`, and then
+    /// no scope requirement is met.
+    pub index: Option<&'a AssignmentIndex>,
+    /// The cloud clock, in seconds (propagation windows).
+    pub now: i64,
+}
+
+/// The one decision: a capability for `principal` meeting `req`, or the denial.
+/// `Authorized` is made nowhere else.
+pub fn authorize(
+    principal: &Principal,
+    req: Requirement<'_>,
+    d: &Decider<'_>,
+) -> Result<Authorized, ArmError> {
+    match req {
+        Requirement::TenantMember { action } => tenant_member(principal, d.tenant_id, action),
+        Requirement::Administrator { action } => administrator(principal, d, action),
+        Requirement::Scope { action, scope } => match d.index {
+            Some(index) => check(principal, action, scope, index, d.now),
+            None => Err(denied(principal, action, scope, Vec::new())),
+        },
+    }
+}
+
+fn granted(principal: &Principal, action: &str, scope: ResourceId) -> Authorized {
+    Authorized {
+        principal: principal.clone(),
+        action: action.to_string(),
+        scope,
+    }
+}
+
+fn denied(
+    principal: &Principal,
+    action: &str,
+    scope: &ResourceId,
+    explanation: Vec<serde_json::Value>,
+) -> ArmError {
+    ArmError::AuthorizationFailed {
+        client_id: principal.app_id.clone(),
+        object_id: principal.object_id.clone(),
+        action: action.to_string(),
+        scope: scope.as_str().to_string(),
+        explanation,
+    }
+}
+
 /// Checks `action` at `scope` for `principal` against the assignment index.
-pub fn check(
+fn check(
     principal: &Principal,
     action: &str,
     scope: &ResourceId,
@@ -36,40 +103,42 @@ pub fn check(
     now: i64,
 ) -> Result<Authorized, ArmError> {
     if index.allows(&principal.object_id, action, scope.key(), now) {
-        Ok(Authorized {
-            principal: principal.clone(),
-            action: action.to_string(),
-            scope: scope.clone(),
-        })
+        Ok(granted(principal, action, scope.clone()))
     } else {
-        Err(ArmError::AuthorizationFailed {
-            client_id: principal.app_id.clone(),
-            object_id: principal.object_id.clone(),
-            action: action.to_string(),
-            scope: scope.as_str().to_string(),
-            explanation: index.explain(&principal.object_id, action, scope.key(), now),
-        })
+        let explanation = index.explain(&principal.object_id, action, scope.key(), now);
+        Err(denied(principal, action, scope, explanation))
     }
 }
 
 /// Tenant-level reads that every authenticated member of the tenant may make
 /// (listing subscriptions or tenants); their results are filtered per item.
-pub fn check_tenant_member(
+fn tenant_member(
     principal: &Principal,
     tenant_id: &str,
     action: &str,
 ) -> Result<Authorized, ArmError> {
     if principal.tenant_id.eq_ignore_ascii_case(tenant_id) {
-        Ok(Authorized {
-            principal: principal.clone(),
-            action: action.to_string(),
-            scope: ResourceId::root(),
-        })
+        Ok(granted(principal, action, ResourceId::root()))
     } else {
         Err(ArmError::InvalidAuthenticationTokenTenant(
             principal.tenant_id.clone(),
             tenant_id.to_string(),
         ))
+    }
+}
+
+fn administrator(
+    principal: &Principal,
+    d: &Decider<'_>,
+    action: &str,
+) -> Result<Authorized, ArmError> {
+    if principal.tenant_id.eq_ignore_ascii_case(d.tenant_id)
+        && principal.object_id.eq_ignore_ascii_case(d.administrator)
+    {
+        Ok(granted(principal, action, ResourceId::root()))
+    } else {
+        let reason = serde_json::json!({"reason": "only the cloud's administrator (the bootstrap service principal) may do this"});
+        Err(denied(principal, action, &ResourceId::root(), vec![reason]))
     }
 }
 

@@ -130,24 +130,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             dir.write_credentials(&c)?;
         }
     }
-    let cloud = Cloud::new(
-        store,
-        clock,
-        vec![key],
-        &boot,
-        args.token_lifetime,
-        aksemu_arm::propagation::Propagation {
+    let mut registry = aksemu_arm::providers::builtin_registry();
+    aksemu_aks::register(&mut registry, args.aks_operation_time);
+    let settings = aksemu_arm::Settings {
+        keys: vec![key],
+        token_lifetime_secs: args.token_lifetime,
+        rbac_propagation: aksemu_arm::rbac::propagation::Propagation {
             max_secs: args.rbac_propagation,
             seed: args.rbac_propagation_seed,
         },
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
+        registry,
+    };
+    let cloud = Cloud::new(store, clock, &boot, settings)
+        .await
+        .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
     let _ = cloud.ca_pem.set(tls.ca_cert_pem.clone());
-    cloud.aks_operation_secs.store(
-        args.aks_operation_time,
-        std::sync::atomic::Ordering::Relaxed,
-    );
     if cloud.store.backend() == "postgres" {
         // Other servers may share this store: follow their clock and RBAC changes.
         aksemu_arm::replicas::follow(cloud.clone(), std::time::Duration::from_secs(1));

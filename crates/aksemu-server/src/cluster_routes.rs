@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::render::json_response;
 
 pub async fn version(State(state): State<AppState>, Path(uid): Path<String>) -> Response {
-    match aksemu_arm::providers::aks::api_server::version(&state.cloud, &uid).await {
+    match aksemu_aks::api_server::version(&state.cloud, &uid).await {
         Ok(Some(v)) => json_response(200, &v),
         // Kubernetes' Status object, as an API server answers an unknown path.
         Ok(None) => json_response(

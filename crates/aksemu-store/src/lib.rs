@@ -68,6 +68,22 @@ pub enum StoreError {
     Internal(String),
 }
 
+/// Maps a store failure to what an ARM client sees: a lost race is a concurrent
+/// update; anything else is logged here and answered as an internal error, so no
+/// storage detail reaches a response body.
+pub fn store_err(e: StoreError) -> aksemu_core::ArmError {
+    use aksemu_core::ArmError;
+    match e {
+        StoreError::PreconditionFailed { .. }
+        | StoreError::AlreadyExists { .. }
+        | StoreError::NotFound { .. } => ArmError::ConcurrentUpdate,
+        StoreError::Unavailable(msg) | StoreError::Internal(msg) => {
+            tracing::error!(error = %msg, "store failure");
+            ArmError::InternalServerError
+        }
+    }
+}
+
 /// A document with its body as the JSON text stored, for answering a read
 /// without parsing and re-serialising it.
 #[derive(Debug, Clone, PartialEq)]

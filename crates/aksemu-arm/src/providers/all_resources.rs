@@ -7,9 +7,10 @@ use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
 use serde_json::{Value, json};
 
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
-use crate::endpoint::RESOURCE_TYPES;
 use crate::request::{ArmRequest, ArmResponse};
 
 #[derive(Default)]
@@ -44,11 +45,8 @@ fn parse_filter(raw: &str) -> Result<Filter, ArmError> {
 }
 
 /// The read action for a stored resource's type.
-fn read_action(t: &str) -> Option<&'static str> {
-    RESOURCE_TYPES
-        .iter()
-        .find(|r| format!("{}/{}", r.namespace, r.type_name).eq_ignore_ascii_case(t))
-        .map(|r| r.read)
+fn read_action(cloud: &Cloud, t: &str) -> Option<&'static str> {
+    cloud.registry().catalogue().type_named(t).map(|r| r.read)
 }
 
 pub async fn list(
@@ -88,7 +86,7 @@ pub async fn list(
         .into_iter()
         .filter_map(|d| {
             let t = d.body["type"].as_str()?.to_string();
-            let action = read_action(&t)?;
+            let action = read_action(cloud, &t)?;
             let name = d.body["name"].as_str()?.to_string();
             if filter
                 .resource_type
@@ -102,7 +100,7 @@ pub async fn list(
                 return None;
             }
             let id = ResourceId::parse(&d.id).ok()?;
-            if !cloud.allows(auth.principal(), action, &id) {
+            if !cloud.rbac.allows(auth.principal(), action, &id) {
                 return None;
             }
             let mut item = json!({

@@ -1,33 +1,20 @@
 //! What goes with a deleted resource or group, so nothing is left pointing at
 //! it: principals the resources own, managed-identity hosts that are those
-//! resources, role assignments scoped at or under them, a cluster's private
-//! record and its node resource group. Role assignments scoped elsewhere that
-//! name a deleted principal stay, as in Azure.
-
-use std::collections::BTreeSet;
+//! resources, role assignments scoped at or under them, and whatever the
+//! resource's provider says it owns elsewhere (`Provider::owned`: a cluster's
+//! private record and node resource group). Role assignments scoped elsewhere
+//! that name a deleted principal stay, as in Azure.
 
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Doc, Write};
 
-use crate::cloud::{Cloud, store_err};
-use crate::collections::{CLUSTER_SECRETS, HOSTS, RESOURCES, ROLE_ASSIGNMENTS};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
+use crate::collections::{HOSTS, RESOURCES, ROLE_ASSIGNMENTS};
+pub use crate::effects::Effects;
 use crate::providers::identity_block::owned_principal_removal;
 use crate::providers::role_assignments::deletes_for;
-
-/// Writes to apply in one batch, and principals whose assignments must be
-/// reloaded after it committed.
-#[derive(Default)]
-pub struct Effects {
-    pub writes: Vec<Write>,
-    pub reload: BTreeSet<String>,
-}
-
-impl Effects {
-    pub fn extend(&mut self, other: Effects) {
-        self.writes.extend(other.writes);
-        self.reload.extend(other.reload);
-    }
-}
 
 /// Role assignments scoped at `key` or below it.
 async fn assignments_under(cloud: &Cloud, key: &str) -> Result<Effects, ArmError> {
@@ -78,45 +65,23 @@ pub async fn resource_removal(cloud: &Cloud, doc: &Doc) -> Result<Effects, ArmEr
     Ok(r)
 }
 
-/// What a resource owns outside its own key range: its principals, and for a
-/// cluster its private record and its node group. Boxed: a node group's
-/// resources are removed through this again.
-fn owned<'a>(
+/// What a resource owns outside its own key range: its principals, and what
+/// its provider says. Boxed: a provider may remove a group through
+/// `group_removal`, which comes back here.
+pub fn owned<'a>(
     cloud: &'a Cloud,
     doc: &'a Doc,
 ) -> std::pin::Pin<Box<dyn Future<Output = Result<Effects, ArmError>> + Send + 'a>> {
     Box::pin(async move {
         let mut r = Effects {
             writes: owned_principal_removal(cloud, &doc.body).await?,
-            reload: BTreeSet::new(),
+            reload: Default::default(),
         };
-        if doc.body["type"]
+        let provider = doc.body["type"]
             .as_str()
-            .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters"))
-        {
-            r.writes.push(Write::Delete {
-                coll: CLUSTER_SECRETS,
-                key: doc.key.clone(),
-                cond: Cond::Any,
-            });
-            if let (Some(nrg), Some(sub)) = (
-                doc.body["properties"]["nodeResourceGroup"].as_str(),
-                ResourceId::parse(&doc.id)?.subscription_id(),
-            ) {
-                let group = ResourceId::resource_group(sub, nrg);
-                // Only the group this cluster manages.
-                if let Some(g) = cloud
-                    .store
-                    .get(RESOURCES, group.key())
-                    .await
-                    .map_err(store_err)?
-                    && g.body["managedBy"]
-                        .as_str()
-                        .is_some_and(|m| m.eq_ignore_ascii_case(&doc.id))
-                {
-                    r.extend(group_removal(cloud, group.key()).await?);
-                }
-            }
+            .and_then(|t| cloud.registry().provider_of_type(t));
+        if let Some(p) = provider {
+            r.extend(p.owned(cloud, doc).await?);
         }
         Ok(r)
     })

@@ -10,16 +10,102 @@ use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::Write;
 use serde_json::{Value, json};
 
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::conditional::precondition;
-use crate::endpoint::ResourceType;
+use crate::endpoint::{Endpoint, Namespace, ResourceType, RgOp};
 use crate::providers::identity_block;
 use crate::providers::tracked::{
-    group_name, location, parent_group, system_data, with_etag, write_err,
+    group_name, location, names, parent_group, system_data, with_etag, write_err,
 };
 use crate::providers::{json_object, tags};
-use crate::request::{ArmRequest, ArmResponse};
+use crate::registry::Provider;
+use crate::request::{ArmRequest, ArmResponse, Method};
+use async_trait::async_trait;
+use std::sync::Arc;
+
+pub const VIRTUAL_MACHINE_SCALE_SETS: ResourceType = ResourceType {
+    namespace: "Microsoft.Compute",
+    type_name: "virtualMachineScaleSets",
+    read: "Microsoft.Compute/virtualMachineScaleSets/read",
+    write: "Microsoft.Compute/virtualMachineScaleSets/write",
+    delete: "Microsoft.Compute/virtualMachineScaleSets/delete",
+    accepts_identity: true,
+};
+
+pub const COMPUTE: Namespace = Namespace {
+    name: "Microsoft.Compute",
+    register: "Microsoft.Compute/register/action",
+    unregister: "Microsoft.Compute/unregister/action",
+    listed_types: &[
+        "virtualMachineScaleSets",
+        "locations",
+        "locations/operations",
+    ],
+    types: &[&VIRTUAL_MACHINE_SCALE_SETS],
+    children: &[],
+    actions: &[],
+    location_reads: &[],
+    provider_actions: &[],
+};
+
+/// A namespace whose resources are all served generically.
+pub struct Generic(pub &'static Namespace);
+
+#[async_trait]
+impl Provider<Cloud> for Generic {
+    fn namespace(&self) -> &'static Namespace {
+        self.0
+    }
+
+    async fn handle(
+        &self,
+        cloud: &Arc<Cloud>,
+        auth: &Authorized,
+        ep: &Endpoint,
+        req: &ArmRequest,
+    ) -> Result<ArmResponse, ArmError> {
+        handle(cloud, auth, ep, req, keep).await
+    }
+
+    fn samples(&self, sub: &str, rg: &str) -> Vec<(Method, String)> {
+        self.0
+            .types
+            .iter()
+            .map(|t| {
+                let id = crate::endpoint::resource_id(t, sub, rg, "r1");
+                (Method::Put, id.as_str().to_string())
+            })
+            .collect()
+    }
+}
+
+/// The generic answer to a tracked resource's endpoints: PUT keeps what was
+/// sent (shaped by `shape`), the rest reads, patches, deletes and lists.
+pub async fn handle(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    ep: &Endpoint,
+    req: &ArmRequest,
+    shape: Shape,
+) -> Result<ArmResponse, ArmError> {
+    use crate::providers::tracked;
+    match ep {
+        Endpoint::Resource { rtype, op, .. } => match op {
+            RgOp::Put => put(cloud, auth, rtype, req, shape).await,
+            RgOp::Get => tracked::get(cloud, auth, rtype, false).await,
+            RgOp::Head => tracked::get(cloud, auth, rtype, true).await,
+            RgOp::Patch => tracked::patch(cloud, auth, rtype, req).await,
+            RgOp::Delete => tracked::delete(cloud, auth, req).await,
+        },
+        Endpoint::ListResources { rtype, .. } => tracked::list_of_type(cloud, auth, rtype).await,
+        _ => Err(ArmError::UnsupportedHttpMethod(
+            req.method.as_str().to_string(),
+        )),
+    }
+}
 
 /// Fills the read-only parts of a rendered resource (its id is known by then).
 pub type Shape = fn(&ResourceId, &mut Value) -> Result<(), ArmError>;
@@ -28,17 +114,16 @@ pub fn keep(_: &ResourceId, _: &mut Value) -> Result<(), ArmError> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// PUT of the resource the caller was authorised for (`auth.scope()`).
 pub async fn put(
     cloud: &Cloud,
     auth: &Authorized,
     rtype: &ResourceType,
-    sub: &str,
-    rg: &str,
-    name: &str,
     req: &ArmRequest,
     shape: Shape,
 ) -> Result<ArmResponse, ArmError> {
+    let (sub, rg, name) = names(auth.scope())?;
+    let (sub, rg, name) = (sub.as_str(), rg.as_str(), name.as_str());
     let group = parent_group(cloud, sub, rg).await?;
     let body = json_object(&req.body)?;
     let loc = location(&body, rtype)?;

@@ -11,7 +11,9 @@ use aksemu_identity::ServicePrincipal;
 use aksemu_store::{Cond, Write};
 use serde_json::{Map, Value, json};
 
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::directory::{delete_service_principal, put_service_principal};
 
@@ -144,7 +146,7 @@ pub fn require_assign(
     id: &ResourceId,
     raw: &str,
 ) -> Result<(), ArmError> {
-    if cloud.check(auth.principal(), ASSIGN_ACTION, id).is_err() {
+    if !cloud.rbac.allows(auth.principal(), ASSIGN_ACTION, id) {
         return Err(ArmError::LinkedAuthorizationFailed(Box::new(
             LinkedDenial {
                 client_id: auth.principal().app_id.clone(),

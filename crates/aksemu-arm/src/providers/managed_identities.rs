@@ -9,18 +9,102 @@ use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_identity::ServicePrincipal;
 use aksemu_store::{Cond, Write};
+use async_trait::async_trait;
 use serde_json::json;
+use std::sync::Arc;
 
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::conditional::precondition;
 use crate::directory::put_service_principal;
-use crate::endpoint::{ResourceType, USER_ASSIGNED_IDENTITIES};
+use crate::endpoint::{Endpoint, Namespace, ResourceType, RgOp};
 use crate::providers::tracked::{
     group_name, location, parent_group, system_data, with_etag, write_err,
 };
 use crate::providers::{json_object, tags};
-use crate::request::{ArmRequest, ArmResponse};
+use crate::registry::Provider;
+use crate::request::{ArmRequest, ArmResponse, Method};
+
+pub const USER_ASSIGNED_IDENTITIES: ResourceType = ResourceType {
+    namespace: "Microsoft.ManagedIdentity",
+    type_name: "userAssignedIdentities",
+    read: "Microsoft.ManagedIdentity/userAssignedIdentities/read",
+    write: "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+    delete: "Microsoft.ManagedIdentity/userAssignedIdentities/delete",
+    accepts_identity: false,
+};
+
+pub const NAMESPACE: Namespace = Namespace {
+    name: "Microsoft.ManagedIdentity",
+    register: "Microsoft.ManagedIdentity/register/action",
+    unregister: "Microsoft.ManagedIdentity/unregister/action",
+    listed_types: &["userAssignedIdentities", "Identities", "operations"],
+    types: &[&USER_ASSIGNED_IDENTITIES],
+    children: &[],
+    actions: &[],
+    location_reads: &[],
+    provider_actions: &[],
+};
+
+/// Microsoft.ManagedIdentity: a PUT creates the backing principal; the rest is
+/// generic.
+pub struct ManagedIdentities;
+
+#[async_trait]
+impl Provider<Cloud> for ManagedIdentities {
+    fn namespace(&self) -> &'static Namespace {
+        &NAMESPACE
+    }
+
+    async fn handle(
+        &self,
+        cloud: &Arc<Cloud>,
+        auth: &Authorized,
+        ep: &Endpoint,
+        req: &ArmRequest,
+    ) -> Result<ArmResponse, ArmError> {
+        match ep {
+            Endpoint::Resource {
+                rtype,
+                sub,
+                rg,
+                name,
+                op: RgOp::Put,
+            } => put(cloud, auth, rtype, sub, rg, name, req).await,
+            _ => {
+                crate::providers::generic::handle(
+                    cloud,
+                    auth,
+                    ep,
+                    req,
+                    crate::providers::generic::keep,
+                )
+                .await
+            }
+        }
+    }
+
+    fn samples(&self, sub: &str, rg: &str) -> Vec<(Method, String)> {
+        let g = format!(
+            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities"
+        );
+        vec![
+            (Method::Put, format!("{g}/id1")),
+            (Method::Get, format!("{g}/id1")),
+            (Method::Patch, format!("{g}/id1")),
+            (Method::Delete, format!("{g}/id1")),
+            (Method::Get, g),
+            (
+                Method::Get,
+                format!(
+                    "/subscriptions/{sub}/providers/Microsoft.ManagedIdentity/userAssignedIdentities"
+                ),
+            ),
+        ]
+    }
+}
 
 /// The backing principal's writes for a new identity.
 pub fn new_principal(cloud: &Cloud, id: &ResourceId, name: &str) -> ServicePrincipal {

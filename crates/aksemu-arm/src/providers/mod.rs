@@ -1,7 +1,6 @@
 //! Resource providers. Each function takes `&Authorized`: it cannot be called
 //! without passing the gate.
 
-pub mod aks;
 pub mod all_resources;
 pub mod cascade;
 pub mod generic;
@@ -17,8 +16,29 @@ pub mod role_definitions;
 pub mod subscriptions;
 pub mod tracked;
 
+use std::sync::Arc;
+
 use aksemu_core::ArmError;
 use serde_json::Value;
+
+use crate::cloud::Registry;
+
+/// A registry with ARM's own namespaces, providers and job kinds.
+pub fn builtin_registry() -> Registry {
+    let mut r = Registry::default();
+    register_builtin(&mut r);
+    r
+}
+
+/// ARM's own namespaces and providers, and its job kinds.
+pub fn register_builtin(r: &mut Registry) {
+    r.namespace(&crate::endpoint::AUTHORIZATION)
+        .provider(Arc::new(managed_identities::ManagedIdentities))
+        .provider(Arc::new(network::Network))
+        .provider(Arc::new(generic::Generic(&generic::COMPUTE)))
+        .provider(Arc::new(registries::Registries))
+        .job(Arc::new(resource_groups::DeleteGroup));
+}
 
 /// Parses a JSON request body into an object.
 pub fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, ArmError> {

@@ -6,15 +6,147 @@
 use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Write};
+use async_trait::async_trait;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::conditional::quote;
-use crate::endpoint::VIRTUAL_NETWORKS;
+use crate::endpoint::{ChildType, Endpoint, Namespace, ResourceType, RgOp};
 use crate::providers::json_object;
 use crate::providers::tracked::{not_found, parent_resource, write_err};
-use crate::request::{ArmRequest, ArmResponse};
+use crate::registry::Provider;
+use crate::request::{ArmRequest, ArmResponse, Method};
+
+const fn network_type(
+    type_name: &'static str,
+    read: &'static str,
+    write: &'static str,
+    delete: &'static str,
+) -> ResourceType {
+    ResourceType {
+        namespace: "Microsoft.Network",
+        type_name,
+        read,
+        write,
+        delete,
+        accepts_identity: false,
+    }
+}
+
+pub const VIRTUAL_NETWORKS: ResourceType = network_type(
+    "virtualNetworks",
+    "Microsoft.Network/virtualNetworks/read",
+    "Microsoft.Network/virtualNetworks/write",
+    "Microsoft.Network/virtualNetworks/delete",
+);
+pub const LOAD_BALANCERS: ResourceType = network_type(
+    "loadBalancers",
+    "Microsoft.Network/loadBalancers/read",
+    "Microsoft.Network/loadBalancers/write",
+    "Microsoft.Network/loadBalancers/delete",
+);
+pub const PUBLIC_IP_ADDRESSES: ResourceType = network_type(
+    "publicIPAddresses",
+    "Microsoft.Network/publicIPAddresses/read",
+    "Microsoft.Network/publicIPAddresses/write",
+    "Microsoft.Network/publicIPAddresses/delete",
+);
+pub const NETWORK_SECURITY_GROUPS: ResourceType = network_type(
+    "networkSecurityGroups",
+    "Microsoft.Network/networkSecurityGroups/read",
+    "Microsoft.Network/networkSecurityGroups/write",
+    "Microsoft.Network/networkSecurityGroups/delete",
+);
+pub const SUBNETS: ChildType = ChildType {
+    parent: &VIRTUAL_NETWORKS,
+    type_name: "subnets",
+    read: "Microsoft.Network/virtualNetworks/subnets/read",
+    write: "Microsoft.Network/virtualNetworks/subnets/write",
+    delete: "Microsoft.Network/virtualNetworks/subnets/delete",
+};
+/// Joining a subnet (a scale set's NIC in it) needs this on the subnet.
+pub const SUBNET_JOIN: &str = "Microsoft.Network/virtualNetworks/subnets/join/action";
+
+pub const NAMESPACE: Namespace = Namespace {
+    name: "Microsoft.Network",
+    register: "Microsoft.Network/register/action",
+    unregister: "Microsoft.Network/unregister/action",
+    listed_types: &[
+        "virtualNetworks",
+        "virtualNetworks/subnets",
+        "loadBalancers",
+        "publicIPAddresses",
+        "networkSecurityGroups",
+        "locations",
+        "locations/operations",
+    ],
+    types: &[
+        &VIRTUAL_NETWORKS,
+        &LOAD_BALANCERS,
+        &PUBLIC_IP_ADDRESSES,
+        &NETWORK_SECURITY_GROUPS,
+    ],
+    children: &[&SUBNETS],
+    actions: &[],
+    location_reads: &[],
+    provider_actions: &[],
+};
+
+/// Microsoft.Network: virtual networks fill their subnets' ids, and subnets
+/// are served as the network's children.
+pub struct Network;
+
+#[async_trait]
+impl Provider<Cloud> for Network {
+    fn namespace(&self) -> &'static Namespace {
+        &NAMESPACE
+    }
+
+    async fn handle(
+        &self,
+        cloud: &Arc<Cloud>,
+        auth: &Authorized,
+        ep: &Endpoint,
+        req: &ArmRequest,
+    ) -> Result<ArmResponse, ArmError> {
+        use crate::providers::generic;
+        match ep {
+            Endpoint::ChildResource {
+                rg,
+                name,
+                child_name,
+                op,
+                ..
+            } => match op {
+                RgOp::Get | RgOp::Head => get_subnet(cloud, auth, rg, name, child_name).await,
+                RgOp::Put | RgOp::Patch => {
+                    write_subnet(cloud, auth, rg, name, child_name, req, false).await
+                }
+                RgOp::Delete => write_subnet(cloud, auth, rg, name, child_name, req, true).await,
+            },
+            Endpoint::ListChildren { rg, name, .. } => list_subnets(cloud, auth, rg, name).await,
+            Endpoint::Resource { rtype, .. } if *rtype == &VIRTUAL_NETWORKS => {
+                generic::handle(cloud, auth, ep, req, shape_vnet).await
+            }
+            _ => generic::handle(cloud, auth, ep, req, generic::keep).await,
+        }
+    }
+
+    fn samples(&self, sub: &str, rg: &str) -> Vec<(Method, String)> {
+        let v = format!(
+            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/v1"
+        );
+        vec![
+            (Method::Put, v.clone()),
+            (Method::Get, format!("{v}/subnets/s1")),
+            (Method::Get, format!("{v}/subnets")),
+        ]
+    }
+}
 
 pub const SUBNET_TYPE: &str = "Microsoft.Network/virtualNetworks/subnets";
 

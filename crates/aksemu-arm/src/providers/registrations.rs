@@ -6,8 +6,11 @@ use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Write};
 use serde_json::json;
 
-use crate::catalog::{self, NAMESPACES, provider_body};
-use crate::cloud::{Cloud, store_err};
+use crate::catalog::provider_body;
+use crate::endpoint::Namespace;
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::REGISTRATIONS;
 use crate::request::ArmResponse;
 
@@ -27,8 +30,9 @@ async fn state(cloud: &Cloud, sub: &str, ns: &str) -> Result<String, ArmError> {
 
 pub async fn list(cloud: &Cloud, _auth: &Authorized, sub: &str) -> Result<ArmResponse, ArmError> {
     let mut value = Vec::new();
-    for (ns, types) in NAMESPACES {
-        value.push(provider_body(sub, ns, types, &state(cloud, sub, ns).await?));
+    for ns in cloud.registry().catalogue().namespaces() {
+        let state = state(cloud, sub, ns.name).await?;
+        value.push(provider_body(sub, ns.name, ns.listed_types, &state));
     }
     Ok(ArmResponse::json(200, json!({"value": value})))
 }
@@ -37,13 +41,12 @@ pub async fn get(
     cloud: &Cloud,
     _auth: &Authorized,
     sub: &str,
-    ns: &str,
+    ns: &Namespace,
 ) -> Result<ArmResponse, ArmError> {
-    let (ns, types) =
-        catalog::namespace(ns).ok_or_else(|| ArmError::InvalidResourceNamespace(ns.to_string()))?;
+    let state = state(cloud, sub, ns.name).await?;
     Ok(ArmResponse::json(
         200,
-        provider_body(sub, ns, types, &state(cloud, sub, ns).await?),
+        provider_body(sub, ns.name, ns.listed_types, &state),
     ))
 }
 
@@ -51,11 +54,10 @@ pub async fn set(
     cloud: &Cloud,
     _auth: &Authorized,
     sub: &str,
-    ns: &str,
+    namespace: &Namespace,
     register: bool,
 ) -> Result<ArmResponse, ArmError> {
-    let (ns, types) =
-        catalog::namespace(ns).ok_or_else(|| ArmError::InvalidResourceNamespace(ns.to_string()))?;
+    let (ns, types) = (namespace.name, namespace.listed_types);
     let state = if register {
         "Registered"
     } else {

@@ -5,12 +5,87 @@
 
 use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
+use async_trait::async_trait;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
+use crate::endpoint::{Endpoint, Namespace, ProviderAction, ResourceType};
 use crate::providers::json_object;
-use crate::request::{ArmRequest, ArmResponse};
+use crate::registry::Provider;
+use crate::request::{ArmRequest, ArmResponse, Method};
+
+pub const CONTAINER_REGISTRIES: ResourceType = ResourceType {
+    namespace: "Microsoft.ContainerRegistry",
+    type_name: "registries",
+    read: "Microsoft.ContainerRegistry/registries/read",
+    write: "Microsoft.ContainerRegistry/registries/write",
+    delete: "Microsoft.ContainerRegistry/registries/delete",
+    accepts_identity: true,
+};
+
+/// Published as a read, though it is a POST.
+pub const CHECK_NAME: ProviderAction = ProviderAction {
+    namespace: "Microsoft.ContainerRegistry",
+    name: "checkNameAvailability",
+    action: "Microsoft.ContainerRegistry/checkNameAvailability/read",
+};
+
+pub const NAMESPACE: Namespace = Namespace {
+    name: "Microsoft.ContainerRegistry",
+    register: "Microsoft.ContainerRegistry/register/action",
+    unregister: "Microsoft.ContainerRegistry/unregister/action",
+    listed_types: &["registries", "locations", "locations/operationResults"],
+    types: &[&CONTAINER_REGISTRIES],
+    children: &[],
+    actions: &[],
+    location_reads: &[],
+    provider_actions: &[&CHECK_NAME],
+};
+
+/// Microsoft.ContainerRegistry: registries get their login server; names are
+/// checked subscription-wide.
+pub struct Registries;
+
+#[async_trait]
+impl Provider<Cloud> for Registries {
+    fn namespace(&self) -> &'static Namespace {
+        &NAMESPACE
+    }
+
+    async fn handle(
+        &self,
+        cloud: &Arc<Cloud>,
+        auth: &Authorized,
+        ep: &Endpoint,
+        req: &ArmRequest,
+    ) -> Result<ArmResponse, ArmError> {
+        match ep {
+            Endpoint::ProviderAction { .. } => check_name(cloud, auth, req).await,
+            _ => crate::providers::generic::handle(cloud, auth, ep, req, shape).await,
+        }
+    }
+
+    fn samples(&self, sub: &str, rg: &str) -> Vec<(Method, String)> {
+        vec![
+            (
+                Method::Post,
+                format!(
+                    "/subscriptions/{sub}/providers/Microsoft.ContainerRegistry/checkNameAvailability"
+                ),
+            ),
+            (
+                Method::Put,
+                format!(
+                    "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/r1"
+                ),
+            ),
+        ]
+    }
+}
 
 pub const TYPE: &str = "Microsoft.ContainerRegistry/registries";
 

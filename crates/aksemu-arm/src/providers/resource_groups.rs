@@ -10,12 +10,17 @@ use aksemu_store::{Doc, StoreError, Write};
 use serde_json::{Value, json};
 
 use crate::catalog::{location_list, normalise_location};
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::conditional::{precondition, quote};
+use crate::effects::Effects;
 use crate::endpoint::RG_READ;
-use crate::lro::{self, Work};
+use crate::lro;
+use crate::operation::Work;
 use crate::providers::{json_object, tags};
+use crate::registry::Job;
 use crate::request::{ArmRequest, ArmResponse};
 
 pub const TYPE: &str = "Microsoft.Resources/resourceGroups";
@@ -242,14 +247,27 @@ pub async fn delete(
         cloud,
         &doc,
         cond,
-        "Microsoft.Resources",
-        Work::DeleteResourceGroup {
-            key: id.key().to_string(),
-        },
-        &req.base_url,
-        req.api_version().unwrap_or_default(),
+        ("Microsoft.Resources", RG_READ),
+        Work::new(DELETE_GROUP, id.key()),
+        (&req.base_url, req.api_version().unwrap_or_default()),
     )
     .await
+}
+
+/// The operation kind that removes a group and everything in it.
+pub const DELETE_GROUP: &str = "deleteResourceGroup";
+
+pub struct DeleteGroup;
+
+#[async_trait::async_trait]
+impl Job<Cloud> for DeleteGroup {
+    fn kind(&self) -> &'static str {
+        DELETE_GROUP
+    }
+
+    async fn run(&self, cloud: &Cloud, work: &Work) -> Result<Effects, ArmError> {
+        crate::providers::cascade::group_removal(cloud, &work.key).await
+    }
 }
 
 /// The groups of a subscription the caller can read.
@@ -267,7 +285,7 @@ pub async fn list(cloud: &Cloud, auth: &Authorized, sub: &str) -> Result<ArmResp
         .filter(|d| !d.key[prefix.len()..].contains('/'))
         .filter(|d| {
             ResourceId::parse(&d.id)
-                .map(|scope| cloud.allows(auth.principal(), RG_READ, &scope))
+                .map(|scope| cloud.rbac.allows(auth.principal(), RG_READ, &scope))
                 .unwrap_or(false)
         })
         .map(|d| d.body)

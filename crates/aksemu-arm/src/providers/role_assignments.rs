@@ -12,7 +12,9 @@ use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Doc, StoreError, Write};
 use serde_json::{Value, json};
 
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::{
     ASSIGNMENT_TRIPLES, ASSIGNMENTS_BY_PRINCIPAL, RESOURCES, ROLE_ASSIGNMENTS, assignment_key,
 };
@@ -80,7 +82,7 @@ pub fn writes_for(id: &ResourceId, scope: &ResourceId, body: &Value, cond: Cond)
             body: json!({"assignmentId": id.as_str()}),
             cond,
         },
-        crate::replicas::rbac_changed(),
+        crate::rbac::rbac_changed(),
     ]
 }
 
@@ -137,12 +139,12 @@ pub fn deletes_for(doc: &Doc) -> Result<Vec<Write>, ArmError> {
             key: triple_key(&scope, &role, principal),
             cond: Cond::Any,
         },
-        crate::replicas::rbac_changed(),
+        crate::rbac::rbac_changed(),
     ])
 }
 
 async fn role_exists(cloud: &Cloud, guid: &str) -> bool {
-    builtin_role(guid).is_some() || cloud.custom_role(guid).is_some()
+    builtin_role(guid).is_some() || cloud.rbac.custom_role(guid).is_some()
 }
 
 /// The group must exist for a group (or deeper) scope.
@@ -288,7 +290,7 @@ pub async fn put(
             }
             e => store_err(e),
         })?;
-    cloud.reload_assignments(&principal_id).await?;
+    cloud.rbac.reload_assignments(&principal_id).await?;
     Ok(ArmResponse::json(201, rendered))
 }
 
@@ -327,7 +329,7 @@ pub async fn delete(
         return Ok(ArmResponse::empty(204));
     };
     let mut writes = deletes_for(&doc)?;
-    if cloud.rbac_propagation.is_on() {
+    if cloud.rbac.propagation().is_on() {
         // The deletion propagates too: keep a tombstone the index reads until then.
         let mut tomb = doc.body.clone();
         tomb["properties"]["deletedOn"] = json!(cloud.now_rfc3339());
@@ -344,7 +346,7 @@ pub async fn delete(
     }
     cloud.store.apply(writes).await.map_err(store_err)?;
     if let Some(p) = doc.body["properties"]["principalId"].as_str() {
-        cloud.reload_assignments(p).await?;
+        cloud.rbac.reload_assignments(p).await?;
     }
     Ok(ArmResponse::json(200, doc.body))
 }

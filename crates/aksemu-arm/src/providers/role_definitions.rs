@@ -7,44 +7,18 @@ use aksemu_authz::builtin::{builtin_role, builtin_roles};
 use aksemu_authz::{Authorized, Permission, RoleDefinition};
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Write};
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::{ROLE_ASSIGNMENTS, ROLE_DEFINITIONS};
 use crate::odata::{self, Filter};
 use crate::providers::json_object;
+pub use crate::rbac::custom_role::CustomRole;
 use crate::request::{ArmRequest, ArmResponse};
 
 const BUILTIN_DATE: &str = "2015-02-02T21:55:09.8806423Z";
-
-/// A custom role as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CustomRole {
-    pub name: String,
-    pub role_name: String,
-    pub description: String,
-    pub permissions: Vec<Permission>,
-    pub assignable_scopes: Vec<String>,
-    pub created_on: String,
-    pub updated_on: String,
-    pub created_by: String,
-    pub updated_by: String,
-}
-
-impl CustomRole {
-    pub fn definition(&self) -> RoleDefinition {
-        RoleDefinition {
-            name: self.name.to_lowercase(),
-            role_name: self.role_name.clone(),
-            description: self.description.clone(),
-            built_in: false,
-            permissions: self.permissions.clone(),
-            assignable_scopes: self.assignable_scopes.clone(),
-        }
-    }
-}
 
 /// The id ARM gives a role definition seen from `scope`: under the scope's
 /// subscription when there is one. az maps assignment → role by exact id string.
@@ -285,11 +259,11 @@ pub async fn put(
                 body: serde_json::to_value(&role).map_err(|_| ArmError::InternalServerError)?,
                 cond,
             },
-            crate::replicas::rbac_changed(),
+            crate::rbac::rbac_changed(),
         ])
         .await
         .map_err(store_err)?;
-    cloud.reload_custom_roles().await?;
+    cloud.rbac.reload_custom_roles().await?;
     let status = if existing.is_some() { 200 } else { 201 };
     Ok(ArmResponse::json(
         status,
@@ -334,11 +308,11 @@ pub async fn delete(
                 key: guid,
                 cond: Cond::Etag(etag),
             },
-            crate::replicas::rbac_changed(),
+            crate::rbac::rbac_changed(),
         ])
         .await
         .map_err(store_err)?;
-    cloud.reload_custom_roles().await?;
+    cloud.rbac.reload_custom_roles().await?;
     Ok(ArmResponse::json(
         200,
         render(scope, &role.definition(), Some(&role)),

@@ -5,7 +5,9 @@ use aksemu_core::{ArmError, ResourceId};
 use serde_json::{Value, json};
 
 use crate::catalog::LOCATIONS;
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::{SUBSCRIPTIONS, TENANTS};
 use crate::request::ArmResponse;
 
@@ -37,7 +39,7 @@ pub async fn list(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmEr
     let mut value = Vec::new();
     for d in docs {
         let scope = ResourceId::parse(&d.id)?;
-        if cloud.has_access_around(auth.principal(), &scope) {
+        if cloud.rbac.has_access_around(auth.principal(), &scope) {
             value.push(render(&d.id, &d.body));
         }
     }

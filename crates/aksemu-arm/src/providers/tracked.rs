@@ -9,7 +9,9 @@ use aksemu_store::{Doc, StoreError, Write};
 use serde_json::{Map, Value, json};
 
 use crate::catalog::{location_list, normalise_location};
-use crate::cloud::{Cloud, store_err};
+use aksemu_store::store_err;
+
+use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::conditional::{precondition, quote};
 use crate::endpoint::ResourceType;
@@ -77,17 +79,14 @@ pub fn not_found(rtype: &ResourceType, name: &str, group: &str) -> ArmError {
     }
 }
 
-/// Resources of one type under a group or a subscription.
+/// Resources of one type under the group or subscription the caller was
+/// authorised to read them in.
 pub async fn list_of_type(
     cloud: &Cloud,
+    auth: &Authorized,
     rtype: &ResourceType,
-    sub: &str,
-    rg: Option<&str>,
 ) -> Result<ArmResponse, ArmError> {
-    let prefix = match rg {
-        Some(rg) => ResourceId::resource_group(sub, rg).descendant_prefix(),
-        None => ResourceId::subscription(sub).descendant_prefix(),
-    };
+    let prefix = auth.scope().descendant_prefix();
     let type_name = format!("{}/{}", rtype.namespace, rtype.type_name);
     let value: Vec<Value> = cloud
         .store
@@ -119,13 +118,28 @@ pub fn with_etag(resp: ArmResponse, etag: Option<&String>) -> ArmResponse {
     }
 }
 
-/// GET (or HEAD) of a tracked resource.
+/// Subscription, group and name of a tracked resource's id.
+pub fn names(id: &ResourceId) -> Result<(String, String, String), ArmError> {
+    let segs = id.segments();
+    match (id.subscription_id(), id.resource_group_name(), segs.last()) {
+        (Some(s), Some(g), Some(n)) => Ok((s.to_string(), g.to_string(), n.to_string())),
+        _ => Err(ArmError::InvalidResourceId(id.as_str().to_string())),
+    }
+}
+
+/// The 404 for the resource the caller was authorised for.
+fn missing(rtype: &ResourceType, scope: &ResourceId) -> ArmError {
+    match names(scope) {
+        Ok((_, rg, name)) => not_found(rtype, &name, &rg),
+        Err(e) => e,
+    }
+}
+
+/// GET (or HEAD) of the tracked resource the caller was authorised for.
 pub async fn get(
     cloud: &Cloud,
     auth: &Authorized,
     rtype: &ResourceType,
-    rg: &str,
-    name: &str,
     head: bool,
 ) -> Result<ArmResponse, ArmError> {
     match cloud
@@ -139,7 +153,7 @@ pub async fn get(
             ArmResponse::raw_json(200, doc.body),
             Some(&doc.etag),
         )),
-        None => Err(not_found(rtype, name, rg)),
+        None => Err(missing(rtype, auth.scope())),
     }
 }
 
@@ -174,8 +188,6 @@ pub async fn patch(
     cloud: &Cloud,
     auth: &Authorized,
     rtype: &ResourceType,
-    rg: &str,
-    name: &str,
     req: &ArmRequest,
 ) -> Result<ArmResponse, ArmError> {
     let doc = cloud
@@ -183,7 +195,7 @@ pub async fn patch(
         .get(RESOURCES, auth.scope().key())
         .await
         .map_err(store_err)?
-        .ok_or_else(|| not_found(rtype, name, rg))?;
+        .ok_or_else(|| missing(rtype, auth.scope()))?;
     let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
     let body = json_object(&req.body)?;
     let mut b = doc.body.clone();

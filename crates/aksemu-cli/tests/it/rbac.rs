@@ -37,6 +37,26 @@ async fn call(
     )
 }
 
+/// The registry `aksemu serve` builds: ARM's providers and AKS.
+fn full_registry() -> aksemu_arm::Registry {
+    let mut r = aksemu_arm::providers::builtin_registry();
+    aksemu_aks::register(&mut r, 0);
+    r
+}
+
+#[test]
+fn samples_cover_every_endpoint_kind() {
+    use aksemu_arm::endpoint::samples::{VARIANTS, variant_index};
+    let registry = full_registry();
+    let mut seen = [false; VARIANTS];
+    for (m, p) in registry.samples("s", "rg") {
+        let ep = endpoint::parse(registry.catalogue(), m, &p, Some("2024-11-01"))
+            .unwrap_or_else(|e| panic!("{p}: {e}"));
+        seen[variant_index(&ep)] = true;
+    }
+    assert!(seen.iter().all(|s| *s), "{seen:?}");
+}
+
 #[tokio::test]
 async fn every_endpoint_needs_a_token_and_a_role() {
     install_crypto();
@@ -53,8 +73,9 @@ async fn every_endpoint_needs_a_token_and_a_role() {
     .await;
     let nobody = create_sp(&s, "nobody").await;
     let nobody_token = arm_token(&s, &nobody).await;
-    for (m, path) in endpoint::samples(&sub, "walk") {
-        let ep = endpoint::parse(m, &path, Some("2022-04-01")).unwrap();
+    let registry = full_registry();
+    for (m, path) in registry.samples(&sub, "walk") {
+        let ep = endpoint::parse(registry.catalogue(), m, &path, Some("2022-04-01")).unwrap();
         let (st, body) = call(&s, None, method(m), &path, Some(json!({}))).await;
         assert_eq!(st, 401, "anonymous {} {path}: {body}", m.as_str());
         let (st, body) = call(&s, Some(&nobody_token), method(m), &path, Some(json!({}))).await;

@@ -16,15 +16,17 @@ use aksemu_store::{Doc, Write};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::cloud::{Cloud, store_err};
-use crate::collections::{CLUSTER_SECRETS, RESOURCES};
-use crate::endpoint;
-use crate::gate::authorize;
-use crate::providers::aks::identity::invalid_credentials;
-use crate::request::Method;
+use crate::identity::invalid_credentials;
+use crate::provider::CLUSTER_SECRETS;
+use aksemu_arm::Cloud;
+use aksemu_arm::collections::RESOURCES;
+use aksemu_arm::endpoint;
+use aksemu_arm::gate::authorize;
+use aksemu_arm::request::Method;
+use aksemu_store::store_err;
 
 const ARM: &str = "https://management.azure.com/";
-pub const SUBNET_JOIN: &str = "Microsoft.Network/virtualNetworks/subnets/join/action";
+pub use aksemu_arm::providers::network::SUBNET_JOIN;
 
 /// The cluster's identity as an authenticated caller.
 pub async fn sign_in(cloud: &Cloud, cluster: &Doc) -> Result<Principal, ArmError> {
@@ -118,12 +120,17 @@ pub async fn authorize_writes(
         if !rid.key().starts_with(&prefix) {
             continue;
         }
-        let ep = endpoint::parse(method, rid.as_str(), Some("2024-11-01"))?;
+        let ep = endpoint::parse(
+            cloud.registry().catalogue(),
+            method,
+            rid.as_str(),
+            Some("2024-11-01"),
+        )?;
         authorize(cloud, principal, &ep).await?;
         for subnet in body.map(joined_subnets).unwrap_or_default() {
             let s = ResourceId::parse(&subnet)?;
             if !s.key().starts_with(&prefix) {
-                cloud.check(principal, SUBNET_JOIN, &s)?;
+                cloud.rbac.require(principal, SUBNET_JOIN, &s)?;
             }
         }
     }

@@ -6,8 +6,8 @@
 use aksemu_core::{ArmError, Principal, PrincipalKind};
 use serde_json::{Map, Value, json};
 
-use crate::cloud::Cloud;
-use crate::providers::aks::defaults::{invalid, text};
+use crate::defaults::{invalid, text};
+use aksemu_arm::cloud::Cloud;
 
 /// AKS's answer when the cluster's service principal cannot sign in.
 pub fn invalid_credentials(e: &aksemu_identity::OAuthError) -> ArmError {

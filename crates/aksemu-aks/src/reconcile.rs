@@ -14,13 +14,14 @@ use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Doc, Write};
 use serde_json::{Value, json};
 
-use crate::cloud::{Cloud, store_err};
-use crate::collections::{ASSIGNMENT_TRIPLES, RESOURCES};
-use crate::providers::aks::identity::identity_ref;
-use crate::providers::aks::{acting, addons};
-use crate::providers::cascade::{Effects, resource_removal};
-use crate::providers::managed_identities;
-use crate::providers::role_assignments;
+use crate::identity::identity_ref;
+use crate::{acting, addons};
+use aksemu_arm::Cloud;
+use aksemu_arm::collections::{ASSIGNMENT_TRIPLES, RESOURCES};
+use aksemu_arm::providers::cascade::{Effects, resource_removal};
+use aksemu_arm::providers::managed_identities;
+use aksemu_arm::providers::role_assignments;
+use aksemu_store::store_err;
 
 const UAMI_TYPE: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
 const VMSS_TYPE: &str = "Microsoft.Compute/virtualMachineScaleSets";

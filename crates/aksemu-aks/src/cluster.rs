@@ -10,26 +10,29 @@ use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Doc, Write};
 use serde_json::{Value, json};
 
-use crate::cloud::{Cloud, store_err};
-use crate::collections::{CLUSTER_SECRETS, RESOURCES};
-use crate::conditional::precondition;
-use crate::endpoint::{MANAGED_CLUSTERS, resource_id};
-use crate::lro::{self, Operation, Work};
-use crate::providers::aks::defaults::{
+use crate::defaults::{
     addon_profiles, default_dns_prefix, fill, hex8, invalid, network_profile, node_group_name, text,
 };
-use crate::providers::aks::identity::{
+use crate::identity::{
     Mode, as_principal, check_mode_change, identity_ref, requested_mode, stored_mode,
 };
-use crate::providers::aks::{acting, pools, versions};
-use crate::providers::cascade::{Effects, resource_removal};
-use crate::providers::identity_block::{self, ASSIGN_ACTION, assignable_identity};
-use crate::providers::tracked::{
+use crate::provider::{CLUSTER_SECRETS, DELETE_CLUSTER, MANAGED_CLUSTERS, RECONCILE_CLUSTER};
+use crate::{acting, pools, versions};
+use aksemu_arm::Cloud;
+use aksemu_arm::collections::RESOURCES;
+use aksemu_arm::conditional::precondition;
+use aksemu_arm::endpoint::resource_id;
+use aksemu_arm::lro;
+use aksemu_arm::operation::{Operation, Work};
+use aksemu_arm::providers::cascade::{Effects, resource_removal};
+use aksemu_arm::providers::identity_block::{self, ASSIGN_ACTION, assignable_identity};
+use aksemu_arm::providers::tracked::{
     group_name, location, not_found, parent_group, parent_resource, system_data, with_etag,
     write_err,
 };
-use crate::providers::{json_object, tags};
-use crate::request::{ArmRequest, ArmResponse};
+use aksemu_arm::providers::{json_object, tags};
+use aksemu_arm::request::{ArmRequest, ArmResponse};
+use aksemu_store::store_err;
 
 pub const TYPE: &str = "Microsoft.ContainerService/ManagedClusters";
 
@@ -243,7 +246,7 @@ pub async fn put(
             let doc = assignable_identity(cloud, auth, r).await?;
             let (cp_principal, cp_client) = control_plane.clone().unwrap_or_default();
             let kubelet_id = ResourceId::parse(&doc.id)?;
-            if !cloud.allows(
+            if !cloud.rbac.allows(
                 &as_principal(cloud, &cp_principal, &cp_client),
                 ASSIGN_ACTION,
                 &kubelet_id,
@@ -433,15 +436,14 @@ pub async fn put(
         o.remove("tags");
     }
 
-    let op = Operation::new(
+    let work = Work::new(RECONCILE_CLUSTER, id.key()).with("previous", json!(old));
+    let op = lro::operation(
         cloud,
         MANAGED_CLUSTERS.namespace,
         loc,
         id.as_str(),
-        Work::ReconcileCluster {
-            key: id.key().to_string(),
-            previous: old.cloned(),
-        },
+        MANAGED_CLUSTERS.read,
+        work,
     );
     let mut all = vec![
         Write::Put {
@@ -493,15 +495,14 @@ async fn begin_update(
 ) -> Result<Operation, ArmError> {
     body["properties"]["provisioningState"] = json!("Updating");
     let loc = body["location"].as_str().unwrap_or("westus2").to_string();
-    let op = Operation::new(
+    let work = Work::new(RECONCILE_CLUSTER, &doc.key).with("previous", json!(previous));
+    let op = lro::operation(
         cloud,
         MANAGED_CLUSTERS.namespace,
         &loc,
         &doc.id,
-        Work::ReconcileCluster {
-            key: doc.key.clone(),
-            previous,
-        },
+        MANAGED_CLUSTERS.read,
+        work,
     );
     let mut writes = vec![
         Write::Put {
@@ -624,12 +625,9 @@ pub async fn delete(
         cloud,
         &doc,
         cond,
-        MANAGED_CLUSTERS.namespace,
-        Work::DeleteCluster {
-            key: doc.key.clone(),
-        },
-        &req.base_url,
-        req.api_version().unwrap_or_default(),
+        (MANAGED_CLUSTERS.namespace, MANAGED_CLUSTERS.read),
+        Work::new(DELETE_CLUSTER, &doc.key),
+        (&req.base_url, req.api_version().unwrap_or_default()),
     )
     .await
 }

@@ -57,6 +57,21 @@ pub fn upgrades(current: &str) -> Vec<&'static str> {
     Vec::new()
 }
 
+/// `GET …/locations/{location}/kubernetesVersions`, for a known region.
+pub fn for_location(
+    location: &str,
+) -> Result<aksemu_arm::request::ArmResponse, aksemu_core::ArmError> {
+    use aksemu_arm::catalog::{location_list, normalise_location};
+    if normalise_location(location).is_none() {
+        return Err(aksemu_core::ArmError::LocationNotAvailableForResourceType(
+            location.to_string(),
+            "Microsoft.ContainerService/locations/kubernetesVersions".into(),
+            location_list(),
+        ));
+    }
+    Ok(aksemu_arm::request::ArmResponse::json(200, list()))
+}
+
 /// The `kubernetesVersions` list body.
 pub fn list() -> Value {
     let values: Vec<Value> = VERSIONS

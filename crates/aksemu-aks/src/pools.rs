@@ -9,12 +9,12 @@ use aksemu_authz::Authorized;
 use aksemu_core::ArmError;
 use serde_json::{Map, Value, json};
 
-use crate::cloud::Cloud;
-use crate::providers::aks::cluster::{require, require_idle, start_update};
-use crate::providers::aks::defaults::{fill, invalid};
-use crate::providers::aks::versions;
-use crate::providers::json_object;
-use crate::request::{ArmRequest, ArmResponse};
+use crate::cluster::{require, require_idle, start_update};
+use crate::defaults::{fill, invalid};
+use crate::versions;
+use aksemu_arm::cloud::Cloud;
+use aksemu_arm::providers::json_object;
+use aksemu_arm::request::{ArmRequest, ArmResponse};
 
 pub const TYPE: &str = "Microsoft.ContainerService/managedClusters/agentPools";
 pub const NODE_IMAGE: &str = "AKSUbuntu-2204gen2containerd-202611.10.0";

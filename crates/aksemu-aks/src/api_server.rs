@@ -4,8 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::cloud::{Cloud, store_err};
-use crate::collections::RESOURCES;
+use aksemu_arm::Cloud;
+use aksemu_arm::collections::RESOURCES;
+use aksemu_store::store_err;
 
 /// The cluster whose `resourceUID` is `uid`, if any.
 async fn cluster_by_uid(cloud: &Cloud, uid: &str) -> Result<Option<Value>, aksemu_core::ArmError> {
@@ -18,7 +19,7 @@ async fn cluster_by_uid(cloud: &Cloud, uid: &str) -> Result<Option<Value>, aksem
         .find(|d| {
             d.body["type"]
                 .as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case(super::cluster::TYPE))
+                .is_some_and(|t| t.eq_ignore_ascii_case(crate::cluster::TYPE))
                 && d.body["properties"]["resourceUID"].as_str() == Some(uid)
         })
         .map(|d| d.body))

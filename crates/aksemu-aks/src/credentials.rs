@@ -10,11 +10,13 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 
-use crate::cloud::{Cloud, store_err};
-use crate::collections::CLUSTER_SECRETS;
-use crate::endpoint::{LIST_ADMIN_CREDENTIAL, LIST_MONITORING_CREDENTIAL, ResourceAction};
-use crate::providers::aks::cluster::require;
-use crate::request::{ArmRequest, ArmResponse};
+use crate::cluster::require;
+use crate::provider::CLUSTER_SECRETS;
+use crate::provider::{LIST_ADMIN_CREDENTIAL, LIST_MONITORING_CREDENTIAL};
+use aksemu_arm::Cloud;
+use aksemu_arm::endpoint::ResourceAction;
+use aksemu_arm::request::{ArmRequest, ArmResponse};
+use aksemu_store::store_err;
 
 /// The path of a cluster's API server on aksemu.
 pub fn api_server_path(resource_uid: &str) -> String {

@@ -1,0 +1,28 @@
+//! Microsoft.ContainerService: managed clusters with their identities, agent
+//! pools, the node resource group AKS builds, kubeconfigs and versions, and
+//! acting as the cluster's own identity after creation.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod acting;
+pub mod addons;
+pub mod api_server;
+pub mod cluster;
+pub mod credentials;
+pub mod defaults;
+pub mod identity;
+pub mod nodes;
+pub mod pools;
+pub mod provider;
+pub mod reconcile;
+pub mod versions;
+
+use std::sync::Arc;
+
+pub use provider::Aks;
+
+/// Registers Microsoft.ContainerService with the engine. `operation_secs`:
+/// virtual seconds a cluster operation takes.
+pub fn register(registry: &mut aksemu_arm::Registry, operation_secs: i64) {
+    registry.provider(Arc::new(Aks::new(operation_secs)));
+}

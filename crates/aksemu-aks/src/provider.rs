@@ -1,0 +1,329 @@
+//! Microsoft.ContainerService as registered with the ARM engine: its types,
+//! children, actions and location reads (with the RBAC actions Azure publishes
+//! for them), the handler for its endpoints, its two kinds of long-running work
+//! (reconcile, delete), what a cluster owns outside its key range, and the
+//! managed-identity host that is one of a cluster's nodes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use aksemu_arm::Cloud;
+use aksemu_arm::collections::RESOURCES;
+use aksemu_arm::effects::Effects;
+use aksemu_arm::endpoint::{
+    ChildType, Endpoint, LocationRead, Namespace, ResourceAction, ResourceType, RgOp,
+};
+use aksemu_arm::operation::Work;
+use aksemu_arm::providers::cascade::group_removal;
+use aksemu_arm::providers::tracked;
+use aksemu_arm::registry::{Job, Provider};
+use aksemu_arm::request::{ArmRequest, ArmResponse, Method};
+use aksemu_authz::Authorized;
+use aksemu_core::{ArmError, ResourceId};
+use aksemu_store::{Cond, Doc, Write, store_err};
+use async_trait::async_trait;
+use serde_json::Value;
+
+use crate::{cluster, credentials, nodes, pools, reconcile, versions};
+
+/// What a cluster keeps out of its ARM document, keyed like the cluster: the
+/// service principal's secret and the seed of its kubeconfig credentials.
+pub const CLUSTER_SECRETS: &str = "clusterSecrets";
+
+pub const MANAGED_CLUSTERS: ResourceType = ResourceType {
+    namespace: "Microsoft.ContainerService",
+    type_name: "managedClusters",
+    read: "Microsoft.ContainerService/managedClusters/read",
+    write: "Microsoft.ContainerService/managedClusters/write",
+    delete: "Microsoft.ContainerService/managedClusters/delete",
+    accepts_identity: true,
+};
+
+pub const AGENT_POOLS: ChildType = ChildType {
+    parent: &MANAGED_CLUSTERS,
+    type_name: "agentPools",
+    read: "Microsoft.ContainerService/managedClusters/agentPools/read",
+    write: "Microsoft.ContainerService/managedClusters/agentPools/write",
+    delete: "Microsoft.ContainerService/managedClusters/agentPools/delete",
+};
+
+pub const UPGRADE_PROFILES: ChildType = ChildType {
+    parent: &MANAGED_CLUSTERS,
+    type_name: "upgradeProfiles",
+    read: "Microsoft.ContainerService/managedClusters/upgradeProfiles/read",
+    write: "Microsoft.ContainerService/managedClusters/upgradeProfiles/write",
+    delete: "Microsoft.ContainerService/managedClusters/upgradeProfiles/delete",
+};
+
+const fn cluster_action(name: &'static str, action: &'static str) -> ResourceAction {
+    ResourceAction {
+        rtype: &MANAGED_CLUSTERS,
+        name,
+        action,
+    }
+}
+
+pub const LIST_USER_CREDENTIAL: ResourceAction = cluster_action(
+    "listClusterUserCredential",
+    "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action",
+);
+pub const LIST_ADMIN_CREDENTIAL: ResourceAction = cluster_action(
+    "listClusterAdminCredential",
+    "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action",
+);
+pub const LIST_MONITORING_CREDENTIAL: ResourceAction = cluster_action(
+    "listClusterMonitoringUserCredential",
+    "Microsoft.ContainerService/managedClusters/listClusterMonitoringUserCredential/action",
+);
+pub const RESET_SERVICE_PRINCIPAL: ResourceAction = cluster_action(
+    "resetServicePrincipalProfile",
+    "Microsoft.ContainerService/managedClusters/resetServicePrincipalProfile/action",
+);
+
+pub const KUBERNETES_VERSIONS: LocationRead = LocationRead {
+    namespace: "Microsoft.ContainerService",
+    name: "kubernetesVersions",
+    action: "Microsoft.ContainerService/locations/kubernetesversions/read",
+};
+
+pub const NAMESPACE: Namespace = Namespace {
+    name: "Microsoft.ContainerService",
+    register: "Microsoft.ContainerService/register/action",
+    unregister: "Microsoft.ContainerService/unregister/action",
+    listed_types: &[
+        "managedClusters",
+        "managedClusters/agentPools",
+        "locations",
+        "locations/operations",
+        "locations/operationResults",
+        "locations/kubernetesVersions",
+    ],
+    types: &[&MANAGED_CLUSTERS],
+    children: &[&AGENT_POOLS, &UPGRADE_PROFILES],
+    actions: &[
+        &LIST_USER_CREDENTIAL,
+        &LIST_ADMIN_CREDENTIAL,
+        &LIST_MONITORING_CREDENTIAL,
+        &RESET_SERVICE_PRINCIPAL,
+    ],
+    location_reads: &[&KUBERNETES_VERSIONS],
+    provider_actions: &[],
+};
+
+/// Operation kinds.
+pub const RECONCILE_CLUSTER: &str = "reconcileCluster";
+pub const DELETE_CLUSTER: &str = "deleteCluster";
+
+/// The AKS provider. `operation_secs`: virtual seconds a cluster operation
+/// takes (`serve --aks-operation-time`).
+#[derive(Default)]
+pub struct Aks {
+    operation_secs: Arc<AtomicI64>,
+}
+
+impl Aks {
+    pub fn new(operation_secs: i64) -> Self {
+        Self {
+            operation_secs: Arc::new(AtomicI64::new(operation_secs)),
+        }
+    }
+}
+
+fn not_allowed(req: &ArmRequest) -> ArmError {
+    ArmError::UnsupportedHttpMethod(req.method.as_str().to_string())
+}
+
+#[async_trait]
+impl Provider<Cloud> for Aks {
+    fn namespace(&self) -> &'static Namespace {
+        &NAMESPACE
+    }
+
+    async fn handle(
+        &self,
+        cloud: &Arc<Cloud>,
+        auth: &Authorized,
+        ep: &Endpoint,
+        req: &ArmRequest,
+    ) -> Result<ArmResponse, ArmError> {
+        match ep {
+            Endpoint::Resource {
+                sub, rg, name, op, ..
+            } => match op {
+                RgOp::Put => cluster::put(cloud, auth, sub, rg, name, req).await,
+                RgOp::Get | RgOp::Head => {
+                    tracked::get(cloud, auth, &MANAGED_CLUSTERS, *op == RgOp::Head).await
+                }
+                RgOp::Patch => cluster::patch(cloud, auth, req).await,
+                RgOp::Delete => cluster::delete(cloud, auth, req).await,
+            },
+            Endpoint::ListResources { .. } => {
+                tracked::list_of_type(cloud, auth, &MANAGED_CLUSTERS).await
+            }
+            Endpoint::ChildResource { .. } | Endpoint::ListChildren { .. } => {
+                child(cloud, auth, ep, req).await
+            }
+            Endpoint::Action { action, .. } if *action == &RESET_SERVICE_PRINCIPAL => {
+                cluster::reset_service_principal(cloud, auth, req).await
+            }
+            Endpoint::Action { action, .. } => credentials::list(cloud, auth, action, req).await,
+            Endpoint::LocationRead { location, .. } => versions::for_location(location),
+            _ => Err(not_allowed(req)),
+        }
+    }
+
+    fn jobs(&self) -> Vec<Arc<dyn Job<Cloud>>> {
+        vec![
+            Arc::new(Reconcile(self.operation_secs.clone())),
+            Arc::new(Delete(self.operation_secs.clone())),
+        ]
+    }
+
+    async fn owned(&self, cloud: &Cloud, doc: &Doc) -> Result<Effects, ArmError> {
+        cluster_owned(cloud, doc).await
+    }
+
+    async fn host_for(
+        &self,
+        cloud: &Cloud,
+        spec: &Value,
+    ) -> Result<Option<(Doc, Option<String>)>, ArmError> {
+        let Some(node) = spec.get("node").filter(|n| n.is_object()) else {
+            return Ok(None);
+        };
+        let cluster = node["cluster"].as_str().unwrap_or_default();
+        nodes::node_scale_set(cloud, cluster, node["pool"].as_str())
+            .await
+            .map(Some)
+    }
+
+    fn samples(&self, sub: &str, rg: &str) -> Vec<(Method, String)> {
+        let c = format!(
+            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters"
+        );
+        vec![
+            (Method::Put, format!("{c}/c1")),
+            (Method::Get, format!("{c}/c1/agentPools/p1")),
+            (Method::Put, format!("{c}/c1/agentPools/p1")),
+            (Method::Delete, format!("{c}/c1/agentPools/p1")),
+            (Method::Get, format!("{c}/c1/agentPools")),
+            (Method::Post, format!("{c}/c1/listClusterUserCredential")),
+            (Method::Post, format!("{c}/c1/listClusterAdminCredential")),
+            (
+                Method::Get,
+                format!(
+                    "/subscriptions/{sub}/providers/Microsoft.ContainerService/locations/westus2/kubernetesVersions"
+                ),
+            ),
+        ]
+    }
+}
+
+/// Agent pools and upgrade profiles.
+async fn child(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    ep: &Endpoint,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    match ep {
+        Endpoint::ChildResource {
+            child,
+            rg,
+            name,
+            child_name,
+            op,
+            ..
+        } if *child == &AGENT_POOLS => match op {
+            RgOp::Get | RgOp::Head => pools::get(cloud, auth, rg, name, child_name).await,
+            RgOp::Put | RgOp::Patch => pools::put(cloud, auth, child_name, req).await,
+            RgOp::Delete => pools::delete(cloud, auth, child_name, req).await,
+        },
+        Endpoint::ChildResource {
+            rg,
+            name,
+            child_name,
+            op: RgOp::Get | RgOp::Head,
+            ..
+        } => pools::upgrade_profile(cloud, auth, rg, name, child_name).await,
+        Endpoint::ListChildren { child, .. } if *child == &AGENT_POOLS => {
+            pools::list(cloud, auth).await
+        }
+        _ => Err(not_allowed(req)),
+    }
+}
+
+/// A cluster's private record, and the node group it manages (with
+/// everything in it).
+async fn cluster_owned(cloud: &Cloud, doc: &Doc) -> Result<Effects, ArmError> {
+    if !MANAGED_CLUSTERS.is(doc.body["type"].as_str().unwrap_or_default()) {
+        return Ok(Effects::default());
+    }
+    let mut r = Effects::default();
+    r.writes.push(Write::Delete {
+        coll: CLUSTER_SECRETS,
+        key: doc.key.clone(),
+        cond: Cond::Any,
+    });
+    if let (Some(nrg), Some(sub)) = (
+        doc.body["properties"]["nodeResourceGroup"].as_str(),
+        ResourceId::parse(&doc.id)?.subscription_id(),
+    ) {
+        let group = ResourceId::resource_group(sub, nrg);
+        // Only the group this cluster manages.
+        if let Some(g) = cloud
+            .store
+            .get(RESOURCES, group.key())
+            .await
+            .map_err(store_err)?
+            && g.body["managedBy"]
+                .as_str()
+                .is_some_and(|m| m.eq_ignore_ascii_case(&doc.id))
+        {
+            r.extend(group_removal(cloud, group.key()).await?);
+        }
+    }
+    Ok(r)
+}
+
+/// Brings a cluster's node resource group in line with its document. With
+/// `previous` (an update), the cluster's own identity makes the changes, and a
+/// failure puts the previous document back (marked `Failed`).
+struct Reconcile(Arc<AtomicI64>);
+
+#[async_trait]
+impl Job<Cloud> for Reconcile {
+    fn kind(&self) -> &'static str {
+        RECONCILE_CLUSTER
+    }
+
+    fn duration_secs(&self) -> i64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    async fn run(&self, cloud: &Cloud, work: &Work) -> Result<Effects, ArmError> {
+        reconcile::run(cloud, &work.key, work.get("previous").is_some()).await
+    }
+
+    async fn failed(&self, cloud: &Cloud, work: &Work) -> Result<Effects, ArmError> {
+        reconcile::failed(cloud, &work.key, work.get("previous")).await
+    }
+}
+
+/// Removes a cluster, its node resource group and what they own.
+struct Delete(Arc<AtomicI64>);
+
+#[async_trait]
+impl Job<Cloud> for Delete {
+    fn kind(&self) -> &'static str {
+        DELETE_CLUSTER
+    }
+
+    fn duration_secs(&self) -> i64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    async fn run(&self, cloud: &Cloud, work: &Work) -> Result<Effects, ArmError> {
+        cluster::removal(cloud, &work.key).await
+    }
+}

@@ -1,0 +1,203 @@
+//! The RBAC service: the in-memory assignment index and custom role
+//! definitions, kept in step with the store. Built from the store at start;
+//! reloaded for a principal after a change to its assignments, and whole when
+//! another replica changed something. Decisions that make an `Authorized` are
+//! the gate's; this answers the yes/no questions around it (list filters,
+//! linked checks).
+
+pub mod custom_role;
+pub mod propagation;
+mod stored;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+use aksemu_authz::{AssignmentIndex, RoleDefinition, builtin::builtin_role};
+use aksemu_core::{ArmError, Clock, Principal, ResourceId};
+use aksemu_store::{Cond, Store, Write, store_err};
+use serde_json::json;
+
+use crate::collections::{ASSIGNMENTS_BY_PRINCIPAL, META, ROLE_DEFINITIONS};
+use custom_role::CustomRole;
+use propagation::Propagation;
+use stored::assignment_of;
+
+/// The `meta` key every change to assignments or definitions rewrites, so other
+/// replicas notice.
+pub const RBAC_VERSION: &str = "rbacVersion";
+
+/// The write that tells other replicas the RBAC data changed.
+pub fn rbac_changed() -> Write {
+    Write::Put {
+        coll: META,
+        key: RBAC_VERSION.to_string(),
+        id: RBAC_VERSION.to_string(),
+        body: json!({ "version": uuid::Uuid::new_v4().to_string() }),
+        cond: Cond::Any,
+    }
+}
+
+pub struct Rbac {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    index: RwLock<AssignmentIndex>,
+    custom_roles: RwLock<HashMap<String, RoleDefinition>>,
+    /// Virtual time before a new role assignment grants (and a deleted one stops).
+    propagation: Propagation,
+}
+
+impl Rbac {
+    /// Loads every assignment (tombstones included) and custom role.
+    pub async fn load(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        propagation: Propagation,
+    ) -> Result<Self, ArmError> {
+        let custom = load_custom_roles(store.as_ref()).await?;
+        let rbac = Self {
+            store,
+            clock,
+            index: RwLock::new(AssignmentIndex::default()),
+            custom_roles: RwLock::new(custom),
+            propagation,
+        };
+        rbac.reload_all_assignments().await?;
+        Ok(rbac)
+    }
+
+    pub fn propagation(&self) -> Propagation {
+        self.propagation
+    }
+
+    /// The index as it is now (for the gate's decision).
+    pub fn index(&self) -> RwLockReadGuard<'_, AssignmentIndex> {
+        self.index.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now().unix_timestamp()
+    }
+
+    /// Reloads one principal's assignments from the store into the index, after a
+    /// change to them was committed.
+    pub async fn reload_assignments(&self, principal_id: &str) -> Result<(), ArmError> {
+        let prefix = format!("{}|", principal_id.to_lowercase());
+        let docs = self
+            .store
+            .list(ASSIGNMENTS_BY_PRINCIPAL, &prefix)
+            .await
+            .map_err(store_err)?;
+        let now = self.now();
+        let fresh = docs
+            .iter()
+            .filter_map(|d| assignment_of(d, self.propagation, now))
+            .collect();
+        let custom = self.custom_roles_snapshot();
+        let mut index = self.index.write().unwrap_or_else(|p| p.into_inner());
+        index.replace(principal_id, fresh);
+        index.resolve_roles(|g| resolve_role(g, &custom));
+        Ok(())
+    }
+
+    /// Reloads every principal's assignments (at start, or another replica
+    /// changed some).
+    pub async fn reload_all_assignments(&self) -> Result<(), ArmError> {
+        // By principal: that collection also holds deleted assignments that still
+        // propagate (tombstones).
+        let all = self
+            .store
+            .list(ASSIGNMENTS_BY_PRINCIPAL, "")
+            .await
+            .map_err(store_err)?;
+        let now = self.now();
+        let mut index = AssignmentIndex::from_assignments(
+            all.iter()
+                .filter_map(|d| assignment_of(d, self.propagation, now)),
+        );
+        let custom = self.custom_roles_snapshot();
+        index.resolve_roles(|g| resolve_role(g, &custom));
+        *self.index.write().unwrap_or_else(|p| p.into_inner()) = index;
+        Ok(())
+    }
+
+    /// Reloads custom role definitions after one changed.
+    pub async fn reload_custom_roles(&self) -> Result<(), ArmError> {
+        let fresh = load_custom_roles(self.store.as_ref()).await?;
+        *self.custom_roles.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
+        // One lock at a time (never the roles' inside the index's): no lock-order cycle.
+        self.index
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .resolve_roles(|g| resolve_role(g, &fresh));
+        Ok(())
+    }
+
+    fn custom_roles_snapshot(&self) -> HashMap<String, RoleDefinition> {
+        self.custom_roles
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn custom_role(&self, guid: &str) -> Option<RoleDefinition> {
+        self.custom_roles
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&guid.to_lowercase())
+            .cloned()
+    }
+
+    /// Whether the caller holds any role at, above or below `scope` (how Azure
+    /// decides which subscriptions a principal sees).
+    pub fn has_access_around(&self, principal: &Principal, scope: &ResourceId) -> bool {
+        self.index()
+            .has_any_around(&principal.object_id, scope.key())
+    }
+
+    /// Whether the caller may perform `action` at `scope`: for filtering list
+    /// results item by item, after the endpoint itself was authorised.
+    pub fn allows(&self, principal: &Principal, action: &str, scope: &ResourceId) -> bool {
+        self.index()
+            .allows(&principal.object_id, action, scope.key(), self.now())
+    }
+
+    /// A linked check (an action on a second resource the request uses): the
+    /// denial Azure gives, with the explanation; no capability is made.
+    pub fn require(
+        &self,
+        principal: &Principal,
+        action: &str,
+        scope: &ResourceId,
+    ) -> Result<(), ArmError> {
+        let now = self.now();
+        let index = self.index();
+        if index.allows(&principal.object_id, action, scope.key(), now) {
+            return Ok(());
+        }
+        Err(ArmError::AuthorizationFailed {
+            client_id: principal.app_id.clone(),
+            object_id: principal.object_id.clone(),
+            action: action.to_string(),
+            scope: scope.as_str().to_string(),
+            explanation: index.explain(&principal.object_id, action, scope.key(), now),
+        })
+    }
+}
+
+/// A role definition by GUID: built-in, or one of the custom roles.
+fn resolve_role(guid: &str, custom: &HashMap<String, RoleDefinition>) -> Option<RoleDefinition> {
+    builtin_role(guid)
+        .cloned()
+        .or_else(|| custom.get(&guid.to_lowercase()).cloned())
+}
+
+async fn load_custom_roles(store: &dyn Store) -> Result<HashMap<String, RoleDefinition>, ArmError> {
+    Ok(store
+        .list(ROLE_DEFINITIONS, "")
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .filter_map(|d| serde_json::from_value::<CustomRole>(d.body).ok())
+        .map(|c| (c.name.to_lowercase(), c.definition()))
+        .collect())
+}

@@ -1,0 +1,49 @@
+//! How stored role assignments become the evaluator's entries, with the
+//! propagation window each one has on the cloud clock.
+
+use aksemu_authz::Assignment;
+use aksemu_core::ResourceId;
+use aksemu_store::Doc;
+
+use super::propagation::Propagation;
+
+fn unix(rfc3339: Option<&str>) -> Option<i64> {
+    time::OffsetDateTime::parse(rfc3339?, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+/// Reads a stored role assignment as the evaluator sees it. With a propagation
+/// delay it grants from `createdOn + delay` (at once if aksemu itself made it at
+/// bootstrap: no `createdBy`); a deleted one (`deletedOn`) until `deletedOn +
+/// delay`, and is dropped once that has passed. The delay may differ per
+/// assignment (a seeded random delay).
+pub fn assignment_of(d: &Doc, propagation: Propagation, now: i64) -> Option<Assignment> {
+    let p = &d.body["properties"];
+    let deleted = unix(p["deletedOn"].as_str());
+    let window = match (propagation.is_on(), deleted) {
+        (false, None) => None,
+        (false, Some(_)) => return None,
+        (true, deleted) => {
+            let delay = propagation.delay_for(&d.id);
+            let from = match p["createdBy"].as_str() {
+                None => i64::MIN,
+                Some(_) => {
+                    unix(p["createdOn"].as_str()).map_or(i64::MIN, |c| c.saturating_add(delay))
+                }
+            };
+            let until = deleted.map_or(i64::MAX, |t| t.saturating_add(delay));
+            if until <= now {
+                return None;
+            }
+            Some((from, until))
+        }
+    };
+    Some(Assignment {
+        id: d.id.clone(),
+        scope: ResourceId::parse(p["scope"].as_str()?).ok()?,
+        role_definition_id: p["roleDefinitionId"].as_str()?.to_string(),
+        principal_id: p["principalId"].as_str()?.to_string(),
+        window,
+    })
+}
