@@ -17,7 +17,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::identity::invalid_credentials;
-use crate::provider::CLUSTER_SECRETS;
+use crate::names::CLUSTER_SECRETS;
 use aksemu_arm::Cloud;
 use aksemu_arm::collections::RESOURCES;
 use aksemu_arm::endpoint;

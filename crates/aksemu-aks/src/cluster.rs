@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
-use aksemu_store::{Cond, Doc, Write};
+use aksemu_store::{Cond, Write};
 use serde_json::{Value, json};
 
 use crate::defaults::{
@@ -16,19 +16,19 @@ use crate::defaults::{
 use crate::identity::{
     Mode, as_principal, check_mode_change, identity_ref, requested_mode, stored_mode,
 };
-use crate::provider::{CLUSTER_SECRETS, DELETE_CLUSTER, MANAGED_CLUSTERS, RECONCILE_CLUSTER};
+use crate::lifecycle::{begin_update, load, require, require_idle};
+use crate::names::{CLUSTER_SECRETS, DELETE_CLUSTER, MANAGED_CLUSTERS, RECONCILE_CLUSTER};
 use crate::{acting, pools, versions};
 use aksemu_arm::Cloud;
 use aksemu_arm::collections::RESOURCES;
 use aksemu_arm::conditional::precondition;
 use aksemu_arm::endpoint::resource_id;
 use aksemu_arm::lro;
-use aksemu_arm::operation::{Operation, Work};
+use aksemu_arm::operation::Work;
 use aksemu_arm::providers::cascade::{Effects, resource_removal};
 use aksemu_arm::providers::identity_block::{self, ASSIGN_ACTION, assignable_identity};
 use aksemu_arm::providers::tracked::{
-    group_name, location, not_found, parent_group, parent_resource, system_data, with_etag,
-    write_err,
+    group_name, location, parent_group, system_data, with_etag, write_err,
 };
 use aksemu_arm::providers::{json_object, tags};
 use aksemu_arm::request::{ArmRequest, ArmResponse};
@@ -51,41 +51,6 @@ fn valid_name(name: &str) -> bool {
                     .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
         }
     }
-}
-
-fn is_terminal(state: &str) -> bool {
-    matches!(state, "Succeeded" | "Failed" | "Canceled")
-}
-
-/// Refuses a write while another operation runs on the cluster.
-pub fn require_idle(doc: &Doc) -> Result<(), ArmError> {
-    let state = doc.body["properties"]["provisioningState"]
-        .as_str()
-        .unwrap_or("Succeeded");
-    if is_terminal(state) {
-        Ok(())
-    } else {
-        Err(ArmError::OperationNotAllowed(format!(
-            "Operation is not allowed because there's an in progress operation on the managed cluster (provisioning state: {state}). Please wait for it to finish before retrying."
-        )))
-    }
-}
-
-pub async fn load(cloud: &Cloud, key: &str) -> Result<Option<Doc>, ArmError> {
-    cloud.store.get(RESOURCES, key).await.map_err(store_err)
-}
-
-/// The cluster's document, or Azure's 404 for it.
-pub async fn require(cloud: &Cloud, auth_scope: &ResourceId) -> Result<Doc, ArmError> {
-    let cluster = parent_resource(auth_scope)?;
-    let segs = cluster.segments();
-    load(cloud, cluster.key()).await?.ok_or_else(|| {
-        not_found(
-            &MANAGED_CLUSTERS,
-            segs.get(7).copied().unwrap_or_default(),
-            segs.get(3).copied().unwrap_or_default(),
-        )
-    })
 }
 
 pub async fn put(
@@ -471,53 +436,6 @@ pub async fn put(
         &req.base_url,
         req.api_version().unwrap_or_default(),
     ))
-}
-
-/// Starts an operation that writes `body` as the cluster's new desired state
-/// (agent pool changes) and reconciles it, as the cluster's own identity.
-pub async fn start_update(
-    cloud: &Arc<Cloud>,
-    doc: &Doc,
-    body: Value,
-) -> Result<Operation, ArmError> {
-    begin_update(cloud, doc, body, Some(doc.body.clone()), Vec::new()).await
-}
-
-/// Writes `body` (as `Updating`), `extra` and a reconcile operation in one
-/// batch, guarded by the cluster's etag, and starts the operation. With
-/// `previous`, the cluster acts as itself and a failure restores `previous`.
-async fn begin_update(
-    cloud: &Arc<Cloud>,
-    doc: &Doc,
-    mut body: Value,
-    previous: Option<Value>,
-    extra: Vec<Write>,
-) -> Result<Operation, ArmError> {
-    body["properties"]["provisioningState"] = json!("Updating");
-    let loc = body["location"].as_str().unwrap_or("westus2").to_string();
-    let work = Work::new(RECONCILE_CLUSTER, &doc.key).with("previous", json!(previous));
-    let op = lro::operation(
-        cloud,
-        MANAGED_CLUSTERS.namespace,
-        &loc,
-        &doc.id,
-        MANAGED_CLUSTERS.read,
-        work,
-    );
-    let mut writes = vec![
-        Write::Put {
-            coll: RESOURCES,
-            key: doc.key.clone(),
-            id: doc.id.clone(),
-            body,
-            cond: Cond::Etag(doc.etag.clone()),
-        },
-        op.write(Cond::Absent),
-    ];
-    writes.extend(extra);
-    cloud.store.apply(writes).await.map_err(write_err)?;
-    lro::spawn(cloud, op.id.clone());
-    Ok(op)
 }
 
 /// `resetServicePrincipalProfile` (az aks update-credentials

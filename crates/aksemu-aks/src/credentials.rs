@@ -10,9 +10,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 
-use crate::cluster::require;
-use crate::provider::CLUSTER_SECRETS;
-use crate::provider::{LIST_ADMIN_CREDENTIAL, LIST_MONITORING_CREDENTIAL};
+use crate::lifecycle::require;
+use crate::names::CLUSTER_SECRETS;
+use crate::names::{LIST_ADMIN_CREDENTIAL, LIST_MONITORING_CREDENTIAL};
 use aksemu_arm::Cloud;
 use aksemu_arm::endpoint::ResourceAction;
 use aksemu_arm::request::{ArmRequest, ArmResponse};

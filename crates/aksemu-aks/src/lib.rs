@@ -11,6 +11,8 @@ pub mod cluster;
 pub mod credentials;
 pub mod defaults;
 pub mod identity;
+pub mod lifecycle;
+pub mod names;
 pub mod nodes;
 pub mod pools;
 pub mod provider;

@@ -9,8 +9,8 @@ use aksemu_authz::Authorized;
 use aksemu_core::ArmError;
 use serde_json::{Map, Value, json};
 
-use crate::cluster::{require, require_idle, start_update};
 use crate::defaults::{fill, invalid};
+use crate::lifecycle::{require, require_idle, start_update};
 use crate::versions;
 use aksemu_arm::cloud::Cloud;
 use aksemu_arm::providers::json_object;

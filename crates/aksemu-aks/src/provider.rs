@@ -1,6 +1,5 @@
-//! Microsoft.ContainerService as registered with the ARM engine: its types,
-//! children, actions and location reads (with the RBAC actions Azure publishes
-//! for them), the handler for its endpoints, its two kinds of long-running work
+//! Microsoft.ContainerService as registered with the ARM engine: its namespace
+//! (`names`), the handler for its endpoints, its two kinds of long-running work
 //! (reconcile, delete), what a cluster owns outside its key range, and the
 //! managed-identity host that is one of a cluster's nodes.
 
@@ -10,9 +9,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use aksemu_arm::Cloud;
 use aksemu_arm::collections::RESOURCES;
 use aksemu_arm::effects::Effects;
-use aksemu_arm::endpoint::{
-    ChildType, Endpoint, LocationRead, Namespace, ResourceAction, ResourceType, RgOp,
-};
+use aksemu_arm::endpoint::{Endpoint, Namespace, RgOp};
 use aksemu_arm::operation::Work;
 use aksemu_arm::providers::cascade::group_removal;
 use aksemu_arm::providers::tracked;
@@ -24,95 +21,11 @@ use aksemu_store::{Cond, Doc, Write, store_err};
 use async_trait::async_trait;
 use serde_json::Value;
 
+use crate::names::{
+    AGENT_POOLS, CLUSTER_SECRETS, DELETE_CLUSTER, MANAGED_CLUSTERS, NAMESPACE, RECONCILE_CLUSTER,
+    RESET_SERVICE_PRINCIPAL,
+};
 use crate::{cluster, credentials, nodes, pools, reconcile, versions};
-
-/// What a cluster keeps out of its ARM document, keyed like the cluster: the
-/// service principal's secret and the seed of its kubeconfig credentials.
-pub const CLUSTER_SECRETS: &str = "clusterSecrets";
-
-pub const MANAGED_CLUSTERS: ResourceType = ResourceType {
-    namespace: "Microsoft.ContainerService",
-    type_name: "managedClusters",
-    read: "Microsoft.ContainerService/managedClusters/read",
-    write: "Microsoft.ContainerService/managedClusters/write",
-    delete: "Microsoft.ContainerService/managedClusters/delete",
-    accepts_identity: true,
-};
-
-pub const AGENT_POOLS: ChildType = ChildType {
-    parent: &MANAGED_CLUSTERS,
-    type_name: "agentPools",
-    read: "Microsoft.ContainerService/managedClusters/agentPools/read",
-    write: "Microsoft.ContainerService/managedClusters/agentPools/write",
-    delete: "Microsoft.ContainerService/managedClusters/agentPools/delete",
-};
-
-pub const UPGRADE_PROFILES: ChildType = ChildType {
-    parent: &MANAGED_CLUSTERS,
-    type_name: "upgradeProfiles",
-    read: "Microsoft.ContainerService/managedClusters/upgradeProfiles/read",
-    write: "Microsoft.ContainerService/managedClusters/upgradeProfiles/write",
-    delete: "Microsoft.ContainerService/managedClusters/upgradeProfiles/delete",
-};
-
-const fn cluster_action(name: &'static str, action: &'static str) -> ResourceAction {
-    ResourceAction {
-        rtype: &MANAGED_CLUSTERS,
-        name,
-        action,
-    }
-}
-
-pub const LIST_USER_CREDENTIAL: ResourceAction = cluster_action(
-    "listClusterUserCredential",
-    "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action",
-);
-pub const LIST_ADMIN_CREDENTIAL: ResourceAction = cluster_action(
-    "listClusterAdminCredential",
-    "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action",
-);
-pub const LIST_MONITORING_CREDENTIAL: ResourceAction = cluster_action(
-    "listClusterMonitoringUserCredential",
-    "Microsoft.ContainerService/managedClusters/listClusterMonitoringUserCredential/action",
-);
-pub const RESET_SERVICE_PRINCIPAL: ResourceAction = cluster_action(
-    "resetServicePrincipalProfile",
-    "Microsoft.ContainerService/managedClusters/resetServicePrincipalProfile/action",
-);
-
-pub const KUBERNETES_VERSIONS: LocationRead = LocationRead {
-    namespace: "Microsoft.ContainerService",
-    name: "kubernetesVersions",
-    action: "Microsoft.ContainerService/locations/kubernetesversions/read",
-};
-
-pub const NAMESPACE: Namespace = Namespace {
-    name: "Microsoft.ContainerService",
-    register: "Microsoft.ContainerService/register/action",
-    unregister: "Microsoft.ContainerService/unregister/action",
-    listed_types: &[
-        "managedClusters",
-        "managedClusters/agentPools",
-        "locations",
-        "locations/operations",
-        "locations/operationResults",
-        "locations/kubernetesVersions",
-    ],
-    types: &[&MANAGED_CLUSTERS],
-    children: &[&AGENT_POOLS, &UPGRADE_PROFILES],
-    actions: &[
-        &LIST_USER_CREDENTIAL,
-        &LIST_ADMIN_CREDENTIAL,
-        &LIST_MONITORING_CREDENTIAL,
-        &RESET_SERVICE_PRINCIPAL,
-    ],
-    location_reads: &[&KUBERNETES_VERSIONS],
-    provider_actions: &[],
-};
-
-/// Operation kinds.
-pub const RECONCILE_CLUSTER: &str = "reconcileCluster";
-pub const DELETE_CLUSTER: &str = "deleteCluster";
 
 /// The AKS provider. `operation_secs`: virtual seconds a cluster operation
 /// takes (`serve --aks-operation-time`).

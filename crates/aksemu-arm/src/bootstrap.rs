@@ -17,15 +17,7 @@ use aksemu_store::store_err;
 pub const TENANT_DOMAIN: &str = "aksemu.onmicrosoft.com";
 const BOOTSTRAP_KEY: &str = "bootstrap";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Bootstrap {
-    pub tenant_id: String,
-    pub tenant_domain: String,
-    pub subscription_id: String,
-    pub admin_app_id: String,
-    pub admin_object_id: String,
-}
+pub use crate::tenant::Bootstrap;
 
 /// The administrator's credentials, known only when a secret is created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

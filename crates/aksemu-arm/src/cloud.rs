@@ -8,9 +8,9 @@ use aksemu_core::{ArmError, Clock, VirtualClock};
 use aksemu_identity::SigningKey;
 use aksemu_store::Store;
 
-use crate::bootstrap::Bootstrap;
 use crate::rbac::Rbac;
 use crate::rbac::propagation::Propagation;
+use crate::tenant::Bootstrap;
 
 /// The provider registry, over this context.
 pub type Registry = crate::registry::Registry<Cloud>;
@@ -30,10 +30,10 @@ pub struct Cloud {
     pub admin_app_id: String,
     /// Access-token lifetime (real time).
     pub token_lifetime_secs: i64,
-    pub verified_tokens: crate::authn::VerifiedTokens,
+    pub verified_tokens: crate::verified_tokens::VerifiedTokens,
     pub rbac: Rbac,
     registry: Registry,
-    pub(crate) imds_tokens: crate::imds::TokenCache,
+    pub(crate) imds_tokens: crate::imds_cache::TokenCache,
     /// The local CA's certificate (PEM), which kubeconfigs tell clients to trust.
     pub ca_pem: std::sync::OnceLock<String>,
 }

@@ -6,7 +6,6 @@
 //! cached per host, identity and resource, as the managed-identity service does.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use aksemu_core::ResourceId;
 use aksemu_identity::grant::{app_token_claims, same_resource};
@@ -102,15 +101,6 @@ pub struct ImdsRequest<'a> {
     pub identity_header: Option<&'a str>,
     pub forwarded_for: bool,
     pub base_url: &'a str,
-}
-
-/// (host token, principal id, resource).
-type CacheKey = (String, String, String);
-
-/// Issued tokens and their expiry, by host, principal and resource.
-#[derive(Default)]
-pub struct TokenCache {
-    entries: Mutex<HashMap<CacheKey, (Value, i64)>>,
 }
 
 /// Tokens are handed out again until five minutes before they expire.

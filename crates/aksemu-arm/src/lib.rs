@@ -19,6 +19,7 @@ pub mod entra;
 pub mod gate;
 pub mod graph;
 pub mod imds;
+pub mod imds_cache;
 pub mod lro;
 pub mod metadata;
 pub mod odata;
@@ -28,6 +29,8 @@ pub mod rbac;
 pub mod registry;
 pub mod replicas;
 pub mod request;
+pub mod tenant;
+pub mod verified_tokens;
 
 pub use cloud::{Cloud, Registry, Settings};
 pub use dispatch::handle;
