@@ -1,6 +1,7 @@
 //! aksemu's own administration API (not part of Azure): used by the `aksemu` CLI,
 //! authenticated as ARM is, and open to the bootstrap administrator only.
 
+use aksemu_authz::{Authorized, Decider, Requirement, authorize};
 use aksemu_core::{ArmError, Principal, ResourceId};
 use serde_json::{Value, json};
 
@@ -10,23 +11,15 @@ use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::imds::Host;
 
-fn admin_only(cloud: &Cloud, caller: &Principal) -> Result<(), ArmError> {
-    if caller
-        .object_id
-        .eq_ignore_ascii_case(&cloud.admin_object_id)
-    {
-        Ok(())
-    } else {
-        Err(ArmError::AuthorizationFailed {
-            client_id: caller.app_id.clone(),
-            object_id: caller.object_id.clone(),
-            action: "aksemu/admin/hosts/write".into(),
-            scope: "/".into(),
-            explanation: vec![
-                json!({"reason": "the aksemu admin API is for the bootstrap administrator"}),
-            ],
-        })
-    }
+/// The admin API's gate: the one decision, for the administrator only.
+fn admin_only(cloud: &Cloud, caller: &Principal, action: &str) -> Result<Authorized, ArmError> {
+    let decider = Decider {
+        tenant_id: &cloud.tenant_id,
+        administrator: &cloud.admin_object_id,
+        index: None,
+        now: cloud.clock.now().unix_timestamp(),
+    };
+    authorize(caller, Requirement::Administrator { action }, &decider)
 }
 
 /// A user-assigned identity named by resource id or clientId.
@@ -61,7 +54,7 @@ pub async fn create_host(
     caller: &Principal,
     body: &[u8],
 ) -> Result<Value, ArmError> {
-    admin_only(cloud, caller)?;
+    admin_only(cloud, caller, "aksemu/admin/hosts/write")?;
     let body: Value =
         serde_json::from_slice(body).map_err(|e| ArmError::InvalidRequestContent(e.to_string()))?;
     if let Some(raw) = body["resource"].as_str() {
@@ -168,14 +161,14 @@ fn clock_view(cloud: &Cloud) -> Value {
 
 /// `GET /aksemu/admin/clock`.
 pub fn clock_show(cloud: &Cloud, caller: &Principal) -> Result<Value, ArmError> {
-    admin_only(cloud, caller)?;
+    admin_only(cloud, caller, "aksemu/admin/clock/read")?;
     Ok(clock_view(cloud))
 }
 
 /// `POST /aksemu/admin/clock {"advanceSeconds": n}` or `{"set": "<RFC 3339>"}`.
 /// The clock may not move before real time.
 pub async fn clock_move(cloud: &Cloud, caller: &Principal, body: &[u8]) -> Result<Value, ArmError> {
-    admin_only(cloud, caller)?;
+    admin_only(cloud, caller, "aksemu/admin/clock/write")?;
     let body: Value =
         serde_json::from_slice(body).map_err(|e| ArmError::InvalidRequestContent(e.to_string()))?;
     let current = cloud.virtual_clock.offset_ms();

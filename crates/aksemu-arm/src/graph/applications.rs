@@ -1,14 +1,14 @@
 //! `/v1.0/applications`: create, read, list with filters, update, delete, and
 //! password credentials (`addPassword` returns the secret once; only its digest is kept).
 
-use aksemu_core::Principal;
+use aksemu_authz::Authorized;
 use aksemu_identity::{Application, PasswordCredential, ServicePrincipal, secret};
 use aksemu_store::{Cond, StoreError};
 use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::error::GraphError;
-use super::{body_object, created, filter_of, no_content, ok, render, require_writer};
+use super::{body_object, created, filter_of, no_content, ok, render};
 use crate::cloud::Cloud;
 use crate::collections::APPLICATIONS;
 use crate::directory::{delete_application, delete_service_principal, put_application};
@@ -30,7 +30,11 @@ async fn load(cloud: &Cloud, id: &str) -> Result<(String, Application), GraphErr
     }
 }
 
-pub async fn list(cloud: &Cloud, req: &ArmRequest) -> Result<ArmResponse, GraphError> {
+pub async fn list(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, GraphError> {
     let filter = filter_of(req)?;
     let docs = cloud
         .store
@@ -47,7 +51,12 @@ pub async fn list(cloud: &Cloud, req: &ArmRequest) -> Result<ArmResponse, GraphE
     Ok(ok(render::list(&req.base_url, "applications", value)))
 }
 
-pub async fn get(cloud: &Cloud, id: &str, req: &ArmRequest) -> Result<ArmResponse, GraphError> {
+pub async fn get(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    id: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, GraphError> {
     let (_, app) = load(cloud, id).await?;
     Ok(ok(render::entity(
         &req.base_url,
@@ -58,10 +67,9 @@ pub async fn get(cloud: &Cloud, id: &str, req: &ArmRequest) -> Result<ArmRespons
 
 pub async fn create(
     cloud: &Cloud,
-    caller: &Principal,
+    _auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    require_writer(cloud, caller)?;
     let body = body_object(req)?;
     let display_name = body
         .get("displayName")
@@ -89,11 +97,10 @@ pub async fn create(
 
 pub async fn update(
     cloud: &Cloud,
-    caller: &Principal,
+    _auth: &Authorized,
     id: &str,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    require_writer(cloud, caller)?;
     let (etag, mut app) = load(cloud, id).await?;
     let body = body_object(req)?;
     if let Some(name) = body.get("displayName") {
@@ -117,10 +124,9 @@ pub async fn update(
 /// Role assignments naming the principal stay behind, as in Azure.
 pub async fn delete(
     cloud: &Cloud,
-    caller: &Principal,
+    _auth: &Authorized,
     id: &str,
 ) -> Result<ArmResponse, GraphError> {
-    require_writer(cloud, caller)?;
     let (_, app) = load(cloud, id).await?;
     if app.app_id.eq_ignore_ascii_case(&cloud.admin_app_id) {
         return Err(GraphError::BadRequest(
@@ -154,11 +160,10 @@ fn parse_date(v: Option<&Value>, field: &str) -> Result<Option<OffsetDateTime>, 
 
 pub async fn add_password(
     cloud: &Cloud,
-    caller: &Principal,
+    _auth: &Authorized,
     id: &str,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    require_writer(cloud, caller)?;
     let (etag, mut app) = load(cloud, id).await?;
     let body = if req.body.is_empty() {
         Default::default()
@@ -210,11 +215,10 @@ pub async fn add_password(
 
 pub async fn remove_password(
     cloud: &Cloud,
-    caller: &Principal,
+    _auth: &Authorized,
     id: &str,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    require_writer(cloud, caller)?;
     let (etag, mut app) = load(cloud, id).await?;
     let body = body_object(req)?;
     let key_id = body

@@ -2,16 +2,16 @@
 //! credentials), service principals, and `directoryObjects/getByIds`, as the az
 //! CLI and Azure SDKs use them. Graph tokens carry the Graph audience.
 //!
-//! Reads are open to every principal of the tenant; changes need the directory
-//! administrator (the bootstrap service principal), as Application.ReadWrite.All
-//! would in Entra ID.
+//! Every request passes Graph's gate (`authorize`): reads are open to every
+//! principal of the tenant; changes need the directory administrator (the
+//! bootstrap service principal), as Application.ReadWrite.All would in Entra ID.
 
 mod applications;
 pub mod error;
 pub mod render;
 mod service_principals;
 
-use aksemu_core::Principal;
+use aksemu_authz::{Authorized, Decider, Requirement};
 use serde_json::Value;
 
 pub use error::GraphError;
@@ -40,17 +40,6 @@ pub(crate) fn body_object(req: &ArmRequest) -> Result<serde_json::Map<String, Va
     }
 }
 
-pub(crate) fn require_writer(cloud: &Cloud, caller: &Principal) -> Result<(), GraphError> {
-    if caller
-        .object_id
-        .eq_ignore_ascii_case(&cloud.admin_object_id)
-    {
-        Ok(())
-    } else {
-        Err(GraphError::Forbidden)
-    }
-}
-
 pub(crate) fn filter_of(req: &ArmRequest) -> Result<Option<crate::odata::Filter>, GraphError> {
     req.query
         .get("$filter")
@@ -58,11 +47,31 @@ pub(crate) fn filter_of(req: &ArmRequest) -> Result<Option<crate::odata::Filter>
         .transpose()
 }
 
-pub async fn handle(
+/// Reads are `Application.Read.All` / `Directory.Read.All` for any member of
+/// the tenant; writes `Application.ReadWrite.All` for the administrator.
+const READ: &str = "Application.Read.All";
+const READ_DIRECTORY: &str = "Directory.Read.All";
+const WRITE: &str = "Application.ReadWrite.All";
+
+/// What a Graph request needs, by method and (lower-case) path.
+fn requirement(segs: &[&str], m: Method) -> Requirement<'static> {
+    match (segs, m) {
+        (["directoryobjects", "getbyids"], _) => Requirement::TenantMember {
+            action: READ_DIRECTORY,
+        },
+        (_, Method::Get | Method::Head) => Requirement::TenantMember { action: READ },
+        _ => Requirement::Administrator { action: WRITE },
+    }
+}
+
+/// Graph's gate: authenticates the token for Graph's audiences, then asks the
+/// one decision for what the request needs. Handlers take the `Authorized`.
+fn authorize(
     cloud: &Cloud,
     authorization: Option<&str>,
     req: &ArmRequest,
-) -> Result<ArmResponse, GraphError> {
+    segs: &[&str],
+) -> Result<Authorized, GraphError> {
     let auds = audiences(&req.base_url);
     let auds: Vec<&str> = auds.iter().map(String::as_str).collect();
     let caller = match authorization {
@@ -71,6 +80,21 @@ pub async fn handle(
             .authenticate_for(Some(h), &auds)
             .map_err(|_| GraphError::InvalidToken)?,
     };
+    let decider = Decider {
+        tenant_id: &cloud.tenant_id,
+        administrator: &cloud.admin_object_id,
+        index: None,
+        now: cloud.clock.now().unix_timestamp(),
+    };
+    aksemu_authz::authorize(&caller, requirement(segs, req.method), &decider)
+        .map_err(|_| GraphError::Forbidden)
+}
+
+pub async fn handle(
+    cloud: &Cloud,
+    authorization: Option<&str>,
+    req: &ArmRequest,
+) -> Result<ArmResponse, GraphError> {
     let segs: Vec<&str> = req
         .path
         .split('/')
@@ -79,47 +103,111 @@ pub async fn handle(
         .collect();
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     let l: Vec<&str> = lower.iter().map(String::as_str).collect();
-    let m = req.method;
-    match (l.as_slice(), m) {
-        (["applications"], Method::Get) => applications::list(cloud, req).await,
-        (["applications"], Method::Post) => applications::create(cloud, &caller, req).await,
-        (["applications", _], Method::Get) => applications::get(cloud, segs[1], req).await,
+    let auth = authorize(cloud, authorization, req, &l)?;
+    route(cloud, &auth, req, &segs, &l).await
+}
+
+async fn route(
+    cloud: &Cloud,
+    auth: &Authorized,
+    req: &ArmRequest,
+    segs: &[&str],
+    l: &[&str],
+) -> Result<ArmResponse, GraphError> {
+    match (l, req.method) {
+        (["applications"], Method::Get) => applications::list(cloud, auth, req).await,
+        (["applications"], Method::Post) => applications::create(cloud, auth, req).await,
+        (["applications", _], Method::Get) => applications::get(cloud, auth, segs[1], req).await,
         (["applications", _], Method::Patch) => {
-            applications::update(cloud, &caller, segs[1], req).await
+            applications::update(cloud, auth, segs[1], req).await
         }
-        (["applications", _], Method::Delete) => {
-            applications::delete(cloud, &caller, segs[1]).await
-        }
+        (["applications", _], Method::Delete) => applications::delete(cloud, auth, segs[1]).await,
         (["applications", _, "addpassword"], Method::Post) => {
-            applications::add_password(cloud, &caller, segs[1], req).await
+            applications::add_password(cloud, auth, segs[1], req).await
         }
         (["applications", _, "removepassword"], Method::Post) => {
-            applications::remove_password(cloud, &caller, segs[1], req).await
+            applications::remove_password(cloud, auth, segs[1], req).await
         }
-        (["serviceprincipals"], Method::Get) => service_principals::list(cloud, req).await,
-        (["serviceprincipals"], Method::Post) => {
-            service_principals::create(cloud, &caller, req).await
-        }
+        (["serviceprincipals"], Method::Get) => service_principals::list(cloud, auth, req).await,
+        (["serviceprincipals"], Method::Post) => service_principals::create(cloud, auth, req).await,
         (["serviceprincipals", _], Method::Get) => {
-            service_principals::get(cloud, segs[1], req).await
+            service_principals::get(cloud, auth, segs[1], req).await
         }
         (["serviceprincipals", _], Method::Delete) => {
-            service_principals::delete(cloud, &caller, segs[1]).await
+            service_principals::delete(cloud, auth, segs[1]).await
         }
         (["directoryobjects", "getbyids"], Method::Post) => {
-            service_principals::get_by_ids(cloud, req).await
+            service_principals::get_by_ids(cloud, auth, req).await
         }
-        (["users"], Method::Get) | (["groups"], Method::Get) => {
+        // The directory holds no users or groups: lists are empty and every id
+        // is unknown, as Graph answers for an id that does not exist.
+        (["users"] | ["groups"], Method::Get) => {
             filter_of(req)?;
             Ok(ArmResponse::json(
                 200,
                 render::list(&req.base_url, l[0], vec![]),
             ))
         }
+        (["users", _] | ["groups", _], Method::Get) => {
+            Err(GraphError::NotFound(segs[1].to_string()))
+        }
         _ => Err(GraphError::UnknownSegment(
             segs.last().copied().unwrap_or_default().to_string(),
         )),
     }
+}
+
+/// One request per Graph endpoint and whether it writes (the enforcement walk).
+pub fn samples() -> Vec<(Method, &'static str, bool)> {
+    vec![
+        (Method::Get, "/v1.0/applications", false),
+        (Method::Post, "/v1.0/applications", true),
+        (
+            Method::Get,
+            "/v1.0/applications/00000000-0000-0000-0000-0000000000ab",
+            false,
+        ),
+        (
+            Method::Patch,
+            "/v1.0/applications/00000000-0000-0000-0000-0000000000ab",
+            true,
+        ),
+        (
+            Method::Delete,
+            "/v1.0/applications/00000000-0000-0000-0000-0000000000ab",
+            true,
+        ),
+        (
+            Method::Post,
+            "/v1.0/applications/00000000-0000-0000-0000-0000000000ab/addPassword",
+            true,
+        ),
+        (
+            Method::Post,
+            "/v1.0/applications/00000000-0000-0000-0000-0000000000ab/removePassword",
+            true,
+        ),
+        (Method::Get, "/v1.0/servicePrincipals", false),
+        (Method::Post, "/v1.0/servicePrincipals", true),
+        (
+            Method::Get,
+            "/v1.0/servicePrincipals/00000000-0000-0000-0000-0000000000ab",
+            false,
+        ),
+        (
+            Method::Delete,
+            "/v1.0/servicePrincipals/00000000-0000-0000-0000-0000000000ab",
+            true,
+        ),
+        (Method::Post, "/v1.0/directoryObjects/getByIds", false),
+        (Method::Get, "/v1.0/users", false),
+        (Method::Get, "/v1.0/groups", false),
+        (
+            Method::Get,
+            "/v1.0/users/00000000-0000-0000-0000-0000000000ab",
+            false,
+        ),
+    ]
 }
 
 pub(crate) fn no_content() -> ArmResponse {

@@ -1,13 +1,13 @@
 //! `/v1.0/servicePrincipals` and `/v1.0/directoryObjects/getByIds`.
 
-use aksemu_core::Principal;
+use aksemu_authz::Authorized;
 use aksemu_identity::ServicePrincipal;
 use aksemu_store::{Cond, StoreError};
 use serde_json::Value;
 
 use super::applications::principal_for;
 use super::error::GraphError;
-use super::{body_object, created, filter_of, no_content, ok, render, require_writer};
+use super::{body_object, created, filter_of, no_content, ok, render};
 use crate::cloud::Cloud;
 use crate::collections::{APPLICATIONS, SERVICE_PRINCIPALS};
 use crate::directory::{delete_service_principal, put_service_principal};
@@ -26,7 +26,11 @@ async fn all(cloud: &Cloud) -> Result<Vec<ServicePrincipal>, GraphError> {
         .collect())
 }
 
-pub async fn list(cloud: &Cloud, req: &ArmRequest) -> Result<ArmResponse, GraphError> {
+pub async fn list(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, GraphError> {
     let filter = filter_of(req)?;
     let value: Vec<Value> = all(cloud)
         .await?
@@ -44,7 +48,12 @@ async fn load(cloud: &Cloud, id: &str) -> Result<ServicePrincipal, GraphError> {
     }
 }
 
-pub async fn get(cloud: &Cloud, id: &str, req: &ArmRequest) -> Result<ArmResponse, GraphError> {
+pub async fn get(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    id: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, GraphError> {
     let sp = load(cloud, id).await?;
     Ok(ok(render::entity(
         &req.base_url,
@@ -55,10 +64,9 @@ pub async fn get(cloud: &Cloud, id: &str, req: &ArmRequest) -> Result<ArmRespons
 
 pub async fn create(
     cloud: &Cloud,
-    caller: &Principal,
+    _auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    require_writer(cloud, caller)?;
     let body = body_object(req)?;
     let app_id = body
         .get("appId")
@@ -97,10 +105,9 @@ pub async fn create(
 
 pub async fn delete(
     cloud: &Cloud,
-    caller: &Principal,
+    _auth: &Authorized,
     id: &str,
 ) -> Result<ArmResponse, GraphError> {
-    require_writer(cloud, caller)?;
     let sp = load(cloud, id).await?;
     if sp.service_principal_type == "ManagedIdentity" {
         return Err(GraphError::BadRequest(
@@ -120,7 +127,11 @@ pub async fn delete(
     Ok(no_content())
 }
 
-pub async fn get_by_ids(cloud: &Cloud, req: &ArmRequest) -> Result<ArmResponse, GraphError> {
+pub async fn get_by_ids(
+    cloud: &Cloud,
+    _auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, GraphError> {
     let body = body_object(req)?;
     let ids: Vec<&str> = body
         .get("ids")

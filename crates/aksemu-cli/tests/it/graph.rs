@@ -203,3 +203,60 @@ async fn graph_subset() {
         (404, Some("Request_ResourceNotFound"))
     );
 }
+
+/// A Graph token for a service principal that is not the administrator.
+async fn member_graph_token(s: &Server, sp: &crate::principals::Sp) -> String {
+    let r: Value = s
+        .client
+        .post(s.url(&format!("/{}/oauth2/v2.0/token", s.tenant_id)))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", sp.app_id.as_str()),
+            ("client_secret", sp.secret.as_str()),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    r["access_token"].as_str().unwrap().to_string()
+}
+
+/// Every Graph endpoint passes the gate: 401 without a token; a member of the
+/// tenant reads but may not write (403 Authorization_RequestDenied).
+#[tokio::test]
+async fn every_graph_endpoint_needs_a_token_and_writes_need_the_administrator() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let member = create_sp(&s, "graph-member").await;
+    let token = member_graph_token(&s, &member).await;
+    for (m, path, writes) in aksemu_arm::graph::samples() {
+        let method = reqwest::Method::from_bytes(m.as_str().as_bytes()).unwrap();
+        let resp = s
+            .client
+            .request(method.clone(), s.url(path))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 401, "anonymous {method} {path}");
+        let (st, body) = g(&s, &token, method.clone(), path, Some(json!({"ids": []}))).await;
+        if writes {
+            assert_eq!(st, 403, "member {method} {path}: {body}");
+            assert_eq!(body["error"]["code"], "Authorization_RequestDenied");
+        } else {
+            assert!(
+                st == 200 || st == 404,
+                "member {method} {path}: {st} {body}"
+            );
+        }
+    }
+    // An unknown user is Graph's 404.
+    let (st, body) = g(&s, &token, reqwest::Method::GET, "/v1.0/users/nobody", None).await;
+    assert_eq!(
+        (st, body["error"]["code"].as_str()),
+        (404, Some("Request_ResourceNotFound"))
+    );
+}
