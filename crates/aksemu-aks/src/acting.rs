@@ -22,7 +22,7 @@ use aksemu_arm::Cloud;
 use aksemu_arm::collections::RESOURCES;
 use aksemu_arm::endpoint;
 use aksemu_arm::gate::authorize;
-use aksemu_arm::request::Method;
+use aksemu_core::request::Method;
 use aksemu_store::store_err;
 
 const ARM: &str = "https://management.azure.com/";
@@ -48,7 +48,7 @@ pub async fn sign_in(cloud: &Cloud, cluster: &Doc) -> Result<Principal, ArmError
         }
         _ => managed_identity_token(cloud, cluster).await?,
     };
-    cloud.authenticate(Some(&format!("Bearer {token}")))
+    cloud.entra.authenticate(Some(&format!("Bearer {token}")))
 }
 
 /// Signs a service principal in at the token endpoint (client credentials for
@@ -69,7 +69,14 @@ pub async fn service_principal_token(
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     Ok(cloud
-        .issue_token(&cloud.tenant_id, &form, None, EndpointVersion::V1, ARM)
+        .entra
+        .issue_token(
+            &cloud.entra.tenant_id,
+            &form,
+            None,
+            EndpointVersion::V1,
+            ARM,
+        )
         .await
         .map_err(|e| invalid_credentials(&e))?
         .access_token)
@@ -85,15 +92,22 @@ async fn managed_identity_token(cloud: &Cloud, cluster: &Doc) -> Result<String, 
             .and_then(|(id, v)| Some((v["principalId"].as_str()?.to_string(), id.clone())))
             .ok_or(ArmError::InternalServerError)?,
     };
-    let (_, sp) = cloud.service_principal(&principal).await?.ok_or_else(|| {
-        ArmError::BadRequest(format!(
-            "The cluster identity '{principal}' does not exist in the directory any more."
-        ))
-    })?;
+    let (_, sp) = cloud
+        .entra
+        .service_principal(&principal)
+        .await?
+        .ok_or_else(|| {
+            ArmError::BadRequest(format!(
+                "The cluster identity '{principal}' does not exist in the directory any more."
+            ))
+        })?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let mut claims = app_token_claims(&sp, ARM, now, cloud.token_lifetime_secs, "2");
+    let mut claims = app_token_claims(&sp, ARM, now, cloud.entra.token_lifetime_secs, "2");
     claims.xms_mirid = Some(mirid);
-    let key = cloud.signing_key().ok_or(ArmError::InternalServerError)?;
+    let key = cloud
+        .entra
+        .signing_key()
+        .ok_or(ArmError::InternalServerError)?;
     Ok(mint(key, &claims))
 }
 

@@ -15,7 +15,7 @@ use crate::names::CLUSTER_SECRETS;
 use crate::names::{LIST_ADMIN_CREDENTIAL, LIST_MONITORING_CREDENTIAL};
 use aksemu_arm::Cloud;
 use aksemu_arm::endpoint::ResourceAction;
-use aksemu_arm::request::{ArmRequest, ArmResponse};
+use aksemu_core::request::{ArmRequest, ArmResponse};
 use aksemu_store::store_err;
 
 /// The path of a cluster's API server on aksemu.

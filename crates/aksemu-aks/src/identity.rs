@@ -122,7 +122,7 @@ pub fn as_principal(cloud: &Cloud, object_id: &str, app_id: &str) -> Principal {
     Principal {
         object_id: object_id.to_string(),
         app_id: app_id.to_string(),
-        tenant_id: cloud.tenant_id.clone(),
+        tenant_id: cloud.entra.tenant_id.clone(),
         kind: PrincipalKind::ManagedIdentity,
     }
 }

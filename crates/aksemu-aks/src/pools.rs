@@ -14,7 +14,7 @@ use crate::lifecycle::{require, require_idle, start_update};
 use crate::versions;
 use aksemu_arm::cloud::Cloud;
 use aksemu_arm::providers::json_object;
-use aksemu_arm::request::{ArmRequest, ArmResponse};
+use aksemu_core::request::{ArmRequest, ArmResponse};
 
 pub const TYPE: &str = "Microsoft.ContainerService/managedClusters/agentPools";
 pub const NODE_IMAGE: &str = "AKSUbuntu-2204gen2containerd-202611.10.0";

@@ -60,7 +60,7 @@ pub fn upgrades(current: &str) -> Vec<&'static str> {
 /// `GET …/locations/{location}/kubernetesVersions`, for a known region.
 pub fn for_location(
     location: &str,
-) -> Result<aksemu_arm::request::ArmResponse, aksemu_core::ArmError> {
+) -> Result<aksemu_core::request::ArmResponse, aksemu_core::ArmError> {
     use aksemu_arm::catalog::{location_list, normalise_location};
     if normalise_location(location).is_none() {
         return Err(aksemu_core::ArmError::LocationNotAvailableForResourceType(
@@ -69,7 +69,7 @@ pub fn for_location(
             location_list(),
         ));
     }
-    Ok(aksemu_arm::request::ArmResponse::json(200, list()))
+    Ok(aksemu_core::request::ArmResponse::json(200, list()))
 }
 
 /// The `kubernetesVersions` list body.

@@ -9,13 +9,13 @@ use aksemu_store::store_err;
 
 use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
-use crate::imds::Host;
+use aksemu_entra::imds::Host;
 
 /// The admin API's gate: the one decision, for the administrator only.
 fn admin_only(cloud: &Cloud, caller: &Principal, action: &str) -> Result<Authorized, ArmError> {
     let decider = Decider {
-        tenant_id: &cloud.tenant_id,
-        administrator: &cloud.admin_object_id,
+        tenant_id: &cloud.entra.tenant_id,
+        administrator: &cloud.entra.admin_object_id,
         index: None,
         now: cloud.clock.now().unix_timestamp(),
     };
@@ -30,7 +30,8 @@ async fn resolve_identity(cloud: &Cloud, name: &str) -> Result<Value, ArmError> 
         ResourceId::parse(name)?
     } else {
         let (_, sp) = cloud
-            .service_principal_by_app_id(&cloud.tenant_id, name)
+            .entra
+            .service_principal_by_app_id(&cloud.entra.tenant_id, name)
             .await?
             .filter(|(_, sp)| sp.service_principal_type == "ManagedIdentity")
             .ok_or_else(not_found)?;
@@ -98,7 +99,7 @@ pub async fn create_host(
         (Some(s), Some(g)) => ResourceId::resource_group(s, g),
         _ => ResourceId::subscription(&cloud.subscription_id),
     };
-    let host: Host = cloud.ensure_host(&ids, &group).await?;
+    let host: Host = cloud.entra.ensure_host(&ids, &group).await?;
     Ok(json!({
         "token": host.token,
         "secret": host.secret,
@@ -118,6 +119,7 @@ async fn resource_host(
     default_client: Option<String>,
 ) -> Result<Value, ArmError> {
     let host = cloud
+        .entra
         .ensure_resource_host(&ResourceId::parse(&doc.id)?)
         .await?;
     let identity = &doc.body["identity"];

@@ -9,15 +9,16 @@ use aksemu_store::{Cond, Store, StoreError, Write};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::collections::{APP_IDS, APPLICATIONS, META, SUBSCRIPTIONS, TENANTS, directory_key};
-use crate::directory::{object_key, put_application, put_service_principal};
+use crate::collections::{META, SUBSCRIPTIONS, TENANTS};
 use crate::providers::role_assignments::writes_for;
+use aksemu_entra::collections::{APP_IDS, APPLICATIONS, directory_key};
+use aksemu_entra::directory::{object_key, put_application, put_service_principal};
 use aksemu_store::store_err;
 
 pub const TENANT_DOMAIN: &str = "aksemu.onmicrosoft.com";
 const BOOTSTRAP_KEY: &str = "bootstrap";
 
-pub use crate::tenant::Bootstrap;
+pub use aksemu_entra::Bootstrap;
 
 /// The administrator's credentials, known only when a secret is created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

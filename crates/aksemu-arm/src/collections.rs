@@ -1,18 +1,11 @@
 //! Names of the store's collections and how their keys are formed. Keys are
-//! always normalised (`ResourceId::key`, lower-cased GUIDs).
+//! always normalised (`ResourceId::key`, lower-cased GUIDs). The directory's and
+//! the managed-identity hosts' collections are aksemu-entra's.
 
 /// ARM resources, resource groups included, keyed by normalised resource id.
 pub const RESOURCES: &str = "resources";
 pub const SUBSCRIPTIONS: &str = "subscriptions";
 pub const TENANTS: &str = "tenants";
-/// Keyed by object id.
-pub const APPLICATIONS: &str = "applications";
-/// Keyed by object id (the principal id role assignments name).
-pub const SERVICE_PRINCIPALS: &str = "servicePrincipals";
-/// Index `{tenantId}/{appId}` → application object id.
-pub const APP_IDS: &str = "applicationAppIds";
-/// Index `{tenantId}/{appId}` → service principal object id.
-pub const SP_APP_IDS: &str = "servicePrincipalAppIds";
 /// Keyed by normalised assignment id, so assignments at a scope are one range scan.
 pub const ROLE_ASSIGNMENTS: &str = "roleAssignments";
 /// The same assignments keyed `{principalId}|{normalised assignment id}`, so a
@@ -27,17 +20,11 @@ pub const ROLE_DEFINITIONS: &str = "roleDefinitions";
 pub const REGISTRATIONS: &str = "registrations";
 /// Long-running operations, keyed by operation id.
 pub const OPERATIONS: &str = "operations";
-/// Managed-identity hosts, keyed by their endpoint token.
-pub const HOSTS: &str = "hosts";
 /// What a cluster keeps out of its ARM document, keyed like the cluster: the
 /// service principal's secret and the seed of its kubeconfig credentials.
 pub const CLUSTER_SECRETS: &str = "clusterSecrets";
 /// Singletons (the bootstrap record).
 pub const META: &str = "meta";
-
-pub fn directory_key(tenant_id: &str, app_id: &str) -> String {
-    format!("{}/{}", tenant_id.to_lowercase(), app_id.to_lowercase())
-}
 
 pub fn assignment_key(principal_id: &str, assignment_key: &str) -> String {
     format!("{}|{}", principal_id.to_lowercase(), assignment_key)

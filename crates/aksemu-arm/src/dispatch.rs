@@ -15,7 +15,7 @@ use crate::providers::{
     all_resources, operations, registrations, resource_groups, role_assignments, role_definitions,
     subscriptions,
 };
-use crate::request::{ArmRequest, ArmResponse};
+use aksemu_core::request::{ArmRequest, ArmResponse};
 
 pub async fn handle(
     cloud: &Arc<Cloud>,

@@ -76,8 +76,8 @@ fn decide_now(
 ) -> Result<Authorized, ArmError> {
     let index = cloud.rbac.index();
     let decider = Decider {
-        tenant_id: &cloud.tenant_id,
-        administrator: &cloud.admin_object_id,
+        tenant_id: &cloud.entra.tenant_id,
+        administrator: &cloud.entra.admin_object_id,
         index: Some(&index),
         now: cloud.clock.now().unix_timestamp(),
     };

@@ -14,7 +14,7 @@ use crate::cloud::Cloud;
 use crate::collections::{OPERATIONS, RESOURCES};
 use crate::effects::Effects;
 use crate::operation::{Operation, Origin, Work};
-use crate::request::ArmResponse;
+use aksemu_core::request::ArmResponse;
 
 /// A new operation record for work on `doc`-like targets, reported under
 /// `namespace` at `location`.

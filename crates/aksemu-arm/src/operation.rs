@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::collections::OPERATIONS;
-use crate::request::ArmResponse;
+use aksemu_core::request::ArmResponse;
 
 /// The work an operation performs: a kind registered with the engine, the key
 /// of what it acts on, and whatever else the kind keeps.

@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::effects::Effects;
 use crate::endpoint::{Catalogue, Endpoint, Namespace};
 use crate::operation::Work;
-use crate::request::{ArmRequest, ArmResponse, Method};
+use aksemu_core::request::{ArmRequest, ArmResponse, Method};
 
 /// A resource provider: the endpoints of one namespace.
 #[async_trait]

@@ -105,14 +105,34 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let dir = DataDir::create(&args.data_dir)?;
-    let tls = dir.tls()?;
-    let key = dir.signing_key()?;
-    let (spec, store_desc) = store_spec(&args, &dir)?;
-    let store = aksemu_store::open(&spec)
-        .await
-        .context("opening the store")?;
+/// The administrator's credentials file: written on first start, and renewed
+/// when the file is missing or names another administrator.
+async fn admin_credentials(
+    dir: &DataDir,
+    store: &dyn aksemu_store::Store,
+    clock: &VirtualClock,
+    boot: &bootstrap::Bootstrap,
+    new_creds: Option<bootstrap::AdminCredentials>,
+) -> anyhow::Result<()> {
+    match (new_creds, dir.credentials()?) {
+        (Some(c), _) => dir.write_credentials(&c)?,
+        (None, Some(c)) if c.client_id == boot.admin_app_id => {}
+        (None, _) => {
+            let c = bootstrap::new_admin_secret(store, clock, boot)
+                .await
+                .map_err(|e| anyhow::anyhow!("issuing administrator credentials failed: {e}"))?;
+            dir.write_credentials(&c)?;
+        }
+    }
+    Ok(())
+}
+
+/// The store, clock and bootstrap record, and the cloud over them.
+async fn open_cloud(
+    args: &ServeArgs,
+    dir: &DataDir,
+    store: Arc<dyn aksemu_store::Store>,
+) -> anyhow::Result<(Arc<Cloud>, bootstrap::Bootstrap)> {
     let offset = aksemu_arm::admin::load_clock_offset(store.as_ref())
         .await
         .map_err(|e| anyhow::anyhow!("reading the clock: {e}"))?;
@@ -120,20 +140,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let (boot, new_creds) = bootstrap::ensure(store.as_ref(), clock.as_ref())
         .await
         .map_err(|e| anyhow::anyhow!("bootstrap failed: {e}"))?;
-    match (new_creds, dir.credentials()?) {
-        (Some(c), _) => dir.write_credentials(&c)?,
-        (None, Some(c)) if c.client_id == boot.admin_app_id => {}
-        (None, _) => {
-            let c = bootstrap::new_admin_secret(store.as_ref(), clock.as_ref(), &boot)
-                .await
-                .map_err(|e| anyhow::anyhow!("issuing administrator credentials failed: {e}"))?;
-            dir.write_credentials(&c)?;
-        }
-    }
+    admin_credentials(dir, store.as_ref(), &clock, &boot, new_creds).await?;
     let mut registry = aksemu_arm::providers::builtin_registry();
     aksemu_aks::register(&mut registry, args.aks_operation_time);
     let settings = aksemu_arm::Settings {
-        keys: vec![key],
+        keys: vec![dir.signing_key()?],
         token_lifetime_secs: args.token_lifetime,
         rbac_propagation: aksemu_arm::rbac::propagation::Propagation {
             max_secs: args.rbac_propagation,
@@ -144,76 +155,89 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let cloud = Cloud::new(store, clock, &boot, settings)
         .await
         .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
-    let _ = cloud.ca_pem.set(tls.ca_cert_pem.clone());
-    if cloud.store.backend() == "postgres" {
-        // Other servers may share this store: follow their clock and RBAC changes.
-        aksemu_arm::replicas::follow(cloud.clone(), std::time::Duration::from_secs(1));
-    }
-    let resumed = lro::resume_all(&cloud)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((cloud, boot))
+}
 
+type Tasks = Vec<tokio::task::JoinHandle<()>>;
+
+/// The HTTPS listener (and the same port on ::1 when listening on 127.0.0.1,
+/// since `localhost` may resolve to ::1 first).
+async fn listen_https(
+    args: &ServeArgs,
+    cloud: &Arc<Cloud>,
+    tls: &aksemu_server::tls::TlsMaterial,
+) -> anyhow::Result<(SocketAddr, Tasks)> {
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     let server_config = aksemu_server::tls::server_config(&tls.cert_pem, &tls.key_pem)?;
     let app = aksemu_server::router(cloud.clone());
-    let mut tasks = vec![tokio::spawn(aksemu_server::serve::serve_tls(
-        listener,
-        server_config.clone(),
-        app.clone(),
-    ))];
-    // `localhost` may resolve to ::1 first; answer there too so clients do not
-    // pay for a refused connection.
-    if addr.ip() == std::net::Ipv4Addr::LOCALHOST
-        && let Ok(v6) = TcpListener::bind(SocketAddr::from((
-            std::net::Ipv6Addr::LOCALHOST,
-            addr.port(),
-        )))
-        .await
-    {
-        tasks.push(tokio::spawn(aksemu_server::serve::serve_tls(
-            v6,
-            server_config,
+    let serve = |l, app| {
+        tokio::spawn(aksemu_server::serve::serve_tls(
+            l,
+            server_config.clone(),
             app,
-        )));
+        ))
+    };
+    let mut tasks = vec![serve(listener, app.clone())];
+    let v6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()));
+    if addr.ip() == std::net::Ipv4Addr::LOCALHOST
+        && let Ok(l) = TcpListener::bind(v6).await
+    {
+        tasks.push(serve(l, app));
     }
-    let arm_url = format!("https://localhost:{}", addr.port());
+    Ok((addr, tasks))
+}
+
+/// The plain-HTTP managed-identity listener: `--imds-listen`, else the HTTPS
+/// port + 1 (a free port when the HTTPS port was chosen freely).
+async fn listen_imds(
+    args: &ServeArgs,
+    addr: SocketAddr,
+    cloud: &Arc<Cloud>,
+    arm_url: &str,
+) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
     let imds_addr = args.imds_listen.unwrap_or_else(|| {
-        let port = if addr.port() == 0 || args.listen.port() == 0 {
-            0
-        } else {
-            addr.port() + 1
-        };
-        SocketAddr::new(addr.ip(), port)
+        let free = addr.port() == 0 || args.listen.port() == 0;
+        SocketAddr::new(addr.ip(), if free { 0 } else { addr.port() + 1 })
     });
-    let imds_listener = TcpListener::bind(imds_addr)
+    let listener = TcpListener::bind(imds_addr)
         .await
         .with_context(|| format!("binding the managed-identity endpoint {imds_addr}"))?;
-    let imds_addr = imds_listener.local_addr()?;
-    let imds_url = format!("http://{imds_addr}");
-    tasks.push(tokio::spawn(aksemu_server::serve::serve_plain(
-        imds_listener,
-        aksemu_server::imds_routes::router(cloud.clone(), arm_url.clone()),
-    )));
-    dir.write_server_info(&ServerInfo {
-        arm_url: arm_url.clone(),
-        listen: addr.to_string(),
-        imds_url: imds_url.clone(),
-        pid: std::process::id(),
-        store: cloud.store.backend().to_string(),
-        tenant_id: boot.tenant_id.clone(),
-        subscription_id: boot.subscription_id.clone(),
-    })?;
-    println!("aksemu {} listening on {addr}", env!("CARGO_PKG_VERSION"));
+    let imds_url = format!("http://{}", listener.local_addr()?);
+    let router = aksemu_server::imds_routes::router(cloud.clone(), arm_url.to_string());
+    let task = tokio::spawn(aksemu_server::serve::serve_plain(listener, router));
+    Ok((imds_url, task))
+}
+
+/// What `serve` prints once it listens.
+struct Banner<'a> {
+    addr: SocketAddr,
+    arm_url: &'a str,
+    imds_url: &'a str,
+    store_desc: &'a str,
+    boot: &'a bootstrap::Bootstrap,
+    resumed: usize,
+}
+
+fn print_banner(args: &ServeArgs, dir: &DataDir, cloud: &Cloud, b: &Banner<'_>) {
+    let (arm_url, boot) = (b.arm_url, b.boot);
+    println!(
+        "aksemu {} listening on {}",
+        env!("CARGO_PKG_VERSION"),
+        b.addr
+    );
     println!("  ARM / Entra ID / Graph:  {arm_url}");
     println!(
         "  OpenID configuration:    {arm_url}/{}/v2.0/.well-known/openid-configuration",
         boot.tenant_id
     );
-    println!("  managed identity (IMDS): {imds_url}/hosts/<host>/metadata/identity/oauth2/token");
-    println!("  store:                   {store_desc}");
+    println!(
+        "  managed identity (IMDS): {}/hosts/<host>/metadata/identity/oauth2/token",
+        b.imds_url
+    );
+    println!("  store:                   {}", b.store_desc);
     println!(
         "  tenant:                  {} ({})",
         boot.tenant_id, boot.tenant_domain
@@ -225,18 +249,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         dir.file("credentials.json").display()
     );
     println!("  RBAC enforcement:        on");
-    if args.rbac_propagation > 0 {
-        match args.rbac_propagation_seed {
-            None => println!(
-                "  RBAC propagation delay:  {} s (virtual time)",
-                args.rbac_propagation
-            ),
-            Some(seed) => println!(
-                "  RBAC propagation delay:  random up to {} s (virtual time), seed {seed}",
-                args.rbac_propagation
-            ),
+    match (args.rbac_propagation, args.rbac_propagation_seed) {
+        (0, _) => {}
+        (secs, None) => println!("  RBAC propagation delay:  {secs} s (virtual time)"),
+        (secs, Some(seed)) => {
+            println!("  RBAC propagation delay:  random up to {secs} s (virtual time), seed {seed}")
         }
     }
+    let offset = cloud.virtual_clock.offset_ms();
     if offset != 0 {
         println!(
             "  clock:                   {} (moved {} s ahead)",
@@ -244,14 +264,53 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             offset / 1000
         );
     }
-    if resumed > 0 {
-        println!("  resumed operations:      {resumed}");
+    if b.resumed > 0 {
+        println!("  resumed operations:      {}", b.resumed);
     }
     println!(
         "Run `eval \"$(aksemu env --data-dir {})\"` in another shell.",
         args.data_dir.display()
     );
+}
 
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let dir = DataDir::create(&args.data_dir)?;
+    let tls = dir.tls()?;
+    let (spec, store_desc) = store_spec(&args, &dir)?;
+    let store = aksemu_store::open(&spec)
+        .await
+        .context("opening the store")?;
+    let (cloud, boot) = open_cloud(&args, &dir, store).await?;
+    let _ = cloud.ca_pem.set(tls.ca_cert_pem.clone());
+    if cloud.store.backend() == "postgres" {
+        // Other servers may share this store: follow their clock and RBAC changes.
+        aksemu_arm::replicas::follow(cloud.clone(), std::time::Duration::from_secs(1));
+    }
+    let resumed = lro::resume_all(&cloud)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (addr, mut tasks) = listen_https(&args, &cloud, &tls).await?;
+    let arm_url = format!("https://localhost:{}", addr.port());
+    let (imds_url, imds) = listen_imds(&args, addr, &cloud, &arm_url).await?;
+    tasks.push(imds);
+    dir.write_server_info(&ServerInfo {
+        arm_url: arm_url.clone(),
+        listen: addr.to_string(),
+        imds_url: imds_url.clone(),
+        pid: std::process::id(),
+        store: cloud.store.backend().to_string(),
+        tenant_id: boot.tenant_id.clone(),
+        subscription_id: boot.subscription_id.clone(),
+    })?;
+    let banner = Banner {
+        addr,
+        arm_url: &arm_url,
+        imds_url: &imds_url,
+        store_desc: &store_desc,
+        boot: &boot,
+        resumed,
+    };
+    print_banner(&args, &dir, &cloud, &banner);
     shutdown_signal().await;
     dir.remove_server_info();
     for t in tasks {

@@ -1,10 +1,15 @@
 //! Pure types shared by every layer of aksemu: resource ids, api-versions, the ARM
-//! error type, the caller, and the clock. No I/O, no async, no HTTP types.
+//! error type, the caller, the clock, the request as surfaces see it and the OData filters
+//! they share. No I/O, no async, no HTTP types.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod api_version;
 pub mod clock;
 pub mod error;
+pub mod odata;
 pub mod principal;
+pub mod request;
 pub mod resource_id;
 pub mod system_data;
 

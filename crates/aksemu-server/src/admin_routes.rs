@@ -23,10 +23,10 @@ where
     let authority = format!(
         "{}/{}",
         base_url::from_headers(headers),
-        state.cloud.tenant_id
+        state.cloud.entra.tenant_id
     );
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-    let result = match state.cloud.authenticate(auth) {
+    let result = match state.cloud.entra.authenticate(auth) {
         Ok(p) => op(state.cloud.clone(), p).await,
         Err(e) => Err(e),
     };

@@ -32,8 +32,12 @@ pub async fn arm(
     body: Bytes,
 ) -> Response {
     let base = base_url::from_headers(&headers);
-    let authority = || format!("{base}/{}", state.cloud.tenant_id);
-    let mut resp = match state.cloud.authenticate(header(&headers, "authorization")) {
+    let authority = || format!("{base}/{}", state.cloud.entra.tenant_id);
+    let mut resp = match state
+        .cloud
+        .entra
+        .authenticate(header(&headers, "authorization"))
+    {
         Err(e) => arm_error(&e, &authority()),
         Ok(principal) => {
             let query: HashMap<String, String> = uri

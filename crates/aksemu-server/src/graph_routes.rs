@@ -33,7 +33,7 @@ pub async fn graph(
         base_url: base_url::from_headers(&headers),
     };
     let authorization = headers.get("authorization").and_then(|v| v.to_str().ok());
-    match aksemu_arm::graph::handle(&state.cloud, authorization, &req).await {
+    match aksemu_entra::graph::handle(&state.cloud.entra, authorization, &req).await {
         Ok(r) => arm_response(r),
         Err(e) => graph_error(&e),
     }

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use aksemu_arm::Cloud;
-use aksemu_arm::imds::{ImdsRequest, Protocol};
+use aksemu_entra::imds::{ImdsRequest, Protocol};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
@@ -46,7 +46,7 @@ async fn answer(
         forwarded_for: headers.contains_key("x-forwarded-for"),
         base_url: &state.1,
     };
-    match state.0.managed_identity_token(&req).await {
+    match state.0.entra.managed_identity_token(&req).await {
         Ok(v) => json_response(200, &v),
         Err(e) => json_response(e.status(), &e.to_body()),
     }

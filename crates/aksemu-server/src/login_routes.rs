@@ -37,7 +37,7 @@ fn discovery(
     headers: &HeaderMap,
     doc: impl FnOnce(&str, &str) -> serde_json::Value,
 ) -> Response {
-    match state.cloud.resolve_tenant(tenant) {
+    match state.cloud.entra.resolve_tenant(tenant) {
         Ok(tid) => cached(json_response(
             200,
             &doc(&base_url::from_headers(headers), tid),
@@ -65,8 +65,8 @@ pub async fn openid_v1(
 }
 
 fn keys(state: &AppState, tenant: &str, headers: &HeaderMap, issuer: Option<String>) -> Response {
-    let keys: Vec<_> = state.cloud.keys.iter().collect();
-    match state.cloud.resolve_tenant(tenant) {
+    let keys: Vec<_> = state.cloud.entra.keys().iter().collect();
+    match state.cloud.entra.resolve_tenant(tenant) {
         Ok(_) => cached(json_response(200, &jwks(&keys, issuer.as_deref()))),
         Err(e) => oauth_error(&e, &correlation(headers)),
     }
@@ -80,7 +80,7 @@ pub async fn jwks_v2(
     let issuer = format!(
         "{}/{}/v2.0",
         base_url::from_headers(&headers),
-        s.cloud.tenant_id
+        s.cloud.entra.tenant_id
     );
     keys(&s, &tenant, &headers, Some(issuer))
 }
@@ -124,6 +124,7 @@ async fn token(
     let base = base_url::from_headers(&headers);
     match state
         .cloud
+        .entra
         .issue_token(&tenant, &form, basic_auth(&headers), version, &base)
         .await
     {

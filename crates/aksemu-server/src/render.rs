@@ -86,7 +86,7 @@ pub fn add_request_ids(resp: &mut Response, request_headers: &HeaderMap) {
 }
 
 /// Graph's error body; `request-id` echoes in `innerError` as Graph does.
-pub fn graph_error(err: &aksemu_arm::graph::GraphError) -> Response {
+pub fn graph_error(err: &aksemu_entra::graph::GraphError) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let now = aksemu_core::clock::rfc3339(time::OffsetDateTime::now_utc());
     let mut resp = json_response(err.status(), &err.to_body(&request_id, &now));

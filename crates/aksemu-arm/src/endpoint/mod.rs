@@ -160,8 +160,9 @@ pub const RG_READ: &str = "Microsoft.Resources/subscriptions/resourceGroups/read
 pub const RG_WRITE: &str = "Microsoft.Resources/subscriptions/resourceGroups/write";
 pub const RG_DELETE: &str = "Microsoft.Resources/subscriptions/resourceGroups/delete";
 pub const PROVIDERS_READ: &str = "Microsoft.Resources/subscriptions/providers/read";
+/// Spelled as Azure publishes it (a lower-case `resourcegroups`).
 pub const GROUP_RESOURCES_READ: &str =
-    "Microsoft.Resources/subscriptions/resourceGroups/resources/read";
+    "Microsoft.Resources/subscriptions/resourcegroups/resources/read";
 pub const SUBSCRIPTION_RESOURCES_READ: &str = "Microsoft.Resources/subscriptions/resources/read";
 pub const ROLE_DEFINITIONS_READ: &str = "Microsoft.Authorization/roleDefinitions/read";
 pub const ROLE_DEFINITIONS_WRITE: &str = "Microsoft.Authorization/roleDefinitions/write";

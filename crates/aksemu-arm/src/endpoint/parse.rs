@@ -6,7 +6,7 @@ use aksemu_core::{ApiVersion, ArmError, ResourceId};
 
 use super::catalogue::Catalogue;
 use super::{Endpoint, RbacOp, RgOp};
-use crate::request::Method;
+use aksemu_core::request::Method;
 
 const AUTHZ: &str = "/providers/microsoft.authorization/";
 

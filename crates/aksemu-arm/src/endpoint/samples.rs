@@ -5,7 +5,7 @@
 //! numbered, and the coverage test fails until some sample reaches it.
 
 use super::Endpoint;
-use crate::request::Method;
+use aksemu_core::request::Method;
 
 /// Samples of the endpoints ARM itself serves.
 pub fn core(sub: &str, rg: &str) -> Vec<(Method, String)> {
@@ -31,7 +31,7 @@ pub fn core(sub: &str, rg: &str) -> Vec<(Method, String)> {
         ),
         (
             Method::Post,
-            format!("{s}/providers/Microsoft.Authorization/register"),
+            format!("{s}/providers/Microsoft.ManagedIdentity/register"),
         ),
         (
             Method::Get,

@@ -11,10 +11,11 @@ use aksemu_store::{Cond, Doc, Write};
 use aksemu_store::store_err;
 
 use crate::cloud::Cloud;
-use crate::collections::{HOSTS, RESOURCES, ROLE_ASSIGNMENTS};
+use crate::collections::{RESOURCES, ROLE_ASSIGNMENTS};
 pub use crate::effects::Effects;
 use crate::providers::identity_block::owned_principal_removal;
 use crate::providers::role_assignments::deletes_for;
+use aksemu_entra::collections::HOSTS;
 
 /// Role assignments scoped at `key` or below it.
 async fn assignments_under(cloud: &Cloud, key: &str) -> Result<Effects, ArmError> {

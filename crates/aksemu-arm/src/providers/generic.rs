@@ -10,19 +10,14 @@ use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::Write;
 use serde_json::{Value, json};
 
-use aksemu_store::store_err;
-
 use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
-use crate::conditional::precondition;
 use crate::endpoint::{Endpoint, Namespace, ResourceType, RgOp};
 use crate::providers::identity_block;
-use crate::providers::tracked::{
-    group_name, location, names, parent_group, system_data, with_etag, write_err,
-};
-use crate::providers::{json_object, tags};
+use crate::providers::put_target::{PutTarget, always, put_target};
+use crate::providers::tracked::{system_data, with_etag, write_err};
 use crate::registry::Provider;
-use crate::request::{ArmRequest, ArmResponse, Method};
+use aksemu_core::request::{ArmRequest, ArmResponse, Method};
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -114,6 +109,51 @@ pub fn keep(_: &ResourceId, _: &mut Value) -> Result<(), ArmError> {
     Ok(())
 }
 
+/// The identity block, for types that take one.
+async fn identity(
+    cloud: &Cloud,
+    auth: &Authorized,
+    rtype: &ResourceType,
+    t: &PutTarget,
+) -> Result<identity_block::Outcome, ArmError> {
+    if !rtype.accepts_identity {
+        return Ok(identity_block::Outcome {
+            identity: None,
+            writes: Vec::new(),
+        });
+    }
+    let stored = t.old().map(|b| &b["identity"]);
+    identity_block::apply(cloud, auth, &t.id, stored, t.body.get("identity")).await
+}
+
+/// The client's properties, provisioned, with Azure's generated id
+/// (`uniqueId` on scale sets, `resourceGuid` on network resources) kept
+/// across updates.
+fn properties(rtype: &ResourceType, t: &PutTarget) -> Result<Value, ArmError> {
+    let mut properties = t
+        .body
+        .get("properties")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    if !properties.is_object() {
+        return Err(ArmError::InvalidRequestContent(
+            "'properties' must be an object.".into(),
+        ));
+    }
+    properties["provisioningState"] = json!("Succeeded");
+    let guid_field = if rtype.namespace == "Microsoft.Compute" {
+        "uniqueId"
+    } else {
+        "resourceGuid"
+    };
+    properties[guid_field] = t
+        .old()
+        .map(|b| b["properties"][guid_field].clone())
+        .filter(|v| v.is_string())
+        .unwrap_or_else(|| json!(uuid::Uuid::new_v4().to_string()));
+    Ok(properties)
+}
+
 /// PUT of the resource the caller was authorised for (`auth.scope()`).
 pub async fn put(
     cloud: &Cloud,
@@ -122,106 +162,36 @@ pub async fn put(
     req: &ArmRequest,
     shape: Shape,
 ) -> Result<ArmResponse, ArmError> {
-    let (sub, rg, name) = names(auth.scope())?;
-    let (sub, rg, name) = (sub.as_str(), rg.as_str(), name.as_str());
-    let group = parent_group(cloud, sub, rg).await?;
-    let body = json_object(&req.body)?;
-    let loc = location(&body, rtype)?;
-    let tags = tags(body.get("tags"))?;
-    let existing = cloud
-        .store
-        .get(RESOURCES, auth.scope().key())
-        .await
-        .map_err(store_err)?;
-    let cond = precondition(
-        req.if_match.as_deref(),
-        req.if_none_match.as_deref(),
-        existing.as_ref().map(|d| d.etag.as_str()),
-    )?;
-    if let Some(doc) = &existing
-        && doc.body["location"].as_str() != Some(loc)
-    {
-        return Err(ArmError::InvalidResourceLocation {
-            name: name.to_string(),
-            existing: doc.body["location"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-            group: group_name(&group),
-            requested: loc.to_string(),
-        });
-    }
-    let id = match &existing {
-        Some(doc) => ResourceId::parse(&doc.id)?,
-        None => ResourceId::resource_group(sub, &group_name(&group)).child(&[
-            "providers",
-            rtype.namespace,
-            rtype.type_name,
-            name,
-        ]),
-    };
-    let outcome = if rtype.accepts_identity {
-        identity_block::apply(
-            cloud,
-            auth,
-            &id,
-            existing.as_ref().map(|d| &d.body["identity"]),
-            body.get("identity"),
-        )
-        .await?
-    } else {
-        identity_block::Outcome {
-            identity: None,
-            writes: Vec::new(),
-        }
-    };
-    let mut properties = body.get("properties").cloned().unwrap_or_else(|| json!({}));
-    if !properties.is_object() {
-        return Err(ArmError::InvalidRequestContent(
-            "'properties' must be an object.".into(),
-        ));
-    }
-    properties["provisioningState"] = json!("Succeeded");
-    // Azure's generated id: `uniqueId` on scale sets, `resourceGuid` on network
-    // resources; kept across updates.
-    let guid_field = if rtype.namespace == "Microsoft.Compute" {
-        "uniqueId"
-    } else {
-        "resourceGuid"
-    };
-    properties[guid_field] = existing
-        .as_ref()
-        .map(|d| d.body["properties"][guid_field].clone())
-        .filter(|v| v.is_string())
-        .unwrap_or_else(|| json!(uuid::Uuid::new_v4().to_string()));
+    let t = put_target(cloud, auth, rtype, req, always).await?;
+    let outcome = identity(cloud, auth, rtype, &t).await?;
     let mut rendered = json!({
-        "id": id.as_str(),
-        "name": id.segments().last(),
-        "type": format!("{}/{}", rtype.namespace, rtype.type_name),
-        "location": loc,
-        "tags": tags.unwrap_or_else(|| json!({})),
-        "properties": properties,
-        "systemData": system_data(existing.as_ref(), auth.principal(), &cloud.now_rfc3339()),
+        "id": t.id.as_str(),
+        "name": t.id.segments().last(),
+        "type": rtype.full_name(),
+        "location": t.location,
+        "tags": t.tags.clone().unwrap_or_else(|| json!({})),
+        "properties": properties(rtype, &t)?,
+        "systemData": system_data(t.existing.as_ref(), auth.principal(), &cloud.now_rfc3339()),
     });
     for k in ["sku", "kind", "zones"] {
-        if let Some(v) = body.get(k) {
+        if let Some(v) = t.body.get(k) {
             rendered[k] = v.clone();
         }
     }
     if let Some(i) = outcome.identity {
         rendered["identity"] = i;
     }
-    shape(&id, &mut rendered)?;
+    shape(&t.id, &mut rendered)?;
     let mut writes = vec![Write::Put {
         coll: RESOURCES,
-        key: id.key().to_string(),
-        id: id.as_str().to_string(),
+        key: t.id.key().to_string(),
+        id: t.id.as_str().to_string(),
         body: rendered.clone(),
-        cond,
+        cond: t.cond,
     }];
     writes.extend(outcome.writes);
     let etags = cloud.store.apply(writes).await.map_err(write_err)?;
-    let status = if existing.is_some() { 200 } else { 201 };
+    let status = if t.existing.is_some() { 200 } else { 201 };
     Ok(with_etag(
         ArmResponse::json(status, rendered),
         etags.first(),

@@ -15,7 +15,7 @@ use aksemu_store::store_err;
 
 use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
-use crate::directory::{delete_service_principal, put_service_principal};
+use aksemu_entra::directory::{delete_service_principal, put_service_principal};
 
 pub const ASSIGN_ACTION: &str = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
 
@@ -85,7 +85,7 @@ pub async fn apply(
                     .copied()
                     .unwrap_or_default()
                     .to_string(),
-                tenant_id: cloud.tenant_id.clone(),
+                tenant_id: cloud.entra.tenant_id.clone(),
                 service_principal_type: "ManagedIdentity".to_string(),
                 service_principal_names: vec![app_id, resource.as_str().to_string()],
                 account_enabled: true,
@@ -126,7 +126,7 @@ pub async fn apply(
         let mut b = json!({ "type": type_name(system, user) });
         if let Some(p) = principal_id {
             b["principalId"] = json!(p);
-            b["tenantId"] = json!(cloud.tenant_id);
+            b["tenantId"] = json!(cloud.entra.tenant_id);
         }
         if user {
             b["userAssignedIdentities"] = Value::Object(attached);
@@ -181,7 +181,7 @@ pub async fn assignable_identity(
 
 /// Deletes a principal (and its appId index) if it exists.
 pub async fn principal_removal(cloud: &Cloud, principal_id: &str) -> Result<Vec<Write>, ArmError> {
-    Ok(match cloud.service_principal(principal_id).await? {
+    Ok(match cloud.entra.service_principal(principal_id).await? {
         Some((_, sp)) => delete_service_principal(&sp),
         None => Vec::new(),
     })

@@ -18,14 +18,14 @@ use aksemu_store::store_err;
 use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::conditional::precondition;
-use crate::directory::put_service_principal;
 use crate::endpoint::{Endpoint, Namespace, ResourceType, RgOp};
 use crate::providers::tracked::{
     group_name, location, parent_group, system_data, with_etag, write_err,
 };
 use crate::providers::{json_object, tags};
 use crate::registry::Provider;
-use crate::request::{ArmRequest, ArmResponse, Method};
+use aksemu_core::request::{ArmRequest, ArmResponse, Method};
+use aksemu_entra::directory::put_service_principal;
 
 pub const USER_ASSIGNED_IDENTITIES: ResourceType = ResourceType {
     namespace: "Microsoft.ManagedIdentity",
@@ -113,7 +113,7 @@ pub fn new_principal(cloud: &Cloud, id: &ResourceId, name: &str) -> ServicePrinc
         id: uuid::Uuid::new_v4().to_string(),
         app_id: client_id.clone(),
         display_name: name.to_string(),
-        tenant_id: cloud.tenant_id.clone(),
+        tenant_id: cloud.entra.tenant_id.clone(),
         service_principal_type: "ManagedIdentity".to_string(),
         service_principal_names: vec![client_id, id.as_str().to_string()],
         account_enabled: true,
@@ -139,7 +139,7 @@ pub fn create(
         "location": location,
         "tags": tags,
         "properties": {
-            "tenantId": cloud.tenant_id,
+            "tenantId": cloud.entra.tenant_id,
             "principalId": sp.id,
             "clientId": sp.app_id,
             "isolationScope": "None",

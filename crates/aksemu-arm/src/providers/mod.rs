@@ -8,6 +8,7 @@ pub mod identity_block;
 pub mod managed_identities;
 pub mod network;
 pub mod operations;
+pub mod put_target;
 pub mod registrations;
 pub mod registries;
 pub mod resource_groups;

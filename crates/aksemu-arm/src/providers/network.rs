@@ -19,7 +19,7 @@ use crate::endpoint::{ChildType, Endpoint, Namespace, ResourceType, RgOp};
 use crate::providers::json_object;
 use crate::providers::tracked::{not_found, parent_resource, write_err};
 use crate::registry::Provider;
-use crate::request::{ArmRequest, ArmResponse, Method};
+use aksemu_core::request::{ArmRequest, ArmResponse, Method};
 
 const fn network_type(
     type_name: &'static str,

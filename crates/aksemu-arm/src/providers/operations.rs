@@ -6,7 +6,7 @@ use aksemu_core::ArmError;
 
 use crate::cloud::Cloud;
 use crate::operation::Operation;
-use crate::request::ArmResponse;
+use aksemu_core::request::ArmResponse;
 
 pub async fn status(cloud: &Cloud, _auth: &Authorized, id: &str) -> Result<ArmResponse, ArmError> {
     let op = Operation::load(cloud.store.as_ref(), id).await?;

@@ -12,7 +12,7 @@ use aksemu_store::store_err;
 
 use crate::cloud::Cloud;
 use crate::collections::REGISTRATIONS;
-use crate::request::ArmResponse;
+use aksemu_core::request::ArmResponse;
 
 fn key(sub: &str, ns: &str) -> ResourceId {
     ResourceId::subscription(sub).child(&["providers", ns])

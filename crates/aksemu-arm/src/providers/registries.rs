@@ -16,7 +16,7 @@ use crate::collections::RESOURCES;
 use crate::endpoint::{Endpoint, Namespace, ProviderAction, ResourceType};
 use crate::providers::json_object;
 use crate::registry::Provider;
-use crate::request::{ArmRequest, ArmResponse, Method};
+use aksemu_core::request::{ArmRequest, ArmResponse, Method};
 
 pub const CONTAINER_REGISTRIES: ResourceType = ResourceType {
     namespace: "Microsoft.ContainerRegistry",

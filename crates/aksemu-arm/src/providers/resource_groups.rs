@@ -21,7 +21,7 @@ use crate::lro;
 use crate::operation::Work;
 use crate::providers::{json_object, tags};
 use crate::registry::Job;
-use crate::request::{ArmRequest, ArmResponse};
+use aksemu_core::request::{ArmRequest, ArmResponse};
 
 pub const TYPE: &str = "Microsoft.Resources/resourceGroups";
 

@@ -18,10 +18,10 @@ use crate::cloud::Cloud;
 use crate::collections::{
     ASSIGNMENT_TRIPLES, ASSIGNMENTS_BY_PRINCIPAL, RESOURCES, ROLE_ASSIGNMENTS, assignment_key,
 };
-use crate::odata;
 use crate::providers::json_object;
 use crate::providers::role_definitions::definition_id;
-use crate::request::{ArmRequest, ArmResponse};
+use aksemu_core::odata;
+use aksemu_core::request::{ArmRequest, ArmResponse};
 
 pub const LIMIT_PER_SUBSCRIPTION: usize = 4000;
 const PRINCIPAL_TYPES: &[&str] = &[
@@ -164,110 +164,105 @@ async fn check_scope(cloud: &Cloud, scope: &ResourceId) -> Result<(), ArmError> 
     Ok(())
 }
 
-pub async fn put(
-    cloud: &Arc<Cloud>,
-    auth: &Authorized,
-    scope: &ResourceId,
-    name: &str,
-    req: &ArmRequest,
-) -> Result<ArmResponse, ArmError> {
-    if uuid::Uuid::parse_str(name).is_err() {
-        return Err(ArmError::InvalidRoleAssignmentId(name.to_string()));
-    }
-    check_scope(cloud, scope).await?;
-    let body = json_object(&req.body)?;
-    let props = body
-        .get("properties")
-        .and_then(Value::as_object)
-        .ok_or_else(|| ArmError::InvalidRequestContent("'properties' is required.".into()))?;
-    let role_definition_id = props
-        .get("roleDefinitionId")
+/// The assignment a PUT asks for, validated.
+struct Requested {
+    props: serde_json::Map<String, Value>,
+    /// The role definition's GUID.
+    guid: String,
+    /// The principal's object id, normalised.
+    principal_id: String,
+}
+
+fn required<'a>(props: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'a str, ArmError> {
+    props
+        .get(k)
         .and_then(Value::as_str)
-        .ok_or_else(|| {
-            ArmError::InvalidRequestContent("'properties.roleDefinitionId' is required.".into())
-        })?;
-    let principal_id = props
-        .get("principalId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            ArmError::InvalidRequestContent("'properties.principalId' is required.".into())
-        })?;
+        .ok_or_else(|| ArmError::InvalidRequestContent(format!("'properties.{k}' is required.")))
+}
+
+async fn requested(cloud: &Cloud, req: &ArmRequest) -> Result<Requested, ArmError> {
+    let mut body = json_object(&req.body)?;
+    let props = match body.remove("properties") {
+        Some(Value::Object(p)) => p,
+        _ => {
+            return Err(ArmError::InvalidRequestContent(
+                "'properties' is required.".into(),
+            ));
+        }
+    };
+    let guid = role_guid(required(&props, "roleDefinitionId")?);
+    let principal_id = required(&props, "principalId")?;
     let principal_uuid = uuid::Uuid::parse_str(principal_id)
         .map_err(|_| ArmError::InvalidPrincipalId(principal_id.to_string()))?;
     let principal_id = principal_uuid.hyphenated().to_string();
-    let guid = role_guid(role_definition_id);
     if !role_exists(cloud, &guid).await {
         return Err(ArmError::RoleDefinitionDoesNotExist(guid));
     }
-    let principal_type = match props.get("principalType").and_then(Value::as_str) {
-        Some(t) => PRINCIPAL_TYPES
+    Ok(Requested {
+        props,
+        guid,
+        principal_id,
+    })
+}
+
+/// The `principalType` given, or (without one) looked up as Azure does, which
+/// may miss a principal created moments ago.
+async fn principal_type(cloud: &Cloud, r: &Requested) -> Result<String, ArmError> {
+    if let Some(t) = r.props.get("principalType").and_then(Value::as_str) {
+        return PRINCIPAL_TYPES
             .iter()
             .find(|p| p.eq_ignore_ascii_case(t))
             .map(|p| p.to_string())
             .ok_or_else(|| {
                 ArmError::InvalidRequestContent(format!("'{t}' is not a valid principalType."))
-            })?,
-        // Without a type, Azure looks the principal up (and may miss a new one).
-        None => {
-            if cloud.service_principal(&principal_id).await?.is_none() {
-                return Err(ArmError::PrincipalNotFound(
-                    principal_id,
-                    cloud.tenant_id.clone(),
-                ));
-            }
-            "ServicePrincipal".to_string()
-        }
-    };
-    let id = assignment_id(scope, name);
-    let role_definition_id = definition_id(scope, &guid);
-    let existing = cloud
-        .store
-        .get(ROLE_ASSIGNMENTS, id.key())
-        .await
-        .map_err(store_err)?;
-    if let Some(doc) = &existing {
-        let p = &doc.body["properties"];
-        let same = p["principalId"].as_str() == Some(principal_id.as_str())
-            && p["roleDefinitionId"].as_str().map(role_guid) == Some(guid.clone());
-        if !same {
-            return Err(ArmError::RoleAssignmentUpdateNotPermitted);
-        }
-        // Re-applying the same assignment succeeds (template redeploys rely on it).
-        return Ok(ArmResponse::json(200, doc.body.clone()));
+            });
     }
-    let triple = triple_key(scope, &guid, &principal_id);
-    if cloud
-        .store
-        .get(ASSIGNMENT_TRIPLES, &triple)
-        .await
-        .map_err(store_err)?
-        .is_some()
-    {
+    match cloud.entra.service_principal(&r.principal_id).await? {
+        Some(_) => Ok("ServicePrincipal".to_string()),
+        None => Err(ArmError::PrincipalNotFound(
+            r.principal_id.clone(),
+            cloud.entra.tenant_id.clone(),
+        )),
+    }
+}
+
+/// A new assignment must not repeat (scope, role, principal) and must fit the
+/// subscription's limit.
+async fn check_new(cloud: &Cloud, scope: &ResourceId, r: &Requested) -> Result<(), ArmError> {
+    let triple = triple_key(scope, &r.guid, &r.principal_id);
+    let found = cloud.store.get(ASSIGNMENT_TRIPLES, &triple).await;
+    if found.map_err(store_err)?.is_some() {
         return Err(ArmError::RoleAssignmentExists);
     }
     if let Some(sub) = scope.subscription_id() {
         let prefix = ResourceId::subscription(sub).descendant_prefix();
-        let count = cloud
-            .store
-            .count(ROLE_ASSIGNMENTS, &prefix)
-            .await
-            .map_err(store_err)?;
-        if count >= LIMIT_PER_SUBSCRIPTION as u64 {
+        let count = cloud.store.count(ROLE_ASSIGNMENTS, &prefix).await;
+        if count.map_err(store_err)? >= LIMIT_PER_SUBSCRIPTION as u64 {
             return Err(ArmError::RoleAssignmentLimitExceeded(
                 LIMIT_PER_SUBSCRIPTION,
             ));
         }
     }
+    Ok(())
+}
+
+fn render(
+    cloud: &Cloud,
+    auth: &Authorized,
+    (scope, id, name): (&ResourceId, &ResourceId, &str),
+    r: &Requested,
+    principal_type: String,
+) -> Value {
     let now = cloud.now_rfc3339();
     let caller = &auth.principal().object_id;
-    let text = |k: &str| props.get(k).and_then(Value::as_str);
-    let rendered = json!({
+    let text = |k: &str| r.props.get(k).and_then(Value::as_str);
+    json!({
         "id": id.as_str(),
         "name": name,
         "type": "Microsoft.Authorization/roleAssignments",
         "properties": {
-            "roleDefinitionId": role_definition_id,
-            "principalId": principal_id,
+            "roleDefinitionId": definition_id(scope, &r.guid),
+            "principalId": r.principal_id,
             "principalType": principal_type,
             "scope": scope.as_str(),
             "condition": text("condition"),
@@ -279,7 +274,37 @@ pub async fn put(
             "delegatedManagedIdentityResourceId": text("delegatedManagedIdentityResourceId"),
             "description": text("description"),
         }
-    });
+    })
+}
+
+/// Creates an assignment; re-applying the same one answers it unchanged
+/// (template redeploys rely on that), changing one is refused.
+pub async fn put(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    scope: &ResourceId,
+    name: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    if uuid::Uuid::parse_str(name).is_err() {
+        return Err(ArmError::InvalidRoleAssignmentId(name.to_string()));
+    }
+    check_scope(cloud, scope).await?;
+    let r = requested(cloud, req).await?;
+    let principal_type = principal_type(cloud, &r).await?;
+    let id = assignment_id(scope, name);
+    let existing = cloud.store.get(ROLE_ASSIGNMENTS, id.key()).await;
+    if let Some(doc) = existing.map_err(store_err)? {
+        let p = &doc.body["properties"];
+        let same = p["principalId"].as_str() == Some(r.principal_id.as_str())
+            && p["roleDefinitionId"].as_str().map(role_guid).as_ref() == Some(&r.guid);
+        if !same {
+            return Err(ArmError::RoleAssignmentUpdateNotPermitted);
+        }
+        return Ok(ArmResponse::json(200, doc.body));
+    }
+    check_new(cloud, scope, &r).await?;
+    let rendered = render(cloud, auth, (scope, &id, name), &r, principal_type);
     cloud
         .store
         .apply(writes_for(&id, scope, &rendered, Cond::Absent))
@@ -290,7 +315,7 @@ pub async fn put(
             }
             e => store_err(e),
         })?;
-    cloud.rbac.reload_assignments(&principal_id).await?;
+    cloud.rbac.reload_assignments(&r.principal_id).await?;
     Ok(ArmResponse::json(201, rendered))
 }
 

@@ -13,10 +13,10 @@ use aksemu_store::store_err;
 
 use crate::cloud::Cloud;
 use crate::collections::{ROLE_ASSIGNMENTS, ROLE_DEFINITIONS};
-use crate::odata::{self, Filter};
 use crate::providers::json_object;
 pub use crate::rbac::custom_role::CustomRole;
-use crate::request::{ArmRequest, ArmResponse};
+use aksemu_core::odata::{self, Filter};
+use aksemu_core::request::{ArmRequest, ArmResponse};
 
 const BUILTIN_DATE: &str = "2015-02-02T21:55:09.8806423Z";
 
@@ -161,13 +161,8 @@ fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, ArmError> {
     }
 }
 
-pub async fn put(
-    cloud: &Arc<Cloud>,
-    auth: &Authorized,
-    scope: &ResourceId,
-    name: &str,
-    req: &ArmRequest,
-) -> Result<ArmResponse, ArmError> {
+/// A custom role's name is a GUID that is not a built-in role's.
+fn check_definition_name(name: &str) -> Result<(), ArmError> {
     if uuid::Uuid::parse_str(name).is_err() {
         return Err(ArmError::InvalidRoleDefinition(format!(
             "the role definition name '{name}' must be a GUID"
@@ -178,6 +173,18 @@ pub async fn put(
             "built-in roles cannot be changed".into(),
         ));
     }
+    Ok(())
+}
+
+/// What a role definition PUT asks for.
+struct Requested {
+    role_name: String,
+    description: String,
+    permissions: Vec<Permission>,
+    assignable_scopes: Vec<String>,
+}
+
+fn requested(req: &ArmRequest) -> Result<Requested, ArmError> {
     let body = json_object(&req.body)?;
     let props = body
         .get("properties")
@@ -189,20 +196,20 @@ pub async fn put(
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| ArmError::InvalidRoleDefinition("'roleName' is required".into()))?
         .to_string();
-    let mut permissions = Vec::new();
-    for p in props
+    let permissions = props
         .get("permissions")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-    {
-        permissions.push(Permission {
-            actions: strings(p.get("actions"), "actions")?,
-            not_actions: strings(p.get("notActions"), "notActions")?,
-            data_actions: strings(p.get("dataActions"), "dataActions")?,
-            not_data_actions: strings(p.get("notDataActions"), "notDataActions")?,
-        });
-    }
+        .map(|p| {
+            Ok(Permission {
+                actions: strings(p.get("actions"), "actions")?,
+                not_actions: strings(p.get("notActions"), "notActions")?,
+                data_actions: strings(p.get("dataActions"), "dataActions")?,
+                not_data_actions: strings(p.get("notDataActions"), "notDataActions")?,
+            })
+        })
+        .collect::<Result<Vec<_>, ArmError>>()?;
     let assignable_scopes = strings(props.get("assignableScopes"), "assignableScopes")?;
     if assignable_scopes.is_empty() {
         return Err(ArmError::InvalidRoleDefinition(
@@ -212,57 +219,73 @@ pub async fn put(
     for a in &assignable_scopes {
         ResourceId::parse(a)?;
     }
-    let clash = builtin_roles()
-        .iter()
-        .any(|r| r.role_name.eq_ignore_ascii_case(&role_name))
-        || customs(cloud).await?.iter().any(|c| {
-            c.role_name.eq_ignore_ascii_case(&role_name) && !c.name.eq_ignore_ascii_case(name)
-        });
+    let description = props.get("description").and_then(Value::as_str);
+    Ok(Requested {
+        role_name,
+        description: description.unwrap_or_default().to_string(),
+        permissions,
+        assignable_scopes,
+    })
+}
+
+/// Role names are unique among built-in and custom roles (ignoring case).
+async fn check_unique(cloud: &Cloud, role_name: &str, name: &str) -> Result<(), ArmError> {
+    let same = |other: &str| other.eq_ignore_ascii_case(role_name);
+    let clash = builtin_roles().iter().any(|r| same(&r.role_name))
+        || customs(cloud)
+            .await?
+            .iter()
+            .any(|c| same(&c.role_name) && !c.name.eq_ignore_ascii_case(name));
     if clash {
-        return Err(ArmError::RoleDefinitionWithSameNameExists(role_name));
+        return Err(ArmError::RoleDefinitionWithSameNameExists(
+            role_name.to_string(),
+        ));
     }
+    Ok(())
+}
+
+pub async fn put(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    scope: &ResourceId,
+    name: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    check_definition_name(name)?;
+    let r = requested(req)?;
+    check_unique(cloud, &r.role_name, name).await?;
     let now = cloud.now_rfc3339();
     let existing = load(cloud, name).await?;
     let caller = auth.principal().object_id.clone();
+    let created = existing
+        .as_ref()
+        .map(|(_, c)| (c.created_on.clone(), c.created_by.clone()));
+    let (created_on, created_by) = created.unwrap_or_else(|| (now.clone(), caller.clone()));
     let role = CustomRole {
         name: name.to_lowercase(),
-        role_name,
-        description: props
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        permissions,
-        assignable_scopes,
-        created_on: existing
-            .as_ref()
-            .map(|(_, c)| c.created_on.clone())
-            .unwrap_or_else(|| now.clone()),
+        role_name: r.role_name,
+        description: r.description,
+        permissions: r.permissions,
+        assignable_scopes: r.assignable_scopes,
+        created_on,
         updated_on: now,
-        created_by: existing
-            .as_ref()
-            .map(|(_, c)| c.created_by.clone())
-            .unwrap_or_else(|| caller.clone()),
+        created_by,
         updated_by: caller,
     };
     let cond = match &existing {
         Some((etag, _)) => Cond::Etag(etag.clone()),
         None => Cond::Absent,
     };
-    cloud
-        .store
-        .apply(vec![
-            Write::Put {
-                coll: ROLE_DEFINITIONS,
-                key: role.name.clone(),
-                id: role.name.clone(),
-                body: serde_json::to_value(&role).map_err(|_| ArmError::InternalServerError)?,
-                cond,
-            },
-            crate::rbac::rbac_changed(),
-        ])
-        .await
-        .map_err(store_err)?;
+    let body = serde_json::to_value(&role).map_err(|_| ArmError::InternalServerError)?;
+    let write = Write::Put {
+        coll: ROLE_DEFINITIONS,
+        key: role.name.clone(),
+        id: role.name.clone(),
+        body,
+        cond,
+    };
+    let writes = vec![write, crate::rbac::rbac_changed()];
+    cloud.store.apply(writes).await.map_err(store_err)?;
     cloud.rbac.reload_custom_roles().await?;
     let status = if existing.is_some() { 200 } else { 201 };
     Ok(ArmResponse::json(

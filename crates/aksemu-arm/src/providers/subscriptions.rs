@@ -9,7 +9,7 @@ use aksemu_store::store_err;
 
 use crate::cloud::Cloud;
 use crate::collections::{SUBSCRIPTIONS, TENANTS};
-use crate::request::ArmResponse;
+use aksemu_core::request::ArmResponse;
 
 fn render(doc_id: &str, body: &Value) -> Value {
     json!({

@@ -17,7 +17,7 @@ use crate::conditional::{precondition, quote};
 use crate::endpoint::ResourceType;
 use crate::providers::identity_block::owned_principal_removal;
 use crate::providers::{json_object, tags};
-use crate::request::{ArmRequest, ArmResponse};
+use aksemu_core::request::{ArmRequest, ArmResponse};
 
 /// The parent group's document; its name casing is the one ids use.
 pub async fn parent_group(cloud: &Cloud, sub: &str, rg: &str) -> Result<Doc, ArmError> {

@@ -232,7 +232,7 @@ async fn every_graph_endpoint_needs_a_token_and_writes_need_the_administrator() 
     let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
     let member = create_sp(&s, "graph-member").await;
     let token = member_graph_token(&s, &member).await;
-    for (m, path, writes) in aksemu_arm::graph::samples() {
+    for (m, path, writes) in aksemu_entra::graph::samples() {
         let method = reqwest::Method::from_bytes(m.as_str().as_bytes()).unwrap();
         let resp = s
             .client

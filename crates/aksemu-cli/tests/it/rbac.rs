@@ -1,7 +1,9 @@
 //! Enforcement on every endpoint, and role assignments with Azure's rules.
 
+use std::collections::{HashMap, HashSet};
+
 use aksemu_arm::endpoint::{self, Access};
-use aksemu_arm::request::Method as ArmMethod;
+use aksemu_core::request::Method as ArmMethod;
 use aksemu_testkit::{Server, TestStore};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -44,6 +46,49 @@ fn full_registry() -> aksemu_arm::Registry {
     r
 }
 
+/// Azure's published operation names (data/azure_operations.txt).
+fn published_operations() -> HashSet<&'static str> {
+    include_str!("data/azure_operations.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+/// The action each sampled endpoint must demand, by (method, path), with the
+/// subscription and group filled in (data/expected_actions.txt).
+fn expected_actions(sub: &str, rg: &str) -> HashMap<(String, String), String> {
+    include_str!("data/expected_actions.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let path = f[1].replace("{sub}", sub).replace("{rg}", rg);
+            ((f[0].to_string(), path), f[2].to_string())
+        })
+        .collect()
+}
+
+/// The action an AuthorizationFailed message names.
+fn demanded_action(body: &Value) -> Option<&str> {
+    let message = body["error"]["message"].as_str()?;
+    let rest = message.split("perform action '").nth(1)?;
+    rest.split('\'').next()
+}
+
+#[test]
+fn expected_actions_are_azures_published_names() {
+    let published = published_operations();
+    let unpublished: Vec<String> = expected_actions("s", "rg")
+        .into_values()
+        .filter(|a| !published.contains(a.as_str()))
+        .collect();
+    assert!(
+        unpublished.is_empty(),
+        "not published by Azure: {unpublished:?}"
+    );
+}
+
 #[test]
 fn samples_cover_every_endpoint_kind() {
     use aksemu_arm::endpoint::samples::{VARIANTS, variant_index};
@@ -74,6 +119,8 @@ async fn every_endpoint_needs_a_token_and_a_role() {
     let nobody = create_sp(&s, "nobody").await;
     let nobody_token = arm_token(&s, &nobody).await;
     let registry = full_registry();
+    let expected = expected_actions(&sub, "walk");
+    let mut wrong = Vec::new();
     for (m, path) in registry.samples(&sub, "walk") {
         let ep = endpoint::parse(registry.catalogue(), m, &path, Some("2022-04-01")).unwrap();
         let (st, body) = call(&s, None, method(m), &path, Some(json!({}))).await;
@@ -96,10 +143,21 @@ async fn every_endpoint_needs_a_token_and_a_role() {
                         body["error"]["additionalInfo"][0]["info"].is_object(),
                         "explanation: {body}"
                     );
+                    let key = (m.as_str().to_string(), path.clone());
+                    match expected.get(&key) {
+                        Some(want) if Some(want.as_str()) != demanded_action(&body) => wrong.push(
+                            format!("{} {path}: demands {body}, Azure's is {want}", key.0),
+                        ),
+                        Some(_) => {}
+                        None => {
+                            wrong.push(format!("{} {path}: not in expected_actions.txt", key.0))
+                        }
+                    }
                 }
             }
         }
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     // A real operation: only readers of its target may follow it.
     let r = s
         .client

@@ -1,4 +1,5 @@
-//! The request and response as the ARM layer sees them: plain data, no HTTP crate.
+//! The request and response as the ARM and Graph layers see them: plain data, no
+//! HTTP crate.
 
 use std::collections::HashMap;
 

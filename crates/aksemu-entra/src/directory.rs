@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use aksemu_store::store_err;
 
-use crate::cloud::Cloud;
+use crate::Entra;
 use crate::collections::{APP_IDS, APPLICATIONS, SERVICE_PRINCIPALS, SP_APP_IDS, directory_key};
 
 pub fn object_key(object_id: &str) -> String {
@@ -23,7 +23,7 @@ fn parse<T: DeserializeOwned>(doc: Doc) -> Result<(Doc, T), ArmError> {
     Ok((doc, v))
 }
 
-impl Cloud {
+impl Entra {
     async fn by_index<T: DeserializeOwned>(
         &self,
         index: &str,

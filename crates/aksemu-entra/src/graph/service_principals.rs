@@ -8,13 +8,13 @@ use serde_json::Value;
 use super::applications::principal_for;
 use super::error::GraphError;
 use super::{body_object, created, filter_of, no_content, ok, render};
-use crate::cloud::Cloud;
+use crate::Entra;
 use crate::collections::{APPLICATIONS, SERVICE_PRINCIPALS};
 use crate::directory::{delete_service_principal, put_service_principal};
-use crate::request::{ArmRequest, ArmResponse};
+use aksemu_core::request::{ArmRequest, ArmResponse};
 
-async fn all(cloud: &Cloud) -> Result<Vec<ServicePrincipal>, GraphError> {
-    let docs = cloud
+async fn all(entra: &Entra) -> Result<Vec<ServicePrincipal>, GraphError> {
+    let docs = entra
         .store
         .list(SERVICE_PRINCIPALS, "")
         .await
@@ -22,17 +22,17 @@ async fn all(cloud: &Cloud) -> Result<Vec<ServicePrincipal>, GraphError> {
     Ok(docs
         .into_iter()
         .filter_map(|d| serde_json::from_value::<ServicePrincipal>(d.body).ok())
-        .filter(|sp| sp.tenant_id == cloud.tenant_id)
+        .filter(|sp| sp.tenant_id == entra.tenant_id)
         .collect())
 }
 
 pub async fn list(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
     let filter = filter_of(req)?;
-    let value: Vec<Value> = all(cloud)
+    let value: Vec<Value> = all(entra)
         .await?
         .iter()
         .map(render::service_principal)
@@ -41,20 +41,20 @@ pub async fn list(
     Ok(ok(render::list(&req.base_url, "servicePrincipals", value)))
 }
 
-async fn load(cloud: &Cloud, id: &str) -> Result<ServicePrincipal, GraphError> {
-    match cloud.service_principal(id).await? {
-        Some((_, sp)) if sp.tenant_id == cloud.tenant_id => Ok(sp),
+async fn load(entra: &Entra, id: &str) -> Result<ServicePrincipal, GraphError> {
+    match entra.service_principal(id).await? {
+        Some((_, sp)) if sp.tenant_id == entra.tenant_id => Ok(sp),
         _ => Err(GraphError::NotFound(id.to_string())),
     }
 }
 
 pub async fn get(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     id: &str,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    let sp = load(cloud, id).await?;
+    let sp = load(entra, id).await?;
     Ok(ok(render::entity(
         &req.base_url,
         "servicePrincipals",
@@ -63,7 +63,7 @@ pub async fn get(
 }
 
 pub async fn create(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
@@ -72,23 +72,23 @@ pub async fn create(
         .get("appId")
         .and_then(Value::as_str)
         .ok_or_else(|| GraphError::BadRequest("Property 'appId' is required.".into()))?;
-    let Some((_, app)) = cloud
-        .application_by_app_id(&cloud.tenant_id, app_id)
+    let Some((_, app)) = entra
+        .application_by_app_id(&entra.tenant_id, app_id)
         .await?
     else {
         return Err(GraphError::BadRequest(format!(
             "The appId '{app_id}' of the service principal does not reference a valid application object."
         )));
     };
-    if cloud
-        .service_principal_by_app_id(&cloud.tenant_id, app_id)
+    if entra
+        .service_principal_by_app_id(&entra.tenant_id, app_id)
         .await?
         .is_some()
     {
         return Err(GraphError::Conflict("appId".into()));
     }
     let sp = principal_for(&app);
-    cloud
+    entra
         .store
         .apply(put_service_principal(&sp, Cond::Absent))
         .await
@@ -104,22 +104,22 @@ pub async fn create(
 }
 
 pub async fn delete(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     id: &str,
 ) -> Result<ArmResponse, GraphError> {
-    let sp = load(cloud, id).await?;
+    let sp = load(entra, id).await?;
     if sp.service_principal_type == "ManagedIdentity" {
         return Err(GraphError::BadRequest(
             "A managed identity's service principal is deleted with its identity, not through Graph.".into(),
         ));
     }
-    if sp.id.eq_ignore_ascii_case(&cloud.admin_object_id) {
+    if sp.id.eq_ignore_ascii_case(&entra.admin_object_id) {
         return Err(GraphError::BadRequest(
             "The aksemu administrator cannot be deleted.".into(),
         ));
     }
-    cloud
+    entra
         .store
         .apply(delete_service_principal(&sp))
         .await
@@ -128,7 +128,7 @@ pub async fn delete(
 }
 
 pub async fn get_by_ids(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
@@ -154,13 +154,13 @@ pub async fn get_by_ids(
     let mut value = Vec::new();
     for id in ids {
         if wants("serviceprincipal")
-            && let Ok(sp) = load(cloud, id).await
+            && let Ok(sp) = load(entra, id).await
         {
             value.push(render::service_principal(&sp));
             continue;
         }
         if wants("application")
-            && let Some(doc) = cloud
+            && let Some(doc) = entra
                 .store
                 .get(APPLICATIONS, &id.to_lowercase())
                 .await

@@ -12,12 +12,13 @@ pub mod render;
 mod service_principals;
 
 use aksemu_authz::{Authorized, Decider, Requirement};
+use aksemu_core::Clock;
 use serde_json::Value;
 
 pub use error::GraphError;
 
-use crate::cloud::Cloud;
-use crate::request::{ArmRequest, ArmResponse, Method};
+use crate::Entra;
+use aksemu_core::request::{ArmRequest, ArmResponse, Method};
 
 /// Audiences Graph accepts: our Graph resource (the server's base URL, as the
 /// cloud metadata publishes it) and Microsoft Graph's own.
@@ -40,10 +41,14 @@ pub(crate) fn body_object(req: &ArmRequest) -> Result<serde_json::Map<String, Va
     }
 }
 
-pub(crate) fn filter_of(req: &ArmRequest) -> Result<Option<crate::odata::Filter>, GraphError> {
+pub(crate) fn filter_of(
+    req: &ArmRequest,
+) -> Result<Option<aksemu_core::odata::Filter>, GraphError> {
     req.query
         .get("$filter")
-        .map(|f| crate::odata::parse(f).ok_or_else(|| GraphError::UnsupportedQuery(f.clone())))
+        .map(|f| {
+            aksemu_core::odata::parse(f).ok_or_else(|| GraphError::UnsupportedQuery(f.clone()))
+        })
         .transpose()
 }
 
@@ -67,7 +72,7 @@ fn requirement(segs: &[&str], m: Method) -> Requirement<'static> {
 /// Graph's gate: authenticates the token for Graph's audiences, then asks the
 /// one decision for what the request needs. Handlers take the `Authorized`.
 fn authorize(
-    cloud: &Cloud,
+    entra: &Entra,
     authorization: Option<&str>,
     req: &ArmRequest,
     segs: &[&str],
@@ -76,22 +81,22 @@ fn authorize(
     let auds: Vec<&str> = auds.iter().map(String::as_str).collect();
     let caller = match authorization {
         None => return Err(GraphError::MissingToken),
-        Some(h) => cloud
+        Some(h) => entra
             .authenticate_for(Some(h), &auds)
             .map_err(|_| GraphError::InvalidToken)?,
     };
     let decider = Decider {
-        tenant_id: &cloud.tenant_id,
-        administrator: &cloud.admin_object_id,
+        tenant_id: &entra.tenant_id,
+        administrator: &entra.admin_object_id,
         index: None,
-        now: cloud.clock.now().unix_timestamp(),
+        now: entra.clock.now().unix_timestamp(),
     };
     aksemu_authz::authorize(&caller, requirement(segs, req.method), &decider)
         .map_err(|_| GraphError::Forbidden)
 }
 
 pub async fn handle(
-    cloud: &Cloud,
+    entra: &Entra,
     authorization: Option<&str>,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
@@ -103,41 +108,41 @@ pub async fn handle(
         .collect();
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     let l: Vec<&str> = lower.iter().map(String::as_str).collect();
-    let auth = authorize(cloud, authorization, req, &l)?;
-    route(cloud, &auth, req, &segs, &l).await
+    let auth = authorize(entra, authorization, req, &l)?;
+    route(entra, &auth, req, &segs, &l).await
 }
 
 async fn route(
-    cloud: &Cloud,
+    entra: &Entra,
     auth: &Authorized,
     req: &ArmRequest,
     segs: &[&str],
     l: &[&str],
 ) -> Result<ArmResponse, GraphError> {
     match (l, req.method) {
-        (["applications"], Method::Get) => applications::list(cloud, auth, req).await,
-        (["applications"], Method::Post) => applications::create(cloud, auth, req).await,
-        (["applications", _], Method::Get) => applications::get(cloud, auth, segs[1], req).await,
+        (["applications"], Method::Get) => applications::list(entra, auth, req).await,
+        (["applications"], Method::Post) => applications::create(entra, auth, req).await,
+        (["applications", _], Method::Get) => applications::get(entra, auth, segs[1], req).await,
         (["applications", _], Method::Patch) => {
-            applications::update(cloud, auth, segs[1], req).await
+            applications::update(entra, auth, segs[1], req).await
         }
-        (["applications", _], Method::Delete) => applications::delete(cloud, auth, segs[1]).await,
+        (["applications", _], Method::Delete) => applications::delete(entra, auth, segs[1]).await,
         (["applications", _, "addpassword"], Method::Post) => {
-            applications::add_password(cloud, auth, segs[1], req).await
+            applications::add_password(entra, auth, segs[1], req).await
         }
         (["applications", _, "removepassword"], Method::Post) => {
-            applications::remove_password(cloud, auth, segs[1], req).await
+            applications::remove_password(entra, auth, segs[1], req).await
         }
-        (["serviceprincipals"], Method::Get) => service_principals::list(cloud, auth, req).await,
-        (["serviceprincipals"], Method::Post) => service_principals::create(cloud, auth, req).await,
+        (["serviceprincipals"], Method::Get) => service_principals::list(entra, auth, req).await,
+        (["serviceprincipals"], Method::Post) => service_principals::create(entra, auth, req).await,
         (["serviceprincipals", _], Method::Get) => {
-            service_principals::get(cloud, auth, segs[1], req).await
+            service_principals::get(entra, auth, segs[1], req).await
         }
         (["serviceprincipals", _], Method::Delete) => {
-            service_principals::delete(cloud, auth, segs[1]).await
+            service_principals::delete(entra, auth, segs[1]).await
         }
         (["directoryobjects", "getbyids"], Method::Post) => {
-            service_principals::get_by_ids(cloud, auth, req).await
+            service_principals::get_by_ids(entra, auth, req).await
         }
         // The directory holds no users or groups: lists are empty and every id
         // is unknown, as Graph answers for an id that does not exist.

@@ -2,6 +2,7 @@
 //! password credentials (`addPassword` returns the secret once; only its digest is kept).
 
 use aksemu_authz::Authorized;
+use aksemu_core::Clock;
 use aksemu_identity::{Application, PasswordCredential, ServicePrincipal, secret};
 use aksemu_store::{Cond, StoreError};
 use serde_json::Value;
@@ -9,10 +10,10 @@ use time::OffsetDateTime;
 
 use super::error::GraphError;
 use super::{body_object, created, filter_of, no_content, ok, render};
-use crate::cloud::Cloud;
+use crate::Entra;
 use crate::collections::APPLICATIONS;
 use crate::directory::{delete_application, delete_service_principal, put_application};
-use crate::request::{ArmRequest, ArmResponse};
+use aksemu_core::request::{ArmRequest, ArmResponse};
 
 fn write_err(e: StoreError) -> GraphError {
     match e {
@@ -23,20 +24,20 @@ fn write_err(e: StoreError) -> GraphError {
     }
 }
 
-async fn load(cloud: &Cloud, id: &str) -> Result<(String, Application), GraphError> {
-    match cloud.application(id).await? {
-        Some((doc, app)) if app.tenant_id == cloud.tenant_id => Ok((doc.etag, app)),
+async fn load(entra: &Entra, id: &str) -> Result<(String, Application), GraphError> {
+    match entra.application(id).await? {
+        Some((doc, app)) if app.tenant_id == entra.tenant_id => Ok((doc.etag, app)),
         _ => Err(GraphError::NotFound(id.to_string())),
     }
 }
 
 pub async fn list(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
     let filter = filter_of(req)?;
-    let docs = cloud
+    let docs = entra
         .store
         .list(APPLICATIONS, "")
         .await
@@ -44,7 +45,7 @@ pub async fn list(
     let value: Vec<Value> = docs
         .into_iter()
         .filter_map(|d| serde_json::from_value::<Application>(d.body).ok())
-        .filter(|a| a.tenant_id == cloud.tenant_id)
+        .filter(|a| a.tenant_id == entra.tenant_id)
         .map(|a| render::application(&a))
         .filter(|v| filter.as_ref().is_none_or(|f| f.matches(v)))
         .collect();
@@ -52,12 +53,12 @@ pub async fn list(
 }
 
 pub async fn get(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     id: &str,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    let (_, app) = load(cloud, id).await?;
+    let (_, app) = load(entra, id).await?;
     Ok(ok(render::entity(
         &req.base_url,
         "applications",
@@ -66,7 +67,7 @@ pub async fn get(
 }
 
 pub async fn create(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
@@ -80,10 +81,10 @@ pub async fn create(
         id: uuid::Uuid::new_v4().to_string(),
         app_id: uuid::Uuid::new_v4().to_string(),
         display_name: display_name.to_string(),
-        tenant_id: cloud.tenant_id.clone(),
+        tenant_id: entra.tenant_id.clone(),
         password_credentials: Vec::new(),
     };
-    cloud
+    entra
         .store
         .apply(put_application(&app, Cond::Absent))
         .await
@@ -96,12 +97,12 @@ pub async fn create(
 }
 
 pub async fn update(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     id: &str,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    let (etag, mut app) = load(cloud, id).await?;
+    let (etag, mut app) = load(entra, id).await?;
     let body = body_object(req)?;
     if let Some(name) = body.get("displayName") {
         app.display_name = name
@@ -112,7 +113,7 @@ pub async fn update(
             })?
             .to_string();
     }
-    cloud
+    entra
         .store
         .apply(put_application(&app, Cond::Etag(etag)))
         .await
@@ -123,24 +124,24 @@ pub async fn update(
 /// Deleting an application also deletes its service principal in this tenant.
 /// Role assignments naming the principal stay behind, as in Azure.
 pub async fn delete(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     id: &str,
 ) -> Result<ArmResponse, GraphError> {
-    let (_, app) = load(cloud, id).await?;
-    if app.app_id.eq_ignore_ascii_case(&cloud.admin_app_id) {
+    let (_, app) = load(entra, id).await?;
+    if app.app_id.eq_ignore_ascii_case(&entra.admin_app_id) {
         return Err(GraphError::BadRequest(
             "The aksemu administrator application cannot be deleted.".into(),
         ));
     }
     let mut writes = delete_application(&app);
-    if let Some((_, sp)) = cloud
+    if let Some((_, sp)) = entra
         .service_principal_by_app_id(&app.tenant_id, &app.app_id)
         .await?
     {
         writes.extend(delete_service_principal(&sp));
     }
-    cloud.store.apply(writes).await.map_err(write_err)?;
+    entra.store.apply(writes).await.map_err(write_err)?;
     Ok(no_content())
 }
 
@@ -159,22 +160,22 @@ fn parse_date(v: Option<&Value>, field: &str) -> Result<Option<OffsetDateTime>, 
 }
 
 pub async fn add_password(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     id: &str,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    let (etag, mut app) = load(cloud, id).await?;
+    let (etag, mut app) = load(entra, id).await?;
     let body = if req.body.is_empty() {
         Default::default()
     } else {
         body_object(req)?
     };
     let pc = body.get("passwordCredential").cloned().unwrap_or_default();
-    let now = cloud.clock.now();
+    let now = entra.clock.now();
     // Clients compute dates from their own (real) clock, e.g. az's "now + 1 year";
     // the cloud's clock may be ahead, so their dates move by the same offset.
-    let offset = time::Duration::milliseconds(cloud.virtual_clock.offset_ms());
+    let offset = time::Duration::milliseconds(entra.clock.offset_ms());
     let start = parse_date(pc.get("startDateTime"), "startDateTime")?
         .map(|t| t + offset)
         .unwrap_or(now);
@@ -200,7 +201,7 @@ pub async fn add_password(
         end_date_time: Some(end),
     };
     app.password_credentials.push(cred.clone());
-    cloud
+    entra
         .store
         .apply(put_application(&app, Cond::Etag(etag)))
         .await
@@ -214,12 +215,12 @@ pub async fn add_password(
 }
 
 pub async fn remove_password(
-    cloud: &Cloud,
+    entra: &Entra,
     _auth: &Authorized,
     id: &str,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    let (etag, mut app) = load(cloud, id).await?;
+    let (etag, mut app) = load(entra, id).await?;
     let body = body_object(req)?;
     let key_id = body
         .get("keyId")
@@ -233,7 +234,7 @@ pub async fn remove_password(
             "No password credential found with keyId '{key_id}'."
         )));
     }
-    cloud
+    entra
         .store
         .apply(put_application(&app, Cond::Etag(etag)))
         .await

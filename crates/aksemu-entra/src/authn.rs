@@ -7,7 +7,7 @@ use aksemu_identity::{
 };
 use time::OffsetDateTime;
 
-use crate::cloud::Cloud;
+use crate::Entra;
 
 use crate::verified_tokens::{LEEWAY_SECS, Verified};
 
@@ -17,7 +17,7 @@ fn unix_to_rfc3339(t: i64) -> String {
         .unwrap_or_default()
 }
 
-impl Cloud {
+impl Entra {
     /// Authenticates the `Authorization` header value of an ARM request.
     pub fn authenticate(&self, authorization: Option<&str>) -> Result<Principal, ArmError> {
         self.authenticate_for(authorization, ARM_AUDIENCES)
@@ -43,7 +43,7 @@ impl Cloud {
             return Ok(p);
         }
         let issuers = [v1_issuer(&self.tenant_id)];
-        let keys: Vec<_> = self.keys.iter().collect();
+        let keys: Vec<_> = self.keys().iter().collect();
         let expect = TokenExpectations {
             issuers: &issuers,
             audiences,

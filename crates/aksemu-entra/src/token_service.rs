@@ -4,18 +4,19 @@
 
 use std::collections::HashMap;
 
+use aksemu_core::Clock;
 use aksemu_identity::grant::{
     self, EndpointVersion, app_token_claims, authenticate_client, same_resource,
 };
 use aksemu_identity::{ARM_AUDIENCES, OAuthError, TokenResponse, mint};
 use time::OffsetDateTime;
 
-use crate::cloud::Cloud;
+use crate::Entra;
 
 /// Resources (App ID URIs) this cloud issues tokens for, besides ARM's.
 const OTHER_RESOURCES: &[&str] = &["https://graph.microsoft.com/"];
 
-impl Cloud {
+impl Entra {
     /// The tenant GUID a path segment names, if it is ours.
     pub fn resolve_tenant(&self, segment: &str) -> Result<&str, OAuthError> {
         if segment.eq_ignore_ascii_case(&self.tenant_id)

@@ -1,0 +1,70 @@
+//! The identity plane's context: the tenant, its signing keys, the directory in
+//! the store, and the caches of verified and issued tokens. ARM's `Cloud` holds
+//! one; the HTTP surfaces reach token verification through it.
+
+use std::sync::Arc;
+
+use aksemu_core::VirtualClock;
+use aksemu_identity::SigningKey;
+use aksemu_store::Store;
+
+use crate::imds::cache::TokenCache;
+use crate::resources::ResourceIdentities;
+use crate::tenant::Bootstrap;
+use crate::verified_tokens::VerifiedTokens;
+
+pub struct Entra {
+    pub(crate) store: Arc<dyn Store>,
+    /// The cloud clock (credential lifetimes; Graph's secret dates).
+    pub(crate) clock: Arc<VirtualClock>,
+    /// The current signing key first; older keys still verify.
+    keys: Vec<SigningKey>,
+    pub tenant_id: String,
+    pub tenant_domain: String,
+    /// The bootstrap administrator: its object id (directory writes) and appId.
+    pub admin_object_id: String,
+    pub admin_app_id: String,
+    /// Access-token lifetime (real time).
+    pub token_lifetime_secs: i64,
+    pub(crate) verified_tokens: VerifiedTokens,
+    pub(crate) imds_tokens: TokenCache,
+    pub(crate) resources: Arc<dyn ResourceIdentities>,
+}
+
+/// What `Entra::new` is built from besides the store, clock and tenant.
+pub struct EntraSettings {
+    pub keys: Vec<SigningKey>,
+    pub token_lifetime_secs: i64,
+    pub resources: Arc<dyn ResourceIdentities>,
+}
+
+impl Entra {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<VirtualClock>,
+        tenant: &Bootstrap,
+        settings: EntraSettings,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            keys: settings.keys,
+            tenant_id: tenant.tenant_id.clone(),
+            tenant_domain: tenant.tenant_domain.clone(),
+            admin_object_id: tenant.admin_object_id.clone(),
+            admin_app_id: tenant.admin_app_id.clone(),
+            token_lifetime_secs: settings.token_lifetime_secs,
+            verified_tokens: Default::default(),
+            imds_tokens: Default::default(),
+            resources: settings.resources,
+        }
+    }
+
+    pub fn signing_key(&self) -> Option<&SigningKey> {
+        self.keys.first()
+    }
+
+    pub fn keys(&self) -> &[SigningKey] {
+        &self.keys
+    }
+}
