@@ -6,41 +6,35 @@ use aksemu_arm::collections::RESOURCES;
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::store_err;
 
-/// A node pool's scale set (the first System pool's when `pool` is not given)
-/// and the cluster's kubelet identity clientId. `cluster` is a resource id or
-/// a cluster name (unique in the subscription).
-pub async fn node_scale_set(
-    cloud: &Cloud,
-    cluster: &str,
-    pool: Option<&str>,
-) -> Result<(aksemu_store::Doc, Option<String>), ArmError> {
-    let bad = |m: String| ArmError::InvalidRequestContent(m);
-    let is_cluster = |d: &aksemu_store::Doc| {
-        d.body["type"]
-            .as_str()
-            .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters"))
-    };
+use aksemu_store::Doc;
+
+fn bad(m: String) -> ArmError {
+    ArmError::InvalidRequestContent(m)
+}
+
+fn is_cluster(d: &Doc) -> bool {
+    d.body["type"]
+        .as_str()
+        .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters"))
+}
+
+/// The cluster a resource id or a name (unique in the subscription) names.
+async fn find_cluster(cloud: &Cloud, cluster: &str) -> Result<Doc, ArmError> {
     let doc = if cluster.starts_with('/') {
         let id = ResourceId::parse(cluster)?;
-        cloud
-            .store
-            .get(RESOURCES, id.key())
-            .await
-            .map_err(store_err)?
-            .filter(is_cluster)
+        let stored = cloud.store.get(RESOURCES, id.key()).await;
+        stored.map_err(store_err)?.filter(is_cluster)
     } else {
-        let mut found: Vec<aksemu_store::Doc> = cloud
-            .store
-            .list(RESOURCES, "/subscriptions/")
-            .await
+        let all = cloud.store.list(RESOURCES, "/subscriptions/").await;
+        let named = |d: &Doc| {
+            d.body["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(cluster))
+        };
+        let mut found: Vec<Doc> = all
             .map_err(store_err)?
             .into_iter()
-            .filter(|d| {
-                is_cluster(d)
-                    && d.body["name"]
-                        .as_str()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(cluster))
-            })
+            .filter(|d| is_cluster(d) && named(d))
             .collect();
         if found.len() > 1 {
             return Err(bad(format!(
@@ -48,35 +42,48 @@ pub async fn node_scale_set(
             )));
         }
         found.pop()
+    };
+    doc.ok_or_else(|| bad(format!("no managed cluster '{cluster}'")))
+}
+
+/// The pool asked for, else the first System pool, else the first pool.
+fn pool_name(props: &serde_json::Value, pool: Option<&str>) -> String {
+    if let Some(p) = pool {
+        return p.to_string();
     }
-    .ok_or_else(|| bad(format!("no managed cluster '{cluster}'")))?;
-    let props = &doc.body["properties"];
     let pools = props["agentPoolProfiles"]
         .as_array()
-        .cloned()
+        .map(Vec::as_slice)
         .unwrap_or_default();
-    let pool_name = match pool {
-        Some(p) => p.to_string(),
-        None => pools
-            .iter()
-            .find(|p| p["mode"] == "System")
-            .or(pools.first())
-            .and_then(|p| p["name"].as_str())
-            .unwrap_or_default()
-            .to_string(),
-    };
-    let sub = ResourceId::parse(&doc.id)?
-        .subscription_id()
+    pools
+        .iter()
+        .find(|p| p["mode"] == "System")
+        .or(pools.first())
+        .and_then(|p| p["name"].as_str())
         .unwrap_or_default()
-        .to_string();
-    let group = ResourceId::resource_group(
-        &sub,
-        props["nodeResourceGroup"].as_str().unwrap_or_default(),
-    );
-    let scale_set = cloud
+        .to_string()
+}
+
+/// A node pool's scale set (the first System pool's when `pool` is not given)
+/// and the cluster's kubelet identity clientId. `cluster` is a resource id or
+/// a cluster name (unique in the subscription).
+pub async fn node_scale_set(
+    cloud: &Cloud,
+    cluster: &str,
+    pool: Option<&str>,
+) -> Result<(Doc, Option<String>), ArmError> {
+    let doc = find_cluster(cloud, cluster).await?;
+    let props = &doc.body["properties"];
+    let pool_name = pool_name(props, pool);
+    let id = ResourceId::parse(&doc.id)?;
+    let sub = id.subscription_id().unwrap_or_default();
+    let node_group = props["nodeResourceGroup"].as_str().unwrap_or_default();
+    let group = ResourceId::resource_group(sub, node_group);
+    let in_group = cloud
         .store
         .list(RESOURCES, &group.descendant_prefix())
-        .await
+        .await;
+    let scale_set = in_group
         .map_err(store_err)?
         .into_iter()
         .find(|d| {

@@ -35,44 +35,9 @@ fn is_system(p: &Value) -> bool {
         .is_some_and(|m| m.eq_ignore_ascii_case("System"))
 }
 
-/// One profile with AKS's defaults; server-owned fields are set here.
-fn normalise(
-    requested: &Value,
-    existing: Option<&Value>,
-    current_version: &str,
-    default_mode: &str,
-    state: &str,
-) -> Result<Value, ArmError> {
-    let mut p = requested.clone();
-    let Some(o) = p.as_object_mut() else {
-        return Err(invalid(
-            "agentPoolProfiles",
-            "Each agent pool profile must be an object.",
-        ));
-    };
-    let name = o
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    if !valid_name(&name) {
-        return Err(invalid(
-            "agentPoolProfile.name",
-            format!(
-                "The agent pool name '{name}' is invalid: it must start with a lowercase letter, contain only lowercase letters and numbers, and be 1 to 12 characters long. Please see https://aka.ms/aks-naming-rules"
-            ),
-        ));
-    }
-    for k in [
-        "provisioningState",
-        "powerState",
-        "currentOrchestratorVersion",
-        "nodeImageVersion",
-        "eTag",
-    ] {
-        o.remove(k);
-    }
-    let defaults = json!({
+/// What AKS fills in for a pool the client leaves it out of.
+fn pool_defaults(current_version: &str, default_mode: &str) -> Value {
+    json!({
         "count": 1,
         "vmSize": "Standard_DS2_v2",
         "osDiskSizeGB": 128,
@@ -92,8 +57,70 @@ fn normalise(
         "enableUltraSSD": false,
         "upgradeSettings": {"maxSurge": "10%"},
         "securityProfile": {"enableSecureBoot": false, "enableVTPM": false},
-    });
-    fill(&mut p, &defaults);
+    })
+}
+
+/// The pool's name, which must be a valid Linux pool name.
+fn checked_name(o: &serde_json::Map<String, Value>) -> Result<String, ArmError> {
+    let name = o.get("name").and_then(Value::as_str).unwrap_or_default();
+    if valid_name(name) {
+        return Ok(name.to_string());
+    }
+    Err(invalid(
+        "agentPoolProfile.name",
+        format!(
+            "The agent pool name '{name}' is invalid: it must start with a lowercase letter, contain only lowercase letters and numbers, and be 1 to 12 characters long. Please see https://aka.ms/aks-naming-rules"
+        ),
+    ))
+}
+
+/// System pools hold 1 to 1000 nodes, user pools 0 to 1000.
+fn check_count(p: &Value, name: &str) -> Result<(), ArmError> {
+    let count = p["count"].as_i64().ok_or_else(|| {
+        invalid(
+            "agentPoolProfile.count",
+            format!("The count of agent pool '{name}' must be an integer."),
+        )
+    })?;
+    let min = if is_system(p) { 1 } else { 0 };
+    if (min..=1000).contains(&count) {
+        return Ok(());
+    }
+    Err(invalid(
+        "agentPoolProfile.count",
+        format!(
+            "The value of parameter agentPoolProfile.count is invalid: {count}. It must be between {min} and 1000 for a {} agent pool.",
+            if min == 1 { "System" } else { "User" }
+        ),
+    ))
+}
+
+/// One profile with AKS's defaults; server-owned fields are set here.
+fn normalise(
+    requested: &Value,
+    existing: Option<&Value>,
+    current_version: &str,
+    default_mode: &str,
+    state: &str,
+) -> Result<Value, ArmError> {
+    let mut p = requested.clone();
+    let Some(o) = p.as_object_mut() else {
+        return Err(invalid(
+            "agentPoolProfiles",
+            "Each agent pool profile must be an object.",
+        ));
+    };
+    let name = checked_name(o)?;
+    for k in [
+        "provisioningState",
+        "powerState",
+        "currentOrchestratorVersion",
+        "nodeImageVersion",
+        "eTag",
+    ] {
+        o.remove(k);
+    }
+    fill(&mut p, &pool_defaults(current_version, default_mode));
     if let Some(e) = existing {
         // What AKS keeps for an existing pool regardless of what is sent.
         for k in ["vmSize", "osType", "type", "vnetSubnetID"] {
@@ -102,22 +129,7 @@ fn normalise(
             }
         }
     }
-    let count = p["count"].as_i64().ok_or_else(|| {
-        invalid(
-            "agentPoolProfile.count",
-            format!("The count of agent pool '{name}' must be an integer."),
-        )
-    })?;
-    let min = if is_system(&p) { 1 } else { 0 };
-    if !(min..=1000).contains(&count) {
-        return Err(invalid(
-            "agentPoolProfile.count",
-            format!(
-                "The value of parameter agentPoolProfile.count is invalid: {count}. It must be between {min} and 1000 for a {} agent pool.",
-                if min == 1 { "System" } else { "User" }
-            ),
-        ));
-    }
+    check_count(&p, &name)?;
     p["provisioningState"] = json!(state);
     p["powerState"] = json!({"code": "Running"});
     p["currentOrchestratorVersion"] = json!(current_version);

@@ -47,6 +47,80 @@ fn new_password(clock: &dyn Clock, display_name: &str) -> (String, PasswordCrede
     (text, cred)
 }
 
+/// The administrator: an application with `cred`, and its service principal.
+fn administrator(b: &Bootstrap, cred: PasswordCredential) -> (Application, ServicePrincipal) {
+    let app = Application {
+        id: guid(),
+        app_id: b.admin_app_id.clone(),
+        display_name: "aksemu-admin".to_string(),
+        tenant_id: b.tenant_id.clone(),
+        password_credentials: vec![cred],
+    };
+    let sp = ServicePrincipal {
+        id: b.admin_object_id.clone(),
+        app_id: b.admin_app_id.clone(),
+        display_name: "aksemu-admin".to_string(),
+        tenant_id: b.tenant_id.clone(),
+        service_principal_type: "Application".to_string(),
+        service_principal_names: vec![b.admin_app_id.clone()],
+        account_enabled: true,
+    };
+    (app, sp)
+}
+
+/// The bootstrap record, the tenant and the subscription.
+fn cloud_records(b: &Bootstrap, sub: &ResourceId) -> Result<Vec<Write>, ArmError> {
+    Ok(vec![
+        Write::Put {
+            coll: META,
+            key: BOOTSTRAP_KEY.to_string(),
+            id: BOOTSTRAP_KEY.to_string(),
+            body: serde_json::to_value(b).map_err(|_| ArmError::InternalServerError)?,
+            cond: Cond::Absent,
+        },
+        Write::Put {
+            coll: TENANTS,
+            key: b.tenant_id.clone(),
+            id: b.tenant_id.clone(),
+            body: json!({"tenantId": b.tenant_id, "displayName": "aksemu", "defaultDomain": b.tenant_domain, "domains": [b.tenant_domain]}),
+            cond: Cond::Absent,
+        },
+        Write::Put {
+            coll: SUBSCRIPTIONS,
+            key: sub.key().to_string(),
+            id: sub.as_str().to_string(),
+            body: json!({"subscriptionId": b.subscription_id, "tenantId": b.tenant_id, "displayName": "aksemu subscription", "state": "Enabled"}),
+            cond: Cond::Absent,
+        },
+    ])
+}
+
+/// Owner on the subscription for the administrator.
+fn owner_assignment(clock: &dyn Clock, sub: &ResourceId, principal_id: &str) -> Vec<Write> {
+    let now = aksemu_core::clock::rfc3339(clock.now());
+    let ra_id = sub.child(&[
+        "providers",
+        "Microsoft.Authorization",
+        "roleAssignments",
+        &guid(),
+    ]);
+    let assignment = json!({
+        "id": ra_id.as_str(),
+        "name": ra_id.segments().last(),
+        "type": "Microsoft.Authorization/roleAssignments",
+        "properties": {
+            "roleDefinitionId": format!("{}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}", sub.as_str()),
+            "principalId": principal_id,
+            "principalType": "ServicePrincipal",
+            "scope": sub.as_str(),
+            "createdOn": now, "updatedOn": now,
+            "createdBy": null, "updatedBy": null,
+            "description": "aksemu bootstrap administrator",
+        }
+    });
+    writes_for(&ra_id, sub, &assignment, Cond::Absent)
+}
+
 /// Returns the cloud's identity, creating it on first start (then with the
 /// administrator's new secret).
 pub async fn ensure(
@@ -66,68 +140,10 @@ pub async fn ensure(
         admin_object_id: guid(),
     };
     let (secret_text, cred) = new_password(clock, "aksemu administrator");
-    let app = Application {
-        id: guid(),
-        app_id: b.admin_app_id.clone(),
-        display_name: "aksemu-admin".to_string(),
-        tenant_id: b.tenant_id.clone(),
-        password_credentials: vec![cred],
-    };
-    let sp = ServicePrincipal {
-        id: b.admin_object_id.clone(),
-        app_id: b.admin_app_id.clone(),
-        display_name: "aksemu-admin".to_string(),
-        tenant_id: b.tenant_id.clone(),
-        service_principal_type: "Application".to_string(),
-        service_principal_names: vec![b.admin_app_id.clone()],
-        account_enabled: true,
-    };
+    let (app, sp) = administrator(&b, cred);
     let sub = ResourceId::subscription(&b.subscription_id);
-    let now = aksemu_core::clock::rfc3339(clock.now());
-    let ra_id = sub.child(&[
-        "providers",
-        "Microsoft.Authorization",
-        "roleAssignments",
-        &guid(),
-    ]);
-    let mut writes = vec![
-        Write::Put {
-            coll: META,
-            key: BOOTSTRAP_KEY.to_string(),
-            id: BOOTSTRAP_KEY.to_string(),
-            body: serde_json::to_value(&b).map_err(|_| ArmError::InternalServerError)?,
-            cond: Cond::Absent,
-        },
-        Write::Put {
-            coll: TENANTS,
-            key: b.tenant_id.clone(),
-            id: b.tenant_id.clone(),
-            body: json!({"tenantId": b.tenant_id, "displayName": "aksemu", "defaultDomain": b.tenant_domain, "domains": [b.tenant_domain]}),
-            cond: Cond::Absent,
-        },
-        Write::Put {
-            coll: SUBSCRIPTIONS,
-            key: sub.key().to_string(),
-            id: sub.as_str().to_string(),
-            body: json!({"subscriptionId": b.subscription_id, "tenantId": b.tenant_id, "displayName": "aksemu subscription", "state": "Enabled"}),
-            cond: Cond::Absent,
-        },
-    ];
-    let assignment = json!({
-        "id": ra_id.as_str(),
-        "name": ra_id.segments().last(),
-        "type": "Microsoft.Authorization/roleAssignments",
-        "properties": {
-            "roleDefinitionId": format!("{}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}", sub.as_str()),
-            "principalId": sp.id,
-            "principalType": "ServicePrincipal",
-            "scope": sub.as_str(),
-            "createdOn": now, "updatedOn": now,
-            "createdBy": null, "updatedBy": null,
-            "description": "aksemu bootstrap administrator",
-        }
-    });
-    writes.extend(writes_for(&ra_id, &sub, &assignment, Cond::Absent));
+    let mut writes = cloud_records(&b, &sub)?;
+    writes.extend(owner_assignment(clock, &sub, &sp.id));
     writes.extend(put_application(&app, Cond::Absent));
     writes.extend(put_service_principal(&sp, Cond::Absent));
     match store.apply(writes).await {

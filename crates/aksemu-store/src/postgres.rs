@@ -169,78 +169,9 @@ impl Store for PostgresStore {
                     id,
                     body,
                     cond,
-                } => {
-                    let current: Option<String> = tx
-                        .query_opt(
-                            "SELECT etag FROM documents WHERE coll = $1 AND key = $2 FOR UPDATE",
-                            &[coll, key],
-                        )
-                        .await
-                        .map_err(pg)?
-                        .map(|r| r.get(0));
-                    check(coll, key, cond, current.as_deref())?;
-                    let etag = new_etag();
-                    // With a precondition, the upsert only overwrites the row we
-                    // read (locked FOR UPDATE); a row inserted concurrently after our
-                    // read makes it affect nothing.
-                    let body = body.to_string();
-                    let n = if *cond == crate::Cond::Any {
-                        tx.execute(
-                            "INSERT INTO documents (coll, key, id, etag, body) VALUES ($1, $2, $3, $4, $5)
-                             ON CONFLICT (coll, key) DO UPDATE SET id = EXCLUDED.id, etag = EXCLUDED.etag, body = EXCLUDED.body",
-                            &[coll, key, id, &etag, &body],
-                        )
-                        .await
-                    } else {
-                        tx.execute(
-                            "INSERT INTO documents (coll, key, id, etag, body) VALUES ($1, $2, $3, $4, $5)
-                             ON CONFLICT (coll, key) DO UPDATE SET id = EXCLUDED.id, etag = EXCLUDED.etag, body = EXCLUDED.body
-                             WHERE documents.etag IS NOT DISTINCT FROM $6::TEXT",
-                            &[coll, key, id, &etag, &body, &current],
-                        )
-                        .await
-                    }
-                    .map_err(pg)?;
-                    if n == 0 {
-                        return Err(StoreError::AlreadyExists {
-                            coll: coll.to_string(),
-                            key: key.clone(),
-                        });
-                    }
-                    etags.push(etag);
-                }
-                Write::Delete { coll, key, cond } => {
-                    let current: Option<String> = tx
-                        .query_opt(
-                            "SELECT etag FROM documents WHERE coll = $1 AND key = $2 FOR UPDATE",
-                            &[coll, key],
-                        )
-                        .await
-                        .map_err(pg)?
-                        .map(|r| r.get(0));
-                    check(coll, key, cond, current.as_deref())?;
-                    tx.execute(
-                        "DELETE FROM documents WHERE coll = $1 AND key = $2",
-                        &[coll, key],
-                    )
-                    .await
-                    .map_err(pg)?;
-                }
-                Write::DeletePrefix { coll, prefix } => match prefix_upper_bound(prefix) {
-                    Some(upper) => {
-                        tx.execute(
-                            "DELETE FROM documents WHERE coll = $1 AND key >= $2 AND key < $3",
-                            &[coll, prefix, &upper],
-                        )
-                        .await
-                        .map_err(pg)?;
-                    }
-                    None => {
-                        tx.execute("DELETE FROM documents WHERE coll = $1", &[coll])
-                            .await
-                            .map_err(pg)?;
-                    }
-                },
+                } => etags.push(put(&tx, (coll, key, id), body, cond).await?),
+                Write::Delete { coll, key, cond } => delete(&tx, coll, key, cond).await?,
+                Write::DeletePrefix { coll, prefix } => delete_prefix(&tx, coll, prefix).await?,
             }
         }
         tx.commit().await.map_err(pg)?;
@@ -250,4 +181,88 @@ impl Store for PostgresStore {
     fn backend(&self) -> &'static str {
         "postgres"
     }
+}
+
+/// The row's etag, locked for the rest of the transaction.
+async fn locked_etag(tx: &Tx<'_>, coll: &str, key: &str) -> Result<Option<String>, StoreError> {
+    let row = tx
+        .query_opt(
+            "SELECT etag FROM documents WHERE coll = $1 AND key = $2 FOR UPDATE",
+            &[&coll, &key],
+        )
+        .await
+        .map_err(pg)?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+type Tx<'a> = tokio_postgres::Transaction<'a>;
+
+/// Writes one document under its condition; returns its new etag.
+async fn put(
+    tx: &Tx<'_>,
+    (coll, key, id): (&str, &String, &String),
+    body: &serde_json::Value,
+    cond: &crate::Cond,
+) -> Result<String, StoreError> {
+    let current = locked_etag(tx, coll, key).await?;
+    check(coll, key, cond, current.as_deref())?;
+    let etag = new_etag();
+    // With a precondition, the upsert only overwrites the row we read (locked
+    // FOR UPDATE); a row inserted concurrently after our read makes it affect
+    // nothing.
+    let body = body.to_string();
+    let n = if *cond == crate::Cond::Any {
+        tx.execute(
+            "INSERT INTO documents (coll, key, id, etag, body) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (coll, key) DO UPDATE SET id = EXCLUDED.id, etag = EXCLUDED.etag, body = EXCLUDED.body",
+            &[&coll, key, id, &etag, &body],
+        )
+        .await
+    } else {
+        tx.execute(
+            "INSERT INTO documents (coll, key, id, etag, body) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (coll, key) DO UPDATE SET id = EXCLUDED.id, etag = EXCLUDED.etag, body = EXCLUDED.body
+             WHERE documents.etag IS NOT DISTINCT FROM $6::TEXT",
+            &[&coll, key, id, &etag, &body, &current],
+        )
+        .await
+    }
+    .map_err(pg)?;
+    if n == 0 {
+        return Err(StoreError::AlreadyExists {
+            coll: coll.to_string(),
+            key: key.clone(),
+        });
+    }
+    Ok(etag)
+}
+
+async fn delete(tx: &Tx<'_>, coll: &str, key: &str, cond: &crate::Cond) -> Result<(), StoreError> {
+    let current = locked_etag(tx, coll, key).await?;
+    check(coll, key, cond, current.as_deref())?;
+    tx.execute(
+        "DELETE FROM documents WHERE coll = $1 AND key = $2",
+        &[&coll, &key],
+    )
+    .await
+    .map_err(pg)?;
+    Ok(())
+}
+
+async fn delete_prefix(tx: &Tx<'_>, coll: &str, prefix: &str) -> Result<(), StoreError> {
+    let done = match prefix_upper_bound(prefix) {
+        Some(upper) => {
+            tx.execute(
+                "DELETE FROM documents WHERE coll = $1 AND key >= $2 AND key < $3",
+                &[&coll, &prefix, &upper],
+            )
+            .await
+        }
+        None => {
+            tx.execute("DELETE FROM documents WHERE coll = $1", &[&coll])
+                .await
+        }
+    };
+    done.map_err(pg)?;
+    Ok(())
 }

@@ -52,6 +52,76 @@ fn type_name(system: bool, user: bool) -> &'static str {
     }
 }
 
+/// A managed identity's backing service principal (a user-assigned identity's
+/// or a resource's system-assigned one), named `name`.
+pub fn new_principal(cloud: &Cloud, id: &ResourceId, name: &str) -> ServicePrincipal {
+    let client_id = uuid::Uuid::new_v4().to_string();
+    ServicePrincipal {
+        id: uuid::Uuid::new_v4().to_string(),
+        app_id: client_id.clone(),
+        display_name: name.to_string(),
+        tenant_id: cloud.entra.tenant_id.clone(),
+        service_principal_type: "ManagedIdentity".to_string(),
+        service_principal_names: vec![client_id, id.as_str().to_string()],
+        account_enabled: true,
+    }
+}
+
+/// The resource's own principal: kept, created (`SystemAssigned` added), or
+/// removed with its role assignments (`SystemAssigned` dropped).
+async fn system_principal(
+    cloud: &Cloud,
+    resource: &ResourceId,
+    system: bool,
+    existing: Option<&Value>,
+    writes: &mut Vec<Write>,
+) -> Result<Option<String>, ArmError> {
+    let old = existing
+        .and_then(|e| e.get("principalId"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    match (system, old) {
+        (true, Some(p)) => Ok(Some(p)),
+        (true, None) => {
+            let name = resource.segments().last().copied().unwrap_or_default();
+            let sp = new_principal(cloud, resource, name);
+            writes.extend(put_service_principal(&sp, Cond::Absent));
+            Ok(Some(sp.id))
+        }
+        (false, Some(old)) => {
+            writes.extend(principal_removal(cloud, &old).await?);
+            Ok(None)
+        }
+        (false, None) => Ok(None),
+    }
+}
+
+/// The user-assigned identities requested, each one the caller may assign.
+async fn attached_identities(
+    cloud: &Cloud,
+    auth: &Authorized,
+    requested: Option<&Value>,
+) -> Result<Map<String, Value>, ArmError> {
+    let ids = requested
+        .and_then(|r| r.get("userAssignedIdentities"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    if ids.is_empty() {
+        return Err(ArmError::InvalidRequestContent(
+            "'identity.userAssignedIdentities' must name at least one identity for type UserAssigned.".into(),
+        ));
+    }
+    let mut attached = Map::new();
+    for raw in ids.keys() {
+        let doc = assignable_identity(cloud, auth, raw).await?;
+        let p = &doc.body["properties"];
+        let ids = json!({"principalId": p["principalId"], "clientId": p["clientId"]});
+        attached.insert(doc.id.clone(), ids);
+    }
+    Ok(attached)
+}
+
 /// Applies a requested identity block over the existing one for `resource`.
 pub async fn apply(
     cloud: &Cloud,
@@ -60,82 +130,37 @@ pub async fn apply(
     existing: Option<&Value>,
     requested: Option<&Value>,
 ) -> Result<Outcome, ArmError> {
-    let (system, user) = match requested
+    let requested_type = requested
         .and_then(|r| r.get("type"))
-        .and_then(Value::as_str)
-    {
+        .and_then(Value::as_str);
+    let (system, user) = match requested_type {
         Some(t) => parse_type(t)?,
         None => (false, false),
     };
     let mut writes = Vec::new();
-    let old_principal = existing
-        .and_then(|e| e.get("principalId"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let principal_id = match (system, old_principal) {
-        (true, Some(p)) => Some(p),
-        (true, None) => {
-            let app_id = uuid::Uuid::new_v4().to_string();
-            let sp = ServicePrincipal {
-                id: uuid::Uuid::new_v4().to_string(),
-                app_id: app_id.clone(),
-                display_name: resource
-                    .segments()
-                    .last()
-                    .copied()
-                    .unwrap_or_default()
-                    .to_string(),
-                tenant_id: cloud.entra.tenant_id.clone(),
-                service_principal_type: "ManagedIdentity".to_string(),
-                service_principal_names: vec![app_id, resource.as_str().to_string()],
-                account_enabled: true,
-            };
-            writes.extend(put_service_principal(&sp, Cond::Absent));
-            Some(sp.id)
-        }
-        (false, Some(old)) => {
-            writes.extend(principal_removal(cloud, &old).await?);
-            None
-        }
-        (false, None) => None,
+    let principal_id = system_principal(cloud, resource, system, existing, &mut writes).await?;
+    let attached = match user {
+        true => Some(attached_identities(cloud, auth, requested).await?),
+        false => None,
     };
-    let mut attached = Map::new();
-    if user {
-        let ids = requested
-            .and_then(|r| r.get("userAssignedIdentities"))
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        if ids.is_empty() {
-            return Err(ArmError::InvalidRequestContent(
-                "'identity.userAssignedIdentities' must name at least one identity for type UserAssigned.".into(),
-            ));
-        }
-        for raw in ids.keys() {
-            let doc = assignable_identity(cloud, auth, raw).await?;
-            attached.insert(
-                doc.id.clone(),
-                json!({
-                    "principalId": doc.body["properties"]["principalId"],
-                    "clientId": doc.body["properties"]["clientId"],
-                }),
-            );
-        }
+    if !(system || user) {
+        return Ok(Outcome {
+            identity: None,
+            writes,
+        });
     }
-    let identity = if system || user {
-        let mut b = json!({ "type": type_name(system, user) });
-        if let Some(p) = principal_id {
-            b["principalId"] = json!(p);
-            b["tenantId"] = json!(cloud.entra.tenant_id);
-        }
-        if user {
-            b["userAssignedIdentities"] = Value::Object(attached);
-        }
-        Some(b)
-    } else {
-        None
-    };
-    Ok(Outcome { identity, writes })
+    let mut b = json!({ "type": type_name(system, user) });
+    if let Some(p) = principal_id {
+        b["principalId"] = json!(p);
+        b["tenantId"] = json!(cloud.entra.tenant_id);
+    }
+    if let Some(a) = attached {
+        b["userAssignedIdentities"] = Value::Object(a);
+    }
+    Ok(Outcome {
+        identity: Some(b),
+        writes,
+    })
 }
 
 /// The caller must be allowed to hand the identity `id` (as the client named it:

@@ -7,7 +7,6 @@
 
 use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
-use aksemu_identity::ServicePrincipal;
 use aksemu_store::{Cond, Write};
 use async_trait::async_trait;
 use serde_json::json;
@@ -19,6 +18,7 @@ use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::conditional::precondition;
 use crate::endpoint::{Endpoint, Namespace, ResourceType, RgOp};
+use crate::providers::identity_block::new_principal;
 use crate::providers::tracked::{
     group_name, location, parent_group, system_data, with_etag, write_err,
 };
@@ -103,20 +103,6 @@ impl Provider<Cloud> for ManagedIdentities {
                 ),
             ),
         ]
-    }
-}
-
-/// The backing principal's writes for a new identity.
-pub fn new_principal(cloud: &Cloud, id: &ResourceId, name: &str) -> ServicePrincipal {
-    let client_id = uuid::Uuid::new_v4().to_string();
-    ServicePrincipal {
-        id: uuid::Uuid::new_v4().to_string(),
-        app_id: client_id.clone(),
-        display_name: name.to_string(),
-        tenant_id: cloud.entra.tenant_id.clone(),
-        service_principal_type: "ManagedIdentity".to_string(),
-        service_principal_names: vec![client_id, id.as_str().to_string()],
-        account_enabled: true,
     }
 }
 

@@ -19,6 +19,7 @@ use crate::effects::Effects;
 use crate::endpoint::RG_READ;
 use crate::lro;
 use crate::operation::Work;
+use crate::providers::tracked::system_data;
 use crate::providers::{json_object, tags};
 use crate::registry::Job;
 use aksemu_core::request::{ArmRequest, ArmResponse};
@@ -68,6 +69,34 @@ fn write_err(e: StoreError) -> ArmError {
     }
 }
 
+/// The requested location, normalised; a group needs one.
+fn requested_location(body: &serde_json::Map<String, Value>) -> Result<&'static str, ArmError> {
+    let raw = body
+        .get("location")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or(ArmError::LocationRequired)?;
+    normalise_location(raw).ok_or_else(|| {
+        ArmError::LocationNotAvailableForResourceGroup(raw.to_string(), location_list())
+    })
+}
+
+/// An update: the group must not be deleting and keeps its location and the
+/// name casing it was created with.
+fn update_of(doc: &Doc, name: &str, location: &str) -> Result<ResourceId, ArmError> {
+    if state(doc) == "Deleting" {
+        return Err(ArmError::ResourceGroupBeingDeleted(name.to_string()));
+    }
+    let existing_location = doc.body["location"].as_str().unwrap_or_default();
+    if existing_location != location {
+        return Err(ArmError::InvalidResourceGroupLocation {
+            requested: location.to_string(),
+            existing: existing_location.to_string(),
+        });
+    }
+    ResourceId::parse(&doc.id)
+}
+
 pub async fn put(
     cloud: &Cloud,
     auth: &Authorized,
@@ -79,52 +108,17 @@ pub async fn put(
         return Err(ArmError::InvalidResourceGroup(name));
     }
     let body = json_object(&req.body)?;
-    let raw_location = body
-        .get("location")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or(ArmError::LocationRequired)?;
-    let location = normalise_location(raw_location).ok_or_else(|| {
-        ArmError::LocationNotAvailableForResourceGroup(raw_location.to_string(), location_list())
-    })?;
+    let location = requested_location(&body)?;
     let tags = tags(body.get("tags"))?;
-    let managed_by = body
-        .get("managedBy")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-
     let existing = load(cloud, requested).await?;
     let cond = precondition(
         req.if_match.as_deref(),
         req.if_none_match.as_deref(),
         existing.as_ref().map(|d| d.etag.as_str()),
     )?;
-    let now = cloud.now_rfc3339();
-    let (id, system_data) = match &existing {
-        Some(doc) => {
-            if state(doc) == "Deleting" {
-                return Err(ArmError::ResourceGroupBeingDeleted(name));
-            }
-            let existing_location = doc.body["location"].as_str().unwrap_or_default();
-            if existing_location != location {
-                return Err(ArmError::InvalidResourceGroupLocation {
-                    requested: location.to_string(),
-                    existing: existing_location.to_string(),
-                });
-            }
-            let sd: Option<SystemData> =
-                serde_json::from_value(doc.body["systemData"].clone()).ok();
-            let sd = match sd {
-                Some(sd) => sd.modified(auth.principal(), &now),
-                None => SystemData::created(auth.principal(), &now),
-            };
-            // The group keeps the name casing it was created with.
-            (ResourceId::parse(&doc.id)?, sd)
-        }
-        None => (
-            requested.clone(),
-            SystemData::created(auth.principal(), &now),
-        ),
+    let id = match &existing {
+        Some(doc) => update_of(doc, &name, location)?,
+        None => requested.clone(),
     };
     let mut rendered = json!({
         "id": id.as_str(),
@@ -132,25 +126,22 @@ pub async fn put(
         "type": TYPE,
         "location": location,
         "properties": {"provisioningState": "Succeeded"},
-        "systemData": system_data,
+        "systemData": system_data(existing.as_ref(), auth.principal(), &cloud.now_rfc3339()),
     });
     if let Some(t) = tags {
         rendered["tags"] = t;
     }
-    if let Some(m) = managed_by {
+    if let Some(m) = body.get("managedBy").and_then(Value::as_str) {
         rendered["managedBy"] = json!(m);
     }
-    let etags = cloud
-        .store
-        .apply(vec![Write::Put {
-            coll: RESOURCES,
-            key: id.key().to_string(),
-            id: id.as_str().to_string(),
-            body: rendered.clone(),
-            cond,
-        }])
-        .await
-        .map_err(write_err)?;
+    let write = Write::Put {
+        coll: RESOURCES,
+        key: id.key().to_string(),
+        id: id.as_str().to_string(),
+        body: rendered.clone(),
+        cond,
+    };
+    let etags = cloud.store.apply(vec![write]).await.map_err(write_err)?;
     let status = if existing.is_some() { 200 } else { 201 };
     let resp = ArmResponse::json(status, rendered);
     Ok(match etags.first() {
