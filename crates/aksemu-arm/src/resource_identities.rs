@@ -8,9 +8,23 @@ use aksemu_core::{ArmError, ResourceId};
 use aksemu_entra::{ResourceIdentities, UserAssigned};
 use aksemu_store::{Store, store_err};
 use async_trait::async_trait;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::collections::RESOURCES;
+
+/// The part of a user-assigned identity's document the endpoint needs.
+#[derive(Deserialize)]
+struct Stored {
+    properties: Option<Ids>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Ids {
+    client_id: Option<String>,
+    principal_id: Option<String>,
+}
 
 pub struct StoredIdentities {
     store: Arc<dyn Store>,
@@ -34,17 +48,15 @@ impl ResourceIdentities for StoredIdentities {
     }
 
     async fn user_assigned(&self, id: &ResourceId) -> Result<Option<UserAssigned>, ArmError> {
-        let doc = self
-            .store
-            .get(RESOURCES, id.key())
-            .await
-            .map_err(store_err)?;
-        Ok(doc.and_then(|d| {
-            let p = &d.body["properties"];
+        let doc = self.store.get_raw(RESOURCES, id.key()).await;
+        Ok(doc.map_err(store_err)?.and_then(|d| {
+            // Only the ids are read, not the whole document into a JSON tree.
+            let stored: Stored = serde_json::from_str(&d.body).ok()?;
+            let p = stored.properties?;
             Some(UserAssigned {
-                client_id: p["clientId"].as_str()?.to_string(),
-                principal_id: p["principalId"].as_str()?.to_string(),
-                resource_id: d.id.clone(),
+                client_id: p.client_id?,
+                principal_id: p.principal_id?,
+                resource_id: d.id,
             })
         }))
     }

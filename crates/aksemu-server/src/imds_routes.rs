@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
 
-use crate::render::json_response;
+use crate::render::{json_response, raw_json_response};
 
 pub fn router(cloud: Arc<Cloud>, arm_base: String) -> Router {
     Router::new()
@@ -47,7 +47,7 @@ async fn answer(
         base_url: &state.1,
     };
     match state.0.entra.managed_identity_token(&req).await {
-        Ok(v) => json_response(200, &v),
+        Ok(body) => raw_json_response(200, body),
         Err(e) => json_response(e.status(), &e.to_body()),
     }
 }

@@ -18,7 +18,7 @@ pub fn json_response(status: u16, body: &Value) -> Response {
 }
 
 /// A body that is JSON text already.
-fn raw_json_response(status: u16, body: String) -> Response {
+pub fn raw_json_response(status: u16, body: String) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,

@@ -28,6 +28,8 @@ pub async fn run(store: &dyn Store) {
     collections_are_separate(store).await;
     unicode_keys(store).await;
     concurrent_batches_are_isolated(store).await;
+    reads_follow_every_write(store).await;
+    concurrent_reads_see_the_last_write(store).await;
 }
 
 async fn create_get_and_original_case(s: &dyn Store) {
@@ -223,4 +225,78 @@ async fn concurrent_batches_are_isolated(s: &dyn Store) {
         .map(|d| d.key)
         .collect();
     assert_eq!(keys, vec!["/g/a", "/g/c"]);
+}
+
+/// Every read after a write sees it, whatever was read before (a read cache
+/// must drop what puts, deletes and prefix deletes change, absences included).
+async fn reads_follow_every_write(s: &dyn Store) {
+    const R: &str = "conformanceReads";
+    let put_n = |key: &str, n: i64| Write::Put {
+        coll: R,
+        key: key.to_string(),
+        id: key.to_string(),
+        body: json!({ "n": n }),
+        cond: Cond::Any,
+    };
+    assert!(s.get(R, "/r/a").await.unwrap().is_none());
+    s.apply(vec![put_n("/r/a", 1)]).await.unwrap();
+    assert_eq!(s.get(R, "/r/a").await.unwrap().unwrap().body["n"], 1);
+    s.apply(vec![put_n("/r/a", 2), put_n("/r/b", 2)])
+        .await
+        .unwrap();
+    assert_eq!(s.get(R, "/r/a").await.unwrap().unwrap().body["n"], 2);
+    assert!(
+        s.get_raw(R, "/r/b")
+            .await
+            .unwrap()
+            .unwrap()
+            .body
+            .contains('2')
+    );
+    s.apply(vec![Write::Delete {
+        coll: R,
+        key: "/r/a".into(),
+        cond: Cond::Any,
+    }])
+    .await
+    .unwrap();
+    assert!(s.get(R, "/r/a").await.unwrap().is_none());
+    s.apply(vec![Write::DeletePrefix {
+        coll: R,
+        prefix: "/r/".into(),
+    }])
+    .await
+    .unwrap();
+    assert!(s.get_raw(R, "/r/b").await.unwrap().is_none());
+    // A failed batch changes nothing, and reads say so.
+    s.apply(vec![put_n("/r/c", 3)]).await.unwrap();
+    let failed = s
+        .apply(vec![put_n("/r/c", 4), put("/r/x", "/r/x", 0, Cond::Exists)])
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(s.get(R, "/r/c").await.unwrap().unwrap().body["n"], 3);
+}
+
+/// Readers racing a writer end up seeing its last write.
+async fn concurrent_reads_see_the_last_write(s: &dyn Store) {
+    const R: &str = "conformanceRace";
+    let read = || async {
+        for _ in 0..50 {
+            let _ = s.get(R, "/race").await.unwrap();
+        }
+    };
+    let write = || async {
+        for n in 0..50 {
+            let w = Write::Put {
+                coll: R,
+                key: "/race".into(),
+                id: "/race".into(),
+                body: json!({ "n": n }),
+                cond: Cond::Any,
+            };
+            s.apply(vec![w]).await.unwrap();
+        }
+    };
+    tokio::join!(read(), write(), read());
+    assert_eq!(s.get(R, "/race").await.unwrap().unwrap().body["n"], 49);
 }

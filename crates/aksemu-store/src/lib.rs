@@ -11,6 +11,7 @@
 pub mod conformance;
 mod migrate;
 pub mod postgres;
+mod read_cache;
 pub mod sqlite;
 
 use async_trait::async_trait;

@@ -12,7 +12,9 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::migrate::{self, SQLITE};
+use crate::read_cache::{ReadCache, touched};
 use crate::{Cond, Doc, RawDoc, Store, StoreError, Write, new_etag, prefix_upper_bound};
+use std::sync::Arc;
 
 const READERS: usize = 4;
 /// Most batches one commit takes.
@@ -37,6 +39,11 @@ pub struct SqliteStore {
     /// Empty for an in-memory store.
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// Point reads of a file store (this process is its only writer); the
+    /// writer thread drops what it commits.
+    cache: Option<Arc<ReadCache>>,
+    /// Held while the store is open: one process per database file.
+    _exclusive: Option<std::fs::File>,
 }
 
 fn internal(e: rusqlite::Error) -> StoreError {
@@ -49,8 +56,30 @@ fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Takes the database's lock file, so no second process opens it: the read
+/// cache relies on every write passing through this one. (Processes share a
+/// store through PostgreSQL.)
+fn exclusive(path: &Path) -> Result<std::fs::File, StoreError> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
+    file.try_lock().map_err(|_| {
+        StoreError::Unavailable(format!(
+            "{} is in use by another aksemu process (processes share a store through PostgreSQL)",
+            path.display()
+        ))
+    })?;
+    Ok(file)
+}
+
 impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let lock = exclusive(path)?;
         let writer = Connection::open(path).map_err(internal)?;
         writer
             .execute_batch(
@@ -59,9 +88,11 @@ impl SqliteStore {
             .map_err(internal)?;
         migrate_sqlite(&writer)?;
         let (tx, rx) = mpsc::channel::<Job>();
+        let cache = Arc::new(ReadCache::default());
+        let writer_cache = cache.clone();
         std::thread::Builder::new()
             .name("aksemu-sqlite-writer".into())
-            .spawn(move || writer_loop(writer, rx))
+            .spawn(move || writer_loop(writer, rx, &writer_cache))
             .map_err(|e| StoreError::Internal(e.to_string()))?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
@@ -78,6 +109,8 @@ impl SqliteStore {
             writer: Writer::Thread(Mutex::new(tx)),
             readers,
             next_reader: AtomicUsize::new(0),
+            cache: Some(cache),
+            _exclusive: Some(lock),
         })
     }
 
@@ -88,6 +121,8 @@ impl SqliteStore {
             writer: Writer::Memory(Mutex::new(c)),
             readers: Vec::new(),
             next_reader: AtomicUsize::new(0),
+            cache: None,
+            _exclusive: None,
         })
     }
 
@@ -106,6 +141,30 @@ impl SqliteStore {
         }
         f(&lock(&self.readers[start % self.readers.len()]))
     }
+}
+
+impl SqliteStore {
+    /// One document, as stored, from a reader connection.
+    fn read_raw(&self, coll: &str, key: &str) -> Result<Option<RawDoc>, StoreError> {
+        self.with_reader(|c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key = ?2",
+                )
+                .map_err(internal)?;
+            let row = st.query_row(params![coll, key], row_to_doc).optional();
+            Ok(row.map_err(internal)?.map(|(key, id, etag, body)| RawDoc {
+                key,
+                id,
+                etag,
+                body,
+            }))
+        })
+    }
+}
+
+fn parse_raw(d: RawDoc) -> Result<Doc, StoreError> {
+    to_doc((d.key, d.id, d.etag, d.body))
 }
 
 fn migrate_sqlite(c: &Connection) -> Result<(), StoreError> {
@@ -148,8 +207,9 @@ fn to_doc((key, id, etag, body): (String, String, String, String)) -> Result<Doc
 }
 
 /// The writer thread: takes every job queued, applies each in a savepoint of one
-/// transaction, commits once, then answers each job.
-fn writer_loop(mut c: Connection, rx: mpsc::Receiver<Job>) {
+/// transaction, commits once, drops what the jobs touched from the read cache
+/// (here, so a caller that went away cannot leave it stale), then answers each.
+fn writer_loop(mut c: Connection, rx: mpsc::Receiver<Job>, cache: &ReadCache) {
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < GROUP_MAX {
@@ -175,6 +235,9 @@ fn writer_loop(mut c: Connection, rx: mpsc::Receiver<Job>) {
             }
             tx.commit().map_err(internal)
         })();
+        for job in &jobs {
+            cache.invalidate(&touched(&job.writes));
+        }
         for (i, job) in jobs.into_iter().enumerate() {
             let r = match &committed {
                 Ok(()) => results
@@ -292,38 +355,21 @@ pub(crate) fn check(
 #[async_trait]
 impl Store for SqliteStore {
     async fn get(&self, coll: &str, key: &str) -> Result<Option<Doc>, StoreError> {
-        self.with_reader(|c| {
-            let mut st = c
-                .prepare_cached(
-                    "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key = ?2",
-                )
-                .map_err(internal)?;
-            st.query_row(params![coll, key], row_to_doc)
-                .optional()
-                .map_err(internal)?
-                .map(to_doc)
-                .transpose()
-        })
+        self.get_raw(coll, key).await?.map(parse_raw).transpose()
     }
 
     async fn get_raw(&self, coll: &str, key: &str) -> Result<Option<RawDoc>, StoreError> {
-        self.with_reader(|c| {
-            let mut st = c
-                .prepare_cached(
-                    "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key = ?2",
-                )
-                .map_err(internal)?;
-            Ok(st
-                .query_row(params![coll, key], row_to_doc)
-                .optional()
-                .map_err(internal)?
-                .map(|(key, id, etag, body)| RawDoc {
-                    key,
-                    id,
-                    etag,
-                    body,
-                }))
-        })
+        let Some(cache) = &self.cache else {
+            return self.read_raw(coll, key);
+        };
+        match cache.get(coll, key) {
+            Ok(hit) => Ok(hit),
+            Err(miss) => {
+                let found = self.read_raw(coll, key)?;
+                cache.fill(miss, &found);
+                Ok(found)
+            }
+        }
     }
 
     async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError> {
@@ -377,14 +423,14 @@ impl Store for SqliteStore {
             Writer::Memory(c) => apply_sync(&mut lock(c), &writes),
             Writer::Thread(queue) => {
                 let (reply, answer) = tokio::sync::oneshot::channel();
+                let stopped = || StoreError::Unavailable("the SQLite writer has stopped".into());
+                let job = Job { writes, reply };
                 queue
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .send(Job { writes, reply })
-                    .map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?;
-                answer
-                    .await
-                    .map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?
+                    .send(job)
+                    .map_err(|_| stopped())?;
+                answer.await.map_err(|_| stopped())?
             }
         }
     }

@@ -11,6 +11,21 @@ async fn sqlite_file() {
     conformance::run(&store).await;
 }
 
+/// One process per SQLite file: the read cache relies on seeing every write.
+#[tokio::test]
+async fn sqlite_file_is_held_by_one_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("aksemu.db");
+    let first = SqliteStore::open(&path).expect("open");
+    let second = SqliteStore::open(&path);
+    assert!(
+        matches!(&second, Err(aksemu_store::StoreError::Unavailable(m)) if m.contains("another aksemu process")),
+        "a second store on the same file must be refused"
+    );
+    drop(first);
+    SqliteStore::open(&path).expect("open again once released");
+}
+
 #[tokio::test]
 async fn sqlite_reopen_keeps_data_and_migrates_once() {
     use aksemu_store::{Cond, Store, Write};

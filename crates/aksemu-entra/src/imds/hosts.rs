@@ -21,12 +21,9 @@ pub(super) struct Candidate {
 
 impl Entra {
     pub(super) async fn host(&self, token: &str) -> Result<Option<Host>, ImdsError> {
-        let doc = self
-            .store
-            .get(HOSTS, token)
-            .await
-            .map_err(|_| ImdsError::Internal)?;
-        Ok(doc.and_then(|d| serde_json::from_value(d.body).ok()))
+        let doc = self.store.get_raw(HOSTS, token).await;
+        let doc = doc.map_err(|_| ImdsError::Internal)?;
+        Ok(doc.and_then(|d| serde_json::from_str(&d.body).ok()))
     }
 
     /// The identities on the host now (deleted ones drop out).

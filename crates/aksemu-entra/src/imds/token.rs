@@ -2,6 +2,7 @@
 //! the identity the request selects, and answer from the cache or mint a token.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use aksemu_core::ResourceId;
 use aksemu_identity::grant::{app_token_claims, same_resource};
@@ -9,6 +10,7 @@ use aksemu_identity::{ARM_AUDIENCES, mint};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
+use super::cache::Rendered;
 use super::hosts::Candidate;
 use super::{Host, ImdsError, ImdsRequest, Protocol};
 use crate::Entra;
@@ -104,8 +106,9 @@ fn choose<'c>(
 }
 
 impl Entra {
-    /// Answers a managed-identity token request in the context of its host.
-    pub async fn managed_identity_token(&self, req: &ImdsRequest<'_>) -> Result<Value, ImdsError> {
+    /// Answers a managed-identity token request in the context of its host,
+    /// with the answer's JSON text.
+    pub async fn managed_identity_token(&self, req: &ImdsRequest<'_>) -> Result<String, ImdsError> {
         let query = unique_query(req)?;
         check_imds_headers(req)?;
         let host = self.authenticated_host(req).await?;
@@ -118,14 +121,15 @@ impl Entra {
             chosen.principal_id.clone(),
             resource.to_string(),
         );
-        if let Some((v, exp)) = self.imds_tokens.get(&key)
-            && exp - now > REUSE_MARGIN_SECS
+        if let Some(t) = self.imds_tokens.get(&key)
+            && t.expires_on - now > REUSE_MARGIN_SECS
         {
-            return Ok(shape(&v, req.protocol, exp - now));
+            return Ok(t.body(req.protocol, t.expires_on - now));
         }
         let (full, exp) = self.mint_for(&host, chosen, resource, now).await?;
-        self.imds_tokens.put(key, full.clone(), exp);
-        Ok(shape(&full, req.protocol, exp - now))
+        let rendered = Arc::new(Rendered::new(&full, exp));
+        self.imds_tokens.put(key, rendered.clone());
+        Ok(rendered.body(req.protocol, exp - now))
     }
 
     /// The request's host; App Service requests must also present its secret.
@@ -185,17 +189,4 @@ impl Entra {
         });
         Ok((full, claims.exp))
     }
-}
-
-/// Every value is a string; App Service clients read `expires_on`.
-fn shape(full: &Value, protocol: Protocol, remaining: i64) -> Value {
-    let mut v = full.clone();
-    v["expires_in"] = json!(remaining.to_string());
-    if protocol == Protocol::AppService
-        && let Some(o) = v.as_object_mut()
-    {
-        o.remove("refresh_token");
-        o.remove("ext_expires_in");
-    }
-    v
 }
