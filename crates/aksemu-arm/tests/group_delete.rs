@@ -3,79 +3,35 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
+use aksemu_arm::Method;
 use aksemu_arm::collections::RESOURCES;
-use aksemu_arm::{ArmRequest, Cloud, Method, bootstrap};
-use aksemu_core::{Principal, PrincipalKind, ResourceId, SystemClock, VirtualClock};
-use aksemu_identity::SigningKey;
+use aksemu_core::ResourceId;
 use aksemu_store::{Cond, Write};
-use serde_json::json;
-
-fn req(method: Method, path: &str, body: serde_json::Value) -> ArmRequest {
-    ArmRequest {
-        method,
-        path: path.to_string(),
-        query: HashMap::from([("api-version".to_string(), "2024-11-01".to_string())]),
-        if_match: None,
-        if_none_match: None,
-        body: if body.is_null() {
-            vec![]
-        } else {
-            body.to_string().into_bytes()
-        },
-        base_url: "https://localhost:1".to_string(),
-    }
-}
+use aksemu_testkit::{TestApp, wait_until};
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn delete_removes_the_group_and_its_contents_only() {
-    let store = aksemu_store::open("memory").await.unwrap();
-    let (boot, _) = bootstrap::ensure(store.as_ref(), &SystemClock)
-        .await
-        .unwrap();
-    let (key, _) = SigningKey::generate("test").unwrap();
-    let settings = aksemu_arm::Settings {
-        keys: vec![key],
-        token_lifetime_secs: 3600,
-        rbac_propagation: Default::default(),
-        registry: aksemu_arm::providers::builtin_registry(),
-    };
-    let cloud = Cloud::new(
-        store.clone(),
-        Arc::new(VirtualClock::default()),
-        &boot,
-        settings,
-    )
-    .await
-    .unwrap();
-    let admin = Principal {
-        object_id: boot.admin_object_id.clone(),
-        app_id: boot.admin_app_id.clone(),
-        tenant_id: boot.tenant_id.clone(),
-        kind: PrincipalKind::Application,
-    };
-    let sub = &boot.subscription_id;
+    let app = TestApp::new().await;
+    let sub = app.subscription().to_string();
     for rg in ["doomed", "doomed2"] {
-        let r = aksemu_arm::handle(
-            &cloud,
-            &admin,
-            &req(
+        let path = format!("/subscriptions/{sub}/resourceGroups/{rg}");
+        let (status, body) = app
+            .call(
+                &app.admin,
                 Method::Put,
-                &format!("/subscriptions/{sub}/resourceGroups/{rg}"),
+                &path,
                 json!({"location": "westus2"}),
-            ),
-        )
-        .await
-        .unwrap();
-        assert_eq!(r.status, 201);
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
     }
-    // Resources inside both groups (resource types arrive with later providers).
+    // A resource inside each group, written directly.
     let mut writes = Vec::new();
     for rg in ["doomed", "doomed2"] {
-        let id = ResourceId::resource_group(sub, rg).child(&[
+        let id = ResourceId::resource_group(&sub, rg).child(&[
             "providers",
             "Microsoft.ManagedIdentity",
             "userAssignedIdentities",
@@ -89,40 +45,29 @@ async fn delete_removes_the_group_and_its_contents_only() {
             cond: Cond::Absent,
         });
     }
-    store.apply(writes).await.unwrap();
+    app.store.apply(writes).await.unwrap();
 
-    let r = aksemu_arm::handle(
-        &cloud,
-        &admin,
-        &req(
-            Method::Delete,
-            &format!("/subscriptions/{sub}/resourcegroups/DOOMED"),
-            json!(null),
-        ),
-    )
-    .await
-    .unwrap();
-    assert_eq!(r.status, 202);
+    let path = format!("/subscriptions/{sub}/resourcegroups/DOOMED");
+    let (status, _) = app
+        .call(&app.admin, Method::Delete, &path, Value::Null)
+        .await;
+    assert_eq!(status, 202);
     let prefix = format!("/subscriptions/{}/resourcegroups/", sub.to_lowercase());
-    for _ in 0..200 {
-        if !store
+    let left: Vec<String> = wait_until(Duration::from_secs(5), "the group is gone", || async {
+        let keys: Vec<String> = app
+            .store
             .list(RESOURCES, &prefix)
             .await
             .unwrap()
+            .into_iter()
+            .map(|d| d.key)
+            .collect();
+        let gone = !keys
             .iter()
-            .any(|d| d.key.contains("/doomed/") || d.key.ends_with("/doomed"))
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let left: Vec<String> = store
-        .list(RESOURCES, &prefix)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|d| d.key)
-        .collect();
+            .any(|k| k.contains("/doomed/") || k.ends_with("/doomed"));
+        gone.then_some(keys)
+    })
+    .await;
     assert_eq!(left.len(), 2, "{left:?}");
     assert!(left.iter().all(|k| k.contains("/doomed2")), "{left:?}");
 }

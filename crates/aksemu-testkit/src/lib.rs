@@ -1,6 +1,17 @@
-//! Test-only helpers: start the real `aksemu` binary on `127.0.0.1:0` with a
-//! fresh data dir and store, and talk to it over HTTPS with a client that trusts
-//! only its CA.
+//! Test-only helpers. Two ways to reach aksemu: `Server` starts the real
+//! `aksemu` binary on `127.0.0.1:0` with a fresh data dir and store and talks to
+//! it over HTTPS with a client that trusts only its CA; `TestApp` builds the
+//! same cloud in process on the memory store, for a crate's `tests/` to call
+//! its endpoints as any principal without HTTP. Both share the helpers: call an
+//! endpoint, read a token's claims, wait for a condition with a deadline.
+
+mod app;
+mod call;
+mod wait;
+
+pub use app::TestApp;
+pub use call::{Called, claims};
+pub use wait::wait_until;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

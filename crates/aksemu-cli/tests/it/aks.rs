@@ -2,9 +2,9 @@
 //! it builds, add-ons, agent pools, kubeconfigs, node hosts, the identity rules,
 //! and a delete that leaves no orphan in the store (inspected directly).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use aksemu_testkit::{Server, TestStore};
+use aksemu_testkit::{Server, TestStore, wait_until};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -24,23 +24,11 @@ async fn call_raw(
     path: &str,
     body: Option<Value>,
 ) -> reqwest::Response {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let mut r = s
-        .client
-        .request(m, s.url(&format!("{path}{sep}api-version={API}")))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    r.send().await.unwrap()
+    s.call_with(Some(token), m, path, API, body).await
 }
 
 async fn call(s: &Server, token: &str, m: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let resp = call_raw(s, token, m, path, body).await;
-    (
-        resp.status().as_u16(),
-        resp.json().await.unwrap_or(Value::Null),
-    )
+    s.call(Some(token), m, path, API, body).await
 }
 
 /// Follows `Azure-AsyncOperation` to a terminal status.
@@ -53,8 +41,7 @@ async fn wait(s: &Server, token: &str, resp: &reqwest::Response) -> Value {
         .unwrap()
         .to_string();
     assert_eq!(resp.headers().get("retry-after").unwrap(), "1");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
+    wait_until(Duration::from_secs(20), "the operation ends", || async {
         let v: Value = s
             .client
             .get(&url)
@@ -65,12 +52,9 @@ async fn wait(s: &Server, token: &str, resp: &reqwest::Response) -> Value {
             .json()
             .await
             .unwrap();
-        if v["status"] != "InProgress" {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "operation did not finish: {v}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        (v["status"] != "InProgress").then_some(v)
+    })
+    .await
 }
 
 /// The body `az aks create` sends (azure-cli 2.91.0).

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use aksemu_testkit::{Server, TestStore};
+use aksemu_testkit::{Server, TestStore, wait_until};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -342,8 +342,7 @@ async fn group_delete_is_long_running(a: &Arm) {
         status_url.starts_with(&a.s.base),
         "absolute URL on the caller's host: {status_url}"
     );
-    let mut status = String::new();
-    for _ in 0..100 {
+    let status = wait_until(Duration::from_secs(5), "the operation ends", || async {
         let b: Value =
             a.s.client
                 .get(&status_url)
@@ -354,12 +353,10 @@ async fn group_delete_is_long_running(a: &Arm) {
                 .json()
                 .await
                 .unwrap();
-        status = b["status"].as_str().unwrap_or_default().to_string();
-        if status != "InProgress" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        let status = b["status"].as_str().unwrap_or_default().to_string();
+        (status != "InProgress").then_some(status)
+    })
+    .await;
     assert_eq!(status, "Succeeded");
     assert_eq!(
         a.s.client

@@ -29,7 +29,8 @@ fn server_key(s: &Server) -> SigningKey {
     .unwrap()
 }
 
-fn claims(s: &Server, now: i64) -> Value {
+/// A valid claim set for the administrator, to be tampered with.
+fn claim_set(s: &Server, now: i64) -> Value {
     json!({
         "aud": "https://management.core.windows.net/",
         "iss": format!("https://sts.windows.net/{}/", s.tenant_id),
@@ -63,7 +64,7 @@ async fn forged_tokens_are_rejected() {
     let kid = key.kid().to_string();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let header = json!({"typ": "JWT", "alg": "RS256", "kid": kid, "x5t": kid});
-    let good = sign_with(&key, &header, &claims(&s, now));
+    let good = sign_with(&key, &header, &claim_set(&s, now));
 
     // The genuine article passes, which makes every 401 below meaningful.
     let (st, body, _) = status_of(&s, Some(&good)).await;
@@ -77,7 +78,7 @@ async fn forged_tokens_are_rejected() {
         Some(format!(
             "{}.{}.",
             b64(&json!({"typ":"JWT","alg":"none","kid":kid})),
-            b64(&claims(&s, now))
+            b64(&claim_set(&s, now))
         )),
     ));
     let public_pem = std::fs::read(s.data_dir().join("signing-cert.pem")).unwrap();
@@ -86,7 +87,7 @@ async fn forged_tokens_are_rejected() {
             kid: Some(kid.clone()),
             ..jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256)
         },
-        &claims(&s, now),
+        &claim_set(&s, now),
         &jsonwebtoken::EncodingKey::from_secret(&public_pem).unwrap(),
     )
     .unwrap();
@@ -96,31 +97,31 @@ async fn forged_tokens_are_rejected() {
         Some(sign_with(
             &key,
             &json!({"typ":"JWT","alg":"RS256","kid":"nope"}),
-            &claims(&s, now),
+            &claim_set(&s, now),
         )),
     ));
-    let mut expired = claims(&s, now - 7200);
+    let mut expired = claim_set(&s, now - 7200);
     expired["exp"] = json!(now - 3600);
     cases.push(("expired", Some(sign_with(&key, &header, &expired))));
-    let mut future = claims(&s, now);
+    let mut future = claim_set(&s, now);
     future["nbf"] = json!(now + 3600);
     future["exp"] = json!(now + 7200);
     cases.push(("nbf in the future", Some(sign_with(&key, &header, &future))));
-    let mut aud = claims(&s, now);
+    let mut aud = claim_set(&s, now);
     aud["aud"] = json!("https://vault.azure.net");
     cases.push(("wrong aud", Some(sign_with(&key, &header, &aud))));
-    let mut iss = claims(&s, now);
+    let mut iss = claim_set(&s, now);
     iss["iss"] = json!("https://sts.windows.net/11111111-1111-1111-1111-111111111111/");
     cases.push(("wrong iss", Some(sign_with(&key, &header, &iss))));
     let mut parts: Vec<String> = good.split('.').map(str::to_string).collect();
-    let mut altered = claims(&s, now);
+    let mut altered = claim_set(&s, now);
     altered["oid"] = json!("00000000-0000-0000-0000-000000000002");
     parts[1] = b64(&altered);
     cases.push(("payload altered after signing", Some(parts.join("."))));
     let (stranger, _) = SigningKey::generate("stranger").unwrap();
     cases.push((
         "signed by a different RSA key",
-        Some(sign_with(&stranger, &header, &claims(&s, now))),
+        Some(sign_with(&stranger, &header, &claim_set(&s, now))),
     ));
     cases.push((
         "token from another aksemu data dir",

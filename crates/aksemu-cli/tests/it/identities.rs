@@ -5,8 +5,7 @@
 
 use std::time::Duration;
 
-use aksemu_testkit::{Server, TestStore};
-use base64::Engine as _;
+use aksemu_testkit::{Server, TestStore, claims, wait_until};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -14,19 +13,7 @@ use crate::principals::{arm_token, create_sp, graph_token};
 use crate::{bin, install_crypto};
 
 async fn call(s: &Server, token: &str, m: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let mut r = s
-        .client
-        .request(m, s.url(&format!("{path}{sep}api-version=2024-11-01")))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    let resp = r.send().await.unwrap();
-    (
-        resp.status().as_u16(),
-        resp.json().await.unwrap_or(Value::Null),
-    )
+    s.call(Some(token), m, path, "2024-11-01", body).await
 }
 
 async fn principal_exists(s: &Server, id: &str) -> bool {
@@ -39,16 +26,6 @@ async fn principal_exists(s: &Server, id: &str) -> bool {
         .unwrap()
         .status()
         .is_success()
-}
-
-fn claims(token: &str) -> Value {
-    let p = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(p)
-            .unwrap(),
-    )
-    .unwrap()
 }
 
 #[tokio::test]
@@ -258,12 +235,10 @@ async fn system_and_user_assigned_identities_on_a_scale_set() {
             .unwrap()
             .to_string();
         assert_eq!(call(&s, &admin, Method::DELETE, &rg, None).await.0, 202);
-        for _ in 0..100 {
-            if call(&s, &admin, Method::GET, &rg, None).await.0 == 404 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_until(Duration::from_secs(5), "the group is deleted", || async {
+            (call(&s, &admin, Method::GET, &rg, None).await.0 == 404).then_some(())
+        })
+        .await;
         assert!(
             !principal_exists(&s, &p3).await,
             "system-assigned principal deleted with the group"

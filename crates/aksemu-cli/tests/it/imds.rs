@@ -1,8 +1,7 @@
 //! The managed-identity endpoints: protocol rules, identity selection on a host,
 //! token contents, caching, and what happens when an identity goes away.
 
-use aksemu_testkit::{Server, TestStore};
-use base64::Engine as _;
+use aksemu_testkit::{Server, TestStore, claims};
 use serde_json::{Value, json};
 
 use crate::{bin, install_crypto};
@@ -19,16 +18,6 @@ async fn arm(
         r = r.json(&b);
     }
     r.send().await.unwrap().json().await.unwrap_or(Value::Null)
-}
-
-fn claims(token: &str) -> Value {
-    let p = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(p)
-            .unwrap(),
-    )
-    .unwrap()
 }
 
 #[tokio::test]

@@ -22,21 +22,7 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let mut r = s
-        .client
-        .request(m, s.url(&format!("{path}{sep}api-version=2022-04-01")));
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    let resp = r.send().await.unwrap();
-    (
-        resp.status().as_u16(),
-        resp.json().await.unwrap_or(Value::Null),
-    )
+    s.call(token, m, path, "2022-04-01", body).await
 }
 
 /// The registry `aksemu serve` builds: ARM's providers and AKS.

@@ -1,24 +1,13 @@
 //! Two servers on one PostgreSQL store: a clock moved on one, and a role
 //! assignment made on one, reach the other without a restart.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use aksemu_testkit::{Server, TestStore};
+use aksemu_testkit::{Server, TestStore, wait_until};
 use serde_json::{Value, json};
 
 use crate::principals::{arm_token, assign, create_sp};
 use crate::{bin, install_crypto};
-
-async fn until(what: &str, mut f: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !f().await {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not reach the other replica"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test]
 async fn replicas_share_the_clock_and_role_assignments() {
@@ -61,7 +50,11 @@ async fn replicas_share_the_clock_and_role_assignments() {
     let reader = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
     let scope = format!("/subscriptions/{sub}");
     assert_eq!(assign(&a, &ta, &scope, reader, &sp.object_id).await, 201);
-    until("the assignment", async || status(on_b.clone()).await == 404).await;
+    let reached = "the assignment reaches the other replica";
+    wait_until(Duration::from_secs(10), reached, || async {
+        (status(on_b.clone()).await == 404).then_some(())
+    })
+    .await;
 
     // The clock moved on A is B's clock too.
     let r = a
@@ -73,7 +66,8 @@ async fn replicas_share_the_clock_and_role_assignments() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    until("the clock", async || {
+    let reached = "the clock reaches the other replica";
+    wait_until(Duration::from_secs(10), reached, || async {
         let v: Value = b
             .client
             .get(b.url("/aksemu/admin/clock"))
@@ -84,7 +78,7 @@ async fn replicas_share_the_clock_and_role_assignments() {
             .json()
             .await
             .unwrap();
-        v["offsetSeconds"].as_i64().unwrap_or(0) >= 86_400
+        (v["offsetSeconds"].as_i64().unwrap_or(0) >= 86_400).then_some(())
     })
     .await;
     b.stop().await.unwrap();
