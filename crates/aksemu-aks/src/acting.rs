@@ -34,7 +34,7 @@ pub async fn sign_in(cloud: &Cloud, cluster: &Doc) -> Result<Principal, ArmError
     let token = match body["properties"]["servicePrincipalProfile"]["clientId"].as_str() {
         Some(app) if !app.eq_ignore_ascii_case("msi") => {
             let secret = cloud
-                .store
+                .store()
                 .get(CLUSTER_SECRETS, &cluster.key)
                 .await
                 .map_err(store_err)?

@@ -11,7 +11,7 @@ use aksemu_store::store_err;
 /// The cluster whose `resourceUID` is `uid`, if any.
 async fn cluster_by_uid(cloud: &Cloud, uid: &str) -> Result<Option<Value>, aksemu_core::ArmError> {
     Ok(cloud
-        .store
+        .store()
         .list(RESOURCES, "/subscriptions/")
         .await
         .map_err(store_err)?

@@ -77,7 +77,7 @@ pub async fn list(
         ));
     }
     let seed = cloud
-        .store
+        .store()
         .get(CLUSTER_SECRETS, &doc.key)
         .await
         .map_err(store_err)?

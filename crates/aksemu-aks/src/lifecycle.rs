@@ -33,7 +33,7 @@ pub fn require_idle(doc: &Doc) -> Result<(), ArmError> {
 }
 
 pub async fn load(cloud: &Cloud, key: &str) -> Result<Option<Doc>, ArmError> {
-    cloud.store.get(RESOURCES, key).await.map_err(store_err)
+    cloud.store().get(RESOURCES, key).await.map_err(store_err)
 }
 
 /// The cluster's document, or Azure's 404 for it.
@@ -91,7 +91,7 @@ pub async fn begin_update(
         op.write(Cond::Absent),
     ];
     writes.extend(extra);
-    cloud.store.apply(writes).await.map_err(write_err)?;
+    cloud.commit(writes).await.map_err(write_err)?;
     lro::spawn(cloud, op.id.clone());
     Ok(op)
 }

@@ -22,10 +22,10 @@ fn is_cluster(d: &Doc) -> bool {
 async fn find_cluster(cloud: &Cloud, cluster: &str) -> Result<Doc, ArmError> {
     let doc = if cluster.starts_with('/') {
         let id = ResourceId::parse(cluster)?;
-        let stored = cloud.store.get(RESOURCES, id.key()).await;
+        let stored = cloud.store().get(RESOURCES, id.key()).await;
         stored.map_err(store_err)?.filter(is_cluster)
     } else {
-        let all = cloud.store.list(RESOURCES, "/subscriptions/").await;
+        let all = cloud.store().list(RESOURCES, "/subscriptions/").await;
         let named = |d: &Doc| {
             d.body["name"]
                 .as_str()
@@ -80,7 +80,7 @@ pub async fn node_scale_set(
     let node_group = props["nodeResourceGroup"].as_str().unwrap_or_default();
     let group = ResourceId::resource_group(sub, node_group);
     let in_group = cloud
-        .store
+        .store()
         .list(RESOURCES, &group.descendant_prefix())
         .await;
     let scale_set = in_group

@@ -185,7 +185,7 @@ async fn cluster_owned(cloud: &Cloud, doc: &Doc) -> Result<Effects, ArmError> {
         let group = ResourceId::resource_group(sub, nrg);
         // Only the group this cluster manages.
         if let Some(g) = cloud
-            .store
+            .store()
             .get(RESOURCES, group.key())
             .await
             .map_err(store_err)?

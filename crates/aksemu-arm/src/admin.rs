@@ -38,7 +38,7 @@ async fn resolve_identity(cloud: &Cloud, name: &str) -> Result<Value, ArmError> 
         ResourceId::parse(sp.service_principal_names.get(1).ok_or_else(not_found)?)?
     };
     let doc = cloud
-        .store
+        .store()
         .get(RESOURCES, resource_id.key())
         .await
         .map_err(store_err)?
@@ -61,7 +61,7 @@ pub async fn create_host(
     if let Some(raw) = body["resource"].as_str() {
         let id = ResourceId::parse(raw)?;
         let doc = cloud
-            .store
+            .store()
             .get(RESOURCES, id.key())
             .await
             .map_err(store_err)?
@@ -144,7 +144,9 @@ async fn resource_host(
 const CLOCK_KEY: &str = "clock";
 
 /// The persisted clock offset (milliseconds), 0 when never moved.
-pub async fn load_clock_offset(store: &dyn aksemu_store::Store) -> Result<i64, ArmError> {
+pub async fn load_clock_offset(
+    store: aksemu_store::read_only::ReadOnly<'_>,
+) -> Result<i64, ArmError> {
     Ok(store
         .get(crate::collections::META, CLOCK_KEY)
         .await
@@ -200,8 +202,7 @@ pub async fn clock_move(cloud: &Cloud, caller: &Principal, body: &[u8]) -> Resul
         ));
     };
     cloud
-        .store
-        .apply(vec![aksemu_store::Write::Put {
+        .commit(vec![aksemu_store::Write::Put {
             coll: crate::collections::META,
             key: CLOCK_KEY.to_string(),
             id: CLOCK_KEY.to_string(),

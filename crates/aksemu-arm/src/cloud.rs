@@ -6,19 +6,21 @@ use std::sync::Arc;
 
 use aksemu_core::{ArmError, Clock, VirtualClock};
 use aksemu_identity::SigningKey;
-use aksemu_store::Store;
+use aksemu_store::read_only::ReadOnly;
+use aksemu_store::{Store, StoreError, Write};
 
 use aksemu_entra::{Bootstrap, Entra, EntraSettings};
 
-use crate::rbac::Rbac;
 use crate::rbac::propagation::Propagation;
+use crate::rbac::{Rbac, Touched, rbac_changed};
 use crate::resource_identities::StoredIdentities;
 
 /// The provider registry, over this context.
 pub type Registry = crate::registry::Registry<Cloud>;
 
 pub struct Cloud {
-    pub store: Arc<dyn Store>,
+    /// Private: reads go through `store()`, writes through `commit`.
+    store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     /// The same clock, for moving it (admin API).
     pub virtual_clock: Arc<VirtualClock>,
@@ -47,6 +49,28 @@ impl Cloud {
 
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// The store, for reading.
+    pub fn store(&self) -> ReadOnly<'_> {
+        ReadOnly::new(self.store.as_ref())
+    }
+
+    /// Applies a batch in one transaction and then brings the RBAC index in
+    /// step with what it changed (assignments, custom roles), telling other
+    /// replicas too; every write of the ARM plane passes here, so no caller
+    /// can forget the reload.
+    pub async fn commit(&self, mut writes: Vec<Write>) -> Result<Vec<String>, StoreError> {
+        let touched = Touched::of(&writes);
+        if !touched.is_empty() {
+            writes.push(rbac_changed());
+        }
+        let etags = self.store.apply(writes).await?;
+        if let Err(e) = self.rbac.reload(&touched).await {
+            // The batch is committed; a failed reload is caught up by the next one.
+            tracing::error!(error = %e, "reloading the RBAC index failed");
+        }
+        Ok(etags)
     }
 
     /// Builds the cloud over an opened, bootstrapped store and loads the RBAC index.

@@ -35,7 +35,7 @@ pub async fn authorize(
             let Endpoint::OperationStatus { id, .. } = endpoint else {
                 return Err(ArmError::InternalServerError);
             };
-            let op = Operation::load(cloud.store.as_ref(), id).await?;
+            let op = Operation::load(cloud.store(), id).await?;
             // Whoever may read the target may follow its operation (the target may
             // be gone by now; the scope still names it).
             let scope = ResourceId::parse(&op.target_id)?;
@@ -59,7 +59,7 @@ async fn require_subscription(cloud: &Cloud, sub: &str) -> Result<(), ArmError> 
     }
     let key = ResourceId::subscription(sub).key().to_string();
     match cloud
-        .store
+        .store()
         .get(SUBSCRIPTIONS, &key)
         .await
         .map_err(store_err)?

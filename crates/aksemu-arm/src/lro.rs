@@ -50,8 +50,7 @@ pub async fn begin_delete(
     let location = body["location"].as_str().unwrap_or("westus2").to_string();
     let op = operation(cloud, namespace, &location, &doc.id, read_action, work);
     cloud
-        .store
-        .apply(vec![
+        .commit(vec![
             Write::Put {
                 coll: RESOURCES,
                 key: doc.key.clone(),
@@ -92,7 +91,7 @@ pub fn spawn(cloud: &Arc<Cloud>, id: String) {
 /// Work whose kind takes virtual time runs once the cloud clock passed its
 /// start + that duration (polling the clock, which `aksemu clock` may move).
 async fn wait_until_due(cloud: &Cloud, id: &str) {
-    let Ok(op) = Operation::load(cloud.store.as_ref(), id).await else {
+    let Ok(op) = Operation::load(cloud.store(), id).await else {
         return;
     };
     let secs = cloud
@@ -116,7 +115,11 @@ async fn wait_until_due(cloud: &Cloud, id: &str) {
 
 /// Resumes operations that a previous run left in progress.
 pub async fn resume_all(cloud: &Arc<Cloud>) -> Result<usize, ArmError> {
-    let docs = cloud.store.list(OPERATIONS, "").await.map_err(store_err)?;
+    let docs = cloud
+        .store()
+        .list(OPERATIONS, "")
+        .await
+        .map_err(store_err)?;
     let mut n = 0;
     for d in docs {
         if d.body["status"] == "InProgress"
@@ -144,7 +147,7 @@ async fn run(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
 }
 
 async fn run_once(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
-    let (mut op, etag) = Operation::load_with_etag(cloud.store.as_ref(), id).await?;
+    let (mut op, etag) = Operation::load_with_etag(cloud.store(), id).await?;
     if op.is_terminal() {
         return Ok(());
     }
@@ -153,7 +156,7 @@ async fn run_once(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
         .job_of(&op.work.kind)
         .cloned()
         .ok_or(ArmError::InternalServerError)?;
-    let Effects { mut writes, reload } = match job.run(cloud, &op.work).await {
+    let Effects { mut writes } = match job.run(cloud, &op.work).await {
         Ok(r) => {
             op.status = "Succeeded".to_string();
             r
@@ -169,9 +172,6 @@ async fn run_once(cloud: &Cloud, id: &str) -> Result<(), ArmError> {
     op.end_time = Some(cloud.now_rfc3339());
     // Only the run that still sees the record as we read it may finish it.
     writes.push(op.write(Cond::Etag(etag)));
-    cloud.store.apply(writes).await.map_err(store_err)?;
-    for p in reload {
-        cloud.rbac.reload_assignments(&p).await?;
-    }
+    cloud.commit(writes).await.map_err(store_err)?;
     Ok(())
 }

@@ -3,7 +3,8 @@
 //! the gate needs only the record.
 
 use aksemu_core::ArmError;
-use aksemu_store::{Cond, Store, Write, store_err};
+use aksemu_store::read_only::ReadOnly;
+use aksemu_store::{Cond, Write, store_err};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -99,12 +100,12 @@ impl Operation {
         }
     }
 
-    pub async fn load(store: &dyn Store, id: &str) -> Result<Self, ArmError> {
+    pub async fn load(store: ReadOnly<'_>, id: &str) -> Result<Self, ArmError> {
         Self::load_with_etag(store, id).await.map(|(op, _)| op)
     }
 
     /// The record and its etag (a run finishes it only if nobody else did).
-    pub async fn load_with_etag(store: &dyn Store, id: &str) -> Result<(Self, String), ArmError> {
+    pub async fn load_with_etag(store: ReadOnly<'_>, id: &str) -> Result<(Self, String), ArmError> {
         let doc = store
             .get(OPERATIONS, &operation_key(id))
             .await

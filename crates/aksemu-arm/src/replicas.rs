@@ -16,7 +16,7 @@ pub fn follow(cloud: Arc<Cloud>, every: Duration) {
         let mut seen = current_version(&cloud).await;
         loop {
             tokio::time::sleep(every).await;
-            if let Ok(offset) = crate::admin::load_clock_offset(cloud.store.as_ref()).await
+            if let Ok(offset) = crate::admin::load_clock_offset(cloud.store()).await
                 && offset > cloud.virtual_clock.offset_ms()
             {
                 cloud.virtual_clock.set_offset_ms(offset);
@@ -39,7 +39,7 @@ pub fn follow(cloud: Arc<Cloud>, every: Duration) {
 
 async fn current_version(cloud: &Cloud) -> Option<String> {
     cloud
-        .store
+        .store()
         .get(META, RBAC_VERSION)
         .await
         .ok()

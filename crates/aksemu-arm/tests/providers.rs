@@ -319,3 +319,34 @@ async fn resource_groups_keep_their_location_and_casing() {
         (400, Some("InvalidResourceGroup"))
     );
 }
+
+/// Whoever writes assignment rows, `Cloud::commit` brings the index in step:
+/// no caller reloads the RBAC index by hand.
+#[tokio::test]
+async fn committing_assignment_rows_grants_without_a_manual_reload() {
+    use aksemu_arm::providers::role_assignments::writes_for;
+    use aksemu_core::ResourceId;
+    use aksemu_store::Cond;
+    let (app, group) = app_with_group("commit").await;
+    let who = app.principal("direct").await;
+    let (st, _) = app.call(&who, Method::Get, &group, Value::Null).await;
+    assert_eq!(st, 403);
+    let scope = ResourceId::parse(&group).unwrap();
+    let id = scope.child(&[
+        "providers",
+        "Microsoft.Authorization",
+        "roleAssignments",
+        "55555555-5555-5555-5555-555555555555",
+    ]);
+    let body = json!({"id": id.as_str(), "properties": {
+        "roleDefinitionId": format!("/providers/Microsoft.Authorization/roleDefinitions/{READER}"),
+        "principalId": who.object_id,
+        "scope": group,
+    }});
+    app.cloud
+        .commit(writes_for(&id, &scope, &body, Cond::Absent))
+        .await
+        .unwrap();
+    let (st, _) = app.call(&who, Method::Get, &group, Value::Null).await;
+    assert_eq!(st, 200);
+}

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use aksemu_arm::{Cloud, bootstrap, lro};
 use aksemu_core::VirtualClock;
+use aksemu_store::read_only::ReadOnly;
 use anyhow::Context as _;
 use clap::Args;
 use tokio::net::TcpListener;
@@ -133,7 +134,7 @@ async fn open_cloud(
     dir: &DataDir,
     store: Arc<dyn aksemu_store::Store>,
 ) -> anyhow::Result<(Arc<Cloud>, bootstrap::Bootstrap)> {
-    let offset = aksemu_arm::admin::load_clock_offset(store.as_ref())
+    let offset = aksemu_arm::admin::load_clock_offset(ReadOnly::new(store.as_ref()))
         .await
         .map_err(|e| anyhow::anyhow!("reading the clock: {e}"))?;
     let clock = Arc::new(VirtualClock::with_offset_ms(offset));
@@ -282,7 +283,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("opening the store")?;
     let (cloud, boot) = open_cloud(&args, &dir, store).await?;
     let _ = cloud.ca_pem.set(tls.ca_cert_pem.clone());
-    if cloud.store.backend() == "postgres" {
+    if cloud.store().backend() == "postgres" {
         // Other servers may share this store: follow their clock and RBAC changes.
         aksemu_arm::replicas::follow(cloud.clone(), std::time::Duration::from_secs(1));
     }
@@ -298,7 +299,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         listen: addr.to_string(),
         imds_url: imds_url.clone(),
         pid: std::process::id(),
-        store: cloud.store.backend().to_string(),
+        store: cloud.store().backend().to_string(),
         tenant_id: boot.tenant_id.clone(),
         subscription_id: boot.subscription_id.clone(),
     })?;

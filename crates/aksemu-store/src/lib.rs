@@ -12,6 +12,7 @@ pub mod conformance;
 mod migrate;
 pub mod postgres;
 mod read_cache;
+pub mod read_only;
 pub mod sqlite;
 
 use async_trait::async_trait;

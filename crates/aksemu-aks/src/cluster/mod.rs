@@ -37,7 +37,7 @@ async fn secrets(cloud: &Cloud, existing: Option<&Doc>) -> Result<Value, ArmErro
     let Some(d) = existing else {
         return Ok(json!({ "credentialSeed": uuid::Uuid::new_v4().simple().to_string() }));
     };
-    let stored = cloud.store.get(CLUSTER_SECRETS, d.key.as_str()).await;
+    let stored = cloud.store().get(CLUSTER_SECRETS, d.key.as_str()).await;
     Ok(stored
         .map_err(store_err)?
         .map(|s| s.body)
@@ -92,7 +92,7 @@ pub async fn put(
         op.write(Cond::Absent),
     ];
     all.extend(control_plane.writes);
-    let etags = cloud.store.apply(all).await.map_err(write_err)?;
+    let etags = cloud.commit(all).await.map_err(write_err)?;
     lro::spawn(cloud, op.id.clone());
     let status = if r.target.existing.is_some() {
         200
@@ -135,7 +135,7 @@ pub async fn reset_service_principal(
     };
     acting::service_principal_token(cloud, app_id, secret).await?;
     let mut secrets = cloud
-        .store
+        .store()
         .get(CLUSTER_SECRETS, &doc.key)
         .await
         .map_err(store_err)?
@@ -183,8 +183,7 @@ pub async fn patch(
     }
     b["systemData"] = system_data(Some(&doc), auth.principal(), &cloud.now_rfc3339());
     let etags = cloud
-        .store
-        .apply(vec![Write::Put {
+        .commit(vec![Write::Put {
             coll: RESOURCES,
             key: doc.key.clone(),
             id: doc.id.clone(),

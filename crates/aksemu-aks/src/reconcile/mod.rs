@@ -76,7 +76,7 @@ impl Target {
 async fn node_group(cloud: &Cloud, t: &Target, location: &str) -> Result<Option<Write>, ArmError> {
     let group = &t.node_group;
     match cloud
-        .store
+        .store()
         .get(RESOURCES, group.key())
         .await
         .map_err(store_err)?
@@ -121,7 +121,7 @@ async fn plan_for<'a>(cloud: &'a Cloud, t: &Target) -> Result<Plan<'a>, ArmError
         .to_string();
     let writes: Vec<Write> = node_group(cloud, t, &location).await?.into_iter().collect();
     let listed = cloud
-        .store
+        .store()
         .list(RESOURCES, &t.node_group.descendant_prefix())
         .await;
     let have: BTreeMap<String, Doc> = listed
@@ -136,13 +136,12 @@ async fn plan_for<'a>(cloud: &'a Cloud, t: &Target) -> Result<Plan<'a>, ArmError
         have,
         want: BTreeSet::new(),
         writes,
-        reload: BTreeSet::new(),
     })
 }
 
 /// The batch that brings the node group in line with the cluster `key`.
 pub async fn run(cloud: &Cloud, key: &str, as_cluster: bool) -> Result<Effects, ArmError> {
-    let Some(doc) = cloud.store.get(RESOURCES, key).await.map_err(store_err)? else {
+    let Some(doc) = cloud.store().get(RESOURCES, key).await.map_err(store_err)? else {
         return Ok(Effects::default());
     };
     let t = Target::new(doc)?;
@@ -177,7 +176,6 @@ pub async fn run(cloud: &Cloud, key: &str, as_cluster: bool) -> Result<Effects, 
     if let Some(p) = principal::cluster_principal(cloud, cluster).await? {
         let grant = principal::contributor(cloud, &t.node_group, &p).await?;
         plan.writes.extend(grant);
-        plan.reload.insert(p);
     }
     if as_cluster {
         let principal = acting::sign_in(cloud, &t.doc).await?;
@@ -193,7 +191,6 @@ pub async fn run(cloud: &Cloud, key: &str, as_cluster: bool) -> Result<Effects, 
     });
     Ok(Effects {
         writes: plan.writes,
-        reload: plan.reload,
     })
 }
 
@@ -204,7 +201,7 @@ pub async fn failed(
     key: &str,
     previous: Option<&Value>,
 ) -> Result<Effects, ArmError> {
-    let Some(doc) = cloud.store.get(RESOURCES, key).await.map_err(store_err)? else {
+    let Some(doc) = cloud.store().get(RESOURCES, key).await.map_err(store_err)? else {
         return Ok(Effects::default());
     };
     let mut body = previous.cloned().unwrap_or_else(|| doc.body.clone());
@@ -217,7 +214,6 @@ pub async fn failed(
             body,
             cond: Cond::Etag(doc.etag.clone()),
         }],
-        reload: BTreeSet::new(),
     })
 }
 

@@ -18,7 +18,6 @@ pub(super) struct Plan<'a> {
     pub have: BTreeMap<String, Doc>,
     pub want: BTreeSet<String>,
     pub writes: Vec<Write>,
-    pub reload: BTreeSet<String>,
 }
 
 impl Plan<'_> {
@@ -98,7 +97,6 @@ impl Plan<'_> {
                 cond: Cond::Etag(d.etag.clone()),
             });
             self.writes.extend(r.writes);
-            self.reload.extend(r.reload);
         }
         Ok(())
     }

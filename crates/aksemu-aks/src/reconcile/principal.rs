@@ -44,7 +44,7 @@ pub(super) async fn contributor(
 ) -> Result<Vec<Write>, ArmError> {
     let triple = role_assignments::triple_key(group, CONTRIBUTOR, principal);
     if cloud
-        .store
+        .store()
         .get(ASSIGNMENT_TRIPLES, &triple)
         .await
         .map_err(store_err)?

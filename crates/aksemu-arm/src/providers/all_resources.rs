@@ -66,7 +66,7 @@ pub async fn list(
         Some(rg) => {
             let g = ResourceId::resource_group(sub, rg);
             if cloud
-                .store
+                .store()
                 .get(RESOURCES, g.key())
                 .await
                 .map_err(store_err)?
@@ -79,7 +79,7 @@ pub async fn list(
         None => ResourceId::subscription(sub).descendant_prefix(),
     };
     let value: Vec<Value> = cloud
-        .store
+        .store()
         .list(RESOURCES, &prefix)
         .await
         .map_err(store_err)?

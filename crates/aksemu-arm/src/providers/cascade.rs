@@ -21,14 +21,11 @@ use aksemu_entra::collections::HOSTS;
 async fn assignments_under(cloud: &Cloud, key: &str) -> Result<Effects, ArmError> {
     let mut r = Effects::default();
     for d in cloud
-        .store
+        .store()
         .list(ROLE_ASSIGNMENTS, &format!("{key}/"))
         .await
         .map_err(store_err)?
     {
-        if let Some(p) = d.body["properties"]["principalId"].as_str() {
-            r.reload.insert(p.to_string());
-        }
         r.writes.extend(deletes_for(&d)?);
     }
     Ok(r)
@@ -37,7 +34,7 @@ async fn assignments_under(cloud: &Cloud, key: &str) -> Result<Effects, ArmError
 /// Hosts that are ARM resources at or under `key`.
 async fn hosts_under(cloud: &Cloud, key: &str) -> Result<Vec<Write>, ArmError> {
     Ok(cloud
-        .store
+        .store()
         .list(HOSTS, "")
         .await
         .map_err(store_err)?
@@ -76,7 +73,6 @@ pub fn owned<'a>(
     Box::pin(async move {
         let mut r = Effects {
             writes: owned_principal_removal(cloud, &doc.body).await?,
-            reload: Default::default(),
         };
         let provider = doc.body["type"]
             .as_str()
@@ -94,7 +90,7 @@ pub async fn group_removal(cloud: &Cloud, key: &str) -> Result<Effects, ArmError
     let prefix = format!("{key}/");
     let mut r = Effects::default();
     for d in cloud
-        .store
+        .store()
         .list(RESOURCES, &prefix)
         .await
         .map_err(store_err)?

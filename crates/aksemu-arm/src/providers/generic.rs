@@ -190,7 +190,7 @@ pub async fn put(
         cond: t.cond,
     }];
     writes.extend(outcome.writes);
-    let etags = cloud.store.apply(writes).await.map_err(write_err)?;
+    let etags = cloud.commit(writes).await.map_err(write_err)?;
     let status = if t.existing.is_some() { 200 } else { 201 };
     Ok(with_etag(
         ArmResponse::json(status, rendered),

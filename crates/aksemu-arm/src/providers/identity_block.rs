@@ -196,7 +196,7 @@ pub async fn assignable_identity(
     let id = ResourceId::parse(raw).map_err(|_| ArmError::LinkedInvalidPropertyId(raw.into()))?;
     require_assign(cloud, auth, &id, raw)?;
     cloud
-        .store
+        .store()
         .get(RESOURCES, id.key())
         .await
         .map_err(store_err)?

@@ -152,7 +152,7 @@ pub async fn put(
     let tags = tags(body.get("tags"))?;
     let requested = auth.scope().clone();
     let existing = cloud
-        .store
+        .store()
         .get(RESOURCES, requested.key())
         .await
         .map_err(store_err)?;
@@ -201,7 +201,7 @@ pub async fn put(
             cond,
         },
     );
-    let etags = cloud.store.apply(writes).await.map_err(write_err)?;
+    let etags = cloud.commit(writes).await.map_err(write_err)?;
     Ok(with_etag(
         ArmResponse::json(status, rendered),
         etags.first(),

@@ -208,7 +208,7 @@ async fn load_vnet(
     vnet: &str,
 ) -> Result<aksemu_store::Doc, ArmError> {
     cloud
-        .store
+        .store()
         .get(RESOURCES, parent_resource(auth.scope())?.key())
         .await
         .map_err(store_err)?
@@ -282,8 +282,7 @@ pub async fn write_subnet(
     let mut b = doc.body.clone();
     b["properties"]["subnets"] = Value::Array(subnets);
     cloud
-        .store
-        .apply(vec![Write::Put {
+        .commit(vec![Write::Put {
             coll: RESOURCES,
             key: doc.key.clone(),
             id: doc.id.clone(),

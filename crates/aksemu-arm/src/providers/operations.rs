@@ -9,7 +9,7 @@ use crate::operation::Operation;
 use aksemu_core::request::ArmResponse;
 
 pub async fn status(cloud: &Cloud, _auth: &Authorized, id: &str) -> Result<ArmResponse, ArmError> {
-    let op = Operation::load(cloud.store.as_ref(), id).await?;
+    let op = Operation::load(cloud.store(), id).await?;
     let resp = ArmResponse::json(200, op.status_body());
     // az waits 30 s between polls unless the latest response says otherwise.
     Ok(if op.is_terminal() {
@@ -27,7 +27,7 @@ pub async fn result(
     base: &str,
     api_version: &str,
 ) -> Result<ArmResponse, ArmError> {
-    let op = Operation::load(cloud.store.as_ref(), id).await?;
+    let op = Operation::load(cloud.store(), id).await?;
     match op.status.as_str() {
         "Succeeded" => Ok(ArmResponse::empty(200)),
         "Failed" | "Canceled" => Ok(ArmResponse::json(

@@ -47,7 +47,7 @@ pub async fn put_target(
     let body = json_object(&req.body)?;
     let location = location(&body, rtype)?;
     let tags = tags(body.get("tags"))?;
-    let stored = cloud.store.get(RESOURCES, auth.scope().key()).await;
+    let stored = cloud.store().get(RESOURCES, auth.scope().key()).await;
     let existing = stored.map_err(store_err)?;
     let cond = precondition(
         req.if_match.as_deref(),

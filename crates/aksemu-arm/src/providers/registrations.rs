@@ -20,7 +20,7 @@ fn key(sub: &str, ns: &str) -> ResourceId {
 
 async fn state(cloud: &Cloud, sub: &str, ns: &str) -> Result<String, ArmError> {
     Ok(cloud
-        .store
+        .store()
         .get(REGISTRATIONS, key(sub, ns).key())
         .await
         .map_err(store_err)?
@@ -65,8 +65,7 @@ pub async fn set(
     };
     let id = key(sub, ns);
     cloud
-        .store
-        .apply(vec![Write::Put {
+        .commit(vec![Write::Put {
             coll: REGISTRATIONS,
             key: id.key().to_string(),
             id: id.as_str().to_string(),

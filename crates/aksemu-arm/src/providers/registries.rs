@@ -142,7 +142,7 @@ pub async fn check_name(
         ));
     }
     let taken = cloud
-        .store
+        .store()
         .list(RESOURCES, "/subscriptions/")
         .await
         .map_err(store_err)?

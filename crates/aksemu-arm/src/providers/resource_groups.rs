@@ -46,7 +46,7 @@ fn group_name(id: &ResourceId) -> String {
 
 async fn load(cloud: &Cloud, id: &ResourceId) -> Result<Option<Doc>, ArmError> {
     cloud
-        .store
+        .store()
         .get(RESOURCES, id.key())
         .await
         .map_err(store_err)
@@ -141,7 +141,7 @@ pub async fn put(
         body: rendered.clone(),
         cond,
     };
-    let etags = cloud.store.apply(vec![write]).await.map_err(write_err)?;
+    let etags = cloud.commit(vec![write]).await.map_err(write_err)?;
     let status = if existing.is_some() { 200 } else { 201 };
     let resp = ArmResponse::json(status, rendered);
     Ok(match etags.first() {
@@ -154,7 +154,7 @@ pub async fn get(cloud: &Cloud, auth: &Authorized, head: bool) -> Result<ArmResp
     let id = group_id(auth);
     // The stored JSON is the answer: no parsing and re-serialising it.
     let raw = cloud
-        .store
+        .store()
         .get_raw(RESOURCES, id.key())
         .await
         .map_err(store_err)?;
@@ -207,8 +207,7 @@ pub async fn patch(
         body["systemData"] = json!(sd.modified(auth.principal(), &now));
     }
     let etags = cloud
-        .store
-        .apply(vec![Write::Put {
+        .commit(vec![Write::Put {
             coll: RESOURCES,
             key: id.key().to_string(),
             id: doc.id.clone(),
@@ -267,7 +266,7 @@ pub async fn list(cloud: &Cloud, auth: &Authorized, sub: &str) -> Result<ArmResp
         .child(&["resourceGroups"])
         .descendant_prefix();
     let docs = cloud
-        .store
+        .store()
         .list(RESOURCES, &prefix)
         .await
         .map_err(store_err)?;

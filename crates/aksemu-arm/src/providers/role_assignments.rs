@@ -1,7 +1,7 @@
 //! Role assignments (Microsoft.Authorization/roleAssignments) with Azure's rules:
 //! one assignment per (scope, role, principal), names are GUIDs and immutable in
 //! what they grant, `PrincipalNotFound` only when `principalType` is absent, and at
-//! most 4,000 per subscription. Writes reload the caller-indexed RBAC view.
+//! most 4,000 per subscription. `Cloud::commit` reloads the RBAC index for what the writes change.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -82,7 +82,6 @@ pub fn writes_for(id: &ResourceId, scope: &ResourceId, body: &Value, cond: Cond)
             body: json!({"assignmentId": id.as_str()}),
             cond,
         },
-        crate::rbac::rbac_changed(),
     ]
 }
 
@@ -139,7 +138,6 @@ pub fn deletes_for(doc: &Doc) -> Result<Vec<Write>, ArmError> {
             key: triple_key(&scope, &role, principal),
             cond: Cond::Any,
         },
-        crate::rbac::rbac_changed(),
     ])
 }
 
@@ -152,7 +150,7 @@ async fn check_scope(cloud: &Cloud, scope: &ResourceId) -> Result<(), ArmError> 
     if let (Some(sub), Some(rg)) = (scope.subscription_id(), scope.resource_group_name()) {
         let group = ResourceId::resource_group(sub, rg);
         if cloud
-            .store
+            .store()
             .get(RESOURCES, group.key())
             .await
             .map_err(store_err)?
@@ -230,13 +228,13 @@ async fn principal_type(cloud: &Cloud, r: &Requested) -> Result<String, ArmError
 /// subscription's limit.
 async fn check_new(cloud: &Cloud, scope: &ResourceId, r: &Requested) -> Result<(), ArmError> {
     let triple = triple_key(scope, &r.guid, &r.principal_id);
-    let found = cloud.store.get(ASSIGNMENT_TRIPLES, &triple).await;
+    let found = cloud.store().get(ASSIGNMENT_TRIPLES, &triple).await;
     if found.map_err(store_err)?.is_some() {
         return Err(ArmError::RoleAssignmentExists);
     }
     if let Some(sub) = scope.subscription_id() {
         let prefix = ResourceId::subscription(sub).descendant_prefix();
-        let count = cloud.store.count(ROLE_ASSIGNMENTS, &prefix).await;
+        let count = cloud.store().count(ROLE_ASSIGNMENTS, &prefix).await;
         if count.map_err(store_err)? >= LIMIT_PER_SUBSCRIPTION as u64 {
             return Err(ArmError::RoleAssignmentLimitExceeded(
                 LIMIT_PER_SUBSCRIPTION,
@@ -293,7 +291,7 @@ pub async fn put(
     let r = requested(cloud, req).await?;
     let principal_type = principal_type(cloud, &r).await?;
     let id = assignment_id(scope, name);
-    let existing = cloud.store.get(ROLE_ASSIGNMENTS, id.key()).await;
+    let existing = cloud.store().get(ROLE_ASSIGNMENTS, id.key()).await;
     if let Some(doc) = existing.map_err(store_err)? {
         let p = &doc.body["properties"];
         let same = p["principalId"].as_str() == Some(r.principal_id.as_str())
@@ -306,8 +304,7 @@ pub async fn put(
     check_new(cloud, scope, &r).await?;
     let rendered = render(cloud, auth, (scope, &id, name), &r, principal_type);
     cloud
-        .store
-        .apply(writes_for(&id, scope, &rendered, Cond::Absent))
+        .commit(writes_for(&id, scope, &rendered, Cond::Absent))
         .await
         .map_err(|e| match e {
             StoreError::AlreadyExists { coll, .. } if coll == ASSIGNMENT_TRIPLES => {
@@ -315,7 +312,6 @@ pub async fn put(
             }
             e => store_err(e),
         })?;
-    cloud.rbac.reload_assignments(&r.principal_id).await?;
     Ok(ArmResponse::json(201, rendered))
 }
 
@@ -327,7 +323,7 @@ pub async fn get(
 ) -> Result<ArmResponse, ArmError> {
     let id = assignment_id(scope, name);
     match cloud
-        .store
+        .store()
         .get(ROLE_ASSIGNMENTS, id.key())
         .await
         .map_err(store_err)?
@@ -346,7 +342,7 @@ pub async fn delete(
 ) -> Result<ArmResponse, ArmError> {
     let id = assignment_id(scope, name);
     let Some(doc) = cloud
-        .store
+        .store()
         .get(ROLE_ASSIGNMENTS, id.key())
         .await
         .map_err(store_err)?
@@ -369,10 +365,7 @@ pub async fn delete(
             cond: Cond::Any,
         };
     }
-    cloud.store.apply(writes).await.map_err(store_err)?;
-    if let Some(p) = doc.body["properties"]["principalId"].as_str() {
-        cloud.rbac.reload_assignments(p).await?;
-    }
+    cloud.commit(writes).await.map_err(store_err)?;
     Ok(ArmResponse::json(200, doc.body))
 }
 
@@ -450,7 +443,7 @@ pub async fn list(
     let mut found: BTreeMap<String, Value> = BTreeMap::new();
     for a in scope.ancestors_or_self() {
         for d in cloud
-            .store
+            .store()
             .list(ROLE_ASSIGNMENTS, &scope_prefix(&a))
             .await
             .map_err(store_err)?
@@ -460,7 +453,7 @@ pub async fn list(
     }
     if !filter.at_scope {
         for d in cloud
-            .store
+            .store()
             .list(ROLE_ASSIGNMENTS, &scope.descendant_prefix())
             .await
             .map_err(store_err)?

@@ -52,7 +52,7 @@ fn render(scope: &ResourceId, rd: &RoleDefinition, custom: Option<&CustomRole>) 
 
 async fn customs(cloud: &Cloud) -> Result<Vec<CustomRole>, ArmError> {
     Ok(cloud
-        .store
+        .store()
         .list(ROLE_DEFINITIONS, "")
         .await
         .map_err(store_err)?
@@ -133,7 +133,7 @@ pub async fn get(
 
 async fn load(cloud: &Cloud, name: &str) -> Result<Option<(String, CustomRole)>, ArmError> {
     let Some(doc) = cloud
-        .store
+        .store()
         .get(ROLE_DEFINITIONS, &name.to_lowercase())
         .await
         .map_err(store_err)?
@@ -284,9 +284,7 @@ pub async fn put(
         body,
         cond,
     };
-    let writes = vec![write, crate::rbac::rbac_changed()];
-    cloud.store.apply(writes).await.map_err(store_err)?;
-    cloud.rbac.reload_custom_roles().await?;
+    cloud.commit(vec![write]).await.map_err(store_err)?;
     let status = if existing.is_some() { 200 } else { 201 };
     Ok(ArmResponse::json(
         status,
@@ -310,7 +308,7 @@ pub async fn delete(
     };
     let guid = role.name.to_lowercase();
     let in_use = cloud
-        .store
+        .store()
         .list(ROLE_ASSIGNMENTS, "")
         .await
         .map_err(store_err)?
@@ -324,18 +322,13 @@ pub async fn delete(
         return Err(ArmError::RoleDefinitionHasAssignments(role.role_name));
     }
     cloud
-        .store
-        .apply(vec![
-            Write::Delete {
-                coll: ROLE_DEFINITIONS,
-                key: guid,
-                cond: Cond::Etag(etag),
-            },
-            crate::rbac::rbac_changed(),
-        ])
+        .commit(vec![Write::Delete {
+            coll: ROLE_DEFINITIONS,
+            key: guid,
+            cond: Cond::Etag(etag),
+        }])
         .await
         .map_err(store_err)?;
-    cloud.rbac.reload_custom_roles().await?;
     Ok(ArmResponse::json(
         200,
         render(scope, &role.definition(), Some(&role)),

@@ -32,7 +32,7 @@ fn render(doc_id: &str, body: &Value) -> Value {
 /// group is enough, as in Azure).
 pub async fn list(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmError> {
     let docs = cloud
-        .store
+        .store()
         .list(SUBSCRIPTIONS, "")
         .await
         .map_err(store_err)?;
@@ -52,7 +52,7 @@ pub async fn list(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmEr
 
 pub async fn get(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmError> {
     let d = cloud
-        .store
+        .store()
         .get(SUBSCRIPTIONS, auth.scope().key())
         .await
         .map_err(store_err)?
@@ -63,7 +63,7 @@ pub async fn get(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmErr
 pub async fn list_tenants(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse, ArmError> {
     let key = auth.principal().tenant_id.to_lowercase();
     let value: Vec<Value> = cloud
-        .store
+        .store()
         .get(TENANTS, &key)
         .await
         .map_err(store_err)?

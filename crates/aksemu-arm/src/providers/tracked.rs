@@ -23,7 +23,7 @@ use aksemu_core::request::{ArmRequest, ArmResponse};
 pub async fn parent_group(cloud: &Cloud, sub: &str, rg: &str) -> Result<Doc, ArmError> {
     let id = ResourceId::resource_group(sub, rg);
     let doc = cloud
-        .store
+        .store()
         .get(RESOURCES, id.key())
         .await
         .map_err(store_err)?
@@ -89,7 +89,7 @@ pub async fn list_of_type(
     let prefix = auth.scope().descendant_prefix();
     let type_name = format!("{}/{}", rtype.namespace, rtype.type_name);
     let value: Vec<Value> = cloud
-        .store
+        .store()
         .list(RESOURCES, &prefix)
         .await
         .map_err(store_err)?
@@ -143,7 +143,7 @@ pub async fn get(
     head: bool,
 ) -> Result<ArmResponse, ArmError> {
     match cloud
-        .store
+        .store()
         .get_raw(RESOURCES, auth.scope().key())
         .await
         .map_err(store_err)?
@@ -164,7 +164,7 @@ pub async fn delete(
     req: &ArmRequest,
 ) -> Result<ArmResponse, ArmError> {
     let Some(doc) = cloud
-        .store
+        .store()
         .get(RESOURCES, auth.scope().key())
         .await
         .map_err(store_err)?
@@ -178,7 +178,7 @@ pub async fn delete(
         cond,
     }];
     writes.extend(owned_principal_removal(cloud, &doc.body).await?);
-    cloud.store.apply(writes).await.map_err(write_err)?;
+    cloud.commit(writes).await.map_err(write_err)?;
     Ok(ArmResponse::empty(200))
 }
 
@@ -191,7 +191,7 @@ pub async fn patch(
     req: &ArmRequest,
 ) -> Result<ArmResponse, ArmError> {
     let doc = cloud
-        .store
+        .store()
         .get(RESOURCES, auth.scope().key())
         .await
         .map_err(store_err)?
@@ -234,6 +234,6 @@ pub async fn patch(
             cond,
         },
     );
-    let etags = cloud.store.apply(writes).await.map_err(write_err)?;
+    let etags = cloud.commit(writes).await.map_err(write_err)?;
     Ok(with_etag(ArmResponse::json(200, b), etags.first()))
 }

@@ -37,6 +37,38 @@ pub fn rbac_changed() -> Write {
     }
 }
 
+/// What a batch of writes changes of the RBAC data: whose assignments (the
+/// by-principal rows are keyed `{principal}|…`) and whether custom roles.
+#[derive(Default)]
+pub struct Touched {
+    pub principals: std::collections::BTreeSet<String>,
+    pub roles: bool,
+}
+
+impl Touched {
+    pub fn of(writes: &[Write]) -> Self {
+        let mut t = Self::default();
+        for w in writes {
+            let (coll, key) = match w {
+                Write::Put { coll, key, .. } | Write::Delete { coll, key, .. } => (*coll, key),
+                Write::DeletePrefix { coll, prefix } => (*coll, prefix),
+            };
+            if coll == ROLE_DEFINITIONS {
+                t.roles = true;
+            } else if coll == ASSIGNMENTS_BY_PRINCIPAL
+                && let Some((principal, _)) = key.split_once('|')
+            {
+                t.principals.insert(principal.to_string());
+            }
+        }
+        t
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.principals.is_empty() && !self.roles
+    }
+}
+
 pub struct Rbac {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
@@ -63,6 +95,17 @@ impl Rbac {
         };
         rbac.reload_all_assignments().await?;
         Ok(rbac)
+    }
+
+    /// Brings the index in step with a committed batch.
+    pub async fn reload(&self, touched: &Touched) -> Result<(), ArmError> {
+        if touched.roles {
+            self.reload_custom_roles().await?;
+        }
+        for p in &touched.principals {
+            self.reload_assignments(p).await?;
+        }
+        Ok(())
     }
 
     pub fn propagation(&self) -> Propagation {
