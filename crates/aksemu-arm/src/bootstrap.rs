@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::collections::{META, SUBSCRIPTIONS, TENANTS};
 use crate::providers::role_assignments::writes_for;
+use crate::rbac::document::{AssignmentProperties, StoredAssignment};
 use aksemu_entra::collections::{APP_IDS, APPLICATIONS, directory_key};
 use aksemu_entra::directory::{object_key, put_application, put_service_principal};
 use aksemu_store::store_err;
@@ -96,29 +97,29 @@ fn cloud_records(b: &Bootstrap, sub: &ResourceId) -> Result<Vec<Write>, ArmError
 }
 
 /// Owner on the subscription for the administrator.
-fn owner_assignment(clock: &dyn Clock, sub: &ResourceId, principal_id: &str) -> Vec<Write> {
+fn owner_assignment(
+    clock: &dyn Clock,
+    sub: &ResourceId,
+    principal_id: &str,
+) -> Result<Vec<Write>, ArmError> {
     let now = aksemu_core::clock::rfc3339(clock.now());
-    let ra_id = sub.child(&[
-        "providers",
-        "Microsoft.Authorization",
-        "roleAssignments",
-        &guid(),
-    ]);
-    let assignment = json!({
-        "id": ra_id.as_str(),
-        "name": ra_id.segments().last(),
-        "type": "Microsoft.Authorization/roleAssignments",
-        "properties": {
-            "roleDefinitionId": format!("{}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}", sub.as_str()),
-            "principalId": principal_id,
-            "principalType": "ServicePrincipal",
-            "scope": sub.as_str(),
-            "createdOn": now, "updatedOn": now,
-            "createdBy": null, "updatedBy": null,
-            "description": "aksemu bootstrap administrator",
-        }
-    });
-    writes_for(&ra_id, sub, &assignment, Cond::Absent)
+    let properties = AssignmentProperties {
+        role_definition_id: format!(
+            "{}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}",
+            sub.as_str()
+        ),
+        principal_id: principal_id.to_string(),
+        principal_type: Some("ServicePrincipal".to_string()),
+        scope: sub.as_str().to_string(),
+        created_on: Some(now.clone()),
+        updated_on: Some(now),
+        description: Some("aksemu bootstrap administrator".to_string()),
+        ..AssignmentProperties::default()
+    };
+    writes_for(
+        &StoredAssignment::new(sub, &guid(), properties),
+        Cond::Absent,
+    )
 }
 
 /// Returns the cloud's identity, creating it on first start (then with the
@@ -143,7 +144,7 @@ pub async fn ensure(
     let (app, sp) = administrator(&b, cred);
     let sub = ResourceId::subscription(&b.subscription_id);
     let mut writes = cloud_records(&b, &sub)?;
-    writes.extend(owner_assignment(clock, &sub, &sp.id));
+    writes.extend(owner_assignment(clock, &sub, &sp.id)?);
     writes.extend(put_application(&app, Cond::Absent));
     writes.extend(put_service_principal(&sp, Cond::Absent));
     match store.apply(writes).await {

@@ -325,6 +325,7 @@ async fn resource_groups_keep_their_location_and_casing() {
 #[tokio::test]
 async fn committing_assignment_rows_grants_without_a_manual_reload() {
     use aksemu_arm::providers::role_assignments::writes_for;
+    use aksemu_arm::rbac::document::{AssignmentProperties, StoredAssignment};
     use aksemu_core::ResourceId;
     use aksemu_store::Cond;
     let (app, group) = app_with_group("commit").await;
@@ -332,19 +333,16 @@ async fn committing_assignment_rows_grants_without_a_manual_reload() {
     let (st, _) = app.call(&who, Method::Get, &group, Value::Null).await;
     assert_eq!(st, 403);
     let scope = ResourceId::parse(&group).unwrap();
-    let id = scope.child(&[
-        "providers",
-        "Microsoft.Authorization",
-        "roleAssignments",
-        "55555555-5555-5555-5555-555555555555",
-    ]);
-    let body = json!({"id": id.as_str(), "properties": {
-        "roleDefinitionId": format!("/providers/Microsoft.Authorization/roleDefinitions/{READER}"),
-        "principalId": who.object_id,
-        "scope": group,
-    }});
+    let properties = AssignmentProperties {
+        role_definition_id: format!("/providers/Microsoft.Authorization/roleDefinitions/{READER}"),
+        principal_id: who.object_id.clone(),
+        scope: group.clone(),
+        ..AssignmentProperties::default()
+    };
+    let assignment =
+        StoredAssignment::new(&scope, "55555555-5555-5555-5555-555555555555", properties);
     app.cloud
-        .commit(writes_for(&id, &scope, &body, Cond::Absent))
+        .commit(writes_for(&assignment, Cond::Absent).unwrap())
         .await
         .unwrap();
     let (st, _) = app.call(&who, Method::Get, &group, Value::Null).await;

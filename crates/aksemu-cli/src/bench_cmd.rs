@@ -5,12 +5,12 @@
 use std::path::PathBuf;
 
 use aksemu_arm::bootstrap;
-use aksemu_arm::providers::role_assignments::{assignment_id, writes_for};
+use aksemu_arm::providers::role_assignments::writes_for;
+use aksemu_arm::rbac::document::{AssignmentProperties, StoredAssignment};
 use aksemu_core::{ResourceId, SystemClock};
 use aksemu_store::Cond;
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
-use serde_json::json;
 
 use crate::data_dir::{DATABASE, DataDir};
 
@@ -100,19 +100,21 @@ async fn seed(a: SeedArgs) -> anyhow::Result<()> {
             }
         };
         let name = format!("20000000-0000-4000-8000-{i:012}");
-        let id = assignment_id(&scope, &name);
         let role = roles[r.below(roles.len())];
-        let body = json!({
-            "id": id.as_str(), "name": name, "type": "Microsoft.Authorization/roleAssignments",
-            "properties": {
-                "roleDefinitionId": format!("{}/providers/Microsoft.Authorization/roleDefinitions/{role}", sub.as_str()),
-                "principalId": principals[r.below(principals.len())],
-                "principalType": "User",
-                "scope": scope.as_str(),
-            }
-        });
+        let properties = AssignmentProperties {
+            role_definition_id: format!(
+                "{}/providers/Microsoft.Authorization/roleDefinitions/{role}",
+                sub.as_str()
+            ),
+            principal_id: principals[r.below(principals.len())].to_string(),
+            principal_type: Some("User".to_string()),
+            scope: scope.as_str().to_string(),
+            ..AssignmentProperties::default()
+        };
+        let assignment = StoredAssignment::new(&scope, &name, properties);
         // The seed may repeat a (scope, role, principal) triple; last one wins.
-        writes.extend(writes_for(&id, &scope, &body, Cond::Any));
+        let rows = writes_for(&assignment, Cond::Any).map_err(|e| anyhow::anyhow!("{e}"))?;
+        writes.extend(rows);
         if writes.len() >= 3_000 {
             store.apply(std::mem::take(&mut writes)).await?;
         }

@@ -52,10 +52,5 @@ pub(super) async fn contributor(
     {
         return Ok(Vec::new());
     }
-    Ok(role_assignments::system_assignment(
-        cloud,
-        group,
-        CONTRIBUTOR,
-        principal,
-    ))
+    role_assignments::system_assignment(cloud, group, CONTRIBUTOR, principal)
 }

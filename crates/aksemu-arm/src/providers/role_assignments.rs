@@ -20,6 +20,7 @@ use crate::collections::{
 };
 use crate::providers::json_object;
 use crate::providers::role_definitions::definition_id;
+use crate::rbac::document::{AssignmentProperties, StoredAssignment};
 use aksemu_core::odata;
 use aksemu_core::request::{ArmRequest, ArmResponse};
 
@@ -56,11 +57,13 @@ pub fn triple_key(scope: &ResourceId, role: &str, principal: &str) -> String {
 }
 
 /// Every row an assignment is stored as: by id, by principal, and its uniqueness key.
-pub fn writes_for(id: &ResourceId, scope: &ResourceId, body: &Value, cond: Cond) -> Vec<Write> {
-    let p = &body["properties"];
-    let principal = p["principalId"].as_str().unwrap_or_default();
-    let role = role_guid(p["roleDefinitionId"].as_str().unwrap_or_default());
-    vec![
+pub fn writes_for(a: &StoredAssignment, cond: Cond) -> Result<Vec<Write>, ArmError> {
+    let id = ResourceId::parse(&a.id)?;
+    let scope = a.scope()?;
+    let principal = a.properties.principal_id.as_str();
+    let role = a.role();
+    let body = a.to_value();
+    Ok(vec![
         Write::Put {
             coll: ROLE_ASSIGNMENTS,
             key: id.key().to_string(),
@@ -77,12 +80,12 @@ pub fn writes_for(id: &ResourceId, scope: &ResourceId, body: &Value, cond: Cond)
         },
         Write::Put {
             coll: ASSIGNMENT_TRIPLES,
-            key: triple_key(scope, &role, principal),
+            key: triple_key(&scope, &role, principal),
             id: id.as_str().to_string(),
             body: json!({"assignmentId": id.as_str()}),
             cond,
         },
-    ]
+    ])
 }
 
 /// An assignment a resource provider makes itself (AKS's Contributor on the
@@ -93,35 +96,29 @@ pub fn system_assignment(
     scope: &ResourceId,
     role_guid: &str,
     principal_id: &str,
-) -> Vec<Write> {
-    let name = uuid::Uuid::new_v4().to_string();
-    let id = assignment_id(scope, &name);
+) -> Result<Vec<Write>, ArmError> {
     let now = cloud.now_rfc3339();
-    let body = json!({
-        "id": id.as_str(),
-        "name": name,
-        "type": "Microsoft.Authorization/roleAssignments",
-        "properties": {
-            "roleDefinitionId": definition_id(scope, role_guid),
-            "principalId": principal_id,
-            "principalType": "ServicePrincipal",
-            "scope": scope.as_str(),
-            "condition": null,
-            "conditionVersion": null,
-            "createdOn": now,
-            "updatedOn": now,
-            "delegatedManagedIdentityResourceId": null,
-            "description": null,
-        }
-    });
-    writes_for(&id, scope, &body, Cond::Absent)
+    let name = uuid::Uuid::new_v4().to_string();
+    let properties = AssignmentProperties {
+        role_definition_id: definition_id(scope, role_guid),
+        principal_id: principal_id.to_string(),
+        principal_type: Some("ServicePrincipal".to_string()),
+        scope: scope.as_str().to_string(),
+        created_on: Some(now.clone()),
+        updated_on: Some(now),
+        ..AssignmentProperties::default()
+    };
+    writes_for(
+        &StoredAssignment::new(scope, &name, properties),
+        Cond::Absent,
+    )
 }
 
 pub fn deletes_for(doc: &Doc) -> Result<Vec<Write>, ArmError> {
-    let p = &doc.body["properties"];
-    let principal = p["principalId"].as_str().unwrap_or_default();
-    let scope = ResourceId::parse(p["scope"].as_str().unwrap_or("/"))?;
-    let role = role_guid(p["roleDefinitionId"].as_str().unwrap_or_default());
+    let a = StoredAssignment::parse(&doc.body)?;
+    let principal = a.properties.principal_id.as_str();
+    let scope = a.scope()?;
+    let role = a.role();
     Ok(vec![
         Write::Delete {
             coll: ROLE_ASSIGNMENTS,
@@ -247,32 +244,29 @@ async fn check_new(cloud: &Cloud, scope: &ResourceId, r: &Requested) -> Result<(
 fn render(
     cloud: &Cloud,
     auth: &Authorized,
-    (scope, id, name): (&ResourceId, &ResourceId, &str),
+    (scope, name): (&ResourceId, &str),
     r: &Requested,
     principal_type: String,
-) -> Value {
+) -> StoredAssignment {
     let now = cloud.now_rfc3339();
-    let caller = &auth.principal().object_id;
-    let text = |k: &str| r.props.get(k).and_then(Value::as_str);
-    json!({
-        "id": id.as_str(),
-        "name": name,
-        "type": "Microsoft.Authorization/roleAssignments",
-        "properties": {
-            "roleDefinitionId": definition_id(scope, &r.guid),
-            "principalId": r.principal_id,
-            "principalType": principal_type,
-            "scope": scope.as_str(),
-            "condition": text("condition"),
-            "conditionVersion": text("conditionVersion"),
-            "createdOn": now,
-            "updatedOn": now,
-            "createdBy": caller,
-            "updatedBy": caller,
-            "delegatedManagedIdentityResourceId": text("delegatedManagedIdentityResourceId"),
-            "description": text("description"),
-        }
-    })
+    let caller = auth.principal().object_id.clone();
+    let text = |k: &str| r.props.get(k).and_then(Value::as_str).map(str::to_string);
+    let properties = AssignmentProperties {
+        role_definition_id: definition_id(scope, &r.guid),
+        principal_id: r.principal_id.clone(),
+        principal_type: Some(principal_type),
+        scope: scope.as_str().to_string(),
+        condition: text("condition"),
+        condition_version: text("conditionVersion"),
+        created_on: Some(now.clone()),
+        updated_on: Some(now),
+        created_by: Some(caller.clone()),
+        updated_by: Some(caller),
+        delegated_managed_identity_resource_id: text("delegatedManagedIdentityResourceId"),
+        description: text("description"),
+        ..AssignmentProperties::default()
+    };
+    StoredAssignment::new(scope, name, properties)
 }
 
 /// Creates an assignment; re-applying the same one answers it unchanged
@@ -293,18 +287,17 @@ pub async fn put(
     let id = assignment_id(scope, name);
     let existing = cloud.store().get(ROLE_ASSIGNMENTS, id.key()).await;
     if let Some(doc) = existing.map_err(store_err)? {
-        let p = &doc.body["properties"];
-        let same = p["principalId"].as_str() == Some(r.principal_id.as_str())
-            && p["roleDefinitionId"].as_str().map(role_guid).as_ref() == Some(&r.guid);
+        let stored = StoredAssignment::parse(&doc.body)?;
+        let same = stored.properties.principal_id == r.principal_id && stored.role() == r.guid;
         if !same {
             return Err(ArmError::RoleAssignmentUpdateNotPermitted);
         }
         return Ok(ArmResponse::json(200, doc.body));
     }
     check_new(cloud, scope, &r).await?;
-    let rendered = render(cloud, auth, (scope, &id, name), &r, principal_type);
+    let rendered = render(cloud, auth, (scope, name), &r, principal_type);
     cloud
-        .commit(writes_for(&id, scope, &rendered, Cond::Absent))
+        .commit(writes_for(&rendered, Cond::Absent)?)
         .await
         .map_err(|e| match e {
             StoreError::AlreadyExists { coll, .. } if coll == ASSIGNMENT_TRIPLES => {
@@ -312,7 +305,7 @@ pub async fn put(
             }
             e => store_err(e),
         })?;
-    Ok(ArmResponse::json(201, rendered))
+    Ok(ArmResponse::json(201, rendered.to_value()))
 }
 
 pub async fn get(
@@ -352,16 +345,13 @@ pub async fn delete(
     let mut writes = deletes_for(&doc)?;
     if cloud.rbac.propagation().is_on() {
         // The deletion propagates too: keep a tombstone the index reads until then.
-        let mut tomb = doc.body.clone();
-        tomb["properties"]["deletedOn"] = json!(cloud.now_rfc3339());
-        let principal = doc.body["properties"]["principalId"]
-            .as_str()
-            .unwrap_or_default();
+        let mut tomb = StoredAssignment::parse(&doc.body)?;
+        tomb.properties.deleted_on = Some(cloud.now_rfc3339());
         writes[1] = Write::Put {
             coll: ASSIGNMENTS_BY_PRINCIPAL,
-            key: assignment_key(principal, &doc.key),
+            key: assignment_key(&tomb.properties.principal_id, &doc.key),
             id: doc.id.clone(),
-            body: tomb,
+            body: tomb.to_value(),
             cond: Cond::Any,
         };
     }

@@ -6,6 +6,7 @@
 //! linked checks).
 
 pub mod custom_role;
+pub mod document;
 pub mod propagation;
 mod stored;
 

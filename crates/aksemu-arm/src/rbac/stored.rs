@@ -2,9 +2,9 @@
 //! propagation window each one has on the cloud clock.
 
 use aksemu_authz::Assignment;
-use aksemu_core::ResourceId;
 use aksemu_store::Doc;
 
+use super::document::StoredAssignment;
 use super::propagation::Propagation;
 
 fn unix(rfc3339: Option<&str>) -> Option<i64> {
@@ -19,17 +19,18 @@ fn unix(rfc3339: Option<&str>) -> Option<i64> {
 /// delay`, and is dropped once that has passed. The delay may differ per
 /// assignment (a seeded random delay).
 pub fn assignment_of(d: &Doc, propagation: Propagation, now: i64) -> Option<Assignment> {
-    let p = &d.body["properties"];
-    let deleted = unix(p["deletedOn"].as_str());
+    let stored = StoredAssignment::parse(&d.body).ok()?;
+    let p = &stored.properties;
+    let deleted = unix(p.deleted_on.as_deref());
     let window = match (propagation.is_on(), deleted) {
         (false, None) => None,
         (false, Some(_)) => return None,
         (true, deleted) => {
             let delay = propagation.delay_for(&d.id);
-            let from = match p["createdBy"].as_str() {
+            let from = match &p.created_by {
                 None => i64::MIN,
                 Some(_) => {
-                    unix(p["createdOn"].as_str()).map_or(i64::MIN, |c| c.saturating_add(delay))
+                    unix(p.created_on.as_deref()).map_or(i64::MIN, |c| c.saturating_add(delay))
                 }
             };
             let until = deleted.map_or(i64::MAX, |t| t.saturating_add(delay));
@@ -41,9 +42,9 @@ pub fn assignment_of(d: &Doc, propagation: Propagation, now: i64) -> Option<Assi
     };
     Some(Assignment {
         id: d.id.clone(),
-        scope: ResourceId::parse(p["scope"].as_str()?).ok()?,
-        role_definition_id: p["roleDefinitionId"].as_str()?.to_string(),
-        principal_id: p["principalId"].as_str()?.to_string(),
+        scope: stored.scope().ok()?,
+        role_definition_id: stored.properties.role_definition_id,
+        principal_id: stored.properties.principal_id,
         window,
     })
 }
