@@ -33,14 +33,7 @@ const PRINCIPAL_TYPES: &[&str] = &[
     "Device",
 ];
 
-pub fn assignment_id(scope: &ResourceId, name: &str) -> ResourceId {
-    scope.child(&[
-        "providers",
-        "Microsoft.Authorization",
-        "roleAssignments",
-        name,
-    ])
-}
+pub use crate::rbac::document::assignment_id;
 
 fn scope_prefix(scope: &ResourceId) -> String {
     let base = if scope.key() == "/" { "" } else { scope.key() };

@@ -9,6 +9,16 @@ use serde_json::{Map, Value};
 
 pub const TYPE: &str = "Microsoft.Authorization/roleAssignments";
 
+/// The id of the assignment `name` at `scope`.
+pub fn assignment_id(scope: &ResourceId, name: &str) -> ResourceId {
+    scope.child(&[
+        "providers",
+        "Microsoft.Authorization",
+        "roleAssignments",
+        name,
+    ])
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredAssignment {
     pub id: String,
@@ -55,7 +65,7 @@ pub struct AssignmentProperties {
 impl StoredAssignment {
     /// An assignment named `name` at `scope`, with the given properties.
     pub fn new(scope: &ResourceId, name: &str, properties: AssignmentProperties) -> Self {
-        let id = crate::providers::role_assignments::assignment_id(scope, name);
+        let id = assignment_id(scope, name);
         Self {
             id: id.as_str().to_string(),
             name: name.to_string(),
