@@ -37,14 +37,7 @@ async fn count(app: &TestApp, list: &str) -> usize {
 async fn a_cluster_builds_its_node_group_and_takes_it_away() {
     let app = TestApp::new().await;
     let sub = app.subscription().to_string();
-    let group = format!("/subscriptions/{sub}/resourceGroups/aks");
-    app.call(
-        &app.admin,
-        Method::Put,
-        &group,
-        json!({"location": "westus2"}),
-    )
-    .await;
+    let group = app.group("aks").await;
     let path = format!("{group}/providers/Microsoft.ContainerService/managedClusters/c1?{API}");
     let body = json!({"location": "westus2", "identity": {"type": "SystemAssigned"},
         "properties": {"dnsPrefix": "c1", "agentPoolProfiles": [{"name": "nodepool1", "count": 2, "mode": "System"}]}});
@@ -127,14 +120,7 @@ async fn a_cluster_builds_its_node_group_and_takes_it_away() {
 async fn a_new_pool_gets_a_scale_set_and_a_removed_one_loses_it() {
     let app = TestApp::new().await;
     let sub = app.subscription().to_string();
-    let group = format!("/subscriptions/{sub}/resourceGroups/pools");
-    app.call(
-        &app.admin,
-        Method::Put,
-        &group,
-        json!({"location": "westus2"}),
-    )
-    .await;
+    let group = app.group("pools").await;
     let path = format!("{group}/providers/Microsoft.ContainerService/managedClusters/c2?{API}");
     let pools = |extra: bool| {
         let mut p = vec![json!({"name": "system", "count": 1, "mode": "System"})];

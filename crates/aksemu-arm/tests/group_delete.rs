@@ -17,16 +17,7 @@ async fn delete_removes_the_group_and_its_contents_only() {
     let app = TestApp::new().await;
     let sub = app.subscription().to_string();
     for rg in ["doomed", "doomed2"] {
-        let path = format!("/subscriptions/{sub}/resourceGroups/{rg}");
-        let (status, body) = app
-            .call(
-                &app.admin,
-                Method::Put,
-                &path,
-                json!({"location": "westus2"}),
-            )
-            .await;
-        assert_eq!(status, 201, "{body}");
+        app.group(rg).await;
     }
     // A resource inside each group, written directly.
     let mut writes = Vec::new();

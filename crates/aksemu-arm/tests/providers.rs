@@ -13,16 +13,7 @@ const MI_API: &str = "api-version=2023-01-31";
 
 async fn app_with_group(rg: &str) -> (TestApp, String) {
     let app = TestApp::new().await;
-    let group = format!("/subscriptions/{}/resourceGroups/{rg}", app.subscription());
-    let (st, body) = app
-        .call(
-            &app.admin,
-            Method::Put,
-            &group,
-            json!({"location": "westus2"}),
-        )
-        .await;
-    assert_eq!(st, 201, "{body}");
+    let group = app.group(rg).await;
     (app, group)
 }
 

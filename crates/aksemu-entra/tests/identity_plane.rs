@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
-use aksemu_core::request::{ArmRequest, Method};
+use aksemu_core::request::Method;
 use aksemu_entra::imds::{ImdsError, ImdsRequest, Protocol};
 use aksemu_identity::grant::EndpointVersion;
-use aksemu_testkit::{TestApp, claims};
+use aksemu_testkit::{TestApp, claims, request};
 use serde_json::{Value, json};
 
 const ARM: &str = "https://management.azure.com/";
@@ -80,22 +80,6 @@ async fn client_credentials_tokens_verify_and_wrong_secrets_do_not_get_one() {
     );
 }
 
-fn graph(method: Method, path: &str, body: Value) -> ArmRequest {
-    ArmRequest {
-        method,
-        path: path.to_string(),
-        query: HashMap::new(),
-        if_match: None,
-        if_none_match: None,
-        body: if body.is_null() {
-            Vec::new()
-        } else {
-            body.to_string().into_bytes()
-        },
-        base_url: "https://localhost:1".to_string(),
-    }
-}
-
 /// A Graph token for `who`.
 fn graph_token(app: &TestApp, who: &aksemu_core::Principal) -> String {
     app.token_for(who, "https://graph.microsoft.com/")
@@ -107,7 +91,7 @@ async fn graph_reads_are_for_members_and_writes_for_the_administrator() {
     let entra = &app.cloud.entra;
     let member = app.principal("member").await;
     let bearer = |t: String| format!("Bearer {t}");
-    let create = graph(
+    let create = request(
         Method::Post,
         "/v1.0/applications",
         json!({"displayName": "made-in-test"}),
@@ -121,7 +105,7 @@ async fn graph_reads_are_for_members_and_writes_for_the_administrator() {
             .await
             .unwrap();
     assert_eq!(made.status, 201);
-    let list = graph(Method::Get, "/v1.0/applications", Value::Null);
+    let list = request(Method::Get, "/v1.0/applications", Value::Null);
     let listed =
         aksemu_entra::graph::handle(entra, Some(&bearer(graph_token(&app, &member))), &list)
             .await
@@ -140,15 +124,7 @@ async fn graph_reads_are_for_members_and_writes_for_the_administrator() {
 #[tokio::test]
 async fn a_host_answers_for_its_identity_only() {
     let app = TestApp::new().await;
-    let sub = app.subscription().to_string();
-    let group = format!("/subscriptions/{sub}/resourceGroups/mi");
-    app.call(
-        &app.admin,
-        Method::Put,
-        &group,
-        json!({"location": "westus2"}),
-    )
-    .await;
+    let group = app.group("mi").await;
     let id = format!("{group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/web");
     let (st, uami) = app
         .call(

@@ -95,20 +95,29 @@ impl TestApp {
         }
     }
 
+    /// Creates the resource group `name` (in westus2) and returns its path.
+    pub async fn group(&self, name: &str) -> String {
+        let path = format!(
+            "/subscriptions/{}/resourceGroups/{name}",
+            self.subscription()
+        );
+        let body = json!({"location": "westus2"});
+        let (status, answer) = self.call(&self.admin, Method::Put, &path, body).await;
+        assert!(status == 200 || status == 201, "creating {name}: {answer}");
+        path
+    }
+
     /// A new service principal (and its application) in the directory, with no roles.
     pub async fn principal(&self, name: &str) -> Principal {
-        let sp = ServicePrincipal {
-            id: uuid::Uuid::new_v4().to_string(),
-            app_id: uuid::Uuid::new_v4().to_string(),
-            display_name: name.to_string(),
-            tenant_id: self.boot.tenant_id.clone(),
-            service_principal_type: "Application".to_string(),
-            service_principal_names: Vec::new(),
-            account_enabled: true,
-        };
+        let who = principal_of(
+            &self.boot.tenant_id,
+            &uuid::Uuid::new_v4().to_string(),
+            &uuid::Uuid::new_v4().to_string(),
+        );
+        let sp = service_principal(&who, name);
         let writes = aksemu_entra::directory::put_service_principal(&sp, Cond::Absent);
         self.store.apply(writes).await.expect("principal");
-        principal_of(&sp.tenant_id, &sp.id, &sp.app_id)
+        who
     }
 
     /// Grants `role` (a GUID) at `scope` to `who`, as the administrator.
@@ -131,19 +140,41 @@ impl TestApp {
 
     /// An access token for `who` with the audience `resource`.
     pub fn token_for(&self, who: &Principal, resource: &str) -> String {
-        let sp = ServicePrincipal {
-            id: who.object_id.clone(),
-            app_id: who.app_id.clone(),
-            display_name: String::new(),
-            tenant_id: who.tenant_id.clone(),
-            service_principal_type: "Application".to_string(),
-            service_principal_names: Vec::new(),
-            account_enabled: true,
-        };
+        let sp = service_principal(who, "");
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let claims = app_token_claims(&sp, resource, now, 3600, "1");
         let key = self.cloud.entra.signing_key().expect("a signing key");
         mint(key, &claims)
+    }
+}
+
+/// A request as a surface hands it on: no query, a JSON body unless `Null`.
+pub fn request(method: Method, path: &str, body: Value) -> ArmRequest {
+    ArmRequest {
+        method,
+        path: path.to_string(),
+        query: Default::default(),
+        if_match: None,
+        if_none_match: None,
+        body: if body.is_null() {
+            Vec::new()
+        } else {
+            body.to_string().into_bytes()
+        },
+        base_url: "https://localhost:1".to_string(),
+    }
+}
+
+/// An application's service principal for `who`.
+fn service_principal(who: &Principal, name: &str) -> ServicePrincipal {
+    ServicePrincipal {
+        id: who.object_id.clone(),
+        app_id: who.app_id.clone(),
+        display_name: name.to_string(),
+        tenant_id: who.tenant_id.clone(),
+        service_principal_type: "Application".to_string(),
+        service_principal_names: Vec::new(),
+        account_enabled: true,
     }
 }
 

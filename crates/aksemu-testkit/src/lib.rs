@@ -9,7 +9,7 @@ mod app;
 mod call;
 mod wait;
 
-pub use app::TestApp;
+pub use app::{TestApp, request};
 pub use call::{Called, claims};
 pub use wait::wait_until;
 

@@ -19,7 +19,7 @@ use crate::effects::Effects;
 use crate::endpoint::RG_READ;
 use crate::lro;
 use crate::operation::Work;
-use crate::providers::tracked::system_data;
+use crate::providers::tracked::{location_or, system_data};
 use crate::providers::{json_object, tags};
 use crate::registry::Job;
 use aksemu_core::request::{ArmRequest, ArmResponse};
@@ -71,12 +71,7 @@ fn write_err(e: StoreError) -> ArmError {
 
 /// The requested location, normalised; a group needs one.
 fn requested_location(body: &serde_json::Map<String, Value>) -> Result<&'static str, ArmError> {
-    let raw = body
-        .get("location")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or(ArmError::LocationRequired)?;
-    normalise_location(raw).ok_or_else(|| {
+    location_or(body, |raw| {
         ArmError::LocationNotAvailableForResourceGroup(raw.to_string(), location_list())
     })
 }

@@ -38,16 +38,25 @@ pub fn group_name(group: &Doc) -> String {
     group.body["name"].as_str().unwrap_or_default().to_string()
 }
 
-pub fn location(body: &Map<String, Value>, rtype: &ResourceType) -> Result<&'static str, ArmError> {
+/// The body's `location`, normalised; `unavailable` is the error for a
+/// location Azure does not have.
+pub fn location_or(
+    body: &Map<String, Value>,
+    unavailable: impl FnOnce(&str) -> ArmError,
+) -> Result<&'static str, ArmError> {
     let raw = body
         .get("location")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .ok_or(ArmError::LocationRequired)?;
-    normalise_location(raw).ok_or_else(|| {
+    normalise_location(raw).ok_or_else(|| unavailable(raw))
+}
+
+pub fn location(body: &Map<String, Value>, rtype: &ResourceType) -> Result<&'static str, ArmError> {
+    location_or(body, |raw| {
         ArmError::LocationNotAvailableForResourceType(
             raw.to_string(),
-            format!("{}/{}", rtype.namespace, rtype.type_name),
+            rtype.full_name(),
             location_list(),
         )
     })
