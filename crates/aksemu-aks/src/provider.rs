@@ -12,6 +12,7 @@ use aksemu_arm::effects::Effects;
 use aksemu_arm::endpoint::{Endpoint, Namespace, RgOp};
 use aksemu_arm::operation::Work;
 use aksemu_arm::providers::cascade::group_removal;
+use aksemu_arm::providers::group_doc::GroupDoc;
 use aksemu_arm::providers::tracked;
 use aksemu_arm::registry::{Job, Provider};
 use aksemu_authz::Authorized;
@@ -189,9 +190,7 @@ async fn cluster_owned(cloud: &Cloud, doc: &Doc) -> Result<Effects, ArmError> {
             .get(RESOURCES, group.key())
             .await
             .map_err(store_err)?
-            && g.body["managedBy"]
-                .as_str()
-                .is_some_and(|m| m.eq_ignore_ascii_case(&doc.id))
+            && GroupDoc::parse(&g.body).is_ok_and(|g| g.managed_by_is(&doc.id))
         {
             r.extend(group_removal(cloud, group.key()).await?);
         }

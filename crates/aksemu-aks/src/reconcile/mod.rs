@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aksemu_arm::Cloud;
 use aksemu_arm::collections::RESOURCES;
 use aksemu_arm::providers::cascade::Effects;
+use aksemu_arm::providers::group_doc::GroupDoc;
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Doc, Write, store_err};
 use serde_json::{Value, json};
@@ -75,42 +76,29 @@ impl Target {
 /// another cluster (or nobody) manages is an error.
 async fn node_group(cloud: &Cloud, t: &Target, location: &str) -> Result<Option<Write>, ArmError> {
     let group = &t.node_group;
-    match cloud
-        .store()
-        .get(RESOURCES, group.key())
-        .await
-        .map_err(store_err)?
-    {
-        Some(g)
-            if !g.body["managedBy"]
-                .as_str()
-                .is_some_and(|m| m.eq_ignore_ascii_case(&t.doc.id)) =>
-        {
-            Err(ArmError::NodeResourceGroupAlreadyExists(format!(
-                "The node resource group '{}' already exists and is not managed by this cluster.",
-                t.node_group_name
-            )))
+    let stored = cloud.store().get(RESOURCES, group.key()).await;
+    if let Some(g) = stored.map_err(store_err)? {
+        if GroupDoc::parse(&g.body)?.managed_by_is(&t.doc.id) {
+            return Ok(None);
         }
-        Some(_) => Ok(None),
-        None => Ok(Some(Write::Put {
-            coll: RESOURCES,
-            key: group.key().to_string(),
-            id: group.as_str().to_string(),
-            body: json!({
-                "id": group.as_str(),
-                "name": t.node_group_name,
-                "type": "Microsoft.Resources/resourceGroups",
-                "location": location,
-                "managedBy": t.doc.id,
-                "tags": {
-                    "aks-managed-cluster-name": t.name,
-                    "aks-managed-cluster-rg": t.rg,
-                },
-                "properties": {"provisioningState": "Succeeded"},
-            }),
-            cond: Cond::Absent,
-        })),
+        return Err(ArmError::NodeResourceGroupAlreadyExists(format!(
+            "The node resource group '{}' already exists and is not managed by this cluster.",
+            t.node_group_name
+        )));
     }
+    let mut doc = GroupDoc::new(group, location);
+    doc.managed_by = Some(t.doc.id.clone());
+    doc.tags = Some(json!({
+        "aks-managed-cluster-name": t.name,
+        "aks-managed-cluster-rg": t.rg,
+    }));
+    Ok(Some(Write::Put {
+        coll: RESOURCES,
+        key: group.key().to_string(),
+        id: group.as_str().to_string(),
+        body: doc.to_value(),
+        cond: Cond::Absent,
+    }))
 }
 
 /// A plan over what the node group holds now.

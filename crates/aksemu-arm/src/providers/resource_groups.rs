@@ -6,7 +6,7 @@ use std::sync::Arc;
 use aksemu_authz::Authorized;
 use aksemu_core::system_data::SystemData;
 use aksemu_core::{ArmError, ResourceId};
-use aksemu_store::{Doc, StoreError, Write};
+use aksemu_store::{Doc, Write};
 use serde_json::{Value, json};
 
 use crate::catalog::{location_list, normalise_location};
@@ -14,17 +14,18 @@ use aksemu_store::store_err;
 
 use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
-use crate::conditional::{precondition, quote};
+use crate::conditional::precondition;
 use crate::effects::Effects;
 use crate::endpoint::RG_READ;
 use crate::lro;
 use crate::operation::Work;
-use crate::providers::tracked::{location_or, system_data};
+use crate::providers::group_doc::GroupDoc;
+use crate::providers::tracked::{location_or, system_data, with_etag, write_err};
 use crate::providers::{json_object, tags};
 use crate::registry::Job;
 use aksemu_core::request::{ArmRequest, ArmResponse};
 
-pub const TYPE: &str = "Microsoft.Resources/resourceGroups";
+pub use crate::providers::group_doc::TYPE;
 
 /// 1–90 letters, digits, `_`, `-`, `.`, `(`, `)`; not ending in `.`.
 fn valid_name(name: &str) -> bool {
@@ -52,23 +53,6 @@ async fn load(cloud: &Cloud, id: &ResourceId) -> Result<Option<Doc>, ArmError> {
         .map_err(store_err)
 }
 
-fn state(doc: &Doc) -> &str {
-    doc.body["properties"]["provisioningState"]
-        .as_str()
-        .unwrap_or("Succeeded")
-}
-
-fn with_etag(resp: ArmResponse, etag: &str) -> ArmResponse {
-    resp.header("ETag", quote(etag))
-}
-
-fn write_err(e: StoreError) -> ArmError {
-    match e {
-        StoreError::PreconditionFailed { .. } => ArmError::PreconditionFailed,
-        e => store_err(e),
-    }
-}
-
 /// The requested location, normalised; a group needs one.
 fn requested_location(body: &serde_json::Map<String, Value>) -> Result<&'static str, ArmError> {
     location_or(body, |raw| {
@@ -79,14 +63,14 @@ fn requested_location(body: &serde_json::Map<String, Value>) -> Result<&'static 
 /// An update: the group must not be deleting and keeps its location and the
 /// name casing it was created with.
 fn update_of(doc: &Doc, name: &str, location: &str) -> Result<ResourceId, ArmError> {
-    if state(doc) == "Deleting" {
+    let stored = GroupDoc::parse(&doc.body)?;
+    if stored.is_deleting() {
         return Err(ArmError::ResourceGroupBeingDeleted(name.to_string()));
     }
-    let existing_location = doc.body["location"].as_str().unwrap_or_default();
-    if existing_location != location {
+    if stored.location != location {
         return Err(ArmError::InvalidResourceGroupLocation {
             requested: location.to_string(),
-            existing: existing_location.to_string(),
+            existing: stored.location,
         });
     }
     ResourceId::parse(&doc.id)
@@ -115,20 +99,15 @@ pub async fn put(
         Some(doc) => update_of(doc, &name, location)?,
         None => requested.clone(),
     };
-    let mut rendered = json!({
-        "id": id.as_str(),
-        "name": group_name(&id),
-        "type": TYPE,
-        "location": location,
-        "properties": {"provisioningState": "Succeeded"},
-        "systemData": system_data(existing.as_ref(), auth.principal(), &cloud.now_rfc3339()),
-    });
-    if let Some(t) = tags {
-        rendered["tags"] = t;
-    }
-    if let Some(m) = body.get("managedBy").and_then(Value::as_str) {
-        rendered["managedBy"] = json!(m);
-    }
+    let mut group = GroupDoc::new(&id, location);
+    group.tags = tags;
+    group.managed_by = body
+        .get("managedBy")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let now = cloud.now_rfc3339();
+    group.system_data = Some(system_data(existing.as_ref(), auth.principal(), &now));
+    let rendered = group.to_value();
     let write = Write::Put {
         coll: RESOURCES,
         key: id.key().to_string(),
@@ -138,11 +117,10 @@ pub async fn put(
     };
     let etags = cloud.commit(vec![write]).await.map_err(write_err)?;
     let status = if existing.is_some() { 200 } else { 201 };
-    let resp = ArmResponse::json(status, rendered);
-    Ok(match etags.first() {
-        Some(e) => with_etag(resp, e),
-        None => resp,
-    })
+    Ok(with_etag(
+        ArmResponse::json(status, rendered),
+        etags.first(),
+    ))
 }
 
 pub async fn get(cloud: &Cloud, auth: &Authorized, head: bool) -> Result<ArmResponse, ArmError> {
@@ -155,9 +133,34 @@ pub async fn get(cloud: &Cloud, auth: &Authorized, head: bool) -> Result<ArmResp
         .map_err(store_err)?;
     match raw {
         Some(_) if head => Ok(ArmResponse::empty(204)),
-        Some(doc) => Ok(with_etag(ArmResponse::raw_json(200, doc.body), &doc.etag)),
+        Some(doc) => Ok(with_etag(
+            ArmResponse::raw_json(200, doc.body),
+            Some(&doc.etag),
+        )),
         None => Err(ArmError::ResourceGroupNotFound(group_name(id))),
     }
+}
+
+/// Changes a group's tags or `managedBy`; its location cannot change.
+fn apply_patch(
+    group: &mut GroupDoc,
+    patch: &serde_json::Map<String, Value>,
+) -> Result<(), ArmError> {
+    if let Some(raw) = patch.get("location").and_then(Value::as_str)
+        && normalise_location(raw) != Some(group.location.as_str())
+    {
+        return Err(ArmError::InvalidResourceGroupLocation {
+            requested: raw.to_string(),
+            existing: group.location.clone(),
+        });
+    }
+    if patch.contains_key("tags") {
+        group.tags = tags(patch.get("tags"))?;
+    }
+    if let Some(m) = patch.get("managedBy").and_then(Value::as_str) {
+        group.managed_by = Some(m.to_string());
+    }
+    Ok(())
 }
 
 pub async fn patch(
@@ -169,53 +172,27 @@ pub async fn patch(
     let doc = load(cloud, id)
         .await?
         .ok_or_else(|| ArmError::ResourceGroupNotFound(group_name(id)))?;
-    if state(&doc) == "Deleting" {
+    let mut group = GroupDoc::parse(&doc.body)?;
+    if group.is_deleting() {
         return Err(ArmError::ResourceGroupBeingDeleted(group_name(id)));
     }
     let cond = precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
-    let patch = json_object(&req.body)?;
-    let mut body = doc.body.clone();
-    if let Some(raw) = patch.get("location").and_then(Value::as_str) {
-        let existing = body["location"].as_str().unwrap_or_default().to_string();
-        if normalise_location(raw) != Some(existing.as_str()) {
-            return Err(ArmError::InvalidResourceGroupLocation {
-                requested: raw.to_string(),
-                existing,
-            });
-        }
-    }
-    if patch.contains_key("tags") {
-        match tags(patch.get("tags"))? {
-            Some(t) => body["tags"] = t,
-            None => {
-                if let Some(o) = body.as_object_mut() {
-                    o.remove("tags");
-                }
-            }
-        }
-    }
-    if let Some(m) = patch.get("managedBy").and_then(Value::as_str) {
-        body["managedBy"] = json!(m);
-    }
+    apply_patch(&mut group, &json_object(&req.body)?)?;
     let now = cloud.now_rfc3339();
-    if let Ok(sd) = serde_json::from_value::<SystemData>(body["systemData"].clone()) {
-        body["systemData"] = json!(sd.modified(auth.principal(), &now));
+    let prior = group.system_data.clone();
+    if let Some(sd) = prior.and_then(|v| serde_json::from_value::<SystemData>(v).ok()) {
+        group.system_data = Some(json!(sd.modified(auth.principal(), &now)));
     }
-    let etags = cloud
-        .commit(vec![Write::Put {
-            coll: RESOURCES,
-            key: id.key().to_string(),
-            id: doc.id.clone(),
-            body: body.clone(),
-            cond,
-        }])
-        .await
-        .map_err(write_err)?;
-    let resp = ArmResponse::json(200, body);
-    Ok(match etags.first() {
-        Some(e) => with_etag(resp, e),
-        None => resp,
-    })
+    let body = group.to_value();
+    let write = Write::Put {
+        coll: RESOURCES,
+        key: id.key().to_string(),
+        id: doc.id.clone(),
+        body: body.clone(),
+        cond,
+    };
+    let etags = cloud.commit(vec![write]).await.map_err(write_err)?;
+    Ok(with_etag(ArmResponse::json(200, body), etags.first()))
 }
 
 pub async fn delete(
