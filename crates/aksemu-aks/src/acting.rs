@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use aksemu_core::IdentityBlock;
 use aksemu_core::{ArmError, Principal, ResourceId};
 use aksemu_identity::grant::{EndpointVersion, app_token_claims};
 use aksemu_identity::mint;
@@ -83,13 +84,13 @@ pub async fn service_principal_token(
 }
 
 async fn managed_identity_token(cloud: &Cloud, cluster: &Doc) -> Result<String, ArmError> {
-    let identity = &cluster.body["identity"];
-    let (principal, mirid) = match identity["principalId"].as_str() {
+    let identity = IdentityBlock::of(&cluster.body).ok_or(ArmError::InternalServerError)?;
+    // The system-assigned identity names the cluster; a user-assigned one, itself.
+    let (principal, mirid) = match identity.principal_id.as_deref() {
         Some(p) => (p.to_string(), cluster.id.clone()),
-        None => identity["userAssignedIdentities"]
-            .as_object()
-            .and_then(|m| m.iter().next())
-            .and_then(|(id, v)| Some((v["principalId"].as_str()?.to_string(), id.clone())))
+        None => identity
+            .attached()
+            .find_map(|a| Some((a.principal_id?.to_string(), a.resource_id.to_string())))
             .ok_or(ArmError::InternalServerError)?,
     };
     let (_, sp) = cloud

@@ -3,6 +3,7 @@
 //! assign) or a service principal, a brought kubelet identity, and "managed
 //! identity can only be chosen at creation".
 
+use aksemu_core::IdentityBlock;
 use aksemu_core::{ArmError, Principal, PrincipalKind};
 use serde_json::{Map, Value, json};
 
@@ -63,13 +64,14 @@ pub fn requested_mode(body: &Map<String, Value>, props: &Value) -> Result<Option
 }
 
 pub fn stored_mode(doc: &Value) -> Mode {
-    let identity = &doc["identity"];
-    match identity["type"].as_str() {
-        Some("SystemAssigned") => Mode::System,
-        Some("UserAssigned") => Mode::User(
-            identity["userAssignedIdentities"]
-                .as_object()
-                .and_then(|m| m.keys().next().cloned())
+    let identity = IdentityBlock::of(doc).unwrap_or_default();
+    match identity.kind.as_str() {
+        "SystemAssigned" => Mode::System,
+        "UserAssigned" => Mode::User(
+            identity
+                .attached()
+                .next()
+                .map(|a| a.resource_id.to_string())
                 .unwrap_or_default(),
         ),
         _ => Mode::ServicePrincipal(

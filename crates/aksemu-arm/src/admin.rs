@@ -2,6 +2,7 @@
 //! authenticated as ARM is, and open to the bootstrap administrator only.
 
 use aksemu_authz::{Authorized, Decider, Requirement, authorize};
+use aksemu_core::IdentityBlock;
 use aksemu_core::{ArmError, Principal, ResourceId};
 use serde_json::{Value, json};
 
@@ -122,21 +123,17 @@ async fn resource_host(
         .entra
         .ensure_resource_host(&ResourceId::parse(&doc.id)?)
         .await?;
-    let identity = &doc.body["identity"];
-    let users: Vec<Value> = identity["userAssignedIdentities"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| json!({"id": k, "clientId": v["clientId"], "principalId": v["principalId"]}))
-                .collect()
-        })
-        .unwrap_or_default();
+    let identity = IdentityBlock::of(&doc.body).unwrap_or_default();
+    let users: Vec<Value> = identity
+        .attached()
+        .map(|a| json!({"id": a.resource_id, "clientId": a.client_id, "principalId": a.principal_id}))
+        .collect();
     Ok(json!({
         "token": host.token,
         "secret": host.secret,
         "resourceId": host.resource_id,
         "identities": users,
-        "systemAssigned": identity["principalId"],
+        "systemAssigned": identity.principal_id,
         "defaultClientId": default_client,
     }))
 }

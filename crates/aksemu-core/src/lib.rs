@@ -7,6 +7,7 @@
 pub mod api_version;
 pub mod clock;
 pub mod error;
+pub mod identity_block;
 pub mod odata;
 pub mod principal;
 pub mod request;
@@ -16,5 +17,6 @@ pub mod system_data;
 pub use api_version::ApiVersion;
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use error::ArmError;
+pub use identity_block::IdentityBlock;
 pub use principal::{Principal, PrincipalKind};
 pub use resource_id::ResourceId;

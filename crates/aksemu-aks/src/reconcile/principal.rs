@@ -5,7 +5,7 @@ use aksemu_arm::Cloud;
 use aksemu_arm::collections::ASSIGNMENT_TRIPLES;
 use aksemu_arm::providers::role_assignments;
 use aksemu_authz::builtin::CONTRIBUTOR;
-use aksemu_core::{ArmError, ResourceId};
+use aksemu_core::{ArmError, IdentityBlock, ResourceId};
 use aksemu_store::{Write, store_err};
 use serde_json::Value;
 
@@ -15,16 +15,10 @@ pub(super) async fn cluster_principal(
     cloud: &Cloud,
     cluster: &Value,
 ) -> Result<Option<String>, ArmError> {
-    let identity = &cluster["identity"];
-    if let Some(p) = identity["principalId"].as_str() {
-        return Ok(Some(p.to_string()));
-    }
-    if let Some(p) = identity["userAssignedIdentities"]
-        .as_object()
-        .and_then(|m| m.values().next())
-        .and_then(|v| v["principalId"].as_str())
+    if let Some(p) =
+        IdentityBlock::of(cluster).and_then(|i| i.acting_principal().map(str::to_string))
     {
-        return Ok(Some(p.to_string()));
+        return Ok(Some(p));
     }
     match cluster["properties"]["servicePrincipalProfile"]["clientId"].as_str() {
         Some(app) if !app.eq_ignore_ascii_case("msi") => Ok(cloud

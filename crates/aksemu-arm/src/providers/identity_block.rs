@@ -6,7 +6,7 @@
 
 use aksemu_authz::Authorized;
 use aksemu_core::error::LinkedDenial;
-use aksemu_core::{ArmError, ResourceId};
+use aksemu_core::{ArmError, IdentityBlock, ResourceId};
 use aksemu_identity::ServicePrincipal;
 use aksemu_store::{Cond, Write};
 use serde_json::{Map, Value, json};
@@ -149,16 +149,15 @@ pub async fn apply(
             writes,
         });
     }
-    let mut b = json!({ "type": type_name(system, user) });
-    if let Some(p) = principal_id {
-        b["principalId"] = json!(p);
-        b["tenantId"] = json!(cloud.entra.tenant_id);
-    }
-    if let Some(a) = attached {
-        b["userAssignedIdentities"] = Value::Object(a);
-    }
+    let block = IdentityBlock {
+        kind: type_name(system, user).to_string(),
+        tenant_id: principal_id.as_ref().map(|_| cloud.entra.tenant_id.clone()),
+        principal_id,
+        user_assigned_identities: attached,
+        ..IdentityBlock::default()
+    };
     Ok(Outcome {
-        identity: Some(b),
+        identity: Some(block.to_value()),
         writes,
     })
 }
@@ -221,8 +220,8 @@ pub async fn owned_principal_removal(cloud: &Cloud, body: &Value) -> Result<Vec<
     {
         writes.extend(principal_removal(cloud, p).await?);
     }
-    if let Some(p) = body["identity"]["principalId"].as_str() {
-        writes.extend(principal_removal(cloud, p).await?);
+    if let Some(p) = IdentityBlock::of(body).and_then(|i| i.principal_id) {
+        writes.extend(principal_removal(cloud, &p).await?);
     }
     Ok(writes)
 }

@@ -2,7 +2,7 @@
 //! registered set of user-assigned identities or an ARM resource (a scale set)
 //! whose `identity` block is read on every request, so changes apply at once.
 
-use aksemu_core::{ArmError, ResourceId};
+use aksemu_core::{ArmError, IdentityBlock, ResourceId};
 use aksemu_identity::secret;
 use aksemu_store::{Cond, Write, store_err};
 
@@ -36,13 +36,14 @@ impl Entra {
             let Some((id, identity)) = block.map_err(|_| ImdsError::Internal)? else {
                 return Ok(out);
             };
+            let identity: IdentityBlock = serde_json::from_value(identity).unwrap_or_default();
             if let Some(system) = self.system_assigned(id, &identity).await? {
                 out.push(system);
             }
-            user_ids = identity["userAssignedIdentities"]
-                .as_object()
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default();
+            user_ids = identity
+                .attached()
+                .map(|a| a.resource_id.to_string())
+                .collect();
         }
         for id in &user_ids {
             let Ok(rid) = ResourceId::parse(id) else {
@@ -65,9 +66,9 @@ impl Entra {
     async fn system_assigned(
         &self,
         resource_id: String,
-        identity: &serde_json::Value,
+        identity: &IdentityBlock,
     ) -> Result<Option<Candidate>, ImdsError> {
-        let Some(pid) = identity["principalId"].as_str() else {
+        let Some(pid) = identity.principal_id.as_deref() else {
             return Ok(None);
         };
         let sp = self.service_principal(pid).await;
