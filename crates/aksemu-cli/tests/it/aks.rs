@@ -645,7 +645,9 @@ async fn secret_expiring_while_a_scale_is_in_flight_fails_it() {
         let cluster = format!("{rg}/providers/Microsoft.ContainerService/managedClusters/spc");
         let resp = call_raw(&s, &t, Method::PUT, &cluster, Some(body)).await;
         assert_eq!(resp.status().as_u16(), 201);
-        // The create takes ten minutes of cloud time.
+        // The create takes ten minutes of cloud time. Something that must not
+        // happen has no event to wait for: the engine checks the clock every
+        // 200 ms, so after 500 ms it has looked (and not finished) at least twice.
         tokio::time::sleep(Duration::from_millis(500)).await;
         let (_, c) = call(&s, &t, Method::GET, &cluster, None).await;
         assert_eq!(c["properties"]["provisioningState"], "Creating");
