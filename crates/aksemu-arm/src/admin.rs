@@ -144,12 +144,18 @@ const CLOCK_KEY: &str = "clock";
 pub async fn load_clock_offset(
     store: aksemu_store::read_only::ReadOnly<'_>,
 ) -> Result<i64, ArmError> {
-    Ok(store
+    let stored = store
         .get(crate::collections::META, CLOCK_KEY)
         .await
         .map_err(store_err)?
         .and_then(|d| d.body["offsetMs"].as_i64())
-        .unwrap_or(0))
+        .unwrap_or(0);
+    // A value from an older version (or a hand-edited store) must not stop a start.
+    let bounded = stored.clamp(0, aksemu_core::clock::MAX_OFFSET_MS);
+    if bounded != stored {
+        tracing::warn!(stored, used = bounded, "stored clock offset out of range");
+    }
+    Ok(bounded)
 }
 
 fn clock_view(cloud: &Cloud) -> Value {
@@ -198,6 +204,11 @@ pub async fn clock_move(cloud: &Cloud, caller: &Principal, body: &[u8]) -> Resul
             "give 'advanceSeconds' or 'set'".into(),
         ));
     };
+    if offset > aksemu_core::clock::MAX_OFFSET_MS {
+        return Err(ArmError::InvalidRequestContent(
+            "the clock can be at most 1000 years ahead of real time".into(),
+        ));
+    }
     cloud
         .commit(vec![aksemu_store::Write::Put {
             coll: crate::collections::META,

@@ -15,6 +15,9 @@ pub const ASSIGNMENTS_BY_PRINCIPAL: &str = "roleAssignmentsByPrincipal";
 pub const ASSIGNMENT_TRIPLES: &str = "roleAssignmentTriples";
 /// Custom role definitions, keyed by GUID.
 pub const ROLE_DEFINITIONS: &str = "roleDefinitions";
+/// Uniqueness of custom role names in the tenant: keyed by the lower-cased
+/// name, written with the role in one batch, so two creates cannot both win.
+pub const ROLE_DEFINITION_NAMES: &str = "roleDefinitionNames";
 /// Resource-provider registration state, keyed by normalised
 /// `/subscriptions/{s}/providers/{namespace}`.
 pub const REGISTRATIONS: &str = "registrations";

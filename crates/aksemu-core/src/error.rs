@@ -133,6 +133,8 @@ pub enum ArmError {
     RoleDefinitionWithSameNameExists(String),
     #[error("There are existing role assignments referencing role '{0}'.")]
     RoleDefinitionHasAssignments(String),
+    #[error("The role {role} is not available for assignment at the requested scope.")]
+    RoleAssignmentScopeNotAssignableToRoleDefinition { role: String },
     #[error("The role definition is invalid: {0}")]
     InvalidRoleDefinition(String),
     #[error("The filter '{0}' is not supported.")]
@@ -232,6 +234,9 @@ impl ArmError {
             RoleDefinitionDoesNotExist(_) => "RoleDefinitionDoesNotExist",
             RoleDefinitionWithSameNameExists(_) => "RoleDefinitionWithSameNameExists",
             RoleDefinitionHasAssignments(_) => "RoleDefinitionHasAssignments",
+            RoleAssignmentScopeNotAssignableToRoleDefinition { .. } => {
+                "RoleAssignmentScopeNotAssignableToRoleDefinition"
+            }
             InvalidRoleDefinition(_) => "InvalidRoleDefinition",
             InvalidFilter(_) => "InvalidFilter",
             LocationNotAvailableForResourceType(..) => "LocationNotAvailableForResourceType",
@@ -272,6 +277,7 @@ impl ArmError {
             | InvalidPrincipalId(_)
             | RoleAssignmentLimitExceeded(_)
             | InvalidRoleDefinition(_)
+            | RoleAssignmentScopeNotAssignableToRoleDefinition { .. }
             | InvalidFilter(_)
             | LocationNotAvailableForResourceType(..)
             | LinkedInvalidPropertyId(_)

@@ -11,7 +11,7 @@ mod wait;
 
 pub use app::{TestApp, request};
 pub use call::{Called, claims};
-pub use wait::wait_until;
+pub use wait::{join_all, wait_until};
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

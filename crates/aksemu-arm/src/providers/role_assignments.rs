@@ -131,8 +131,24 @@ pub fn deletes_for(doc: &Doc) -> Result<Vec<Write>, ArmError> {
     ])
 }
 
-async fn role_exists(cloud: &Cloud, guid: &str) -> bool {
-    builtin_role(guid).is_some() || cloud.rbac.custom_role(guid).is_some()
+/// The role (built-in or custom), for its name and assignable scopes.
+fn role_of(cloud: &Cloud, guid: &str) -> Option<aksemu_authz::RoleDefinition> {
+    builtin_role(guid)
+        .cloned()
+        .or_else(|| cloud.rbac.custom_role(guid))
+}
+
+/// A role can be assigned only at or below one of its assignable scopes.
+fn check_assignable_at(cloud: &Cloud, guid: &str, scope: &ResourceId) -> Result<(), ArmError> {
+    let role = role_of(cloud, guid)
+        .ok_or_else(|| ArmError::RoleDefinitionDoesNotExist(guid.to_string()))?;
+    let within = |a: &String| ResourceId::parse(a).is_ok_and(|a| scope.is_within(&a));
+    if role.assignable_scopes.iter().any(within) {
+        return Ok(());
+    }
+    Err(ArmError::RoleAssignmentScopeNotAssignableToRoleDefinition {
+        role: role.role_name,
+    })
 }
 
 /// The group must exist for a group (or deeper) scope.
@@ -168,7 +184,11 @@ fn required<'a>(props: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'
         .ok_or_else(|| ArmError::InvalidRequestContent(format!("'properties.{k}' is required.")))
 }
 
-async fn requested(cloud: &Cloud, req: &ArmRequest) -> Result<Requested, ArmError> {
+async fn requested(
+    cloud: &Cloud,
+    scope: &ResourceId,
+    req: &ArmRequest,
+) -> Result<Requested, ArmError> {
     let mut body = json_object(&req.body)?;
     let props = match body.remove("properties") {
         Some(Value::Object(p)) => p,
@@ -183,9 +203,7 @@ async fn requested(cloud: &Cloud, req: &ArmRequest) -> Result<Requested, ArmErro
     let principal_uuid = uuid::Uuid::parse_str(principal_id)
         .map_err(|_| ArmError::InvalidPrincipalId(principal_id.to_string()))?;
     let principal_id = principal_uuid.hyphenated().to_string();
-    if !role_exists(cloud, &guid).await {
-        return Err(ArmError::RoleDefinitionDoesNotExist(guid));
-    }
+    check_assignable_at(cloud, &guid, scope)?;
     Ok(Requested {
         props,
         guid,
@@ -275,7 +293,7 @@ pub async fn put(
         return Err(ArmError::InvalidRoleAssignmentId(name.to_string()));
     }
     check_scope(cloud, scope).await?;
-    let r = requested(cloud, req).await?;
+    let r = requested(cloud, scope, req).await?;
     let principal_type = principal_type(cloud, &r).await?;
     let id = assignment_id(scope, name);
     let existing = cloud.store().get(ROLE_ASSIGNMENTS, id.key()).await;

@@ -5,14 +5,16 @@ use std::sync::Arc;
 
 use aksemu_authz::builtin::{builtin_role, builtin_roles};
 use aksemu_authz::{Authorized, Permission, RoleDefinition};
+use aksemu_core::error::LinkedDenial;
 use aksemu_core::{ArmError, ResourceId};
-use aksemu_store::{Cond, Write};
+use aksemu_store::{Cond, StoreError, Write};
 use serde_json::{Value, json};
 
 use aksemu_store::store_err;
 
 use crate::cloud::Cloud;
-use crate::collections::{ROLE_ASSIGNMENTS, ROLE_DEFINITIONS};
+use crate::collections::{ROLE_ASSIGNMENTS, ROLE_DEFINITION_NAMES, ROLE_DEFINITIONS};
+use crate::endpoint::{ROLE_DEFINITIONS_DELETE as DELETE, ROLE_DEFINITIONS_WRITE as WRITE};
 use crate::providers::json_object;
 pub use crate::rbac::custom_role::CustomRole;
 use aksemu_core::odata::{self, Filter};
@@ -228,6 +230,87 @@ fn requested(req: &ArmRequest) -> Result<Requested, ArmError> {
     })
 }
 
+/// Custom roles are assignable at subscriptions, groups or resources, never at
+/// the root (only built-in roles are).
+fn check_assignable_scopes(scopes: &[String]) -> Result<Vec<ResourceId>, ArmError> {
+    scopes
+        .iter()
+        .map(|a| {
+            let id = ResourceId::parse(a)?;
+            if id.subscription_id().is_none() {
+                return Err(ArmError::InvalidRoleDefinition(format!(
+                    "the assignable scope '{a}' is not allowed: a custom role is assignable at subscriptions, resource groups or resources"
+                )));
+            }
+            Ok(id)
+        })
+        .collect()
+}
+
+/// Writing or deleting a custom role changes what can be granted at each of
+/// its assignable scopes, so the caller needs the action at every one of them
+/// (not only at the URL's scope): both the scopes asked for and, on an update
+/// or delete, the role's current ones.
+fn require_at_scopes(
+    cloud: &Cloud,
+    auth: &Authorized,
+    action: &str,
+    scopes: &[ResourceId],
+) -> Result<(), ArmError> {
+    let who = auth.principal();
+    let mut denied: Vec<&str> = scopes
+        .iter()
+        .filter(|s| !cloud.rbac.allows(who, action, s))
+        .map(ResourceId::as_str)
+        .collect();
+    denied.sort_unstable();
+    denied.dedup();
+    if denied.is_empty() {
+        return Ok(());
+    }
+    Err(ArmError::LinkedAuthorizationFailed(Box::new(
+        LinkedDenial {
+            client_id: who.app_id.clone(),
+            object_id: who.object_id.clone(),
+            action: auth.action().to_string(),
+            scope: auth.scope().as_str().to_string(),
+            linked_action: action.to_string(),
+            linked_scope: denied.join(","),
+        },
+    )))
+}
+
+/// The uniqueness row of a role name.
+fn name_key(role_name: &str) -> String {
+    role_name.trim().to_lowercase()
+}
+
+/// The name row a role holds: taken with `Cond::Absent` when the name is new
+/// to the role (so a concurrent create of the same name fails in the store),
+/// released when the role gives it up.
+fn name_rows(old: Option<&CustomRole>, new: &CustomRole) -> Vec<Write> {
+    let key = name_key(&new.role_name);
+    let old_key = old.map(|c| name_key(&c.role_name));
+    if old_key.as_deref() == Some(key.as_str()) {
+        return Vec::new();
+    }
+    let mut rows = vec![Write::Put {
+        coll: ROLE_DEFINITION_NAMES,
+        key,
+        id: new.name.clone(),
+        body: json!({ "roleDefinition": new.name }),
+        cond: Cond::Absent,
+    }];
+    if let Some(k) = old_key {
+        rows.push(Write::Delete {
+            coll: ROLE_DEFINITION_NAMES,
+            key: k,
+            cond: Cond::Any,
+        });
+    }
+    rows
+}
+
 /// Role names are unique among built-in and custom roles (ignoring case).
 async fn check_unique(cloud: &Cloud, role_name: &str, name: &str) -> Result<(), ArmError> {
     let same = |other: &str| other.eq_ignore_ascii_case(role_name);
@@ -253,9 +336,18 @@ pub async fn put(
 ) -> Result<ArmResponse, ArmError> {
     check_definition_name(name)?;
     let r = requested(req)?;
+    let mut scopes = check_assignable_scopes(&r.assignable_scopes)?;
     check_unique(cloud, &r.role_name, name).await?;
     let now = cloud.now_rfc3339();
     let existing = load(cloud, name).await?;
+    if let Some((_, c)) = &existing {
+        scopes.extend(
+            c.assignable_scopes
+                .iter()
+                .filter_map(|a| ResourceId::parse(a).ok()),
+        );
+    }
+    require_at_scopes(cloud, auth, WRITE, &scopes)?;
     let caller = auth.principal().object_id.clone();
     let created = existing
         .as_ref()
@@ -284,7 +376,14 @@ pub async fn put(
         body,
         cond,
     };
-    cloud.commit(vec![write]).await.map_err(store_err)?;
+    let mut writes = vec![write];
+    writes.extend(name_rows(existing.as_ref().map(|(_, c)| c), &role));
+    cloud.commit(writes).await.map_err(|e| match e {
+        StoreError::AlreadyExists { coll, .. } if coll == ROLE_DEFINITION_NAMES => {
+            ArmError::RoleDefinitionWithSameNameExists(role.role_name.clone())
+        }
+        e => store_err(e),
+    })?;
     let status = if existing.is_some() { 200 } else { 201 };
     Ok(ArmResponse::json(
         status,
@@ -294,7 +393,7 @@ pub async fn put(
 
 pub async fn delete(
     cloud: &Arc<Cloud>,
-    _auth: &Authorized,
+    auth: &Authorized,
     scope: &ResourceId,
     name: &str,
 ) -> Result<ArmResponse, ArmError> {
@@ -306,6 +405,12 @@ pub async fn delete(
     let Some((etag, role)) = load(cloud, name).await? else {
         return Ok(ArmResponse::empty(204));
     };
+    let scopes: Vec<ResourceId> = role
+        .assignable_scopes
+        .iter()
+        .filter_map(|a| ResourceId::parse(a).ok())
+        .collect();
+    require_at_scopes(cloud, auth, DELETE, &scopes)?;
     let guid = role.name.to_lowercase();
     let in_use = cloud
         .store()
@@ -322,11 +427,18 @@ pub async fn delete(
         return Err(ArmError::RoleDefinitionHasAssignments(role.role_name));
     }
     cloud
-        .commit(vec![Write::Delete {
-            coll: ROLE_DEFINITIONS,
-            key: guid,
-            cond: Cond::Etag(etag),
-        }])
+        .commit(vec![
+            Write::Delete {
+                coll: ROLE_DEFINITIONS,
+                key: guid,
+                cond: Cond::Etag(etag),
+            },
+            Write::Delete {
+                coll: ROLE_DEFINITION_NAMES,
+                key: name_key(&role.role_name),
+                cond: Cond::Any,
+            },
+        ])
         .await
         .map_err(store_err)?;
     Ok(ArmResponse::json(

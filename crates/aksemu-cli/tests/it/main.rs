@@ -7,6 +7,7 @@ mod arm_rules;
 mod clock;
 mod forged_tokens;
 mod graph;
+mod hardening;
 mod identities;
 mod imds;
 mod oauth;

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use aksemu_arm::endpoint::{self, Access};
 use aksemu_core::request::Method as ArmMethod;
-use aksemu_testkit::{Server, TestStore};
+use aksemu_testkit::{Server, TestStore, join_all};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -492,7 +492,7 @@ async fn four_thousand_assignments_per_subscription() {
             let (s, admin) = (&s, admin.clone());
             async move { call(s, Some(&admin), Method::PUT, &path, Some(body)).await.0 }
         });
-        for st in futures_join(futs.collect()).await {
+        for st in join_all(futs.collect()).await {
             assert_eq!(st, 201);
         }
     }
@@ -505,32 +505,4 @@ async fn four_thousand_assignments_per_subscription() {
         (st, b["error"]["code"].as_str()),
         (400, Some("RoleAssignmentLimitExceeded"))
     );
-}
-
-async fn futures_join<F: std::future::Future<Output = u16>>(futs: Vec<F>) -> Vec<u16> {
-    let mut out = Vec::with_capacity(futs.len());
-    let handles: Vec<_> = futs.into_iter().map(Box::pin).collect();
-    // Poll them together: a tiny join_all without another dependency.
-    let mut pending: Vec<_> = handles.into_iter().map(Some).collect();
-    std::future::poll_fn(|cx| {
-        let mut done = true;
-        for slot in pending.iter_mut() {
-            if let Some(f) = slot {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => {
-                        out.push(v);
-                        *slot = None;
-                    }
-                    std::task::Poll::Pending => done = false,
-                }
-            }
-        }
-        if done {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
-    out
 }

@@ -1,0 +1,282 @@
+//! Regression tests for the defects a hostile tester found (issue 10), each
+//! written as the attack.
+
+use aksemu_testkit::{Server, TestStore, join_all};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::principals::{arm_token, assign, create_sp};
+use crate::{bin, install_crypto};
+
+const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+const API: &str = "2022-04-01";
+
+fn role_body(name: &str, actions: &[&str], scopes: &[&str]) -> Value {
+    json!({"properties": {
+        "roleName": name,
+        "permissions": [{"actions": actions}],
+        "assignableScopes": scopes,
+    }})
+}
+
+fn definition(scope: &str, guid: &str) -> String {
+    format!("{scope}/providers/Microsoft.Authorization/roleDefinitions/{guid}")
+}
+
+/// An Owner of one group tries to widen a subscription-level custom role, to
+/// delete it, and to create roles assignable above its group.
+#[tokio::test]
+async fn an_owner_of_a_group_cannot_escalate_through_custom_roles() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let sub = format!("/subscriptions/{}", s.subscription_id);
+    let group_a = format!("{sub}/resourceGroups/a");
+    let group_b = format!("{sub}/resourceGroups/b");
+    for g in [&group_a, &group_b] {
+        let (st, _) = s
+            .call(
+                Some(&admin),
+                Method::PUT,
+                g,
+                "2024-11-01",
+                Some(json!({"location": "westus2"})),
+            )
+            .await;
+        assert_eq!(st, 201);
+    }
+    // A subscription-level custom role made by the administrator.
+    let sub_role = "10000000-0000-0000-0000-000000000001";
+    let read = ["Microsoft.Resources/subscriptions/resourceGroups/read"];
+    let (st, body) = s
+        .call(
+            Some(&admin),
+            Method::PUT,
+            &definition(&sub, sub_role),
+            API,
+            Some(role_body("Sub readers", &read, &[&sub])),
+        )
+        .await;
+    assert_eq!(st, 201, "{body}");
+    let attacker = create_sp(&s, "attacker").await;
+    assert_eq!(
+        assign(&s, &admin, &group_a, OWNER, &attacker.object_id).await,
+        201
+    );
+    let t = arm_token(&s, &attacker).await;
+
+    // Rewrite the subscription role through the group's URL: refused.
+    let widened = role_body("Sub readers", &["*"], &[&sub]);
+    let (st, body) = s
+        .call(
+            Some(&t),
+            Method::PUT,
+            &definition(&group_a, sub_role),
+            API,
+            Some(widened),
+        )
+        .await;
+    assert_eq!(
+        (st, body["error"]["code"].as_str()),
+        (403, Some("LinkedAuthorizationFailed")),
+        "{body}"
+    );
+    // Narrowing it to the group still changes what it grants at the subscription.
+    let narrowed = role_body("Sub readers", &["*"], &[&group_a]);
+    let (st, _) = s
+        .call(
+            Some(&t),
+            Method::PUT,
+            &definition(&group_a, sub_role),
+            API,
+            Some(narrowed),
+        )
+        .await;
+    assert_eq!(st, 403);
+    // Delete it through the group: refused.
+    let (st, _) = s
+        .call(
+            Some(&t),
+            Method::DELETE,
+            &definition(&group_a, sub_role),
+            API,
+            None,
+        )
+        .await;
+    assert_eq!(st, 403);
+    // New roles assignable at the subscription or the root: refused.
+    let new_role = "10000000-0000-0000-0000-000000000002";
+    let (st, _) = s
+        .call(
+            Some(&t),
+            Method::PUT,
+            &definition(&group_a, new_role),
+            API,
+            Some(role_body("Mine", &["*"], &[&sub])),
+        )
+        .await;
+    assert_eq!(st, 403);
+    let (st, body) = s
+        .call(
+            Some(&t),
+            Method::PUT,
+            &definition(&group_a, new_role),
+            API,
+            Some(role_body("Mine", &["*"], &["/"])),
+        )
+        .await;
+    assert!(st == 400 || st == 403, "{st} {body}");
+    // A role assignable at its own group is the owner's to make.
+    let (st, body) = s
+        .call(
+            Some(&t),
+            Method::PUT,
+            &definition(&group_a, new_role),
+            API,
+            Some(role_body("Mine", &["*"], &[&group_a])),
+        )
+        .await;
+    assert_eq!(st, 201, "{body}");
+    // The role still reads only, and nothing escalated: B and the subscription are out of reach.
+    let (st, _) = s
+        .call(Some(&t), Method::DELETE, &group_b, "2024-11-01", None)
+        .await;
+    assert_eq!(st, 403);
+    s.stop().await.unwrap();
+}
+
+/// An assignment outside the role's assignable scopes is refused, even to the administrator.
+#[tokio::test]
+async fn assignments_stay_within_a_roles_assignable_scopes() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let sub = format!("/subscriptions/{}", s.subscription_id);
+    let group_a = format!("{sub}/resourceGroups/a");
+    let group_b = format!("{sub}/resourceGroups/b");
+    for g in [&group_a, &group_b] {
+        s.call(
+            Some(&admin),
+            Method::PUT,
+            g,
+            "2024-11-01",
+            Some(json!({"location": "westus2"})),
+        )
+        .await;
+    }
+    let role = "10000000-0000-0000-0000-000000000003";
+    let (st, _) = s
+        .call(
+            Some(&admin),
+            Method::PUT,
+            &definition(&sub, role),
+            API,
+            Some(role_body("A only", &["*/read"], &[&group_a])),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let who = create_sp(&s, "someone").await;
+    assert_eq!(
+        assign(&s, &admin, &group_a, role, &who.object_id).await,
+        201
+    );
+    for outside in [&group_b, &sub] {
+        assert_eq!(
+            assign(&s, &admin, outside, role, &who.object_id).await,
+            400,
+            "{outside}"
+        );
+    }
+    s.stop().await.unwrap();
+}
+
+/// Twenty clients create a role under one name at once: one wins.
+#[tokio::test]
+async fn custom_role_names_are_unique_under_concurrency() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let sub = format!("/subscriptions/{}", s.subscription_id);
+    let puts = (0..20).map(|i| {
+        let path = definition(&sub, &format!("20000000-0000-0000-0000-{i:012}"));
+        let body = role_body("Racing role", &["*/read"], &[&sub]);
+        let (s, admin) = (&s, &admin);
+        async move {
+            s.call(Some(admin), Method::PUT, &path, API, Some(body))
+                .await
+        }
+    });
+    let results = join_all(puts.collect()).await;
+    let created = results.iter().filter(|(st, _)| *st == 201).count();
+    assert_eq!(created, 1, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .filter(|(st, _)| *st != 201)
+            .all(|(st, b)| *st == 409 && b["error"]["code"] == "RoleDefinitionWithSameNameExists"),
+        "{results:?}"
+    );
+    s.stop().await.unwrap();
+}
+
+/// Moving the clock past the calendar's end is refused, and a stored offset
+/// out of range (an older version's, a hand edit) does not stop a start.
+#[tokio::test]
+async fn the_clock_cannot_be_moved_off_the_calendar() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let clock = |body: Value| {
+        let (s, admin) = (&s, &admin);
+        async move {
+            let r = s
+                .client
+                .post(s.url("/aksemu/admin/clock"))
+                .bearer_auth(admin)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            r.status().as_u16()
+        }
+    };
+    assert_eq!(
+        clock(json!({"advanceSeconds": 1_000_000_000_000_i64})).await,
+        400
+    );
+    assert_eq!(
+        clock(json!({"advanceSeconds": 3_000_000_i64 * 86_400})).await,
+        400
+    );
+    assert_eq!(clock(json!({"set": "9999-12-31T23:59:59Z"})).await, 400);
+    assert_eq!(clock(json!({"advanceSeconds": 86_400})).await, 200);
+    let sub = format!("/subscriptions/{}", s.subscription_id);
+    let (st, _) = s
+        .call(Some(&admin), Method::GET, &sub, "2022-12-01", None)
+        .await;
+    assert_eq!(st, 200);
+
+    // Write an impossible offset into the stopped server's store, then start it.
+    let data = s.data_dir().to_path_buf();
+    let spec = s.store_spec.clone();
+    let tmp = s.stop().await.unwrap();
+    {
+        let store = aksemu_store::open(&spec).await.unwrap();
+        let w = aksemu_store::Write::Put {
+            coll: "meta",
+            key: "clock".into(),
+            id: "clock".into(),
+            body: json!({"offsetMs": i64::MAX}),
+            cond: aksemu_store::Cond::Any,
+        };
+        store.apply(vec![w]).await.unwrap();
+    }
+    let s = Server::start_in(bin(), &data, None).await.unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let (st, _) = s
+        .call(Some(&admin), Method::GET, &sub, "2022-12-01", None)
+        .await;
+    assert_eq!(st, 200);
+    s.stop().await.unwrap();
+    drop(tmp);
+}
