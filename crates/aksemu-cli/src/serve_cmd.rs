@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use aksemu_arm::{Cloud, bootstrap, lro};
 use aksemu_core::VirtualClock;
+use aksemu_server::listen::bind_loopback;
 use aksemu_store::read_only::ReadOnly;
 use anyhow::Context as _;
 use clap::Args;
-use tokio::net::TcpListener;
 
 use crate::data_dir::{CA_CERT, DATABASE, DataDir, ServerInfo};
 
@@ -62,12 +62,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     // One crypto provider (aws-lc-rs) for TLS and JWT, installed explicitly.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
-    if !args.listen.ip().is_loopback() {
-        anyhow::bail!(
-            "aksemu listens on loopback only; {} is not a loopback address",
-            args.listen
-        );
-    }
+    raise_open_file_limit();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
@@ -90,6 +85,18 @@ fn store_spec(args: &ServeArgs, dir: &DataDir) -> anyhow::Result<(String, String
             format!("SQLite ({})", s.trim_start_matches("sqlite:")),
         ),
     })
+}
+
+/// Raises the open-file soft limit to the hard limit, so the connection cap
+/// (`aksemu_server::listen::MAX_CONNECTIONS`) is reached before descriptors run out.
+fn raise_open_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) if n < aksemu_server::listen::MAX_CONNECTIONS as u64 + 256 => {
+            eprintln!("warning: open-file limit is {n}; fewer connections can be served at once")
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("warning: cannot raise the open-file limit: {e}"),
+    }
 }
 
 /// Hides a password in a connection URL for display.
@@ -168,7 +175,7 @@ async fn listen_https(
     cloud: &Arc<Cloud>,
     tls: &aksemu_server::tls::TlsMaterial,
 ) -> anyhow::Result<(SocketAddr, Tasks)> {
-    let listener = TcpListener::bind(args.listen)
+    let listener = bind_loopback(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
@@ -184,7 +191,7 @@ async fn listen_https(
     let mut tasks = vec![serve(listener, app.clone())];
     let v6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()));
     if addr.ip() == std::net::Ipv4Addr::LOCALHOST
-        && let Ok(l) = TcpListener::bind(v6).await
+        && let Ok(l) = bind_loopback(v6).await
     {
         tasks.push(serve(l, app));
     }
@@ -203,7 +210,7 @@ async fn listen_imds(
         let free = addr.port() == 0 || args.listen.port() == 0;
         SocketAddr::new(addr.ip(), if free { 0 } else { addr.port() + 1 })
     });
-    let listener = TcpListener::bind(imds_addr)
+    let listener = bind_loopback(imds_addr)
         .await
         .with_context(|| format!("binding the managed-identity endpoint {imds_addr}"))?;
     let imds_url = format!("http://{}", listener.local_addr()?);

@@ -7,6 +7,7 @@ pub mod base_url;
 pub mod cluster_routes;
 pub mod graph_routes;
 pub mod imds_routes;
+pub mod listen;
 pub mod login_routes;
 pub mod render;
 pub mod serve;

@@ -95,3 +95,9 @@ pub fn graph_error(err: &aksemu_entra::graph::GraphError) -> Response {
     }
     resp
 }
+
+/// 408 for a request whose body (or handling) did not finish in time.
+pub fn request_timeout() -> Response {
+    let body = serde_json::json!({"error": {"code": "RequestTimeout", "message": "The request did not complete in time."}});
+    json_response(408, &body)
+}

@@ -11,13 +11,21 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Uri};
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::OwnedSemaphorePermit;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request head must arrive within this, counted from when the connection
+/// is ready for one: it bounds slow headers and idle keep-alive alike.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(20);
+/// A handler (reading the request body included) must produce its response
+/// within this. Only producing the response is timed, not streaming its body,
+/// so long-lived responses (Kubernetes watches) are not cut.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn normalise(uri: &Uri) -> Option<Uri> {
     let path = uri.path();
@@ -39,24 +47,48 @@ async fn route(
     if let Some(u) = normalise(req.uri()) {
         *req.uri_mut() = u;
     }
-    app.oneshot(req.map(Body::new)).await
+    match tokio::time::timeout(RESPONSE_TIMEOUT, app.oneshot(req.map(Body::new))).await {
+        Ok(answer) => answer,
+        Err(_) => Ok(crate::render::request_timeout()),
+    }
+}
+
+/// Accepts the next connection that gets a slot; over the cap, connections are
+/// closed as they come (a clean refusal, no descriptor held).
+async fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr, OwnedSemaphorePermit) {
+    loop {
+        let (tcp, peer) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                // Out of descriptors, most likely: wait for some to close.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        match crate::listen::connection_slot() {
+            Some(slot) => {
+                let _ = tcp.set_nodelay(true);
+                return (tcp, peer, slot);
+            }
+            None => {
+                tracing::debug!(%peer, "connection refused: too many open connections");
+                drop(tcp);
+            }
+        }
+    }
 }
 
 /// Serves `app` over plain HTTP (the managed-identity endpoints, which clients
 /// call over http as they do 169.254.169.254).
 pub async fn serve_plain(listener: TcpListener, app: Router) {
     loop {
-        let (tcp, peer) = match listener.accept().await {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::warn!(error = %e, "accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let _ = tcp.set_nodelay(true);
+        let (tcp, peer, slot) = accept(&listener).await;
         let app = app.clone();
-        tokio::spawn(async move { serve_connection(tcp, peer, app).await });
+        tokio::spawn(async move {
+            serve_connection(tcp, peer, app).await;
+            drop(slot);
+        });
     }
 }
 
@@ -64,15 +96,7 @@ pub async fn serve_plain(listener: TcpListener, app: Router) {
 pub async fn serve_tls(listener: TcpListener, tls: Arc<rustls::ServerConfig>, app: Router) {
     let acceptor = TlsAcceptor::from(tls);
     loop {
-        let (tcp, peer) = match listener.accept().await {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::warn!(error = %e, "accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let _ = tcp.set_nodelay(true);
+        let (tcp, peer, slot) = accept(&listener).await;
         let acceptor = acceptor.clone();
         let app = app.clone();
         tokio::spawn(async move {
@@ -85,6 +109,7 @@ pub async fn serve_tls(listener: TcpListener, tls: Arc<rustls::ServerConfig>, ap
                 Err(_) => return,
             };
             serve_connection(stream, peer, app).await;
+            drop(slot);
         });
     }
 }
@@ -94,10 +119,12 @@ where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let svc = hyper::service::service_fn(move |req| route(app.clone(), req));
-    if let Err(e) = auto::Builder::new(TokioExecutor::new())
-        .serve_connection(TokioIo::new(stream), svc)
-        .await
-    {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT);
+    if let Err(e) = builder.serve_connection(TokioIo::new(stream), svc).await {
         tracing::debug!(%peer, error = %e, "connection ended with an error");
     }
 }

@@ -280,3 +280,94 @@ async fn the_clock_cannot_be_moved_off_the_calendar() {
     s.stop().await.unwrap();
     drop(tmp);
 }
+
+/// 2,000 idle and 300 slowloris connections (a request head that never ends)
+/// on the managed-identity port, from a local process, with the server started
+/// under the common 1,024 open-file soft limit: a new client is still served
+/// on both ports.
+#[tokio::test]
+async fn connection_floods_do_not_block_a_new_client() {
+    use tokio::io::AsyncWriteExt;
+    install_crypto();
+    let (soft, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE).unwrap();
+    // The child inherits the lowered limit (it raises its own at start).
+    rlimit::setrlimit(rlimit::Resource::NOFILE, 1024.min(hard), hard).unwrap();
+    let started = Server::start(bin(), &TestStore::Sqlite).await;
+    rlimit::setrlimit(rlimit::Resource::NOFILE, soft.max(4096).min(hard), hard).unwrap();
+    let s = started.unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let info: Value =
+        serde_json::from_str(&std::fs::read_to_string(s.data_dir().join("server.json")).unwrap())
+            .unwrap();
+    let imds = info["imdsUrl"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_string();
+    let mut held = Vec::new();
+    for _ in 0..2000 {
+        held.push(tokio::net::TcpStream::connect(&imds).await.unwrap());
+    }
+    for _ in 0..300 {
+        let mut c = tokio::net::TcpStream::connect(&imds).await.unwrap();
+        c.write_all(b"GET /metadata/identity/oauth2/token HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        held.push(c);
+    }
+    let sub = format!("/subscriptions/{}", s.subscription_id);
+    let fresh = aksemu_testkit::trusting_client(&s.ca_pem).unwrap();
+    let answer = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        fresh
+            .get(s.url(&format!("{sub}?api-version=2022-12-01")))
+            .bearer_auth(&admin)
+            .send(),
+    )
+    .await;
+    assert_eq!(
+        answer.expect("served in time").unwrap().status().as_u16(),
+        200
+    );
+    let imds_answer = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        reqwest::Client::new()
+            .get(format!("http://{imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/"))
+            .header("Metadata", "true")
+            .send(),
+    )
+    .await;
+    assert_eq!(
+        imds_answer
+            .expect("served in time")
+            .unwrap()
+            .status()
+            .as_u16(),
+        400
+    );
+    drop(held);
+    s.stop().await.unwrap();
+}
+
+/// Every listener is loopback-only, the managed-identity one included.
+#[tokio::test]
+async fn listeners_refuse_non_loopback_addresses() {
+    for args in [
+        ["--listen", "0.0.0.0:0", "--imds-listen", "127.0.0.1:0"],
+        ["--listen", "127.0.0.1:0", "--imds-listen", "0.0.0.0:0"],
+        ["--listen", "127.0.0.1:0", "--imds-listen", "[::]:0"],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = tokio::process::Command::new(bin())
+            .arg("serve")
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .output()
+            .await
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} started");
+        assert!(err.contains("loopback only"), "{args:?}: {err}");
+    }
+}
