@@ -298,6 +298,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let (addr, mut tasks) = listen_https(&args, &cloud, &tls).await?;
+    cloud.entra.set_port(addr.port());
     let arm_url = format!("https://localhost:{}", addr.port());
     let (imds_url, imds) = listen_imds(&args, addr, &cloud, &arm_url).await?;
     tasks.push(imds);

@@ -69,6 +69,14 @@ impl Entra {
                 _ => ArmError::InvalidAuthenticationToken,
             }
         })?;
+        // The issuer is ours (checked above); a token naming another tenant
+        // in `tid` is not one we issued for this tenant.
+        if !claims.tid.eq_ignore_ascii_case(&self.tenant_id) {
+            return Err(ArmError::InvalidAuthenticationTokenTenant(
+                format!("https://sts.windows.net/{}/", claims.tid),
+                self.tenant_id.clone(),
+            ));
+        }
         let principal = Principal {
             kind: if claims.xms_mirid.is_some() {
                 PrincipalKind::ManagedIdentity

@@ -3,6 +3,7 @@
 //! one; the HTTP surfaces reach token verification through it.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use aksemu_core::VirtualClock;
 use aksemu_identity::SigningKey;
@@ -29,6 +30,9 @@ pub struct Entra {
     pub(crate) verified_tokens: VerifiedTokens,
     pub(crate) imds_tokens: TokenCache,
     pub(crate) resources: Arc<dyn ResourceIdentities>,
+    /// The HTTPS port the server answers on: Graph accepts tokens for this
+    /// server's loopback URLs at it (never for a host a request claims).
+    port: AtomicU16,
 }
 
 /// What `Entra::new` is built from besides the store, clock and tenant.
@@ -57,6 +61,7 @@ impl Entra {
             verified_tokens: Default::default(),
             imds_tokens: Default::default(),
             resources: settings.resources,
+            port: AtomicU16::new(0),
         }
     }
 
@@ -66,5 +71,19 @@ impl Entra {
 
     pub fn keys(&self) -> &[SigningKey] {
         &self.keys
+    }
+
+    /// Records the HTTPS port once the server listens.
+    pub fn set_port(&self, port: u16) {
+        self.port.store(port, Ordering::Relaxed);
+    }
+
+    /// This server's own base URLs (each loopback name at its port).
+    pub fn own_urls(&self) -> Vec<String> {
+        let port = self.port.load(Ordering::Relaxed);
+        ["localhost", "127.0.0.1", "[::1]"]
+            .iter()
+            .map(|h| format!("https://{h}:{port}"))
+            .collect()
     }
 }

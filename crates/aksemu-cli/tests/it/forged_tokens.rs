@@ -128,6 +128,12 @@ async fn forged_tokens_are_rejected() {
         Some(other.admin_token().await.unwrap()),
     ));
     cases.push(("garbage", Some("not.a.jwt".to_string())));
+    let mut tid = claim_set(&s, now);
+    tid["tid"] = json!("11111111-1111-1111-1111-111111111111");
+    cases.push((
+        "our issuer, another tenant's tid",
+        Some(sign_with(&key, &header, &tid)),
+    ));
 
     for (name, token) in cases {
         let (st, body, challenge) = status_of(&s, token.as_deref()).await;
@@ -140,4 +146,39 @@ async fn forged_tokens_are_rejected() {
     }
     let (_, body, _) = status_of(&s, None).await;
     assert_eq!(body["error"]["code"], "AuthenticationFailed");
+}
+
+/// Graph accepts tokens for its own audiences only: an ARM token sent with a
+/// `Host` naming ARM's public endpoint is still an ARM token.
+#[tokio::test]
+async fn an_arm_token_is_not_a_graph_token_whatever_the_host_header_says() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let arm = s.admin_token().await.unwrap();
+    for host in ["management.core.windows.net", "management.azure.com"] {
+        let st = s
+            .client
+            .get(s.url("/v1.0/applications"))
+            .header("Host", host)
+            .bearer_auth(&arm)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(st, 401, "Host: {host}");
+        let st = s
+            .client
+            .post(s.url("/v1.0/applications"))
+            .header("Host", host)
+            .bearer_auth(&arm)
+            .json(&json!({"displayName": "escalated"}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(st, 401, "Host: {host}");
+    }
+    s.stop().await.unwrap();
 }

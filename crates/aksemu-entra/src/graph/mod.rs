@@ -20,15 +20,20 @@ pub use error::GraphError;
 use crate::Entra;
 use aksemu_core::request::{ArmRequest, ArmResponse, Method};
 
-/// Audiences Graph accepts: our Graph resource (the server's base URL, as the
-/// cloud metadata publishes it) and Microsoft Graph's own.
-fn audiences(base_url: &str) -> Vec<String> {
-    vec![
-        format!("{base_url}/"),
-        base_url.to_string(),
+/// Audiences Graph accepts: our Graph resource (this server's own base URL,
+/// as the cloud metadata publishes it, under any loopback name) and Microsoft
+/// Graph's own. Not the `Host` a request names: an ARM token sent with
+/// `Host: management.core.windows.net` must not pass as a Graph token.
+fn audiences(entra: &Entra) -> Vec<String> {
+    let mut auds = vec![
         "https://graph.microsoft.com/".to_string(),
         "https://graph.microsoft.com".to_string(),
-    ]
+    ];
+    for url in entra.own_urls() {
+        auds.push(format!("{url}/"));
+        auds.push(url);
+    }
+    auds
 }
 
 pub(crate) fn body_object(req: &ArmRequest) -> Result<serde_json::Map<String, Value>, GraphError> {
@@ -77,7 +82,7 @@ fn authorize(
     req: &ArmRequest,
     segs: &[&str],
 ) -> Result<Authorized, GraphError> {
-    let auds = audiences(&req.base_url);
+    let auds = audiences(entra);
     let auds: Vec<&str> = auds.iter().map(String::as_str).collect();
     let caller = match authorization {
         None => return Err(GraphError::MissingToken),
