@@ -339,3 +339,23 @@ async fn committing_assignment_rows_grants_without_a_manual_reload() {
     let (st, _) = app.call(&who, Method::Get, &group, Value::Null).await;
     assert_eq!(st, 200);
 }
+
+/// A scope with `.` or `..` segments names another scope than it seems to:
+/// refused before anything is stored.
+#[tokio::test]
+async fn dot_segments_in_a_scope_are_refused() {
+    let (app, group) = app_with_group("dots").await;
+    let who = app.principal("dots").await;
+    let path = format!(
+        "{group}/../other/providers/Microsoft.Authorization/roleAssignments/66666666-6666-6666-6666-666666666666"
+    );
+    let body = json!({"properties": {
+        "roleDefinitionId": format!("/providers/Microsoft.Authorization/roleDefinitions/{READER}"),
+        "principalId": who.object_id,
+        "principalType": "ServicePrincipal",
+    }});
+    let (st, answer) = app.call(&app.admin, Method::Put, &path, body).await;
+    assert!((400..500).contains(&st) && st != 403, "{st} {answer}");
+    let (st, _) = app.call(&who, Method::Get, &group, Value::Null).await;
+    assert_eq!(st, 403);
+}

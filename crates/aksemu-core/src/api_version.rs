@@ -9,6 +9,12 @@ pub struct ApiVersion(String);
 
 const SUFFIXES: &[&str] = &["preview", "alpha", "beta", "rc", "privatepreview"];
 
+/// `YYYY-MM-DD` names a day of the calendar (no month 13, no February 30).
+fn real_date(date: &str) -> bool {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(date, &format).is_ok()
+}
+
 impl ApiVersion {
     pub fn parse(raw: Option<&str>) -> Result<Self, ArmError> {
         let raw = raw.ok_or(ArmError::MissingApiVersionParameter)?;
@@ -36,7 +42,7 @@ impl ApiVersion {
                 .enumerate()
                 .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
         let suffix_ok = suffix.is_none_or(|s| SUFFIXES.contains(&s.to_ascii_lowercase().as_str()));
-        if !shape_ok || !suffix_ok {
+        if !shape_ok || !suffix_ok || !real_date(date) {
             return Err(ArmError::InvalidApiVersionParameter(raw.to_string()));
         }
         Ok(Self(raw.to_string()))
@@ -50,6 +56,13 @@ impl ApiVersion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_days_that_do_not_exist() {
+        for v in ["2022-13-45", "2023-02-30", "2024-00-10"] {
+            assert!(ApiVersion::parse(Some(v)).is_err(), "{v}");
+        }
+    }
 
     #[test]
     fn accepts_dates_and_preview_suffixes() {

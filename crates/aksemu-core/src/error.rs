@@ -19,6 +19,8 @@ pub struct LinkedDenial {
 pub enum ArmError {
     #[error("The api-version query parameter (?api-version=) is required for all requests.")]
     MissingApiVersionParameter,
+    #[error("The content media type '{0}' is not supported. Only 'application/json' is supported.")]
+    UnsupportedMediaType(String),
     #[error(
         "The api-version '{0}' is invalid. The supported versions are in the format 'YYYY-MM-DD' or 'YYYY-MM-DD-preview'."
     )]
@@ -198,6 +200,7 @@ impl ArmError {
         use ArmError::*;
         match self {
             MissingApiVersionParameter => "MissingApiVersionParameter",
+            UnsupportedMediaType(_) => "UnsupportedMediaType",
             InvalidApiVersionParameter(_) => "InvalidApiVersionParameter",
             AuthenticationFailedMissingToken | AuthenticationFailedInvalidHeader => {
                 "AuthenticationFailed"
@@ -305,6 +308,7 @@ impl ArmError {
             | RoleAssignmentNotFound(_)
             | RoleDefinitionDoesNotExist(_) => 404,
             UnsupportedHttpMethod(_) => 405,
+            UnsupportedMediaType(_) => 415,
             InvalidResourceGroupLocation { .. }
             | ResourceGroupBeingDeleted(_)
             | ConcurrentUpdate

@@ -28,15 +28,36 @@ pub fn collapse_slashes(path: &str) -> String {
 }
 
 /// The normalised form of an id or name: what two equal ids have in common.
+/// ARM compares ids ordinally ignoring case, folding a character only to the
+/// lower case that folds back to it: `K` and `k` are one, the Kelvin sign
+/// (U+212A), which lower-cases to `k` but is not its upper case, stays itself.
 pub fn normalise(s: &str) -> String {
-    s.to_lowercase()
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.chars().map(fold).collect()
+}
+
+/// `c`'s lower case when that is one character whose upper case is `c` again.
+fn fold(c: char) -> char {
+    let mut lower = c.to_lowercase();
+    let (Some(l), None) = (lower.next(), lower.next()) else {
+        return c;
+    };
+    let mut upper = l.to_uppercase();
+    match (upper.next(), upper.next()) {
+        (Some(u), None) if u == c => l,
+        _ => c,
+    }
 }
 
 impl ResourceId {
     /// Parses an id or scope (`/`, `/subscriptions/{s}`, `…/resourceGroups/{rg}`, any
     /// resource below). It must be absolute.
     pub fn parse(raw: &str) -> Result<Self, ArmError> {
-        if !raw.starts_with('/') {
+        // `.` and `..` would name another scope than the one written.
+        let dot_segment = raw.split('/').any(|seg| seg == "." || seg == "..");
+        if !raw.starts_with('/') || dot_segment {
             return Err(ArmError::InvalidResourceId(raw.to_string()));
         }
         Ok(Self::from_path(&collapse_slashes(raw)))
@@ -188,6 +209,17 @@ impl fmt::Display for ResourceId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kelvin_is_not_k_and_dot_segments_are_refused() {
+        let ascii = ResourceId::parse("/subscriptions/s/resourceGroups/k").unwrap();
+        let kelvin = ResourceId::parse("/subscriptions/s/resourceGroups/\u{212A}").unwrap();
+        assert_ne!(ascii.key(), kelvin.key());
+        let upper = ResourceId::parse("/subscriptions/s/resourceGroups/\u{c9}T\u{c9}").unwrap();
+        assert_eq!(upper.key(), "/subscriptions/s/resourcegroups/\u{e9}t\u{e9}");
+        assert!(ResourceId::parse("/subscriptions/s/resourceGroups/a/../b").is_err());
+        assert!(ResourceId::parse("/subscriptions/s/./resourceGroups/a").is_err());
+    }
 
     #[test]
     fn equal_ignoring_case_but_keeps_original() {

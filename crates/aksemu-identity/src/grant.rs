@@ -57,8 +57,11 @@ pub fn parse_request(
             resource_from_scope(scope)?
         }
     };
-    let client_secret = field("client_secret")
-        .map(str::to_string)
+    // A secret is compared as sent: spaces are part of it.
+    let client_secret = form
+        .get("client_secret")
+        .filter(|s| !s.is_empty())
+        .cloned()
         .or(basic_secret)
         .ok_or_else(|| OAuthError::MissingParameter("client_secret".into()))?;
     Ok(TokenRequest {

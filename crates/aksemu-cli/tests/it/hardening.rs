@@ -371,3 +371,92 @@ async fn listeners_refuse_non_loopback_addresses() {
         assert!(err.contains("loopback only"), "{args:?}: {err}");
     }
 }
+
+/// The smaller hostile inputs: look-alike letters, wrong media types,
+/// impossible api-versions, a secret with a trailing space.
+#[tokio::test]
+async fn small_hostile_inputs_are_refused() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let sub = format!("/subscriptions/{}", s.subscription_id);
+    let body = Some(json!({"location": "westus2"}));
+    let (st, _) = s
+        .call(
+            Some(&admin),
+            Method::PUT,
+            &format!("{sub}/resourceGroups/k"),
+            "2024-11-01",
+            body.clone(),
+        )
+        .await;
+    assert_eq!(st, 201);
+    // The Kelvin sign is not a `k` to ARM's ordinal comparison.
+    let (st, _) = s
+        .call(
+            Some(&admin),
+            Method::GET,
+            &format!("{sub}/resourceGroups/%E2%84%AA"),
+            "2024-11-01",
+            None,
+        )
+        .await;
+    assert_eq!(st, 404);
+    // A body that is not JSON by its type.
+    let r = s
+        .client
+        .put(s.url(&format!(
+            "{sub}/resourceGroups/typed?api-version=2024-11-01"
+        )))
+        .bearer_auth(&admin)
+        .header("Content-Type", "text/plain")
+        .body(r#"{"location": "westus2"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 415);
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(b["error"]["code"], "UnsupportedMediaType");
+    // A POST without a body needs no type (az's listClusterUserCredential).
+    let cluster = format!(
+        "{sub}/resourceGroups/k/providers/Microsoft.ContainerService/managedClusters/none/listClusterUserCredential"
+    );
+    let r = s
+        .client
+        .post(s.url(&format!("{cluster}?api-version=2026-06-01")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status().as_u16(), 415);
+    // No such day.
+    let (st, b) = s
+        .call(Some(&admin), Method::GET, &sub, "2022-13-45", None)
+        .await;
+    assert_eq!(
+        (st, b["error"]["code"].as_str()),
+        (400, Some("InvalidApiVersionParameter"))
+    );
+    // A secret is compared as sent.
+    let token = |secret: String| {
+        let s = &s;
+        async move {
+            s.client
+                .post(s.url(&format!("/{}/oauth2/v2.0/token", s.tenant_id)))
+                .form(&[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", s.client_id.as_str()),
+                    ("client_secret", secret.as_str()),
+                    ("scope", "https://management.core.windows.net//.default"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(token(s.client_secret.clone()).await, 200);
+    assert_eq!(token(format!("{} ", s.client_secret)).await, 401);
+    s.stop().await.unwrap();
+}
