@@ -15,7 +15,7 @@ use crate::providers::{
     all_resources, operations, registrations, resource_groups, role_assignments, role_definitions,
     subscriptions,
 };
-use aksemu_core::request::{ArmRequest, ArmResponse};
+use aksemu_core::request::{ArmRequest, ArmResponse, Method};
 
 pub async fn handle(
     cloud: &Arc<Cloud>,
@@ -29,15 +29,48 @@ pub async fn handle(
         req.api_version(),
     )?;
     let auth = authorize(cloud, principal, &ep).await?;
+    // A PUT or PATCH without preconditions is last-writer-wins, as on Azure:
+    // one that lost a race with another write (our own etag guard failed) is
+    // planned again on what is stored now. Every write is one batch applied
+    // after planning, so a lost attempt left nothing behind.
+    let unconditional = req.if_match.is_none()
+        && req.if_none_match.is_none()
+        && matches!(req.method, Method::Put | Method::Patch);
+    let mut attempt = 0;
+    loop {
+        match dispatch(cloud, &auth, &ep, req).await {
+            Err(ArmError::ConcurrentUpdate | ArmError::PreconditionFailed)
+                if unconditional && attempt < RETRIES =>
+            {
+                attempt += 1;
+                // Spread the contenders out: each round one of them wins.
+                let jitter = uuid::Uuid::new_v4().as_bytes()[0] as u64 % (attempt as u64 + 1);
+                tokio::time::sleep(std::time::Duration::from_millis(jitter)).await;
+            }
+            answer => return answer,
+        }
+    }
+}
+
+/// Attempts of an unconditional write that keeps losing races (enough for a
+/// few dozen clients writing one resource at once).
+const RETRIES: usize = 40;
+
+async fn dispatch(
+    cloud: &Arc<Cloud>,
+    auth: &Authorized,
+    ep: &Endpoint,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
     if let Some(ns) = ep.provider_namespace() {
         let provider = cloud
             .registry()
             .provider_of(ns)
             .cloned()
             .ok_or(ArmError::InternalServerError)?;
-        return provider.handle(cloud, &auth, &ep, req).await;
+        return provider.handle(cloud, auth, ep, req).await;
     }
-    resources(cloud, &auth, &ep, req).await
+    resources(cloud, auth, ep, req).await
 }
 
 fn not_allowed(req: &ArmRequest) -> ArmError {

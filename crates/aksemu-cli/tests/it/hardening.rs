@@ -460,3 +460,34 @@ async fn small_hostile_inputs_are_refused() {
     assert_eq!(token(format!("{} ", s.client_secret)).await, 401);
     s.stop().await.unwrap();
 }
+
+/// Twenty clients PUT one group (and one identity) at once, without
+/// preconditions: every one is answered as a success, as on Azure, and what
+/// stays is one of the bodies sent.
+#[tokio::test]
+async fn unconditional_concurrent_puts_are_last_writer_wins() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let group = format!("/subscriptions/{}/resourceGroups/race", s.subscription_id);
+    let identity =
+        format!("{group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/racer");
+    for (path, api) in [(&group, "2024-11-01"), (&identity, "2023-01-31")] {
+        let puts = (0..20).map(|i| {
+            let body = json!({"location": "westus2", "tags": {"writer": i.to_string()}});
+            let (s, admin) = (&s, &admin);
+            async move {
+                s.call(Some(admin), Method::PUT, path, api, Some(body))
+                    .await
+            }
+        });
+        let results = join_all(puts.collect()).await;
+        assert!(
+            results.iter().all(|(st, _)| *st == 200 || *st == 201),
+            "{path}: {results:?}"
+        );
+        let (_, stored) = s.call(Some(&admin), Method::GET, path, api, None).await;
+        assert!(stored["tags"]["writer"].is_string(), "{stored}");
+    }
+    s.stop().await.unwrap();
+}
