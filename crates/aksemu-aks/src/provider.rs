@@ -72,7 +72,7 @@ impl Provider<Cloud> for Aks {
                 RgOp::Delete => cluster::delete(cloud, auth, req).await,
             },
             Endpoint::ListResources { .. } => {
-                tracked::list_of_type(cloud, auth, &MANAGED_CLUSTERS).await
+                tracked::list_of_type(cloud, auth, &MANAGED_CLUSTERS, req).await
             }
             Endpoint::ChildResource { .. } | Endpoint::ListChildren { .. } => {
                 child(cloud, auth, ep, req).await

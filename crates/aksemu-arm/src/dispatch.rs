@@ -90,7 +90,7 @@ async fn resources(
         Endpoint::GetSubscription { .. } => subscriptions::get(cloud, auth).await,
         Endpoint::ListLocations { sub } => subscriptions::list_locations(auth, sub),
         Endpoint::ListTenants => subscriptions::list_tenants(cloud, auth).await,
-        Endpoint::ListResourceGroups { sub } => resource_groups::list(cloud, auth, sub).await,
+        Endpoint::ListResourceGroups { sub } => resource_groups::list(cloud, auth, sub, req).await,
         Endpoint::ResourceGroup { op, .. } => match op {
             RgOp::Put => resource_groups::put(cloud, auth, req).await,
             RgOp::Get => resource_groups::get(cloud, auth, false).await,

@@ -17,6 +17,7 @@ pub mod gate;
 pub mod lro;
 pub mod metadata;
 pub mod operation;
+pub mod paging;
 pub mod providers;
 pub mod rbac;
 pub mod registry;

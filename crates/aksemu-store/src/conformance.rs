@@ -29,6 +29,7 @@ pub async fn run(store: &dyn Store) {
     unicode_keys(store).await;
     concurrent_batches_are_isolated(store).await;
     reads_follow_every_write(store).await;
+    pages_walk_a_prefix(store).await;
     concurrent_reads_see_the_last_write(store).await;
 }
 
@@ -299,4 +300,41 @@ async fn concurrent_reads_see_the_last_write(s: &dyn Store) {
     };
     tokio::join!(read(), write(), read());
     assert_eq!(s.get(R, "/race").await.unwrap().unwrap().body["n"], 49);
+}
+
+/// Pages cover a prefix exactly once, in key order, and stay inside it.
+async fn pages_walk_a_prefix(s: &dyn Store) {
+    const P: &str = "conformancePages";
+    let mut writes: Vec<Write> = (0..25)
+        .map(|i| Write::Put {
+            coll: P,
+            key: format!("/p/{i:02}"),
+            id: format!("/p/{i:02}"),
+            body: json!({ "i": i }),
+            cond: Cond::Any,
+        })
+        .collect();
+    for k in ["/o/x", "/q/x", "/p"] {
+        writes.push(Write::Put {
+            coll: P,
+            key: k.into(),
+            id: k.into(),
+            body: json!({}),
+            cond: Cond::Any,
+        });
+    }
+    s.apply(writes).await.unwrap();
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = s.list_page(P, "/p/", after.as_deref(), 10).await.unwrap();
+        assert!(page.len() <= 10);
+        seen.extend(page.iter().map(|d| d.key.clone()));
+        match page.last() {
+            Some(d) if page.len() == 10 => after = Some(d.key.clone()),
+            _ => break,
+        }
+    }
+    let expected: Vec<String> = (0..25).map(|i| format!("/p/{i:02}")).collect();
+    assert_eq!(seen, expected);
 }

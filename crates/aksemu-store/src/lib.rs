@@ -110,6 +110,15 @@ pub trait Store: Send + Sync {
     }
     /// Documents whose key starts with `prefix`, in key order.
     async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError>;
+    /// At most `limit` documents whose key starts with `prefix` and comes after
+    /// `after` (from the start when `None`), in key order: one page of a list.
+    async fn list_page(
+        &self,
+        coll: &str,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Doc>, StoreError>;
     /// How many documents have a key starting with `prefix`.
     async fn count(&self, coll: &str, prefix: &str) -> Result<u64, StoreError>;
     /// Applies all writes in one transaction, or none. Returns the new etag of
@@ -133,6 +142,16 @@ pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
         Ok(std::sync::Arc::new(sqlite::SqliteStore::open(
             std::path::Path::new(path),
         )?))
+    }
+}
+
+/// The bounds of a page: the lower key and whether it is excluded, and an upper
+/// bound above every key starting with `prefix`.
+pub(crate) fn page_bounds<'a>(prefix: &'a str, after: Option<&'a str>) -> (&'a str, bool, String) {
+    let upper = prefix_upper_bound(prefix).unwrap_or_else(|| "\u{10FFFF}".repeat(4));
+    match after {
+        Some(a) if a >= prefix => (a, true, upper),
+        _ => (prefix, false, upper),
     }
 }
 

@@ -138,6 +138,29 @@ impl Store for PostgresStore {
         rows.iter().map(to_doc).collect()
     }
 
+    async fn list_page(
+        &self,
+        coll: &str,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Doc>, StoreError> {
+        let (lower, exclusive, upper) = crate::page_bounds(prefix, after);
+        let sql = if exclusive {
+            "SELECT key, id, etag, body FROM documents WHERE coll = $1 AND key > $2 AND key < $3 ORDER BY key LIMIT $4"
+        } else {
+            "SELECT key, id, etag, body FROM documents WHERE coll = $1 AND key >= $2 AND key < $3 ORDER BY key LIMIT $4"
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let c = self.pool.get().await.map_err(pool_err)?;
+        let st = c.prepare_cached(sql).await.map_err(pg)?;
+        let rows = c
+            .query(&st, &[&coll, &lower, &upper, &limit])
+            .await
+            .map_err(pg)?;
+        rows.iter().map(to_doc).collect()
+    }
+
     async fn count(&self, coll: &str, prefix: &str) -> Result<u64, StoreError> {
         let c = self.pool.get().await.map_err(pool_err)?;
         let row = match prefix_upper_bound(prefix) {

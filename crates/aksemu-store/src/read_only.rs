@@ -24,6 +24,16 @@ impl<'a> ReadOnly<'a> {
         self.0.list(coll, prefix).await
     }
 
+    pub async fn list_page(
+        &self,
+        coll: &str,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Doc>, StoreError> {
+        self.0.list_page(coll, prefix, after, limit).await
+    }
+
     pub async fn count(&self, coll: &str, prefix: &str) -> Result<u64, StoreError> {
         self.0.count(coll, prefix).await
     }

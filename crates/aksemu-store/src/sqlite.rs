@@ -400,6 +400,31 @@ impl Store for SqliteStore {
         })
     }
 
+    async fn list_page(
+        &self,
+        coll: &str,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Doc>, StoreError> {
+        let (lower, exclusive, upper) = crate::page_bounds(prefix, after);
+        let sql = if exclusive {
+            "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key > ?2 AND key < ?3 ORDER BY key LIMIT ?4"
+        } else {
+            "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key >= ?2 AND key < ?3 ORDER BY key LIMIT ?4"
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with_reader(|c| {
+            let mut st = c.prepare_cached(sql).map_err(internal)?;
+            let rows = st
+                .query_map(params![coll, lower, upper, limit], row_to_doc)
+                .map_err(internal)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(internal)?;
+            rows.into_iter().map(to_doc).collect()
+        })
+    }
+
     async fn count(&self, coll: &str, prefix: &str) -> Result<u64, StoreError> {
         self.with_reader(|c| {
             let n: i64 = match prefix_upper_bound(prefix) {

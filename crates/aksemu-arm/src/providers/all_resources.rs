@@ -11,7 +11,9 @@ use aksemu_store::store_err;
 
 use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
+use crate::paging::{self, Page, Visit};
 use aksemu_core::request::{ArmRequest, ArmResponse};
+use aksemu_store::Doc;
 
 #[derive(Default)]
 struct Filter {
@@ -78,45 +80,44 @@ pub async fn list(
         }
         None => ResourceId::subscription(sub).descendant_prefix(),
     };
-    let value: Vec<Value> = cloud
-        .store()
-        .list(RESOURCES, &prefix)
-        .await
-        .map_err(store_err)?
-        .into_iter()
-        .filter_map(|d| {
-            let t = d.body["type"].as_str()?.to_string();
-            let action = read_action(cloud, &t)?;
-            let name = d.body["name"].as_str()?.to_string();
-            if filter
-                .resource_type
-                .as_ref()
-                .is_some_and(|f| !f.eq_ignore_ascii_case(&t))
-                || filter
-                    .name
-                    .as_ref()
-                    .is_some_and(|f| !f.eq_ignore_ascii_case(&name))
-            {
-                return None;
-            }
-            let id = ResourceId::parse(&d.id).ok()?;
-            if !cloud.rbac.allows(auth.principal(), action, &id) {
-                return None;
-            }
-            let mut item = json!({
-                "id": d.id,
-                "name": name,
-                "type": t,
-                "location": d.body["location"],
-                "tags": d.body.get("tags").cloned().unwrap_or_else(|| json!({})),
-            });
-            for k in ["sku", "kind", "managedBy", "identity"] {
-                if let Some(v) = d.body.get(k).filter(|v| !v.is_null()) {
-                    item[k] = v.clone();
-                }
-            }
-            Some(item)
-        })
-        .collect();
-    Ok(ArmResponse::json(200, json!({ "value": value })))
+    let page = Page::of(req)?;
+    let visit = |d: Doc| Visit::from(item(cloud, auth, &filter, d));
+    let (items, next) = paging::read(cloud, RESOURCES, &prefix, &page, visit).await?;
+    Ok(paging::answer(req, items, next))
+}
+
+/// A stored resource as the list shows it, if it passes the filter and the
+/// caller may read it.
+fn item(cloud: &Cloud, auth: &Authorized, filter: &Filter, d: Doc) -> Option<Value> {
+    let t = d.body["type"].as_str()?.to_string();
+    let action = read_action(cloud, &t)?;
+    let name = d.body["name"].as_str()?.to_string();
+    if filter
+        .resource_type
+        .as_ref()
+        .is_some_and(|f| !f.eq_ignore_ascii_case(&t))
+        || filter
+            .name
+            .as_ref()
+            .is_some_and(|f| !f.eq_ignore_ascii_case(&name))
+    {
+        return None;
+    }
+    let id = ResourceId::parse(&d.id).ok()?;
+    if !cloud.rbac.allows(auth.principal(), action, &id) {
+        return None;
+    }
+    let mut item = json!({
+        "id": d.id,
+        "name": name,
+        "type": t,
+        "location": d.body["location"],
+        "tags": d.body.get("tags").cloned().unwrap_or_else(|| json!({})),
+    });
+    for k in ["sku", "kind", "managedBy", "identity"] {
+        if let Some(v) = d.body.get(k).filter(|v| !v.is_null()) {
+            item[k] = v.clone();
+        }
+    }
+    Some(item)
 }

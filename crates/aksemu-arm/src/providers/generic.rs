@@ -95,7 +95,9 @@ pub async fn handle(
             RgOp::Patch => tracked::patch(cloud, auth, rtype, req).await,
             RgOp::Delete => tracked::delete(cloud, auth, req).await,
         },
-        Endpoint::ListResources { rtype, .. } => tracked::list_of_type(cloud, auth, rtype).await,
+        Endpoint::ListResources { rtype, .. } => {
+            tracked::list_of_type(cloud, auth, rtype, req).await
+        }
         _ => Err(ArmError::UnsupportedHttpMethod(
             req.method.as_str().to_string(),
         )),

@@ -19,6 +19,7 @@ use crate::effects::Effects;
 use crate::endpoint::RG_READ;
 use crate::lro;
 use crate::operation::Work;
+use crate::paging::{self, Page, Visit};
 use crate::providers::group_doc::GroupDoc;
 use crate::providers::tracked::{location_or, system_data, with_etag, write_err};
 use crate::providers::{json_object, tags};
@@ -232,27 +233,35 @@ impl Job<Cloud> for DeleteGroup {
     }
 }
 
-/// The groups of a subscription the caller can read.
-pub async fn list(cloud: &Cloud, auth: &Authorized, sub: &str) -> Result<ArmResponse, ArmError> {
-    let prefix = ResourceId::subscription(sub)
-        .child(&["resourceGroups"])
-        .descendant_prefix();
-    let docs = cloud
-        .store()
-        .list(RESOURCES, &prefix)
-        .await
-        .map_err(store_err)?;
-    let value: Vec<Value> = docs
-        .into_iter()
-        .filter(|d| !d.key[prefix.len()..].contains('/'))
-        .filter(|d| {
-            ResourceId::parse(&d.id)
-                .map(|scope| cloud.rbac.allows(auth.principal(), RG_READ, &scope))
-                .unwrap_or(false)
-        })
-        .map(|d| d.body)
-        .collect();
-    Ok(ArmResponse::json(200, json!({"value": value})))
+/// The groups of a subscription the caller can read, a page at a time. A
+/// caller with no role at, above or below the subscription sees none without
+/// a scan.
+pub async fn list(
+    cloud: &Cloud,
+    auth: &Authorized,
+    sub: &str,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let page = Page::of(req)?;
+    let subscription = ResourceId::subscription(sub);
+    if !cloud
+        .rbac
+        .has_access_around(auth.principal(), &subscription)
+    {
+        return Ok(paging::answer(req, Vec::new(), None));
+    }
+    let prefix = subscription.child(&["resourceGroups"]).descendant_prefix();
+    let visit = |d: aksemu_store::Doc| {
+        // What is inside a group sorts right after it: jump over it.
+        if let Some((name, _)) = d.key[prefix.len()..].split_once('/') {
+            return Visit::SkipPast(paging::subtree_end(&format!("{prefix}{name}")));
+        }
+        let readable = ResourceId::parse(&d.id)
+            .is_ok_and(|scope| cloud.rbac.allows(auth.principal(), RG_READ, &scope));
+        Visit::from(readable.then_some(d.body))
+    };
+    let (items, next) = paging::read(cloud, RESOURCES, &prefix, &page, visit).await?;
+    Ok(paging::answer(req, items, next))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::conditional::{precondition, quote};
 use crate::endpoint::ResourceType;
+use crate::paging::{self, Page, Visit};
 use crate::providers::identity_block::owned_principal_removal;
 use crate::providers::{json_object, tags};
 use aksemu_core::request::{ArmRequest, ArmResponse};
@@ -90,27 +91,25 @@ pub fn not_found(rtype: &ResourceType, name: &str, group: &str) -> ArmError {
 
 /// Resources of one type under the group or subscription the caller was
 /// authorised to read them in.
+/// The resources of one type at the caller's scope (a group or a
+/// subscription), a page at a time.
 pub async fn list_of_type(
     cloud: &Cloud,
     auth: &Authorized,
     rtype: &ResourceType,
+    req: &ArmRequest,
 ) -> Result<ArmResponse, ArmError> {
+    let page = Page::of(req)?;
     let prefix = auth.scope().descendant_prefix();
-    let type_name = format!("{}/{}", rtype.namespace, rtype.type_name);
-    let value: Vec<Value> = cloud
-        .store()
-        .list(RESOURCES, &prefix)
-        .await
-        .map_err(store_err)?
-        .into_iter()
-        .filter(|d| {
-            d.body["type"]
-                .as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case(&type_name))
-        })
-        .map(|d| d.body)
-        .collect();
-    Ok(ArmResponse::json(200, json!({ "value": value })))
+    let type_name = rtype.full_name();
+    let visit = |d: Doc| {
+        let same = d.body["type"]
+            .as_str()
+            .is_some_and(|t| t.eq_ignore_ascii_case(&type_name));
+        Visit::from(same.then_some(d.body))
+    };
+    let (items, next) = paging::read(cloud, RESOURCES, &prefix, &page, visit).await?;
+    Ok(paging::answer(req, items, next))
 }
 
 pub fn write_err(e: StoreError) -> ArmError {
