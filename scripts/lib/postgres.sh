@@ -30,6 +30,8 @@ pg_start() {
   "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
     -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -F -c max_connections=300" start >/dev/null
   export AKSEMU_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+  # For the reliability suite, which runs a PostgreSQL of its own to stop at will.
+  export AKSEMU_TEST_PG_BIN="$PG_BIN"
   echo "== PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
 }
 

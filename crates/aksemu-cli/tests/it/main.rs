@@ -14,6 +14,7 @@ mod oauth;
 mod principals;
 mod propagation;
 mod rbac;
+mod reliability;
 mod replicas;
 mod restart;
 
