@@ -182,3 +182,231 @@ async fn an_arm_token_is_not_a_graph_token_whatever_the_host_header_says() {
     }
     s.stop().await.unwrap();
 }
+
+/// A change to a claim set.
+type ClaimChange<'a> = Box<dyn Fn(&mut Value) + 'a>;
+
+/// Tokens a forger would try, for a surface whose genuine audience is `aud`:
+/// header games (algorithms, key ids, key URLs) and claim games (time, issuer,
+/// tenant, audience), each signed with the server's own key where that is the
+/// point, and a stranger's where it is not.
+fn forgeries(s: &Server, key: &SigningKey, aud: &str, other_aud: &str) -> Vec<(String, String)> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let kid = key.kid().to_string();
+    let good_header = json!({"typ": "JWT", "alg": "RS256", "kid": kid, "x5t": kid});
+    let mut base = claim_set(s, now);
+    base["aud"] = json!(aud);
+    let mut out = Vec::new();
+    let mut header_case = |name: &str, header: Value| {
+        out.push((format!("header: {name}"), sign_with(key, &header, &base)));
+    };
+    for (name, alg) in [
+        ("alg RS384", "RS384"),
+        ("alg RS512", "RS512"),
+        ("alg PS256", "PS256"),
+        ("alg ES256", "ES256"),
+        ("alg HS256", "HS256"),
+        ("alg none", "none"),
+        ("alg lower-case", "rs256"),
+        ("alg empty", ""),
+    ] {
+        header_case(name, json!({"typ": "JWT", "alg": alg, "kid": kid}));
+    }
+    header_case(
+        "kid path traversal",
+        json!({"alg": "RS256", "kid": "../../signing-key"}),
+    );
+    header_case("kid empty", json!({"alg": "RS256", "kid": ""}));
+    header_case(
+        "kid missing, x5t wrong",
+        json!({"alg": "RS256", "x5t": "AAAA"}),
+    );
+    header_case(
+        "jku to loopback",
+        json!({"alg": "RS256", "kid": "evil", "jku": "https://127.0.0.1:1/keys"}),
+    );
+    header_case(
+        "x5u to loopback",
+        json!({"alg": "RS256", "kid": "evil", "x5u": "https://127.0.0.1:1/cert"}),
+    );
+    header_case(
+        "embedded jwk",
+        json!({"alg": "RS256", "kid": "evil", "jwk": {"kty": "RSA", "n": "AQAB", "e": "AQAB"}}),
+    );
+    header_case(
+        "crit extension",
+        json!({"alg": "RS256", "kid": kid, "crit": ["exp"], "exp": 1}),
+    );
+    let claim_case = |name: &str, change: &dyn Fn(&mut Value)| {
+        let mut c = base.clone();
+        change(&mut c);
+        (format!("claims: {name}"), sign_with(key, &good_header, &c))
+    };
+    let tenant_iss = |t: &str| format!("https://sts.windows.net/{t}/");
+    let other = "11111111-1111-1111-1111-111111111111";
+    let cases: Vec<(&str, ClaimChange<'_>)> = vec![
+        (
+            "expired an hour ago",
+            Box::new(move |c| {
+                c["exp"] = json!(now - 3600);
+                c["nbf"] = json!(now - 7200);
+            }),
+        ),
+        (
+            "not valid for an hour",
+            Box::new(move |c| {
+                c["nbf"] = json!(now + 3600);
+                c["exp"] = json!(now + 7200);
+            }),
+        ),
+        (
+            "exp as a string",
+            Box::new(move |c| c["exp"] = json!((now + 3600).to_string())),
+        ),
+        (
+            "exp missing",
+            Box::new(|c| {
+                c.as_object_mut().map(|o| o.remove("exp"));
+            }),
+        ),
+        (
+            "nbf missing",
+            Box::new(|c| {
+                c.as_object_mut().map(|o| o.remove("nbf"));
+            }),
+        ),
+        (
+            "the other surface's audience",
+            Box::new(move |c| c["aud"] = json!(other_aud)),
+        ),
+        (
+            "audience list",
+            Box::new(move |c| c["aud"] = json!([other_aud, "x"])),
+        ),
+        (
+            "audience of another service",
+            Box::new(|c| c["aud"] = json!("https://vault.azure.net")),
+        ),
+        (
+            "audience with a trailing space",
+            Box::new(move |c| c["aud"] = json!(format!("{other_aud} "))),
+        ),
+        (
+            "issuer of another tenant",
+            Box::new(move |c| c["iss"] = json!(tenant_iss(other))),
+        ),
+        (
+            "v2 issuer of another tenant",
+            Box::new(move |c| {
+                c["iss"] = json!(format!("https://login.microsoftonline.com/{other}/v2.0"))
+            }),
+        ),
+        (
+            "issuer missing",
+            Box::new(|c| {
+                c.as_object_mut().map(|o| o.remove("iss"));
+            }),
+        ),
+        (
+            "tid of another tenant",
+            Box::new(move |c| c["tid"] = json!(other)),
+        ),
+        (
+            "issuer with a different case",
+            Box::new(|c| {
+                let i = c["iss"].as_str().unwrap_or_default().to_uppercase();
+                c["iss"] = json!(i);
+            }),
+        ),
+        (
+            "oid missing",
+            Box::new(|c| {
+                c.as_object_mut().map(|o| o.remove("oid"));
+            }),
+        ),
+        ("claims not an object", Box::new(|c| *c = json!("x"))),
+    ];
+    for (name, change) in &cases {
+        out.push(claim_case(name, change.as_ref()));
+    }
+    let (stranger, _) = SigningKey::generate("stranger").unwrap();
+    out.push((
+        "signed by a stranger".into(),
+        sign_with(&stranger, &good_header, &base),
+    ));
+    let good = sign_with(key, &good_header, &base);
+    let mut parts: Vec<&str> = good.split('.').collect();
+    let tampered = {
+        let mut c = base.clone();
+        c["oid"] = json!(s.client_id);
+        b64(&c)
+    };
+    parts[1] = &tampered;
+    out.push(("payload swapped after signing".into(), parts.join(".")));
+    out.push((
+        "signature stripped".into(),
+        format!("{}.{}.", b64(&good_header), b64(&base)),
+    ));
+    out.push(("four segments".into(), format!("{good}.x")));
+    out
+}
+
+/// The forgery matrix on both surfaces that take bearer tokens: none is
+/// accepted, while the genuine token built the same way is.
+#[tokio::test]
+async fn forgery_matrix_on_arm_and_graph_accepts_none() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let key = server_key(&s);
+    let arm_aud = "https://management.core.windows.net/";
+    let graph_aud = "https://graph.microsoft.com/";
+    let surfaces = [
+        (
+            "ARM",
+            arm_aud,
+            graph_aud,
+            s.url("/subscriptions?api-version=2022-12-01"),
+        ),
+        ("Graph", graph_aud, arm_aud, s.url("/v1.0/applications")),
+    ];
+    let (mut tried, mut accepted) = (0, Vec::new());
+    for (surface, aud, other, url) in &surfaces {
+        // The genuine article passes on this surface, which makes the refusals meaningful.
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let mut genuine = claim_set(&s, now);
+        genuine["aud"] = json!(aud);
+        let kid = key.kid().to_string();
+        let header = json!({"typ": "JWT", "alg": "RS256", "kid": kid, "x5t": kid});
+        let st = s
+            .client
+            .get(url)
+            .bearer_auth(sign_with(&key, &header, &genuine))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(st.is_success(), "{surface}: the genuine token got {st}");
+        for (name, token) in forgeries(&s, &key, aud, other) {
+            tried += 1;
+            let st = s
+                .client
+                .get(url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            if st != 401 {
+                accepted.push(format!("{surface} {name}: {st}"));
+            }
+        }
+    }
+    eprintln!(
+        "RELIABILITY forged tokens: {tried} variants over ARM and Graph, {} accepted",
+        accepted.len()
+    );
+    assert!(tried >= 40);
+    assert!(accepted.is_empty(), "{accepted:#?}");
+    s.stop().await.unwrap();
+}
