@@ -9,6 +9,7 @@ use crate::principals::{arm_token, assign, create_sp};
 use crate::{bin, install_crypto};
 
 const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+const READER: &str = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 const API: &str = "2022-04-01";
 
 fn role_body(name: &str, actions: &[&str], scopes: &[&str]) -> Value {
@@ -489,5 +490,134 @@ async fn unconditional_concurrent_puts_are_last_writer_wins() {
         let (_, stored) = s.call(Some(&admin), Method::GET, path, api, None).await;
         assert!(stored["tags"]["writer"].is_string(), "{stored}");
     }
+    s.stop().await.unwrap();
+}
+
+/// The RBAC-bypass matrix: a Reader of group `a` tries to read `b`, to write
+/// `a`, and to grant itself more, through every spelling of a path and method
+/// an attacker would try. Nothing must succeed.
+#[tokio::test]
+async fn rbac_bypass_matrix_finds_no_way_around() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let sub = format!("/subscriptions/{}", s.subscription_id);
+    for g in ["a", "b"] {
+        s.call(
+            Some(&admin),
+            Method::PUT,
+            &format!("{sub}/resourceGroups/{g}"),
+            "2024-11-01",
+            Some(json!({"location": "westus2"})),
+        )
+        .await;
+    }
+    let reader = create_sp(&s, "reader").await;
+    assert_eq!(
+        assign(
+            &s,
+            &admin,
+            &format!("{sub}/resourceGroups/a"),
+            READER,
+            &reader.object_id
+        )
+        .await,
+        201
+    );
+    let t = arm_token(&s, &reader).await;
+    let (st, _) = s
+        .call(
+            Some(&t),
+            Method::GET,
+            &format!("{sub}/resourceGroups/a"),
+            "2024-11-01",
+            None,
+        )
+        .await;
+    assert_eq!(st, 200, "the reader reads its group");
+    let upper_sub = sub.to_uppercase().replace("SUBSCRIPTIONS", "subscriptions");
+    let reads_of_b = [
+        format!("{sub}/resourceGroups/b"),
+        format!("{sub}/RESOURCEGROUPS/B"),
+        format!("{upper_sub}/resourceGroups/b"),
+        format!("{sub}/resourceGroups/%62"),
+        format!("{sub}/resourceGroups/a%2F..%2Fb"),
+        format!("{sub}/resourceGroups/a/%2E%2E/b"),
+        format!("{sub}//resourceGroups//b"),
+        format!("{sub}/resourceGroups/b/"),
+        format!("{sub}/resourceGroups/b."),
+        format!("{sub}/resourceGroups/\u{432}"),
+        format!("{sub}/resourceGroups/a/providers/../../b"),
+        format!("{sub}/resourceGroups/b/providers/Microsoft.Authorization/roleAssignments"),
+        format!("{sub}/resourceGroups/b/resources"),
+        format!("{sub}/providers/Microsoft.Authorization/roleAssignments"),
+    ];
+    let mut bypasses = Vec::new();
+    let mut tried = 0;
+    for path in &reads_of_b {
+        tried += 1;
+        let (st, body) = s
+            .call(Some(&t), Method::GET, path, "2024-11-01", None)
+            .await;
+        let leaked = st == 200 && body.to_string().contains("resourceGroups/b");
+        if leaked {
+            bypasses.push(format!("GET {path}: {body}"));
+        }
+    }
+    // Writes to its own group, whatever the method spelling.
+    let a = format!("{sub}/resourceGroups/a");
+    for (method, override_header) in [
+        (Method::PUT, None),
+        (Method::PATCH, None),
+        (Method::DELETE, None),
+        (Method::PUT, Some("GET")),
+        (Method::POST, Some("PUT")),
+        (Method::POST, Some("DELETE")),
+    ] {
+        tried += 1;
+        let mut r = s
+            .client
+            .request(
+                method.clone(),
+                s.url(&format!("{a}?api-version=2024-11-01")),
+            )
+            .bearer_auth(&t)
+            .json(&json!({"location": "westus2", "tags": {"owned": "yes"}}));
+        if let Some(h) = override_header {
+            r = r
+                .header("X-HTTP-Method-Override", h)
+                .header("X-HTTP-Method", h);
+        }
+        let st = r.send().await.unwrap().status().as_u16();
+        if (200..300).contains(&st) {
+            bypasses.push(format!("{method} {a} override {override_header:?}: {st}"));
+        }
+    }
+    // Granting itself more, at its group and above, by assignment or by role.
+    for scope in [a.clone(), sub.clone(), format!("{a}/../b")] {
+        tried += 1;
+        if (200..300).contains(&assign(&s, &t, &scope, OWNER, &reader.object_id).await) {
+            bypasses.push(format!("Owner at {scope}"));
+        }
+        tried += 1;
+        let role = definition(&scope, "30000000-0000-0000-0000-000000000001");
+        let (st, _) = s
+            .call(
+                Some(&t),
+                Method::PUT,
+                &role,
+                API,
+                Some(role_body("Mine", &["*"], &[&scope])),
+            )
+            .await;
+        if (200..300).contains(&st) {
+            bypasses.push(format!("custom role at {scope}: {st}"));
+        }
+    }
+    eprintln!(
+        "RELIABILITY RBAC bypass: {tried} attempts, {} bypasses",
+        bypasses.len()
+    );
+    assert!(bypasses.is_empty(), "{bypasses:#?}");
     s.stop().await.unwrap();
 }
