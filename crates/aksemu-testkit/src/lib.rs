@@ -152,6 +152,11 @@ impl Server {
         })
     }
 
+    /// The server's process id (to read its memory, for instance).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }

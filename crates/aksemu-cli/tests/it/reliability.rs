@@ -250,3 +250,74 @@ async fn immediate_postgres_stop_during_writes_loses_no_acknowledged_write() {
     s.stop().await.unwrap();
     pg.stop_immediately();
 }
+
+/// The server's resident memory in KiB, from /proc.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A bounded soak: sixteen clients mixing reads, writes, deletes and token
+/// requests for `AKSEMU_SOAK_SECS` seconds (default 5): no 5xx, and the
+/// figure (requests, 5xx, RSS before and after) printed.
+#[tokio::test]
+async fn bounded_soak_has_no_server_errors() {
+    install_crypto();
+    let secs: u64 = std::env::var("AKSEMU_SOAK_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let s = Server::start(bin(), &aksemu_testkit::TestStore::Sqlite)
+        .await
+        .unwrap();
+    let token = s.admin_token().await.unwrap();
+    let pid = s.pid().unwrap_or_default();
+    let before = rss_kib(pid);
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let tasks: Vec<_> = (0..16)
+        .map(|w| {
+            let (client, base, token) = (s.client.clone(), s.base.clone(), token.clone());
+            let (sub, tenant) = (s.subscription_id.clone(), s.tenant_id.clone());
+            let (id, secret) = (s.client_id.clone(), s.client_secret.clone());
+            tokio::spawn(async move {
+                let (mut total, mut errors) = (0u64, 0u64);
+                let mut i = 0u64;
+                while Instant::now() < deadline {
+                    i += 1;
+                    let g = format!("{base}/subscriptions/{sub}/resourceGroups/soak-{w}-{}", i % 20);
+                    let r = match i % 5 {
+                        0 => client.put(format!("{g}?api-version=2024-11-01")).bearer_auth(&token).json(&json!({"location": "westus2"})).send().await,
+                        1 => client.get(format!("{g}?api-version=2024-11-01")).bearer_auth(&token).send().await,
+                        2 => client.get(format!("{base}/subscriptions/{sub}/resourcegroups?api-version=2024-11-01&$top=50")).bearer_auth(&token).send().await,
+                        3 => client.delete(format!("{g}?api-version=2024-11-01")).bearer_auth(&token).send().await,
+                        _ => client.post(format!("{base}/{tenant}/oauth2/v2.0/token")).form(&[("grant_type", "client_credentials"), ("client_id", id.as_str()), ("client_secret", secret.as_str()), ("scope", "https://management.core.windows.net//.default")]).send().await,
+                    };
+                    total += 1;
+                    if r.map(|r| r.status().is_server_error()).unwrap_or(true) {
+                        errors += 1;
+                    }
+                }
+                (total, errors)
+            })
+        })
+        .collect();
+    let (mut total, mut errors) = (0, 0);
+    for t in tasks {
+        let (n, e) = t.await.unwrap();
+        total += n;
+        errors += e;
+    }
+    let after = rss_kib(pid);
+    eprintln!(
+        "RELIABILITY soak: {secs} s, {total} requests, {errors} 5xx or failed, RSS {before} KiB -> {after} KiB"
+    );
+    assert_eq!(errors, 0);
+    s.stop().await.unwrap();
+}
