@@ -26,6 +26,10 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(20);
 /// within this. Only producing the response is timed, not streaming its body,
 /// so long-lived responses (Kubernetes watches) are not cut.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
+/// HTTP/2 keep-alive: a ping this often, and as long to answer it.
+const H2_PING: Duration = Duration::from_secs(20);
+/// Concurrent HTTP/2 streams per connection (kubectl's watches count).
+const H2_STREAMS: u32 = 250;
 
 fn normalise(uri: &Uri) -> Option<Uri> {
     let path = uri.path();
@@ -124,6 +128,14 @@ where
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(HEAD_TIMEOUT);
+    // HTTP/2: a peer that stops answering pings is dropped, and one connection
+    // may not open streams without bound.
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(H2_PING))
+        .keep_alive_timeout(H2_PING)
+        .max_concurrent_streams(H2_STREAMS);
     if let Err(e) = builder.serve_connection(TokioIo::new(stream), svc).await {
         tracing::debug!(%peer, error = %e, "connection ended with an error");
     }
