@@ -20,6 +20,21 @@ fn role_body(name: &str, actions: &[&str], scopes: &[&str]) -> Value {
     }})
 }
 
+/// Creates the groups named (westus2) and returns their paths.
+async fn groups(s: &Server, admin: &str, names: &[&str]) -> Vec<String> {
+    let mut paths = Vec::new();
+    for name in names {
+        let path = format!("/subscriptions/{}/resourceGroups/{name}", s.subscription_id);
+        let body = Some(json!({"location": "westus2"}));
+        let (st, _) = s
+            .call(Some(admin), Method::PUT, &path, "2024-11-01", body)
+            .await;
+        assert_eq!(st, 201, "{path}");
+        paths.push(path);
+    }
+    paths
+}
+
 fn definition(scope: &str, guid: &str) -> String {
     format!("{scope}/providers/Microsoft.Authorization/roleDefinitions/{guid}")
 }
@@ -32,20 +47,8 @@ async fn an_owner_of_a_group_cannot_escalate_through_custom_roles() {
     let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
     let admin = s.admin_token().await.unwrap();
     let sub = format!("/subscriptions/{}", s.subscription_id);
-    let group_a = format!("{sub}/resourceGroups/a");
-    let group_b = format!("{sub}/resourceGroups/b");
-    for g in [&group_a, &group_b] {
-        let (st, _) = s
-            .call(
-                Some(&admin),
-                Method::PUT,
-                g,
-                "2024-11-01",
-                Some(json!({"location": "westus2"})),
-            )
-            .await;
-        assert_eq!(st, 201);
-    }
+    let made = groups(&s, &admin, &["a", "b"]).await;
+    let (group_a, group_b) = (made[0].clone(), made[1].clone());
     // A subscription-level custom role made by the administrator.
     let sub_role = "10000000-0000-0000-0000-000000000001";
     let read = ["Microsoft.Resources/subscriptions/resourceGroups/read"];
@@ -153,18 +156,8 @@ async fn assignments_stay_within_a_roles_assignable_scopes() {
     let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
     let admin = s.admin_token().await.unwrap();
     let sub = format!("/subscriptions/{}", s.subscription_id);
-    let group_a = format!("{sub}/resourceGroups/a");
-    let group_b = format!("{sub}/resourceGroups/b");
-    for g in [&group_a, &group_b] {
-        s.call(
-            Some(&admin),
-            Method::PUT,
-            g,
-            "2024-11-01",
-            Some(json!({"location": "westus2"})),
-        )
-        .await;
-    }
+    let made = groups(&s, &admin, &["a", "b"]).await;
+    let (group_a, group_b) = (made[0].clone(), made[1].clone());
     let role = "10000000-0000-0000-0000-000000000003";
     let (st, _) = s
         .call(
@@ -502,16 +495,7 @@ async fn rbac_bypass_matrix_finds_no_way_around() {
     let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
     let admin = s.admin_token().await.unwrap();
     let sub = format!("/subscriptions/{}", s.subscription_id);
-    for g in ["a", "b"] {
-        s.call(
-            Some(&admin),
-            Method::PUT,
-            &format!("{sub}/resourceGroups/{g}"),
-            "2024-11-01",
-            Some(json!({"location": "westus2"})),
-        )
-        .await;
-    }
+    groups(&s, &admin, &["a", "b"]).await;
     let reader = create_sp(&s, "reader").await;
     assert_eq!(
         assign(
