@@ -71,8 +71,16 @@ fn targets(sub: &str) -> Vec<String> {
     ]
 }
 
+/// Body sets per run: 24 in the test command, `PROPTEST_CASES` in long runs.
+fn body_cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(24)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(body_cases()))]
     #[test]
     fn any_body_gets_a_client_answer(bodies in prop::collection::vec(body(), 8)) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
