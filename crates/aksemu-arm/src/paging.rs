@@ -120,6 +120,18 @@ pub async fn read(
     }
 }
 
+/// A page of a list already gathered (and bounded) in memory, in key order.
+pub fn slice(page: &Page, items: Vec<(String, Value)>) -> (Vec<Value>, Option<String>) {
+    let rest = items
+        .into_iter()
+        .filter(|(k, _)| page.after.as_ref().is_none_or(|a| k > a));
+    let mut out: Vec<(String, Value)> = rest.take(page.size + 1).collect();
+    let more = out.len() > page.size;
+    out.truncate(page.size);
+    let next = more.then(|| out.last().map(|(k, _)| k.clone())).flatten();
+    (out.into_iter().map(|(_, v)| v).collect(), next)
+}
+
 /// The list answer, with a `nextLink` when there is more.
 pub fn answer(req: &ArmRequest, items: Vec<Value>, next: Option<String>) -> ArmResponse {
     let mut body = json!({ "value": items });

@@ -415,3 +415,22 @@ async fn lists_are_paged_and_filtered_per_page() {
     let (st, _) = app.call(&app.admin, Method::Get, &bad, Value::Null).await;
     assert_eq!(st, 400);
 }
+
+/// Role assignments are answered a page at a time too.
+#[tokio::test]
+async fn role_assignment_lists_are_paged() {
+    let (app, group) = app_with_group("ra-pages").await;
+    for i in 0..5 {
+        let who = app.principal(&format!("p{i}")).await;
+        app.grant(&who, READER, &group).await;
+    }
+    let list = format!(
+        "{group}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=atScope()&$top=2"
+    );
+    let (items, pages) = all_pages(&app, &app.admin, &list).await;
+    let mut ids: Vec<&str> = items.iter().filter_map(|a| a["id"].as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert!(ids.len() >= 5, "{ids:?}");
+    assert!(pages >= 3, "{pages} pages");
+}

@@ -18,6 +18,7 @@ use crate::cloud::Cloud;
 use crate::collections::{
     ASSIGNMENT_TRIPLES, ASSIGNMENTS_BY_PRINCIPAL, RESOURCES, ROLE_ASSIGNMENTS, assignment_key,
 };
+use crate::paging::{self, Page};
 use crate::providers::json_object;
 use crate::providers::role_definitions::definition_id;
 use crate::rbac::document::{AssignmentProperties, StoredAssignment};
@@ -462,9 +463,10 @@ pub async fn list(
             found.insert(d.key, d.body);
         }
     }
-    let value: Vec<Value> = found
-        .into_values()
-        .filter(|b| {
+    // At most the subscription's 4,000 assignments are gathered; answered a page at a time.
+    let kept: Vec<(String, Value)> = found
+        .into_iter()
+        .filter(|(_, b)| {
             filter.principal.as_ref().is_none_or(|p| {
                 b["properties"]["principalId"]
                     .as_str()
@@ -472,7 +474,8 @@ pub async fn list(
             })
         })
         .collect();
-    Ok(ArmResponse::json(200, json!({ "value": value })))
+    let (items, next) = paging::slice(&Page::of(req)?, kept);
+    Ok(paging::answer(req, items, next))
 }
 
 #[cfg(test)]
