@@ -19,7 +19,7 @@ bins=$(grep -o '(/[^)]*/deps/fuzz_[a-z_]*-[0-9a-f]*)' "$OUT/build.log" | tr -d '
 cases_of() { case "$1" in *fuzz_bodies*) echo 200 ;; *) echo 20000 ;; esac; }
 worker() {  # worker N: runs every binary in turn, logging CPU seconds and cases per run
   local n=$1 b c
-  while [ "$(cat "$OUT"/cpu-* 2>/dev/null | awk '{s+=$1} END{printf "%d", s}')" -lt "$BUDGET" ]; do
+  while [ "$( (cat "$OUT"/cpu-* 2>/dev/null || true) | awk '{s+=$1} END{printf "%d", s}')" -lt "$BUDGET" ]; do
     for b in $bins; do
       c=$(cases_of "$b")
       if /usr/bin/time -f "%U %S" -o "$OUT/t-$n" env PROPTEST_CASES="$c" "$b" -q > "$OUT/run-$n.log" 2>&1; then
@@ -33,7 +33,8 @@ worker() {  # worker N: runs every binary in turn, logging CPU seconds and cases
 }
 for n in $(seq 1 "$WORKERS"); do worker "$n" & done
 wait
-cpu=$(cat "$OUT"/cpu-* | awk '{s+=$1} END{printf "%.0f", s}')
-cases=$(cat "$OUT"/cases-* 2>/dev/null | awk '{s+=$1} END{printf "%d", s}')
-fails=$(cat "$OUT"/fail-* 2>/dev/null | wc -l)
+total() { cat "$@" 2>/dev/null | awk '{s+=$1} END{printf "%d", s}' || true; }
+cpu=$(total "$OUT"/cpu-*)
+cases=$(total "$OUT"/cases-*)
+fails=$(total "$OUT"/fail-*)
 echo "fuzz: ${cpu} CPU seconds over $WORKERS workers, $cases cases, $fails failing runs (panics or server errors); failures in $OUT"
