@@ -15,13 +15,13 @@ use crate::{RawDoc, Write};
 /// Entries kept before the cache starts over.
 const CAPACITY: usize = 16_384;
 
-type Key = (String, String);
-
 #[derive(Default)]
 struct Inner {
     generation: u64,
-    /// `None`: the document is known to be absent.
-    docs: HashMap<Key, Option<RawDoc>>,
+    /// By collection, then key; `None`: the document is known to be absent.
+    /// Nested so a hit looks up by `&str` without building a key.
+    docs: HashMap<String, HashMap<String, Option<RawDoc>>>,
+    entries: usize,
 }
 
 #[derive(Default)]
@@ -32,7 +32,8 @@ pub(crate) struct ReadCache {
 /// A cache miss: where to put what the reader finds.
 pub(crate) struct Miss {
     generation: u64,
-    key: Key,
+    coll: String,
+    key: String,
 }
 
 impl ReadCache {
@@ -44,12 +45,12 @@ impl ReadCache {
     /// The cached read, or the ticket to fill it in.
     pub fn get(&self, coll: &str, key: &str) -> Result<Option<RawDoc>, Miss> {
         let inner = self.lock();
-        let k = (coll.to_string(), key.to_string());
-        match inner.docs.get(&k) {
+        match inner.docs.get(coll).and_then(|c| c.get(key)) {
             Some(hit) => Ok(hit.clone()),
             None => Err(Miss {
                 generation: inner.generation,
-                key: k,
+                coll: coll.to_string(),
+                key: key.to_string(),
             }),
         }
     }
@@ -60,25 +61,35 @@ impl ReadCache {
         if inner.generation != miss.generation {
             return;
         }
-        if inner.docs.len() >= CAPACITY {
+        if inner.entries >= CAPACITY {
             inner.docs.clear();
+            inner.entries = 0;
         }
-        inner.docs.insert(miss.key, found.clone());
+        let coll = inner.docs.entry(miss.coll).or_default();
+        if coll.insert(miss.key, found.clone()).is_none() {
+            inner.entries += 1;
+        }
     }
 
     /// Forgets what was written; called once the writes are committed (or failed).
     pub fn invalidate(&self, touched: &[Touched]) {
-        let mut inner = self.lock();
+        let mut guard = self.lock();
+        let inner = &mut *guard;
         inner.generation += 1;
         for t in touched {
-            match t {
-                Touched::Key(coll, key) => {
-                    inner.docs.remove(&(coll.to_string(), key.clone()));
-                }
-                Touched::Prefix(coll, prefix) => inner
+            let removed = match t {
+                Touched::Key(coll, key) => inner
                     .docs
-                    .retain(|(c, k), _| c != coll || !k.starts_with(prefix.as_str())),
-            }
+                    .get_mut(*coll)
+                    .and_then(|c| c.remove(key))
+                    .map_or(0, |_| 1),
+                Touched::Prefix(coll, prefix) => inner.docs.get_mut(*coll).map_or(0, |c| {
+                    let before = c.len();
+                    c.retain(|k, _| !k.starts_with(prefix.as_str()));
+                    before - c.len()
+                }),
+            };
+            inner.entries -= removed;
         }
     }
 }

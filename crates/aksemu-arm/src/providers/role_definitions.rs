@@ -66,9 +66,9 @@ async fn customs(cloud: &Cloud) -> Result<Vec<CustomRole>, ArmError> {
 /// Custom roles are visible where they can be assigned: at, above or below one
 /// of their assignable scopes.
 fn visible_at(c: &CustomRole, scope: &ResourceId) -> bool {
-    c.assignable_scopes
+    c.scopes()
         .iter()
-        .any(|a| ResourceId::parse(a).is_ok_and(|a| scope.is_within(&a) || a.is_within(scope)))
+        .any(|a| scope.is_within(a) || a.is_within(scope))
 }
 
 pub async fn list(
@@ -218,9 +218,6 @@ fn requested(req: &ArmRequest) -> Result<Requested, ArmError> {
             "'assignableScopes' must name at least one scope".into(),
         ));
     }
-    for a in &assignable_scopes {
-        ResourceId::parse(a)?;
-    }
     let description = props.get("description").and_then(Value::as_str);
     Ok(Requested {
         role_name,
@@ -341,11 +338,7 @@ pub async fn put(
     let now = cloud.now_rfc3339();
     let existing = load(cloud, name).await?;
     if let Some((_, c)) = &existing {
-        scopes.extend(
-            c.assignable_scopes
-                .iter()
-                .filter_map(|a| ResourceId::parse(a).ok()),
-        );
+        scopes.extend(c.scopes());
     }
     require_at_scopes(cloud, auth, WRITE, &scopes)?;
     let caller = auth.principal().object_id.clone();
@@ -405,12 +398,7 @@ pub async fn delete(
     let Some((etag, role)) = load(cloud, name).await? else {
         return Ok(ArmResponse::empty(204));
     };
-    let scopes: Vec<ResourceId> = role
-        .assignable_scopes
-        .iter()
-        .filter_map(|a| ResourceId::parse(a).ok())
-        .collect();
-    require_at_scopes(cloud, auth, DELETE, &scopes)?;
+    require_at_scopes(cloud, auth, DELETE, &role.scopes())?;
     let guid = role.name.to_lowercase();
     let in_use = cloud
         .store()

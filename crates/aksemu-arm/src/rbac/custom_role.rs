@@ -1,6 +1,7 @@
 //! A custom role definition as stored (collection `roleDefinitions`).
 
 use aksemu_authz::{Permission, RoleDefinition};
+use aksemu_core::ResourceId;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -18,6 +19,15 @@ pub struct CustomRole {
 }
 
 impl CustomRole {
+    /// The assignable scopes as ids (any that do not parse are left out; the
+    /// write that stored them checked every one).
+    pub fn scopes(&self) -> Vec<ResourceId> {
+        self.assignable_scopes
+            .iter()
+            .filter_map(|a| ResourceId::parse(a).ok())
+            .collect()
+    }
+
     pub fn definition(&self) -> RoleDefinition {
         RoleDefinition {
             name: self.name.to_lowercase(),
