@@ -31,6 +31,7 @@ pub async fn run(store: &dyn Store) {
     reads_follow_every_write(store).await;
     pages_walk_a_prefix(store).await;
     concurrent_reads_see_the_last_write(store).await;
+    crate::conformance_feed::run(store).await;
 }
 
 async fn create_get_and_original_case(s: &dyn Store) {

@@ -9,14 +9,20 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod conformance;
+mod conformance_feed;
+pub mod feed;
 mod migrate;
 pub mod postgres;
+mod postgres_feed;
 mod read_cache;
 pub mod read_only;
 pub mod sqlite;
+mod sqlite_feed;
 
 use async_trait::async_trait;
 use serde_json::Value;
+
+pub use feed::{Change, Changes};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doc {
@@ -126,6 +132,14 @@ pub trait Store: Send + Sync {
     async fn apply(&self, writes: Vec<Write>) -> Result<Vec<String>, StoreError>;
     /// "sqlite", "postgres" or "memory".
     fn backend(&self) -> &'static str;
+    /// The revision of the last write (0 before any). A document's etag is the
+    /// revision that wrote it, in decimal.
+    async fn revision(&self) -> Result<u64, StoreError>;
+    /// `list` and the revision it reflects, read from one snapshot: a watch from
+    /// that revision sees exactly the changes the list does not.
+    async fn list_at(&self, coll: &str, prefix: &str) -> Result<(Vec<Doc>, u64), StoreError>;
+    /// At most `limit` changes to `coll` after revision `after`, in order.
+    async fn changes(&self, coll: &str, after: u64, limit: usize) -> Result<Changes, StoreError>;
 }
 
 /// Opens the store a `--store` value names: `sqlite:<path>` (or a plain path),
@@ -170,10 +184,6 @@ pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
         }
     }
     None
-}
-
-pub(crate) fn new_etag() -> String {
-    uuid::Uuid::new_v4().to_string()
 }
 
 #[cfg(test)]

@@ -7,17 +7,31 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "documents",
-    sql: include_str!("migrations/sqlite/0001_documents.sql"),
-}];
+pub const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "documents",
+        sql: include_str!("migrations/sqlite/0001_documents.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "changes",
+        sql: include_str!("migrations/sqlite/0002_changes.sql"),
+    },
+];
 
-pub const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "documents",
-    sql: include_str!("migrations/postgres/0001_documents.sql"),
-}];
+pub const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "documents",
+        sql: include_str!("migrations/postgres/0001_documents.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "changes",
+        sql: include_str!("migrations/postgres/0002_changes.sql"),
+    },
+];
 
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 

@@ -6,8 +6,9 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
 use crate::migrate::{self, POSTGRES};
+use crate::postgres_feed as feed;
 use crate::sqlite::check;
-use crate::{Doc, Store, StoreError, Write, new_etag, prefix_upper_bound};
+use crate::{Changes, Doc, Store, StoreError, Write, prefix_upper_bound};
 
 /// Arbitrary constant naming aksemu's migration lock.
 const MIGRATION_LOCK: i64 = 0x616b_7365_6d75;
@@ -183,6 +184,7 @@ impl Store for PostgresStore {
     async fn apply(&self, writes: Vec<Write>) -> Result<Vec<String>, StoreError> {
         let mut c = self.pool.get().await.map_err(pool_err)?;
         let tx = c.transaction().await.map_err(pg)?;
+        let before = feed::lock(&tx).await?;
         let mut etags = Vec::new();
         for w in &writes {
             match w {
@@ -197,12 +199,61 @@ impl Store for PostgresStore {
                 Write::DeletePrefix { coll, prefix } => delete_prefix(&tx, coll, prefix).await?,
             }
         }
+        let after = feed::current(&tx).await?;
+        feed::maybe_compact(&tx, before, after).await?;
         tx.commit().await.map_err(pg)?;
         Ok(etags)
     }
 
     fn backend(&self) -> &'static str {
         "postgres"
+    }
+
+    async fn revision(&self) -> Result<u64, StoreError> {
+        let c = self.pool.get().await.map_err(pool_err)?;
+        let row = c
+            .query_one("SELECT rev FROM revision WHERE id = 1", &[])
+            .await
+            .map_err(pg)?;
+        Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+    }
+
+    async fn list_at(&self, coll: &str, prefix: &str) -> Result<(Vec<Doc>, u64), StoreError> {
+        let mut c = self.pool.get().await.map_err(pool_err)?;
+        // REPEATABLE READ: the revision and the rows come from one snapshot.
+        let tx = c
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(pg)?;
+        let rev = feed::current(&tx).await?;
+        let upper = prefix_upper_bound(prefix).unwrap_or_else(|| "\u{10FFFF}".repeat(4));
+        let rows = tx
+            .query(
+                "SELECT key, id, etag, body FROM documents WHERE coll = $1 AND key >= $2 AND key < $3 ORDER BY key",
+                &[&coll, &prefix, &upper],
+            )
+            .await
+            .map_err(pg)?;
+        let docs = feed::docs(&rows)?;
+        tx.commit().await.map_err(pg)?;
+        Ok((docs, rev))
+    }
+
+    async fn changes(&self, coll: &str, after: u64, limit: usize) -> Result<Changes, StoreError> {
+        let mut c = self.pool.get().await.map_err(pool_err)?;
+        let tx = c
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(pg)?;
+        let page = feed::read(&tx, coll, after, limit).await?;
+        tx.commit().await.map_err(pg)?;
+        Ok(page)
     }
 }
 
@@ -218,7 +269,7 @@ async fn locked_etag(tx: &Tx<'_>, coll: &str, key: &str) -> Result<Option<String
     Ok(row.map(|r| r.get(0)))
 }
 
-type Tx<'a> = tokio_postgres::Transaction<'a>;
+type Tx<'a> = deadpool_postgres::Transaction<'a>;
 
 /// Writes one document under its condition; returns its new etag.
 async fn put(
@@ -229,7 +280,8 @@ async fn put(
 ) -> Result<String, StoreError> {
     let current = locked_etag(tx, coll, key).await?;
     check(coll, key, cond, current.as_deref())?;
-    let etag = new_etag();
+    let rev = feed::next_rev(tx).await?;
+    let etag = rev.to_string();
     // With a precondition, the upsert only overwrites the row we read (locked
     // FOR UPDATE); a row inserted concurrently after our read makes it affect
     // nothing.
@@ -257,22 +309,33 @@ async fn put(
             key: key.clone(),
         });
     }
+    feed::record(tx, rev, (coll, key, id), false, &body).await?;
     Ok(etag)
 }
 
 async fn delete(tx: &Tx<'_>, coll: &str, key: &str, cond: &crate::Cond) -> Result<(), StoreError> {
     let current = locked_etag(tx, coll, key).await?;
     check(coll, key, cond, current.as_deref())?;
-    tx.execute(
-        "DELETE FROM documents WHERE coll = $1 AND key = $2",
-        &[&coll, &key],
-    )
-    .await
-    .map_err(pg)?;
+    let gone = tx
+        .query_opt(
+            "DELETE FROM documents WHERE coll = $1 AND key = $2 RETURNING id, body",
+            &[&coll, &key],
+        )
+        .await
+        .map_err(pg)?;
+    if let Some(row) = gone {
+        let (id, body): (String, String) = (row.get(0), row.get(1));
+        let rev = feed::next_rev(tx).await?;
+        feed::record(tx, rev, (coll, key, &id), true, &body).await?;
+    }
     Ok(())
 }
 
 async fn delete_prefix(tx: &Tx<'_>, coll: &str, prefix: &str) -> Result<(), StoreError> {
+    for (key, id, body) in feed::doomed(tx, coll, prefix).await? {
+        let rev = feed::next_rev(tx).await?;
+        feed::record(tx, rev, (coll, &key, &id), true, &body).await?;
+    }
     let done = match prefix_upper_bound(prefix) {
         Some(upper) => {
             tx.execute(

@@ -38,6 +38,23 @@ impl<'a> ReadOnly<'a> {
         self.0.count(coll, prefix).await
     }
 
+    pub async fn revision(&self) -> Result<u64, StoreError> {
+        self.0.revision().await
+    }
+
+    pub async fn list_at(&self, coll: &str, prefix: &str) -> Result<(Vec<Doc>, u64), StoreError> {
+        self.0.list_at(coll, prefix).await
+    }
+
+    pub async fn changes(
+        &self,
+        coll: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<crate::Changes, StoreError> {
+        self.0.changes(coll, after, limit).await
+    }
+
     /// "sqlite", "postgres" or "memory".
     pub fn backend(&self) -> &'static str {
         self.0.backend()

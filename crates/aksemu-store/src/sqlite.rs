@@ -13,7 +13,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::migrate::{self, SQLITE};
 use crate::read_cache::{ReadCache, touched};
-use crate::{Cond, Doc, RawDoc, Store, StoreError, Write, new_etag, prefix_upper_bound};
+use crate::sqlite_feed;
+use crate::{Changes, Cond, Doc, RawDoc, Store, StoreError, Write, prefix_upper_bound};
 use std::sync::Arc;
 
 const READERS: usize = 4;
@@ -260,8 +261,10 @@ fn apply_sync(c: &mut Connection, writes: &[Write]) -> Result<Vec<String>, Store
     Ok(etags)
 }
 
-/// Applies writes inside an open transaction or savepoint.
+/// Applies writes inside an open transaction or savepoint: each put or delete
+/// takes the next revision (its etag) and leaves a change row.
 fn apply_writes(tx: &Connection, writes: &[Write]) -> Result<Vec<String>, StoreError> {
+    let before = sqlite_feed::current(tx)?;
     let mut etags = Vec::new();
     for w in writes {
         match w {
@@ -271,57 +274,79 @@ fn apply_writes(tx: &Connection, writes: &[Write]) -> Result<Vec<String>, StoreE
                 id,
                 body,
                 cond,
-            } => {
-                let current: Option<String> = tx
-                    .query_row(
-                        "SELECT etag FROM documents WHERE coll = ?1 AND key = ?2",
-                        params![coll, key],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .map_err(internal)?;
-                check(coll, key, cond, current.as_deref())?;
-                let etag = new_etag();
-                tx.execute(
-                    "INSERT INTO documents (coll, key, id, etag, body) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (coll, key) DO UPDATE SET id = excluded.id, etag = excluded.etag, body = excluded.body",
-                    params![coll, key, id, etag, body.to_string()],
-                )
-                .map_err(internal)?;
-                etags.push(etag);
-            }
-            Write::Delete { coll, key, cond } => {
-                let current: Option<String> = tx
-                    .query_row(
-                        "SELECT etag FROM documents WHERE coll = ?1 AND key = ?2",
-                        params![coll, key],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .map_err(internal)?;
-                check(coll, key, cond, current.as_deref())?;
-                tx.execute(
-                    "DELETE FROM documents WHERE coll = ?1 AND key = ?2",
-                    params![coll, key],
-                )
-                .map_err(internal)?;
-            }
-            Write::DeletePrefix { coll, prefix } => match prefix_upper_bound(prefix) {
-                Some(upper) => {
-                    tx.execute(
-                        "DELETE FROM documents WHERE coll = ?1 AND key >= ?2 AND key < ?3",
-                        params![coll, prefix, upper],
-                    )
-                    .map_err(internal)?;
-                }
-                None => {
-                    tx.execute("DELETE FROM documents WHERE coll = ?1", params![coll])
-                        .map_err(internal)?;
-                }
-            },
+            } => etags.push(put(tx, (coll, key, id), body, cond)?),
+            Write::Delete { coll, key, cond } => delete(tx, coll, key, cond)?,
+            Write::DeletePrefix { coll, prefix } => delete_prefix(tx, coll, prefix)?,
         }
     }
+    let after = sqlite_feed::current(tx)?;
+    sqlite_feed::maybe_compact(tx, before, after)?;
     Ok(etags)
+}
+
+fn current_etag(tx: &Connection, coll: &str, key: &str) -> Result<Option<String>, StoreError> {
+    tx.prepare_cached("SELECT etag FROM documents WHERE coll = ?1 AND key = ?2")
+        .and_then(|mut st| st.query_row(params![coll, key], |r| r.get(0)).optional())
+        .map_err(internal)
+}
+
+fn put(
+    tx: &Connection,
+    (coll, key, id): (&str, &str, &str),
+    body: &serde_json::Value,
+    cond: &Cond,
+) -> Result<String, StoreError> {
+    check(coll, key, cond, current_etag(tx, coll, key)?.as_deref())?;
+    let rev = sqlite_feed::next_rev(tx)?;
+    let etag = rev.to_string();
+    let body = body.to_string();
+    tx.prepare_cached(
+        "INSERT INTO documents (coll, key, id, etag, body) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (coll, key) DO UPDATE SET id = excluded.id, etag = excluded.etag, body = excluded.body",
+    )
+    .and_then(|mut st| st.execute(params![coll, key, id, etag, body]))
+    .map_err(internal)?;
+    sqlite_feed::record(tx, rev, (coll, key, id), false, &body)?;
+    Ok(etag)
+}
+
+fn delete(tx: &Connection, coll: &str, key: &str, cond: &Cond) -> Result<(), StoreError> {
+    let old: Option<(String, String, String)> = tx
+        .prepare_cached("SELECT etag, id, body FROM documents WHERE coll = ?1 AND key = ?2")
+        .and_then(|mut st| {
+            st.query_row(params![coll, key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+        })
+        .map_err(internal)?;
+    check(coll, key, cond, old.as_ref().map(|o| o.0.as_str()))?;
+    let Some((_, id, body)) = old else {
+        return Ok(());
+    };
+    tx.execute(
+        "DELETE FROM documents WHERE coll = ?1 AND key = ?2",
+        params![coll, key],
+    )
+    .map_err(internal)?;
+    let rev = sqlite_feed::next_rev(tx)?;
+    sqlite_feed::record(tx, rev, (coll, key, &id), true, &body)
+}
+
+fn delete_prefix(tx: &Connection, coll: &str, prefix: &str) -> Result<(), StoreError> {
+    for (key, id, body) in sqlite_feed::doomed(tx, coll, prefix)? {
+        let rev = sqlite_feed::next_rev(tx)?;
+        sqlite_feed::record(tx, rev, (coll, &key, &id), true, &body)?;
+    }
+    match prefix_upper_bound(prefix) {
+        Some(upper) => tx.execute(
+            "DELETE FROM documents WHERE coll = ?1 AND key >= ?2 AND key < ?3",
+            params![coll, prefix, upper],
+        ),
+        None => tx.execute("DELETE FROM documents WHERE coll = ?1", params![coll]),
+    }
+    .map_err(internal)?;
+    Ok(())
 }
 
 /// Evaluates a precondition against the current etag (`None`: absent).
@@ -352,6 +377,35 @@ pub(crate) fn check(
     }
 }
 
+/// Documents of `coll` under `prefix`, in key order, on connection `c`.
+fn list_in(c: &Connection, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError> {
+    let rows = match prefix_upper_bound(prefix) {
+        Some(upper) => {
+            let mut st = c
+                        .prepare_cached(
+                            "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key >= ?2 AND key < ?3 ORDER BY key",
+                        )
+                        .map_err(internal)?;
+            st.query_map(params![coll, prefix, upper], row_to_doc)
+                .map_err(internal)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(internal)?
+        }
+        None => {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT key, id, etag, body FROM documents WHERE coll = ?1 ORDER BY key",
+                )
+                .map_err(internal)?;
+            st.query_map(params![coll], row_to_doc)
+                .map_err(internal)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(internal)?
+        }
+    };
+    rows.into_iter().map(to_doc).collect()
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn get(&self, coll: &str, key: &str) -> Result<Option<Doc>, StoreError> {
@@ -373,31 +427,7 @@ impl Store for SqliteStore {
     }
 
     async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError> {
-        self.with_reader(|c| {
-            let rows = match prefix_upper_bound(prefix) {
-                Some(upper) => {
-                    let mut st = c
-                        .prepare_cached(
-                            "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key >= ?2 AND key < ?3 ORDER BY key",
-                        )
-                        .map_err(internal)?;
-                    st.query_map(params![coll, prefix, upper], row_to_doc)
-                        .map_err(internal)?
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(internal)?
-                }
-                None => {
-                    let mut st = c
-                        .prepare_cached("SELECT key, id, etag, body FROM documents WHERE coll = ?1 ORDER BY key")
-                        .map_err(internal)?;
-                    st.query_map(params![coll], row_to_doc)
-                        .map_err(internal)?
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(internal)?
-                }
-            };
-            rows.into_iter().map(to_doc).collect()
-        })
+        self.with_reader(|c| list_in(c, coll, prefix))
     }
 
     async fn list_page(
@@ -458,6 +488,25 @@ impl Store for SqliteStore {
                 answer.await.map_err(|_| stopped())?
             }
         }
+    }
+
+    async fn revision(&self) -> Result<u64, StoreError> {
+        self.with_reader(sqlite_feed::current)
+    }
+
+    async fn list_at(&self, coll: &str, prefix: &str) -> Result<(Vec<Doc>, u64), StoreError> {
+        self.with_reader(|c| {
+            // One read transaction: WAL gives it one snapshot for both reads.
+            let tx = c.unchecked_transaction().map_err(internal)?;
+            let rev = sqlite_feed::current(&tx)?;
+            let docs = list_in(&tx, coll, prefix)?;
+            tx.commit().map_err(internal)?;
+            Ok((docs, rev))
+        })
+    }
+
+    async fn changes(&self, coll: &str, after: u64, limit: usize) -> Result<Changes, StoreError> {
+        self.with_reader(|c| sqlite_feed::read(c, coll, after, limit))
     }
 
     fn backend(&self) -> &'static str {

@@ -1,0 +1,57 @@
+//! The change feed: every write gets the next revision of the store (one
+//! counter for all collections, so revisions are totally ordered), and every
+//! put or delete leaves a row that watchers read after a revision they hold.
+//! The feed keeps the last `RETAINED_CHANGES`; a watcher further behind is told
+//! its revision was compacted (Kubernetes answers that with 410 Gone).
+
+/// How many changes the feed keeps.
+pub const RETAINED_CHANGES: u64 = 100_000;
+/// Compaction runs when the revision crosses a multiple of this.
+pub(crate) const COMPACT_EVERY: u64 = 1_024;
+
+/// One change to one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub rev: u64,
+    pub key: String,
+    pub id: String,
+    /// The document was deleted; `body` is what it held before.
+    pub deleted: bool,
+    /// The document's JSON text after the change (before it, for a delete).
+    pub body: String,
+}
+
+/// A page of the feed of one collection.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Changes {
+    /// In revision order.
+    pub items: Vec<Change>,
+    /// Changes at or below this revision are gone from the feed.
+    pub compacted: u64,
+    /// The store's revision when the page was read.
+    pub revision: u64,
+}
+
+/// Whether the revision moved past a compaction point between `before` and `after`.
+pub(crate) fn crosses_compaction(before: u64, after: u64) -> bool {
+    before / COMPACT_EVERY != after / COMPACT_EVERY
+}
+
+/// The revision at or below which changes are dropped, once the store is at `rev`.
+pub(crate) fn compact_below(rev: u64) -> u64 {
+    rev.saturating_sub(RETAINED_CHANGES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compaction_points() {
+        assert!(!crosses_compaction(1, 2));
+        assert!(crosses_compaction(1023, 1024));
+        assert!(crosses_compaction(1000, 3000));
+        assert_eq!(compact_below(10), 0);
+        assert_eq!(compact_below(RETAINED_CHANGES + 5), 5);
+    }
+}
