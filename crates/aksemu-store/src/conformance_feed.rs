@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::{Cond, Store, Write};
+use crate::{ChangeOp, Cond, Store, Write};
 
 const F: &str = "conformance-feed";
 
@@ -67,22 +67,23 @@ async fn feed_records_puts_and_deletes(s: &dyn Store) {
     .await
     .unwrap();
     let page = s.changes(F, start, 100).await.unwrap();
-    let seen: Vec<(String, bool, i64)> = page
+    let seen: Vec<(String, ChangeOp, i64)> = page
         .items
         .iter()
         .map(|c| {
             let body: serde_json::Value = serde_json::from_str(&c.body).unwrap();
-            (c.key.clone(), c.deleted, body["n"].as_i64().unwrap())
+            (c.key.clone(), c.op, body["n"].as_i64().unwrap())
         })
         .collect();
+    use ChangeOp::{Created, Deleted, Modified};
     let want = [
-        ("/f/x", false, 1),
-        ("/f/y", false, 2),
-        ("/f/x", false, 3),
-        ("/f/y", true, 2),
-        ("/f/x", true, 3),
+        ("/f/x", Created, 1),
+        ("/f/y", Created, 2),
+        ("/f/x", Modified, 3),
+        ("/f/y", Deleted, 2),
+        ("/f/x", Deleted, 3),
     ];
-    let want: Vec<(String, bool, i64)> = want
+    let want: Vec<(String, ChangeOp, i64)> = want
         .iter()
         .map(|(k, d, n)| (k.to_string(), *d, *n))
         .collect();

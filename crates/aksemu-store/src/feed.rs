@@ -9,14 +9,40 @@ pub const RETAINED_CHANGES: u64 = 100_000;
 /// Compaction runs when the revision crosses a multiple of this.
 pub(crate) const COMPACT_EVERY: u64 = 1_024;
 
+/// What a change did to its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeOp {
+    Created,
+    Modified,
+    /// `body` is what the document held before.
+    Deleted,
+}
+
+impl ChangeOp {
+    pub(crate) fn code(self) -> i16 {
+        match self {
+            ChangeOp::Created => 0,
+            ChangeOp::Modified => 1,
+            ChangeOp::Deleted => 2,
+        }
+    }
+
+    pub(crate) fn from_code(c: i64) -> Self {
+        match c {
+            0 => ChangeOp::Created,
+            2 => ChangeOp::Deleted,
+            _ => ChangeOp::Modified,
+        }
+    }
+}
+
 /// One change to one document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub rev: u64,
     pub key: String,
     pub id: String,
-    /// The document was deleted; `body` is what it held before.
-    pub deleted: bool,
+    pub op: ChangeOp,
     /// The document's JSON text after the change (before it, for a delete).
     pub body: String,
 }

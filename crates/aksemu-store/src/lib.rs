@@ -22,7 +22,7 @@ mod sqlite_feed;
 use async_trait::async_trait;
 use serde_json::Value;
 
-pub use feed::{Change, Changes};
+pub use feed::{Change, ChangeOp, Changes};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doc {

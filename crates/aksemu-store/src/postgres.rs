@@ -6,6 +6,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
 use crate::migrate::{self, POSTGRES};
+use crate::feed::ChangeOp;
 use crate::postgres_feed as feed;
 use crate::sqlite::check;
 use crate::{Changes, Doc, Store, StoreError, Write, prefix_upper_bound};
@@ -309,7 +310,8 @@ async fn put(
             key: key.clone(),
         });
     }
-    feed::record(tx, rev, (coll, key, id), false, &body).await?;
+    let op = if current.is_some() { ChangeOp::Modified } else { ChangeOp::Created };
+    feed::record(tx, rev, (coll, key, id), op, &body).await?;
     Ok(etag)
 }
 
@@ -326,7 +328,7 @@ async fn delete(tx: &Tx<'_>, coll: &str, key: &str, cond: &crate::Cond) -> Resul
     if let Some(row) = gone {
         let (id, body): (String, String) = (row.get(0), row.get(1));
         let rev = feed::next_rev(tx).await?;
-        feed::record(tx, rev, (coll, key, &id), true, &body).await?;
+        feed::record(tx, rev, (coll, key, &id), ChangeOp::Deleted, &body).await?;
     }
     Ok(())
 }
@@ -334,7 +336,7 @@ async fn delete(tx: &Tx<'_>, coll: &str, key: &str, cond: &crate::Cond) -> Resul
 async fn delete_prefix(tx: &Tx<'_>, coll: &str, prefix: &str) -> Result<(), StoreError> {
     for (key, id, body) in feed::doomed(tx, coll, prefix).await? {
         let rev = feed::next_rev(tx).await?;
-        feed::record(tx, rev, (coll, &key, &id), true, &body).await?;
+        feed::record(tx, rev, (coll, &key, &id), ChangeOp::Deleted, &body).await?;
     }
     let done = match prefix_upper_bound(prefix) {
         Some(upper) => {

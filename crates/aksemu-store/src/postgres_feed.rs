@@ -6,7 +6,7 @@
 
 use deadpool_postgres::Transaction;
 
-use crate::feed::{Change, Changes, compact_below, crosses_compaction};
+use crate::feed::{Change, ChangeOp, Changes, compact_below, crosses_compaction};
 use crate::{Doc, StoreError};
 
 fn pg(e: tokio_postgres::Error) -> StoreError {
@@ -55,16 +55,16 @@ pub(crate) async fn record(
     tx: &Transaction<'_>,
     rev: u64,
     (coll, key, id): (&str, &str, &str),
-    deleted: bool,
+    op: ChangeOp,
     body: &str,
 ) -> Result<(), StoreError> {
     let st = tx
         .prepare_cached(
-            "INSERT INTO changes (rev, coll, key, id, deleted, body) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO changes (rev, coll, key, id, op, body) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .await
         .map_err(pg)?;
-    tx.execute(&st, &[&to_i64(rev), &coll, &key, &id, &deleted, &body])
+    tx.execute(&st, &[&to_i64(rev), &coll, &key, &id, &op.code(), &body])
         .await
         .map_err(pg)?;
     Ok(())
@@ -106,7 +106,7 @@ pub(crate) async fn read(
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let st = tx
         .prepare_cached(
-            "SELECT rev, key, id, deleted, body FROM changes WHERE coll = $1 AND rev > $2 ORDER BY rev LIMIT $3",
+            "SELECT rev, key, id, op, body FROM changes WHERE coll = $1 AND rev > $2 ORDER BY rev LIMIT $3",
         )
         .await
         .map_err(pg)?;
@@ -120,7 +120,7 @@ pub(crate) async fn read(
             rev: to_u64(r.get(0)),
             key: r.get(1),
             id: r.get(2),
-            deleted: r.get(3),
+            op: ChangeOp::from_code(i64::from(r.get::<_, i16>(3))),
             body: r.get(4),
         })
         .collect();

@@ -14,6 +14,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use crate::migrate::{self, SQLITE};
 use crate::read_cache::{ReadCache, touched};
 use crate::sqlite_feed;
+use crate::feed::ChangeOp;
 use crate::{Changes, Cond, Doc, RawDoc, Store, StoreError, Write, prefix_upper_bound};
 use std::sync::Arc;
 
@@ -296,7 +297,9 @@ fn put(
     body: &serde_json::Value,
     cond: &Cond,
 ) -> Result<String, StoreError> {
-    check(coll, key, cond, current_etag(tx, coll, key)?.as_deref())?;
+    let current = current_etag(tx, coll, key)?;
+    check(coll, key, cond, current.as_deref())?;
+    let op = if current.is_some() { ChangeOp::Modified } else { ChangeOp::Created };
     let rev = sqlite_feed::next_rev(tx)?;
     let etag = rev.to_string();
     let body = body.to_string();
@@ -306,7 +309,7 @@ fn put(
     )
     .and_then(|mut st| st.execute(params![coll, key, id, etag, body]))
     .map_err(internal)?;
-    sqlite_feed::record(tx, rev, (coll, key, id), false, &body)?;
+    sqlite_feed::record(tx, rev, (coll, key, id), op, &body)?;
     Ok(etag)
 }
 
@@ -330,13 +333,13 @@ fn delete(tx: &Connection, coll: &str, key: &str, cond: &Cond) -> Result<(), Sto
     )
     .map_err(internal)?;
     let rev = sqlite_feed::next_rev(tx)?;
-    sqlite_feed::record(tx, rev, (coll, key, &id), true, &body)
+    sqlite_feed::record(tx, rev, (coll, key, &id), ChangeOp::Deleted, &body)
 }
 
 fn delete_prefix(tx: &Connection, coll: &str, prefix: &str) -> Result<(), StoreError> {
     for (key, id, body) in sqlite_feed::doomed(tx, coll, prefix)? {
         let rev = sqlite_feed::next_rev(tx)?;
-        sqlite_feed::record(tx, rev, (coll, &key, &id), true, &body)?;
+        sqlite_feed::record(tx, rev, (coll, &key, &id), ChangeOp::Deleted, &body)?;
     }
     match prefix_upper_bound(prefix) {
         Some(upper) => tx.execute(

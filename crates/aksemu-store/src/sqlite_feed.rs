@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, params};
 
-use crate::feed::{Change, Changes, compact_below, crosses_compaction};
+use crate::feed::{Change, ChangeOp, Changes, compact_below, crosses_compaction};
 use crate::{StoreError, prefix_upper_bound};
 
 fn internal(e: rusqlite::Error) -> StoreError {
@@ -32,13 +32,13 @@ pub(crate) fn record(
     tx: &Connection,
     rev: u64,
     (coll, key, id): (&str, &str, &str),
-    deleted: bool,
+    op: ChangeOp,
     body: &str,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "INSERT INTO changes (rev, coll, key, id, deleted, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO changes (rev, coll, key, id, op, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
-    .and_then(|mut st| st.execute(params![to_i64(rev), coll, key, id, deleted, body]))
+    .and_then(|mut st| st.execute(params![to_i64(rev), coll, key, id, op.code(), body]))
     .map_err(internal)?;
     Ok(())
 }
@@ -102,7 +102,7 @@ pub(crate) fn read(
         .map_err(internal)?;
     let mut st = tx
         .prepare_cached(
-            "SELECT rev, key, id, deleted, body FROM changes WHERE coll = ?1 AND rev > ?2 ORDER BY rev LIMIT ?3",
+            "SELECT rev, key, id, op, body FROM changes WHERE coll = ?1 AND rev > ?2 ORDER BY rev LIMIT ?3",
         )
         .map_err(internal)?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -112,7 +112,7 @@ pub(crate) fn read(
                 rev: to_u64(r.get(0)?),
                 key: r.get(1)?,
                 id: r.get(2)?,
-                deleted: r.get(3)?,
+                op: ChangeOp::from_code(r.get(3)?),
                 body: r.get(4)?,
             })
         })

@@ -13,7 +13,7 @@ CREATE TABLE changes (
     coll    TEXT NOT NULL,
     key     TEXT COLLATE "C" NOT NULL,
     id      TEXT NOT NULL,
-    deleted BOOLEAN NOT NULL,
+    op      SMALLINT NOT NULL, -- 0 created, 1 modified, 2 deleted
     body    TEXT NOT NULL
 );
 CREATE INDEX changes_by_coll ON changes (coll, rev);

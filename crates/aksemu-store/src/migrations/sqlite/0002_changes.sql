@@ -11,7 +11,7 @@ CREATE TABLE changes (
     coll    TEXT NOT NULL,
     key     TEXT NOT NULL,
     id      TEXT NOT NULL,
-    deleted INTEGER NOT NULL,
+    op      INTEGER NOT NULL, -- 0 created, 1 modified, 2 deleted
     body    TEXT NOT NULL
 );
 CREATE INDEX changes_by_coll ON changes (coll, rev);
