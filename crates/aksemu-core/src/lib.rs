@@ -1,11 +1,13 @@
 //! Pure types shared by every layer of aksemu: resource ids, api-versions, the ARM
 //! error type, the caller, the clock, the request as surfaces see it and the OData filters
-//! they share. No I/O, no async, no HTTP types.
+//! they share, and the seam between a managed cluster and its Kubernetes API
+//! (`cluster_plane`, a trait both sides implement or call). No I/O, no HTTP types.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod api_version;
 pub mod clock;
+pub mod cluster_plane;
 pub mod error;
 pub mod identity_block;
 pub mod odata;

@@ -1,0 +1,60 @@
+//! Who is calling: a kubeconfig's static token (compared in constant time) or
+//! a service-account token this cluster signed. Missing or wrong → 401.
+
+use aws_lc_rs::constant_time::verify_slices_are_equal;
+
+use crate::KubeApi;
+use crate::cluster::{ClusterInfo, StaticRole};
+use crate::error::KubeError;
+use crate::rbac::UserInfo;
+
+pub const MASTERS: &str = "system:masters";
+pub const AUTHENTICATED: &str = "system:authenticated";
+/// The user the clusterMonitoringUser kubeconfig signs in as.
+pub const MONITORING_USER: &str = "clusterMonitoringUser";
+
+fn user(name: &str, groups: &[&str]) -> UserInfo {
+    UserInfo {
+        username: name.to_string(),
+        uid: String::new(),
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+    }
+}
+
+fn static_user(cluster: &ClusterInfo, token: &str) -> Option<UserInfo> {
+    let role = cluster
+        .static_tokens
+        .iter()
+        .find(|(t, _)| verify_slices_are_equal(t.as_bytes(), token.as_bytes()).is_ok())
+        .map(|(_, r)| *r)?;
+    Some(match role {
+        // As AKS: the admin certificate's subject is `masterclient` in `system:masters`.
+        StaticRole::Admin => user("masterclient", &[MASTERS, AUTHENTICATED]),
+        StaticRole::Monitoring => user(MONITORING_USER, &[AUTHENTICATED]),
+    })
+}
+
+/// The caller of a request to `cluster` presenting `bearer`.
+pub async fn authenticate(
+    api: &KubeApi,
+    cluster: &ClusterInfo,
+    bearer: Option<&str>,
+    base_url: &str,
+) -> Result<UserInfo, KubeError> {
+    let token = bearer.filter(|t| !t.is_empty()).ok_or(KubeError::Unauthorized)?;
+    if let Some(u) = static_user(cluster, token) {
+        return Ok(u);
+    }
+    if token.matches('.').count() == 2 {
+        let claims = crate::sa_tokens::verify_for_api(api, cluster, token, base_url)
+            .await
+            .map_err(|_| KubeError::Unauthorized)?;
+        return Ok(claims.user());
+    }
+    Err(KubeError::Unauthorized)
+}
+
+/// The anonymous caller, for the public paths (`/version`, `/healthz`).
+pub fn anonymous() -> UserInfo {
+    user("system:anonymous", &["system:unauthenticated"])
+}

@@ -1,0 +1,146 @@
+//! delete (preconditions, finalizers, `deletionTimestamp`, dry-run),
+//! deletecollection, and namespace deletion: `Terminating` at once, then its
+//! contents and itself removed in one transaction.
+
+use std::sync::Arc;
+
+use aksemu_store::{Cond, Write};
+use serde_json::{Value, json};
+
+use crate::KubeApi;
+use crate::api::Ctx;
+use crate::error::KubeError;
+use crate::objects::{self, OBJECTS};
+use crate::read::{existing, name_of, ns_of};
+use crate::request::KubeResponse;
+use crate::resources::{ResourceType, TYPES};
+use crate::route::ResourcePath;
+use crate::selectors::Selector;
+
+/// Namespaces Kubernetes refuses to delete.
+const PROTECTED: &[&str] = &["default", "kube-system", "kube-public"];
+
+/// The DeleteOptions of a request body (empty or absent is fine).
+fn options(ctx: &Ctx<'_>) -> Result<Value, KubeError> {
+    if ctx.req.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    crate::body::decode(ctx.req)
+}
+
+fn check_preconditions(rt: &ResourceType, obj: &Value, opts: &Value) -> Result<(), KubeError> {
+    let pre = &opts["preconditions"];
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    for (field, label) in [("uid", "UID"), ("resourceVersion", "ResourceVersion")] {
+        if let Some(want) = pre[field].as_str()
+            && Some(want) != obj["metadata"][field].as_str()
+        {
+            let have = obj["metadata"][field].as_str().unwrap_or_default();
+            return Err(KubeError::Conflict(
+                format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: {label} in precondition: {want}, {label} in object meta: {have}", rt.qualified()),
+                rt.qualified(),
+                name.to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub async fn delete(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let opts = options(ctx)?;
+    let obj = existing(ctx, rp).await?;
+    check_preconditions(rp.rt, &obj, &opts)?;
+    if rp.rt.kind == "Namespace" {
+        return delete_namespace(ctx, rp, obj).await;
+    }
+    let has_finalizers = obj["metadata"]["finalizers"].as_array().is_some_and(|f| !f.is_empty());
+    if has_finalizers {
+        if obj["metadata"].get("deletionTimestamp").is_some() {
+            return Ok(ctx.object(200, rp.rt, &obj));
+        }
+        let mut marked = obj.clone();
+        marked["metadata"]["deletionTimestamp"] = json!(objects::now(ctx.api));
+        marked["metadata"]["deletionGracePeriodSeconds"] = json!(opts["gracePeriodSeconds"].as_i64().unwrap_or(0));
+        if ctx.req.dry_run() {
+            return Ok(ctx.object(200, rp.rt, &marked));
+        }
+        let w = objects::put(ctx.uid(), rp.rt, &marked, objects::at_version(&obj));
+        let rv = objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
+        let stored = objects::with_rv(marked, rv.first().map(String::as_str).unwrap_or_default());
+        return Ok(ctx.object(200, rp.rt, &stored));
+    }
+    if !ctx.req.dry_run() {
+        let w = objects::delete(ctx.uid(), rp.rt, ns_of(rp), name_of(rp), objects::at_version(&obj));
+        objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
+    }
+    Ok(ctx.object(200, rp.rt, &obj))
+}
+
+async fn delete_namespace(ctx: &Ctx<'_>, rp: &ResourcePath, obj: Value) -> Result<KubeResponse, KubeError> {
+    let name = name_of(rp).to_string();
+    if PROTECTED.contains(&name.as_str()) {
+        return Err(KubeError::Forbidden(
+            format!("namespaces \"{name}\" is forbidden: this namespace may not be deleted"),
+            "namespaces".into(),
+            name,
+        ));
+    }
+    if obj["status"]["phase"] == "Terminating" {
+        return Ok(ctx.object(200, rp.rt, &obj));
+    }
+    let mut marked = obj.clone();
+    marked["metadata"]["deletionTimestamp"] = json!(objects::now(ctx.api));
+    marked["status"]["phase"] = json!("Terminating");
+    if ctx.req.dry_run() {
+        return Ok(ctx.object(200, rp.rt, &marked));
+    }
+    let w = objects::put(ctx.uid(), rp.rt, &marked, objects::at_version(&obj));
+    let rv = objects::commit(ctx.api, rp.rt, &name, vec![w]).await?;
+    let stored = objects::with_rv(marked, rv.first().map(String::as_str).unwrap_or_default());
+    let (api, uid) = (ctx.api.clone(), ctx.uid().to_string());
+    tokio::spawn(async move {
+        // As the namespace controller: a moment later, everything goes.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        if let Err(e) = finish_namespace(&api, &uid, &name).await {
+            tracing::warn!(error = %e, namespace = %name, "namespace deletion failed");
+        }
+    });
+    Ok(ctx.object(200, rp.rt, &stored))
+}
+
+/// Removes a terminating namespace's contents and the namespace, in one batch.
+pub async fn finish_namespace(api: &Arc<KubeApi>, uid: &str, ns: &str) -> Result<(), KubeError> {
+    let mut writes: Vec<Write> = TYPES
+        .iter()
+        .filter(|t| t.namespaced)
+        .map(|t| Write::DeletePrefix {
+            coll: OBJECTS,
+            prefix: objects::prefix(uid, t, Some(ns)),
+        })
+        .collect();
+    if let Some(nst) = crate::resources::find("", "v1", "namespaces") {
+        writes.push(objects::delete(uid, nst, "", ns, Cond::Any));
+        objects::commit(api, nst, ns, writes).await?;
+    }
+    Ok(())
+}
+
+pub async fn delete_collection(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let sel = Selector::parse(ctx.req.param("labelSelector"), ctx.req.param("fieldSelector"))?;
+    let (items, _) = objects::list(ctx.api, ctx.uid(), rp.rt, rp.namespace.as_deref()).await?;
+    let doomed: Vec<Value> = items.into_iter().filter(|o| sel.matches(o)).collect();
+    if !ctx.req.dry_run() && !doomed.is_empty() {
+        let writes = doomed
+            .iter()
+            .map(|o| {
+                let ns = o["metadata"]["namespace"].as_str().unwrap_or_default();
+                let name = o["metadata"]["name"].as_str().unwrap_or_default();
+                objects::delete(ctx.uid(), rp.rt, ns, name, objects::at_version(o))
+            })
+            .collect();
+        objects::commit(ctx.api, rp.rt, "", writes).await?;
+    }
+    let list = json!({"kind": format!("{}List", rp.rt.kind), "apiVersion": rp.rt.api_version(),
+                      "metadata": {}, "items": doomed});
+    Ok(KubeResponse::json(200, &list))
+}

@@ -1,0 +1,74 @@
+//! A Kubernetes API server for every managed cluster: discovery and OpenAPI,
+//! the built-in resource types in the project's store, RBAC, watches from the
+//! store's change feed, patches of every kind, service-account tokens and the
+//! review APIs. No HTTP types: the server hands in a `KubeRequest` and writes
+//! out the `KubeResponse`. It knows clusters only through `Clusters` and
+//! drives their objects through `ClusterPlane`; it does not depend on ARM.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod api;
+pub mod authn;
+mod body;
+pub mod bootstrap;
+pub mod cluster;
+mod defaults;
+mod delete;
+pub mod discovery;
+pub mod error;
+pub mod feed;
+pub mod gate;
+mod managed_fields;
+mod meta;
+mod nodes;
+pub mod objects;
+pub mod openapi;
+pub mod patch;
+pub mod plane;
+pub mod protobuf;
+pub mod rbac;
+mod read;
+pub mod request;
+pub mod resources;
+mod resource_ops;
+mod reviews;
+pub mod route;
+pub mod sa_tokens;
+pub mod selectors;
+mod subresources;
+pub mod table;
+mod validate;
+pub mod watch;
+mod write;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use aksemu_core::Clock;
+use aksemu_identity::SigningKey;
+use aksemu_store::Store;
+
+pub use cluster::{ClusterInfo, Clusters, StaticRole};
+pub use error::KubeError;
+pub use request::{KubeBody, KubeRequest, KubeResponse};
+
+pub struct KubeApi {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) clusters: Arc<dyn Clusters>,
+    /// Service-account signing keys by cluster uid.
+    pub(crate) keys: Mutex<HashMap<String, Arc<SigningKey>>>,
+    pub(crate) feed: feed::Feed,
+}
+
+impl KubeApi {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, clusters: Arc<dyn Clusters>) -> Arc<Self> {
+        Arc::new(Self {
+            feed: feed::Feed::new(store.clone()),
+            store,
+            clock,
+            clusters,
+            keys: Mutex::new(HashMap::new()),
+        })
+    }
+}

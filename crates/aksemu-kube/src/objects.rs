@@ -1,0 +1,164 @@
+//! Kubernetes objects in the project's store: one collection, keys
+//! `<cluster uid>/<plural[.group]>/<namespace>/<name>` (namespace empty for
+//! cluster-scoped types), bodies as JSON so unknown fields survive. An object's
+//! `resourceVersion` is the store revision that wrote it (its etag); it is not
+//! kept in the body but set on every read.
+
+use aksemu_store::{Cond, StoreError, Write};
+use serde_json::{Value, json};
+
+use crate::KubeApi;
+use crate::error::KubeError;
+use crate::resources::{ResourceType, find};
+
+pub const OBJECTS: &str = "kubeObjects";
+
+pub fn key(uid: &str, rt: &ResourceType, ns: &str, name: &str) -> String {
+    format!("{uid}/{}/{ns}/{name}", rt.qualified())
+}
+
+/// Every object of a type in a namespace (`Some`), or in all of them.
+pub fn prefix(uid: &str, rt: &ResourceType, ns: Option<&str>) -> String {
+    match ns {
+        Some(ns) => format!("{uid}/{}/{ns}/", rt.qualified()),
+        None => format!("{uid}/{}/", rt.qualified()),
+    }
+}
+
+/// Everything of one cluster.
+pub fn cluster_prefix(uid: &str) -> String {
+    format!("{uid}/")
+}
+
+/// Sets `metadata.resourceVersion` from the revision that wrote the object.
+pub fn with_rv(mut body: Value, etag: &str) -> Value {
+    if let Some(m) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.insert("resourceVersion".into(), json!(etag));
+    }
+    body
+}
+
+/// What is stored: the object without its resourceVersion.
+pub fn for_storage(mut body: Value) -> Value {
+    if let Some(m) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("resourceVersion");
+    }
+    body
+}
+
+/// RFC 3339 to the second, as Kubernetes writes timestamps.
+pub fn ktime(t: time::OffsetDateTime) -> String {
+    let t = t.replace_nanosecond(0).unwrap_or(t);
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+pub fn now(api: &KubeApi) -> String {
+    ktime(api.clock.now())
+}
+
+pub async fn get(
+    api: &KubeApi,
+    uid: &str,
+    rt: &ResourceType,
+    ns: &str,
+    name: &str,
+) -> Result<Option<Value>, KubeError> {
+    Ok(api
+        .store
+        .get(OBJECTS, &key(uid, rt, ns, name))
+        .await?
+        .map(|d| with_rv(d.body, &d.etag)))
+}
+
+/// The uid of a service account, if it exists.
+pub async fn get_account(
+    api: &KubeApi,
+    uid: &str,
+    ns: &str,
+    name: &str,
+) -> Result<Option<String>, KubeError> {
+    let Some(rt) = find("", "v1", "serviceaccounts") else {
+        return Ok(None);
+    };
+    Ok(get(api, uid, rt, ns, name)
+        .await?
+        .and_then(|o| o["metadata"]["uid"].as_str().map(str::to_string)))
+}
+
+/// Every object of a type (in a namespace or all), with the revision the list reflects.
+pub async fn list(
+    api: &KubeApi,
+    uid: &str,
+    rt: &ResourceType,
+    ns: Option<&str>,
+) -> Result<(Vec<Value>, u64), KubeError> {
+    let (docs, rev) = api.store.list_at(OBJECTS, &prefix(uid, rt, ns)).await?;
+    Ok((
+        docs.into_iter().map(|d| with_rv(d.body, &d.etag)).collect(),
+        rev,
+    ))
+}
+
+/// A put of an object (its resourceVersion dropped) under `cond`.
+pub fn put(uid: &str, rt: &ResourceType, obj: &Value, cond: Cond) -> Write {
+    let ns = obj["metadata"]["namespace"].as_str().unwrap_or_default();
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    let k = key(uid, rt, ns, name);
+    Write::Put {
+        coll: OBJECTS,
+        key: k.clone(),
+        id: k,
+        body: for_storage(obj.clone()),
+        cond,
+    }
+}
+
+pub fn delete(uid: &str, rt: &ResourceType, ns: &str, name: &str, cond: Cond) -> Write {
+    Write::Delete {
+        coll: OBJECTS,
+        key: key(uid, rt, ns, name),
+        cond,
+    }
+}
+
+/// The precondition of a write that must find the object as it was read.
+pub fn at_version(obj: &Value) -> Cond {
+    match obj["metadata"]["resourceVersion"].as_str() {
+        Some(rv) if !rv.is_empty() => Cond::Etag(rv.to_string()),
+        _ => Cond::Exists,
+    }
+}
+
+/// Applies writes in one transaction, wakes the watches, and maps a lost race
+/// to Kubernetes' answers. Returns the new resourceVersion of each put.
+pub async fn commit(
+    api: &KubeApi,
+    rt: &ResourceType,
+    name: &str,
+    writes: Vec<Write>,
+) -> Result<Vec<String>, KubeError> {
+    let result = api.store.apply(writes).await;
+    api.feed.wake();
+    result.map_err(|e| match e {
+        StoreError::AlreadyExists { .. } => KubeError::AlreadyExists {
+            kind: rt.qualified(),
+            name: name.to_string(),
+        },
+        StoreError::PreconditionFailed { .. } => conflict(rt, name),
+        StoreError::NotFound { .. } => crate::error::not_found(&rt.qualified(), name),
+        other => other.into(),
+    })
+}
+
+/// Kubernetes' optimistic-concurrency failure.
+pub fn conflict(rt: &ResourceType, name: &str) -> KubeError {
+    KubeError::Conflict(
+        format!(
+            "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+            rt.qualified()
+        ),
+        rt.qualified(),
+        name.to_string(),
+    )
+}

@@ -1,0 +1,143 @@
+//! get, list (selectors, `limit`/`continue`, Tables) and watch.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+
+use crate::api::Ctx;
+use crate::error::{KubeError, not_found};
+use crate::objects;
+use crate::request::{KubeBody, KubeResponse};
+use crate::route::ResourcePath;
+use crate::selectors::Selector;
+use crate::table;
+use crate::watch::{self, MAX_TIMEOUT, WatchSpec};
+
+pub fn name_of(rp: &ResourcePath) -> &str {
+    rp.name.as_deref().unwrap_or_default()
+}
+
+pub fn ns_of(rp: &ResourcePath) -> &str {
+    rp.namespace.as_deref().unwrap_or_default()
+}
+
+/// The stored object a path names, or Kubernetes' 404.
+pub async fn existing(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<Value, KubeError> {
+    objects::get(ctx.api, ctx.uid(), rp.rt, ns_of(rp), name_of(rp))
+        .await?
+        .ok_or_else(|| not_found(&rp.rt.qualified(), name_of(rp)))
+}
+
+pub async fn get(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let obj = existing(ctx, rp).await?;
+    Ok(ctx.object(200, rp.rt, &obj))
+}
+
+fn selector(ctx: &Ctx<'_>) -> Result<Selector, KubeError> {
+    Selector::parse(ctx.req.param("labelSelector"), ctx.req.param("fieldSelector"))
+}
+
+/// The `continue` token: where the next page starts, and the list's revision.
+fn continue_token(rev: u64, after: &str) -> String {
+    URL_SAFE_NO_PAD.encode(json!({"rv": rev, "start": after}).to_string())
+}
+
+fn parse_continue(token: &str) -> Result<String, KubeError> {
+    let bad = || KubeError::BadRequest("continue key is not valid: the token could not be decoded".into());
+    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
+    let v: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    v["start"].as_str().map(str::to_string).ok_or_else(bad)
+}
+
+fn key_of(o: &Value) -> String {
+    format!(
+        "{}/{}",
+        o["metadata"]["namespace"].as_str().unwrap_or_default(),
+        o["metadata"]["name"].as_str().unwrap_or_default()
+    )
+}
+
+pub async fn list(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let sel = selector(ctx)?;
+    let (items, rev) = objects::list(ctx.api, ctx.uid(), rp.rt, rp.namespace.as_deref()).await?;
+    let mut items: Vec<Value> = items.into_iter().filter(|o| sel.matches(o)).collect();
+    if let Some(token) = ctx.req.param("continue").filter(|t| !t.is_empty()) {
+        let after = parse_continue(token)?;
+        items.retain(|o| key_of(o) > after);
+    }
+    let limit: usize = ctx.req.param("limit").and_then(|l| l.parse().ok()).unwrap_or(0);
+    let mut meta = json!({"resourceVersion": rev.to_string()});
+    if limit > 0 && items.len() > limit {
+        let rest = items.len() - limit;
+        items.truncate(limit);
+        let last = items.last().map(key_of).unwrap_or_default();
+        meta["continue"] = json!(continue_token(rev, &last));
+        meta["remainingItemCount"] = json!(rest);
+    }
+    if ctx.req.wants_table() {
+        return Ok(KubeResponse::json(200, &table::table(rp.rt, &items, ctx.now(), true, meta)));
+    }
+    let list = json!({"kind": format!("{}List", rp.rt.kind), "apiVersion": rp.rt.api_version(),
+                      "metadata": meta, "items": items});
+    Ok(KubeResponse::json(200, &list))
+}
+
+fn render(ctx: &Ctx<'_>, rp: &ResourcePath) -> watch::Render {
+    let rt = rp.rt;
+    if !ctx.req.wants_table() {
+        return Arc::new(|kind: &str, obj: Value| {
+            let mut line = json!({"type": kind, "object": obj}).to_string().into_bytes();
+            line.push(b'\n');
+            line
+        });
+    }
+    let clock = ctx.api.clock.clone();
+    let first = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    Arc::new(move |kind: &str, obj: Value| {
+        let with_columns = first.swap(false, std::sync::atomic::Ordering::SeqCst);
+        let object = if kind == "BOOKMARK" {
+            obj
+        } else {
+            let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
+            table::table(rt, std::slice::from_ref(&obj), clock.now(), with_columns, meta)
+        };
+        let mut line = json!({"type": kind, "object": object}).to_string().into_bytes();
+        line.push(b'\n');
+        line
+    })
+}
+
+pub async fn watch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let req = ctx.req;
+    let send_initial = req.flag("sendInitialEvents");
+    let mut from = watch::start(req.param("resourceVersion"))?;
+    if send_initial {
+        from = None;
+    }
+    let timeout = req
+        .param("timeoutSeconds")
+        .and_then(|t| t.parse::<u64>().ok())
+        .map(Duration::from_secs)
+        .unwrap_or(MAX_TIMEOUT)
+        .min(MAX_TIMEOUT);
+    let spec = WatchSpec {
+        uid: ctx.uid().to_string(),
+        rt: rp.rt,
+        namespace: rp.namespace.clone(),
+        selector: selector(ctx)?,
+        from,
+        initial_bookmark: send_initial && req.flag("allowWatchBookmarks"),
+        timeout,
+        render: render(ctx, rp),
+    };
+    let lines = watch::open(ctx.api, spec).await?;
+    Ok(KubeResponse {
+        status: 200,
+        content_type: "application/json".into(),
+        headers: Vec::new(),
+        body: KubeBody::Stream(lines),
+    })
+}

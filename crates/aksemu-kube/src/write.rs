@@ -1,0 +1,202 @@
+//! create, update (optimistic concurrency) and patch (JSON, merge,
+//! strategic, server-side apply). Each is one store write.
+
+use aksemu_store::Cond;
+use serde_json::{Value, json};
+
+use crate::api::Ctx;
+use crate::error::{KubeError, invalid};
+use crate::read::{existing, name_of, ns_of};
+use crate::request::KubeResponse;
+use crate::resources::{ResourceType, find};
+use crate::route::ResourcePath;
+use crate::{body, defaults, managed_fields, meta, objects, validate};
+use crate::patch::{self, PatchKind};
+
+/// The namespace a namespaced write goes to must exist and not be terminating.
+async fn check_namespace(ctx: &Ctx<'_>, rt: &ResourceType, ns: &str) -> Result<(), KubeError> {
+    if !rt.namespaced {
+        return Ok(());
+    }
+    let Some(nst) = find("", "v1", "namespaces") else {
+        return Ok(());
+    };
+    match objects::get(ctx.api, ctx.uid(), nst, "", ns).await? {
+        None => Err(crate::error::not_found("namespaces", ns)),
+        Some(n) if n["status"]["phase"] == "Terminating" => Err(KubeError::Forbidden(
+            format!("{} \"\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", rt.qualified()),
+            rt.qualified(),
+            String::new(),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+fn manager(ctx: &Ctx<'_>, fallback: &str) -> String {
+    managed_fields::manager(ctx.req.param("fieldManager"), fallback)
+}
+
+/// Service addresses in use in the cluster, to allocate around.
+async fn in_use(ctx: &Ctx<'_>) -> Result<defaults::InUse, KubeError> {
+    let mut used = defaults::InUse::default();
+    let Some(st) = find("", "v1", "services") else {
+        return Ok(used);
+    };
+    for s in objects::list(ctx.api, ctx.uid(), st, None).await?.0 {
+        if let Some(ip) = s["spec"]["clusterIP"].as_str() {
+            used.cluster_ips.insert(ip.to_string());
+        }
+        for p in s["spec"]["ports"].as_array().into_iter().flatten() {
+            if let Some(n) = p["nodePort"].as_u64() {
+                used.node_ports.insert(n);
+            }
+        }
+    }
+    Ok(used)
+}
+
+/// A new object, defaulted and validated, as it will be stored.
+pub async fn prepare_new(ctx: &Ctx<'_>, rt: &ResourceType, ns: Option<&str>, mut obj: Value, mgr: &str, op: &str) -> Result<Value, KubeError> {
+    let now = objects::now(ctx.api);
+    meta::on_create(rt, &mut obj, ns, &now)?;
+    if let Some(ns) = ns {
+        check_namespace(ctx, rt, ns).await?;
+    }
+    defaults::on_create(rt.kind, &mut obj);
+    if rt.kind == "Service" {
+        let mut used = in_use(ctx).await?;
+        defaults::service(&mut obj, &ctx.cluster.service_cidr, &mut used)
+            .map_err(|m| invalid("Service", name_of_obj(&obj), "spec.clusterIPs", &m))?;
+    }
+    validate::object(rt, &obj)?;
+    let applied = obj.clone();
+    managed_fields::record(&mut obj, mgr, op, &applied, &now, None);
+    Ok(obj)
+}
+
+fn name_of_obj(obj: &Value) -> &str {
+    obj["metadata"]["name"].as_str().unwrap_or_default()
+}
+
+/// Stores a new object (unless dry-run) and answers 201 with it.
+async fn store_new(ctx: &Ctx<'_>, rt: &ResourceType, obj: Value) -> Result<KubeResponse, KubeError> {
+    let name = name_of_obj(&obj).to_string();
+    if ctx.req.dry_run() {
+        return Ok(ctx.object(201, rt, &obj));
+    }
+    let rv = objects::commit(ctx.api, rt, &name, vec![objects::put(ctx.uid(), rt, &obj, Cond::Absent)]).await?;
+    let stored = objects::with_rv(obj, rv.first().map(String::as_str).unwrap_or_default());
+    Ok(ctx.object(201, rt, &stored))
+}
+
+pub async fn create(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let obj = body::decode(ctx.req)?;
+    let mgr = manager(ctx, "kubectl-create");
+    let obj = prepare_new(ctx, rp.rt, rp.namespace.as_deref(), obj, &mgr, "Update").await?;
+    store_new(ctx, rp.rt, obj).await
+}
+
+/// Writes `new` over `old` (which was read at its resourceVersion, or as the
+/// client's `resourceVersion` demands) and answers 200.
+/// `by`: the manager and operation to record (`None`: recorded already).
+async fn store_update(ctx: &Ctx<'_>, rp: &ResourcePath, old: &Value, mut new: Value, by: Option<(&str, &str)>) -> Result<KubeResponse, KubeError> {
+    meta::on_update(rp.rt, old, &mut new, rp.sub.as_deref())?;
+    validate::object(rp.rt, &new)?;
+    if let Some((mgr, op)) = by {
+        let now = objects::now(ctx.api);
+        let applied = new.clone();
+        let sub = rp.sub.as_deref().filter(|s| *s == "status");
+        managed_fields::record(&mut new, mgr, op, &applied, &now, sub);
+    }
+    // A client resourceVersion must match; else the version we read must.
+    let cond = match new["metadata"]["resourceVersion"].as_str().filter(|v| !v.is_empty()) {
+        Some(v) if Some(v) != old["metadata"]["resourceVersion"].as_str() => {
+            return Err(objects::conflict(rp.rt, name_of(rp)));
+        }
+        _ => objects::at_version(old),
+    };
+    if ctx.req.dry_run() {
+        return Ok(ctx.object(200, rp.rt, &new));
+    }
+    // Finalizers all gone from an object being deleted: it goes now.
+    if new["metadata"].get("deletionTimestamp").is_some() && finalizers_empty(&new) {
+        let w = objects::delete(ctx.uid(), rp.rt, ns_of(rp), name_of(rp), cond);
+        objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
+        return Ok(ctx.object(200, rp.rt, &new));
+    }
+    let rv = objects::commit(ctx.api, rp.rt, name_of(rp), vec![objects::put(ctx.uid(), rp.rt, &new, cond)]).await?;
+    let stored = objects::with_rv(new, rv.first().map(String::as_str).unwrap_or_default());
+    Ok(ctx.object(200, rp.rt, &stored))
+}
+
+fn finalizers_empty(obj: &Value) -> bool {
+    obj["metadata"]["finalizers"].as_array().is_none_or(Vec::is_empty)
+        && (obj["kind"] != "Namespace" || obj["spec"]["finalizers"].as_array().is_none_or(Vec::is_empty))
+}
+
+pub async fn update(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let new = body::decode(ctx.req)?;
+    let old = existing(ctx, rp).await?;
+    let mgr = manager(ctx, "kubectl-edit");
+    store_update(ctx, rp, &old, new, Some((&mgr, "Update"))).await
+}
+
+pub async fn patch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let kind = PatchKind::from_media_type(&body::patch_type(ctx.req))?;
+    let patch_body = body::decode(ctx.req)?;
+    let old = match objects::get(ctx.api, ctx.uid(), rp.rt, ns_of(rp), name_of(rp)).await? {
+        Some(o) => o,
+        // Server-side apply creates what does not exist.
+        None if kind == PatchKind::Apply && rp.sub.is_none() => return apply_create(ctx, rp, patch_body).await,
+        None => return Err(crate::error::not_found(&rp.rt.qualified(), name_of(rp))),
+    };
+    let (mgr, op) = if kind == PatchKind::Apply {
+        let m = ctx.req.param("fieldManager").filter(|m| !m.is_empty()).ok_or_else(|| {
+            invalid(rp.rt.kind, name_of(rp), "fieldManager", "Required value: is required for apply patch")
+        })?;
+        (m.to_string(), "Apply")
+    } else {
+        (manager(ctx, "kubectl-patch"), "Update")
+    };
+    let mut base = old.clone();
+    if let Some(m) = base["metadata"].as_object_mut() {
+        m.remove("managedFields");
+    }
+    let mut new = patch::apply(kind, rp.rt.kind, &base, &patch_body)?;
+    new["metadata"]["managedFields"] = old["metadata"]["managedFields"].clone();
+    if kind == PatchKind::Apply {
+        // The applied configuration's fields are what the manager owns.
+        let now = objects::now(ctx.api);
+        meta::on_update(rp.rt, &old, &mut new, rp.sub.as_deref())?;
+        managed_fields::record(&mut new, &mgr, "Apply", &patch_body, &now, None);
+        return store_update(ctx, rp, &old, new, None).await;
+    }
+    store_update(ctx, rp, &old, new, Some((&mgr, op))).await
+}
+
+/// Server-side apply of an object that does not exist yet: 201.
+async fn apply_create(ctx: &Ctx<'_>, rp: &ResourcePath, applied: Value) -> Result<KubeResponse, KubeError> {
+    let mgr = ctx.req.param("fieldManager").filter(|m| !m.is_empty()).ok_or_else(|| {
+        invalid(rp.rt.kind, name_of(rp), "fieldManager", "Required value: is required for apply patch")
+    })?;
+    let mut obj = applied.clone();
+    if !obj.is_object() {
+        return Err(KubeError::BadRequest("an apply configuration must be an object".into()));
+    }
+    match obj["metadata"]["name"].as_str() {
+        Some(n) if n != name_of(rp) => {
+            return Err(KubeError::BadRequest(format!(
+                "the name of the object ({n}) does not match the name on the URL ({})",
+                name_of(rp)
+            )));
+        }
+        _ => obj["metadata"]["name"] = json!(name_of(rp)),
+    }
+    let mut new = prepare_new(ctx, rp.rt, rp.namespace.as_deref(), obj, mgr, "Apply").await?;
+    let now = objects::now(ctx.api);
+    if let Some(m) = new["metadata"].as_object_mut() {
+        m.remove("managedFields");
+    }
+    managed_fields::record(&mut new, mgr, "Apply", &applied, &now, None);
+    store_new(ctx, rp.rt, new).await
+}
