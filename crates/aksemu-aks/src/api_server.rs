@@ -1,48 +1,70 @@
-//! The beginning of a cluster's Kubernetes API on aksemu, at the server URL its
-//! kubeconfigs name (`/aksemu/clusters/{resourceUID}`): for now only `/version`,
-//! which Kubernetes serves to anyone (system:public-info-viewer).
-
-use serde_json::{Value, json};
+//! What a cluster's Kubernetes API server needs to know about it, found by
+//! its `resourceUID` (the key of its API server URL) through the
+//! `clusterUids` index: its version, the static tokens its kubeconfigs carry,
+//! its OIDC issuer and service CIDR. The server hands this to the Kubernetes
+//! crate, which never sees ARM documents.
 
 use aksemu_arm::Cloud;
 use aksemu_arm::collections::RESOURCES;
+use aksemu_core::ArmError;
 use aksemu_store::store_err;
+use serde_json::Value;
 
-/// The cluster whose `resourceUID` is `uid`, if any.
-async fn cluster_by_uid(cloud: &Cloud, uid: &str) -> Result<Option<Value>, aksemu_core::ArmError> {
-    Ok(cloud
-        .store()
-        .list(RESOURCES, "/subscriptions/")
-        .await
-        .map_err(store_err)?
-        .into_iter()
-        .find(|d| {
-            d.body["type"]
-                .as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case(crate::cluster::TYPE))
-                && d.body["properties"]["resourceUID"].as_str() == Some(uid)
-        })
-        .map(|d| d.body))
+use crate::credentials::token;
+use crate::names::{CLUSTER_SECRETS, CLUSTER_UIDS};
+
+#[derive(Debug, Clone)]
+pub struct ClusterView {
+    pub uid: String,
+    pub kubernetes_version: String,
+    /// The clusterAdmin and clusterUser kubeconfigs' tokens (cluster-admin).
+    pub admin_tokens: Vec<String>,
+    pub monitoring_token: Option<String>,
+    pub oidc_issuer: Option<String>,
+    pub service_cidr: String,
 }
 
-/// `GET /version`: the cluster's current Kubernetes version, as the API server
-/// reports it; `None` for an unknown cluster.
-pub async fn version(cloud: &Cloud, uid: &str) -> Result<Option<Value>, aksemu_core::ArmError> {
-    let Some(c) = cluster_by_uid(cloud, uid).await? else {
+/// The cluster document whose `resourceUID` is `uid`.
+pub async fn cluster_by_uid(cloud: &Cloud, uid: &str) -> Result<Option<aksemu_store::Doc>, ArmError> {
+    let store = cloud.store();
+    let Some(index) = store.get(CLUSTER_UIDS, uid).await.map_err(store_err)? else {
         return Ok(None);
     };
-    let current = c["properties"]["currentKubernetesVersion"]
-        .as_str()
-        .unwrap_or_default();
-    let mut parts = current.split('.');
-    let major = parts.next().unwrap_or_default();
-    let minor = parts.next().unwrap_or_default();
-    Ok(Some(json!({
-        "major": major,
-        "minor": minor,
-        "gitVersion": format!("v{current}"),
-        "gitTreeState": "clean",
-        "compiler": "gc",
-        "platform": "linux/amd64",
-    })))
+    let key = index.body["cluster"].as_str().unwrap_or_default();
+    let doc = store.get(RESOURCES, key).await.map_err(store_err)?;
+    Ok(doc.filter(|d| d.body["properties"]["resourceUID"].as_str() == Some(uid)))
+}
+
+fn tokens(props: &Value, seed: Option<&str>) -> (Vec<String>, Option<String>) {
+    let Some(seed) = seed.filter(|_| props["disableLocalAccounts"] != true) else {
+        return (Vec::new(), None);
+    };
+    let mut admin = vec![token(seed, "clusterAdmin")];
+    // With Entra integration the user kubeconfig signs in through Entra instead.
+    if !props["aadProfile"].is_object() {
+        admin.push(token(seed, "clusterUser"));
+    }
+    (admin, Some(token(seed, "clusterMonitoringUser")))
+}
+
+/// The view of cluster `uid`, if it exists.
+pub async fn view(cloud: &Cloud, uid: &str) -> Result<Option<ClusterView>, ArmError> {
+    let Some(doc) = cluster_by_uid(cloud, uid).await? else {
+        return Ok(None);
+    };
+    let props = &doc.body["properties"];
+    let secrets = cloud.store().get(CLUSTER_SECRETS, &doc.key).await.map_err(store_err)?;
+    let seed = secrets.as_ref().and_then(|s| s.body["credentialSeed"].as_str());
+    let (admin_tokens, monitoring_token) = tokens(props, seed);
+    let issuer = &props["oidcIssuerProfile"];
+    Ok(Some(ClusterView {
+        uid: uid.to_string(),
+        kubernetes_version: props["currentKubernetesVersion"].as_str().unwrap_or_default().to_string(),
+        admin_tokens,
+        monitoring_token,
+        oidc_issuer: (issuer["enabled"] == true)
+            .then(|| issuer["issuerURL"].as_str().map(str::to_string))
+            .flatten(),
+        service_cidr: props["networkProfile"]["serviceCidr"].as_str().unwrap_or("10.0.0.0/16").to_string(),
+    }))
 }

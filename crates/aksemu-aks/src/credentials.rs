@@ -23,7 +23,7 @@ pub fn api_server_path(resource_uid: &str) -> String {
     format!("/aksemu/clusters/{resource_uid}")
 }
 
-fn token(seed: &str, role: &str) -> String {
+pub(crate) fn token(seed: &str, role: &str) -> String {
     let d = aws_lc_rs::digest::digest(
         &aws_lc_rs::digest::SHA256,
         format!("{seed}|{role}").as_bytes(),

@@ -8,6 +8,10 @@ use aksemu_arm::endpoint::{ChildType, LocationRead, Namespace, ResourceAction, R
 /// service principal's secret and the seed of its kubeconfig credentials.
 pub const CLUSTER_SECRETS: &str = "clusterSecrets";
 
+/// Clusters by `resourceUID` (the key of their API server URL): the body
+/// names the cluster's key, so the Kubernetes API finds a cluster in one read.
+pub const CLUSTER_UIDS: &str = "clusterUids";
+
 pub const MANAGED_CLUSTERS: ResourceType = ResourceType {
     namespace: "Microsoft.ContainerService",
     type_name: "managedClusters",

@@ -23,7 +23,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::names::{
-    AGENT_POOLS, CLUSTER_SECRETS, DELETE_CLUSTER, MANAGED_CLUSTERS, NAMESPACE, RECONCILE_CLUSTER,
+    AGENT_POOLS, CLUSTER_SECRETS, CLUSTER_UIDS, DELETE_CLUSTER, MANAGED_CLUSTERS, NAMESPACE, RECONCILE_CLUSTER,
     RESET_SERVICE_PRINCIPAL,
 };
 use crate::{cluster, credentials, nodes, pools, reconcile, versions};
@@ -33,14 +33,22 @@ use crate::{cluster, credentials, nodes, pools, reconcile, versions};
 #[derive(Default)]
 pub struct Aks {
     operation_secs: Arc<AtomicI64>,
+    /// The clusters' Kubernetes side, once the server has wired it.
+    pub(crate) plane: crate::PlaneSlot,
 }
 
 impl Aks {
     pub fn new(operation_secs: i64) -> Self {
         Self {
             operation_secs: Arc::new(AtomicI64::new(operation_secs)),
+            plane: crate::PlaneSlot::default(),
         }
     }
+}
+
+fn plane_err(e: String) -> ArmError {
+    tracing::error!(error = %e, "updating the cluster's Kubernetes objects failed");
+    ArmError::InternalServerError
 }
 
 fn not_allowed(req: &ArmRequest) -> ArmError {
@@ -88,8 +96,8 @@ impl Provider<Cloud> for Aks {
 
     fn jobs(&self) -> Vec<Arc<dyn Job<Cloud>>> {
         vec![
-            Arc::new(Reconcile(self.operation_secs.clone())),
-            Arc::new(Delete(self.operation_secs.clone())),
+            Arc::new(Reconcile(self.operation_secs.clone(), self.plane.clone())),
+            Arc::new(Delete(self.operation_secs.clone(), self.plane.clone())),
         ]
     }
 
@@ -179,6 +187,13 @@ async fn cluster_owned(cloud: &Cloud, doc: &Doc) -> Result<Effects, ArmError> {
         key: doc.key.clone(),
         cond: Cond::Any,
     });
+    if let Some(uid) = doc.body["properties"]["resourceUID"].as_str() {
+        r.writes.push(Write::Delete {
+            coll: CLUSTER_UIDS,
+            key: uid.to_string(),
+            cond: Cond::Any,
+        });
+    }
     if let (Some(nrg), Some(sub)) = (
         doc.body["properties"]["nodeResourceGroup"].as_str(),
         ResourceId::parse(&doc.id)?.subscription_id(),
@@ -201,7 +216,9 @@ async fn cluster_owned(cloud: &Cloud, doc: &Doc) -> Result<Effects, ArmError> {
 /// Brings a cluster's node resource group in line with its document. With
 /// `previous` (an update), the cluster's own identity makes the changes, and a
 /// failure puts the previous document back (marked `Failed`).
-struct Reconcile(Arc<AtomicI64>);
+/// Its Kubernetes side (nodes) is brought in line before the operation
+/// reports Succeeded.
+struct Reconcile(Arc<AtomicI64>, crate::PlaneSlot);
 
 #[async_trait]
 impl Job<Cloud> for Reconcile {
@@ -214,7 +231,19 @@ impl Job<Cloud> for Reconcile {
     }
 
     async fn run(&self, cloud: &Cloud, work: &Work) -> Result<Effects, ArmError> {
-        reconcile::run(cloud, &work.key, work.get("previous").is_some()).await
+        let effects = reconcile::run(cloud, &work.key, work.get("previous").is_some()).await?;
+        if let Some(plane) = self.1.get() {
+            let stored = effects.writes.iter().rev().find_map(|w| match w {
+                Write::Put { coll, key, id, body, .. } if *coll == RESOURCES && *key == work.key => {
+                    crate::plane::describe(key, id, body)
+                }
+                _ => None,
+            });
+            if let Some(cluster) = stored {
+                plane.sync(&cluster).await.map_err(plane_err)?;
+            }
+        }
+        Ok(effects)
     }
 
     async fn failed(&self, cloud: &Cloud, work: &Work) -> Result<Effects, ArmError> {
@@ -223,7 +252,7 @@ impl Job<Cloud> for Reconcile {
 }
 
 /// Removes a cluster, its node resource group and what they own.
-struct Delete(Arc<AtomicI64>);
+struct Delete(Arc<AtomicI64>, crate::PlaneSlot);
 
 #[async_trait]
 impl Job<Cloud> for Delete {
@@ -236,6 +265,12 @@ impl Job<Cloud> for Delete {
     }
 
     async fn run(&self, cloud: &Cloud, work: &Work) -> Result<Effects, ArmError> {
-        cluster::removal(cloud, &work.key).await
+        let effects = cluster::removal(cloud, &work.key).await?;
+        let doc = cloud.store().get(RESOURCES, &work.key).await.map_err(store_err)?;
+        let uid = doc.as_ref().and_then(|d| d.body["properties"]["resourceUID"].as_str());
+        if let (Some(plane), Some(uid)) = (self.1.get(), uid) {
+            plane.remove(uid).await.map_err(plane_err)?;
+        }
+        Ok(effects)
     }
 }

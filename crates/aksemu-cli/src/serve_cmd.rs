@@ -140,7 +140,7 @@ async fn open_cloud(
     args: &ServeArgs,
     dir: &DataDir,
     store: Arc<dyn aksemu_store::Store>,
-) -> anyhow::Result<(Arc<Cloud>, bootstrap::Bootstrap)> {
+) -> anyhow::Result<(Arc<Cloud>, Arc<aksemu_kube::KubeApi>, bootstrap::Bootstrap)> {
     let offset = aksemu_arm::admin::load_clock_offset(ReadOnly::new(store.as_ref()))
         .await
         .map_err(|e| anyhow::anyhow!("reading the clock: {e}"))?;
@@ -150,7 +150,7 @@ async fn open_cloud(
         .map_err(|e| anyhow::anyhow!("bootstrap failed: {e}"))?;
     admin_credentials(dir, store.as_ref(), &clock, &boot, new_creds).await?;
     let mut registry = aksemu_arm::providers::builtin_registry();
-    aksemu_aks::register(&mut registry, args.aks_operation_time);
+    let plane = aksemu_aks::register(&mut registry, args.aks_operation_time);
     let settings = aksemu_arm::Settings {
         keys: vec![dir.signing_key()?],
         token_lifetime_secs: args.token_lifetime,
@@ -160,10 +160,11 @@ async fn open_cloud(
         },
         registry,
     };
-    let cloud = Cloud::new(store, clock, &boot, settings)
+    let cloud = Cloud::new(store.clone(), clock.clone(), &boot, settings)
         .await
         .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
-    Ok((cloud, boot))
+    let kube = aksemu_server::kube_clusters::wire(&cloud, store, clock, &plane);
+    Ok((cloud, kube, boot))
 }
 
 type Tasks = Vec<tokio::task::JoinHandle<()>>;
@@ -173,6 +174,7 @@ type Tasks = Vec<tokio::task::JoinHandle<()>>;
 async fn listen_https(
     args: &ServeArgs,
     cloud: &Arc<Cloud>,
+    kube: &Arc<aksemu_kube::KubeApi>,
     tls: &aksemu_server::tls::TlsMaterial,
 ) -> anyhow::Result<(SocketAddr, Tasks)> {
     let listener = bind_loopback(args.listen)
@@ -180,7 +182,7 @@ async fn listen_https(
         .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     let server_config = aksemu_server::tls::server_config(&tls.cert_pem, &tls.key_pem)?;
-    let app = aksemu_server::router(cloud.clone());
+    let app = aksemu_server::router(cloud.clone(), kube.clone());
     let serve = |l, app| {
         tokio::spawn(aksemu_server::serve::serve_tls(
             l,
@@ -288,7 +290,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = aksemu_store::open(&spec)
         .await
         .context("opening the store")?;
-    let (cloud, boot) = open_cloud(&args, &dir, store).await?;
+    let (cloud, kube, boot) = open_cloud(&args, &dir, store).await?;
     let _ = cloud.ca_pem.set(tls.ca_cert_pem.clone());
     if cloud.store().backend() == "postgres" {
         // Other servers may share this store: follow their clock and RBAC changes.
@@ -297,7 +299,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let resumed = lro::resume_all(&cloud)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let (addr, mut tasks) = listen_https(&args, &cloud, &tls).await?;
+    let (addr, mut tasks) = listen_https(&args, &cloud, &kube, &tls).await?;
     cloud.entra.set_port(addr.port());
     let arm_url = format!("https://localhost:{}", addr.port());
     let (imds_url, imds) = listen_imds(&args, addr, &cloud, &arm_url).await?;

@@ -7,6 +7,7 @@ pub mod base_url;
 pub mod cluster_routes;
 pub mod graph_routes;
 pub mod imds_routes;
+pub mod kube_clusters;
 pub mod listen;
 pub mod login_routes;
 pub mod render;
@@ -23,11 +24,13 @@ use axum::routing::{any, get, post};
 #[derive(Clone)]
 pub struct AppState {
     pub cloud: Arc<Cloud>,
+    pub kube: Arc<aksemu_kube::KubeApi>,
 }
 
-/// Every surface on one router: tenant-scoped login paths, cloud metadata, and ARM
+/// Every surface on one router: tenant-scoped login paths, cloud metadata, the
+/// clusters' Kubernetes APIs, and ARM
 /// for everything else (ARM paths are matched case-insensitively by its own parser).
-pub fn router(cloud: Arc<Cloud>) -> Router {
+pub fn router(cloud: Arc<Cloud>, kube: Arc<aksemu_kube::KubeApi>) -> Router {
     let r = Router::new()
         .route("/metadata/endpoints", get(arm_routes::metadata))
         .route(
@@ -44,10 +47,8 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
         .route("/{tenant}/oauth2/token", post(login_routes::token_v1))
         .route("/v1.0/{*rest}", any(graph_routes::graph))
         .route("/aksemu/admin/hosts", post(admin_routes::create_host))
-        .route(
-            "/aksemu/clusters/{uid}/version",
-            get(cluster_routes::version),
-        )
+        .route("/aksemu/clusters/{uid}", any(cluster_routes::root))
+        .route("/aksemu/clusters/{uid}/{*rest}", any(cluster_routes::path))
         .route(
             "/aksemu/admin/clock",
             get(admin_routes::clock_show).post(admin_routes::clock_move),
@@ -59,5 +60,8 @@ pub fn router(cloud: Arc<Cloud>) -> Router {
     } else {
         r
     };
-    r.with_state(AppState { cloud })
+    // HTTP/2 requests carry their authority in the URI, not in `Host`: give
+    // every handler the same view of the address the client used.
+    r.layer(axum::middleware::map_request(base_url::host_from_authority))
+        .with_state(AppState { cloud, kube })
 }

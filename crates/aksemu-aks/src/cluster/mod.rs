@@ -14,7 +14,7 @@ use crate::acting;
 use crate::defaults::invalid;
 use crate::identity::{Mode, stored_mode};
 use crate::lifecycle::{begin_update, load, require, require_idle};
-use crate::names::{CLUSTER_SECRETS, DELETE_CLUSTER, MANAGED_CLUSTERS, RECONCILE_CLUSTER};
+use crate::names::{CLUSTER_SECRETS, CLUSTER_UIDS, DELETE_CLUSTER, MANAGED_CLUSTERS, RECONCILE_CLUSTER};
 use aksemu_arm::Cloud;
 use aksemu_arm::collections::RESOURCES;
 use aksemu_arm::conditional::precondition;
@@ -91,6 +91,15 @@ pub async fn put(
         },
         op.write(Cond::Absent),
     ];
+    if let Some(uid) = rendered["properties"]["resourceUID"].as_str() {
+        all.push(Write::Put {
+            coll: CLUSTER_UIDS,
+            key: uid.to_string(),
+            id: uid.to_string(),
+            body: json!({"cluster": r.target.id.key()}),
+            cond: Cond::Any,
+        });
+    }
     all.extend(control_plane.writes);
     let etags = cloud.commit(all).await.map_err(write_err)?;
     lro::spawn(cloud, op.id.clone());

@@ -32,7 +32,7 @@ const VMSS_TYPE: &str = "Microsoft.Compute/virtualMachineScaleSets";
 
 /// Eight digits derived from the cluster id: AKS's names for node-group
 /// resources carry such a number (`aks-nodepool1-12345678-vmss`).
-fn digits(key: &str) -> String {
+pub(crate) fn digits(key: &str) -> String {
     let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, key.as_bytes());
     let b = d.as_ref();
     let n = u32::from_be_bytes([b[0], b[1], b[2], b[3]]) % 100_000_000;

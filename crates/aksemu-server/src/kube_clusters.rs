@@ -1,0 +1,46 @@
+//! Wires a cluster's Kubernetes API to its managed-cluster record: the
+//! `Clusters` the Kubernetes crate asks, answered from the AKS provider's view
+//! (so neither crate depends on the other), and the `ClusterPlane` slot the
+//! provider drives nodes through.
+
+use std::sync::Arc;
+
+use aksemu_arm::Cloud;
+use aksemu_kube::{ClusterInfo, Clusters, KubeApi, StaticRole};
+use async_trait::async_trait;
+
+struct FromAks(Arc<Cloud>);
+
+#[async_trait]
+impl Clusters for FromAks {
+    async fn cluster(&self, uid: &str) -> Result<Option<ClusterInfo>, String> {
+        let view = aksemu_aks::api_server::view(&self.0, uid)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(view.map(|v| {
+            let mut static_tokens: Vec<(String, StaticRole)> =
+                v.admin_tokens.into_iter().map(|t| (t, StaticRole::Admin)).collect();
+            static_tokens.extend(v.monitoring_token.map(|t| (t, StaticRole::Monitoring)));
+            ClusterInfo {
+                uid: v.uid,
+                kubernetes_version: v.kubernetes_version,
+                static_tokens,
+                oidc_issuer: v.oidc_issuer,
+                service_cidr: v.service_cidr,
+            }
+        }))
+    }
+}
+
+/// The Kubernetes API over `store`, reading clusters from `cloud`, and
+/// plugged into the AKS provider's slot.
+pub fn wire(
+    cloud: &Arc<Cloud>,
+    store: Arc<dyn aksemu_store::Store>,
+    clock: Arc<dyn aksemu_core::Clock>,
+    slot: &aksemu_aks::PlaneSlot,
+) -> Arc<KubeApi> {
+    let kube = KubeApi::new(store, clock, Arc::new(FromAks(cloud.clone())));
+    let _ = slot.set(aksemu_kube::plane::as_plane(&kube));
+    kube
+}
