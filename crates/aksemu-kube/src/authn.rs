@@ -41,7 +41,9 @@ pub async fn authenticate(
     bearer: Option<&str>,
     base_url: &str,
 ) -> Result<UserInfo, KubeError> {
-    let token = bearer.filter(|t| !t.is_empty()).ok_or(KubeError::Unauthorized)?;
+    let token = bearer
+        .filter(|t| !t.is_empty())
+        .ok_or(KubeError::Unauthorized)?;
     if let Some(u) = static_user(cluster, token) {
         return Ok(u);
     }

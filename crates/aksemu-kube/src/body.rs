@@ -28,9 +28,14 @@ pub fn decode(req: &KubeRequest) -> Result<Value, KubeError> {
         ));
     }
     match media_type(req).as_str() {
-        "application/json" | "application/yaml" | "application/apply-patch+yaml"
-        | "application/merge-patch+json" | "application/strategic-merge-patch+json"
-        | "application/json-patch+json" | "" | "*/*" => json(&req.body),
+        "application/json"
+        | "application/yaml"
+        | "application/apply-patch+yaml"
+        | "application/merge-patch+json"
+        | "application/strategic-merge-patch+json"
+        | "application/json-patch+json"
+        | ""
+        | "*/*" => json(&req.body),
         "application/vnd.kubernetes.protobuf" => {
             crate::protobuf::decode(&req.body).map_err(|e| KubeError::BadRequest(e.to_string()))
         }

@@ -17,7 +17,8 @@ use crate::rbac;
 pub const NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
 
 fn meta(name: &str, ns: Option<&str>, now: &str) -> Value {
-    let mut m = json!({"name": name, "uid": uuid::Uuid::new_v4().to_string(), "creationTimestamp": now});
+    let mut m =
+        json!({"name": name, "uid": uuid::Uuid::new_v4().to_string(), "creationTimestamp": now});
     if let Some(ns) = ns {
         m["namespace"] = json!(ns);
     }
@@ -25,8 +26,10 @@ fn meta(name: &str, ns: Option<&str>, now: &str) -> Value {
 }
 
 fn namespace(name: &str, now: &str) -> Value {
-    let mut ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": meta(name, None, now)});
-    defaults::on_create("Namespace", &mut ns);
+    let mut ns =
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": meta(name, None, now)});
+    defaults::fill("Namespace", &mut ns);
+    defaults::initial_status("Namespace", &mut ns);
     ns
 }
 
@@ -52,6 +55,7 @@ fn services(c: &PlaneCluster, now: &str) -> Vec<Value> {
     let mut used = defaults::InUse::default();
     let mut out = Vec::new();
     for mut s in [k, dns] {
+        defaults::initial_status("Service", &mut s);
         if defaults::service(&mut s, &c.service_cidr, &mut used).is_ok() {
             out.push(s);
         }
@@ -66,7 +70,8 @@ fn storage(now: &str) -> Vec<Value> {
             "volumeBindingMode": "WaitForFirstConsumer", "allowVolumeExpansion": true});
         s["metadata"]["labels"] = json!({"addonmanager.kubernetes.io/mode": "EnsureExists", "kubernetes.io/cluster-service": "true"});
         if default {
-            s["metadata"]["annotations"] = json!({"storageclass.kubernetes.io/is-default-class": "true"});
+            s["metadata"]["annotations"] =
+                json!({"storageclass.kubernetes.io/is-default-class": "true"});
         }
         s
     };
@@ -76,11 +81,36 @@ fn storage(now: &str) -> Vec<Value> {
                         "volumeLifecycleModes": ["Persistent"], "fsGroupPolicy": "File"}})
     };
     vec![
-        sc("default", "disk.csi.azure.com", json!({"skuname": "StandardSSD_LRS"}), true),
-        sc("managed-csi", "disk.csi.azure.com", json!({"skuname": "StandardSSD_LRS"}), false),
-        sc("managed-csi-premium", "disk.csi.azure.com", json!({"skuname": "Premium_LRS"}), false),
-        sc("azurefile-csi", "file.csi.azure.com", json!({"skuName": "Standard_LRS"}), false),
-        sc("azurefile-csi-premium", "file.csi.azure.com", json!({"skuName": "Premium_LRS"}), false),
+        sc(
+            "default",
+            "disk.csi.azure.com",
+            json!({"skuname": "StandardSSD_LRS"}),
+            true,
+        ),
+        sc(
+            "managed-csi",
+            "disk.csi.azure.com",
+            json!({"skuname": "StandardSSD_LRS"}),
+            false,
+        ),
+        sc(
+            "managed-csi-premium",
+            "disk.csi.azure.com",
+            json!({"skuname": "Premium_LRS"}),
+            false,
+        ),
+        sc(
+            "azurefile-csi",
+            "file.csi.azure.com",
+            json!({"skuName": "Standard_LRS"}),
+            false,
+        ),
+        sc(
+            "azurefile-csi-premium",
+            "file.csi.azure.com",
+            json!({"skuName": "Premium_LRS"}),
+            false,
+        ),
         driver("disk.csi.azure.com"),
         driver("file.csi.azure.com"),
     ]
@@ -93,8 +123,15 @@ fn with_meta(mut o: Value, now: &str) -> Value {
 }
 
 fn rbac_objects(now: &str) -> Vec<Value> {
-    let mut out: Vec<Value> = rbac::default_cluster_roles().into_iter().map(|o| with_meta(o, now)).collect();
-    out.extend(rbac::default_cluster_role_bindings().into_iter().map(|o| with_meta(o, now)));
+    let mut out: Vec<Value> = rbac::default_cluster_roles()
+        .into_iter()
+        .map(|o| with_meta(o, now))
+        .collect();
+    out.extend(
+        rbac::default_cluster_role_bindings()
+            .into_iter()
+            .map(|o| with_meta(o, now)),
+    );
     let ro = rbac::read_only_cluster_role();
     let role_name = ro["metadata"]["name"].clone();
     out.push(with_meta(ro, now));

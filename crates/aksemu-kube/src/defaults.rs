@@ -16,7 +16,11 @@ fn container(c: &mut Value) {
     let image = c["image"].as_str().unwrap_or_default().to_string();
     let tag = image.rsplit('/').next().unwrap_or_default();
     let latest = !tag.contains(':') || tag.ends_with(":latest");
-    set_default(c, "imagePullPolicy", json!(if latest { "Always" } else { "IfNotPresent" }));
+    set_default(
+        c,
+        "imagePullPolicy",
+        json!(if latest { "Always" } else { "IfNotPresent" }),
+    );
     set_default(c, "terminationMessagePath", json!("/dev/termination-log"));
     set_default(c, "terminationMessagePolicy", json!("File"));
     set_default(c, "resources", json!({}));
@@ -60,25 +64,38 @@ fn workload(obj: &mut Value, kind: &str) {
     if kind != "DaemonSet" {
         set_default(spec, "replicas", json!(1));
     }
-    set_default(spec, "revisionHistoryLimit", json!(10));
+    if kind != "ReplicaSet" {
+        set_default(spec, "revisionHistoryLimit", json!(10));
+    }
     match kind {
         "Deployment" => {
-            set_default(spec, "strategy", json!({"type": "RollingUpdate",
-                "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}));
+            set_default(
+                spec,
+                "strategy",
+                json!({"type": "RollingUpdate",
+                "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}),
+            );
             set_default(spec, "progressDeadlineSeconds", json!(600));
         }
         "StatefulSet" => {
             set_default(spec, "podManagementPolicy", json!("OrderedReady"));
-            set_default(spec, "updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
+            set_default(
+                spec,
+                "updateStrategy",
+                json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
+            );
         }
         "DaemonSet" => {
-            set_default(spec, "updateStrategy", json!({"type": "RollingUpdate",
-                "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}));
+            set_default(
+                spec,
+                "updateStrategy",
+                json!({"type": "RollingUpdate",
+                "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}),
+            );
         }
         _ => {}
     }
     template(obj);
-    set_default(obj, "status", json!({}));
 }
 
 fn secret(obj: &mut Value) {
@@ -96,9 +113,9 @@ fn secret(obj: &mut Value) {
     }
 }
 
-/// Create-time defaults for every kind that has some (services are separate:
-/// they need addresses allocated).
-pub fn on_create(kind: &str, obj: &mut Value) {
+/// Defaults kube-apiserver fills in on every write (create, update, patch):
+/// they only add what is missing, so applying them again changes nothing.
+pub fn fill(kind: &str, obj: &mut Value) {
     match kind {
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => workload(obj, kind),
         "Job" => {
@@ -109,7 +126,6 @@ pub fn on_create(kind: &str, obj: &mut Value) {
             set_default(spec, "completionMode", json!("NonIndexed"));
             set_default(spec, "suspend", json!(false));
             template(obj);
-            set_default(obj, "status", json!({}));
         }
         "CronJob" => {
             let spec = &mut obj["spec"];
@@ -117,26 +133,33 @@ pub fn on_create(kind: &str, obj: &mut Value) {
             set_default(spec, "suspend", json!(false));
             set_default(spec, "successfulJobsHistoryLimit", json!(3));
             set_default(spec, "failedJobsHistoryLimit", json!(1));
-            set_default(obj, "status", json!({}));
         }
-        "Pod" => {
-            pod_spec(&mut obj["spec"]);
-            set_default(obj, "status", json!({"phase": "Pending", "qosClass": "BestEffort"}));
-        }
+        "Pod" => pod_spec(&mut obj["spec"]),
         "Secret" => secret(obj),
         "Namespace" => {
             let name = obj["metadata"]["name"].clone();
             obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = name;
             set_default(obj, "spec", json!({"finalizers": ["kubernetes"]}));
-            obj["status"] = json!({"phase": "Active"});
         }
         "PersistentVolumeClaim" => {
             set_default(&mut obj["spec"], "volumeMode", json!("Filesystem"));
             set_default(&mut obj["spec"], "storageClassName", json!("default"));
-            obj["status"] = json!({"phase": "Pending"});
         }
         _ => {}
     }
+}
+
+/// The status a new object starts with.
+pub fn initial_status(kind: &str, obj: &mut Value) {
+    let status = match kind {
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => json!({}),
+        "Pod" => json!({"phase": "Pending", "qosClass": "BestEffort"}),
+        "Namespace" => json!({"phase": "Active"}),
+        "PersistentVolumeClaim" => json!({"phase": "Pending"}),
+        "Service" => json!({"loadBalancer": {}}),
+        _ => return,
+    };
+    obj["status"] = status;
 }
 
 /// Addresses in use, to allocate around.
@@ -200,14 +223,16 @@ pub fn service(obj: &mut Value, cidr: &str, used: &mut InUse) -> Result<(), Stri
             set_default(p, "protocol", json!("TCP"));
             let port = p["port"].clone();
             set_default(p, "targetPort", port);
-            if external && p.get("nodePort").is_none_or(|n| n.as_u64().unwrap_or(0) == 0) {
+            if external
+                && p.get("nodePort")
+                    .is_none_or(|n| n.as_u64().unwrap_or(0) == 0)
+            {
                 let np = free_port(&used.node_ports, seed).ok_or("no node port is free")?;
                 used.node_ports.insert(np);
                 p["nodePort"] = json!(np);
             }
         }
     }
-    obj["status"] = json!({"loadBalancer": {}});
     Ok(())
 }
 
@@ -235,9 +260,12 @@ mod tests {
     #[test]
     fn deployment_defaults() {
         let mut d = json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "image": "nginx:1.27"}]}}}});
-        on_create("Deployment", &mut d);
+        fill("Deployment", &mut d);
         assert_eq!(d["spec"]["replicas"], 1);
-        assert_eq!(d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"], "IfNotPresent");
+        assert_eq!(
+            d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
+            "IfNotPresent"
+        );
         assert_eq!(d["spec"]["strategy"]["type"], "RollingUpdate");
     }
 }

@@ -37,7 +37,10 @@ fn check_preconditions(rt: &ResourceType, obj: &Value, opts: &Value) -> Result<(
         {
             let have = obj["metadata"][field].as_str().unwrap_or_default();
             return Err(KubeError::Conflict(
-                format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: {label} in precondition: {want}, {label} in object meta: {have}", rt.qualified()),
+                format!(
+                    "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: {label} in precondition: {want}, {label} in object meta: {have}",
+                    rt.qualified()
+                ),
                 rt.qualified(),
                 name.to_string(),
             ));
@@ -53,14 +56,17 @@ pub async fn delete(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
     if rp.rt.kind == "Namespace" {
         return delete_namespace(ctx, rp, obj).await;
     }
-    let has_finalizers = obj["metadata"]["finalizers"].as_array().is_some_and(|f| !f.is_empty());
+    let has_finalizers = obj["metadata"]["finalizers"]
+        .as_array()
+        .is_some_and(|f| !f.is_empty());
     if has_finalizers {
         if obj["metadata"].get("deletionTimestamp").is_some() {
             return Ok(ctx.object(200, rp.rt, &obj));
         }
         let mut marked = obj.clone();
         marked["metadata"]["deletionTimestamp"] = json!(objects::now(ctx.api));
-        marked["metadata"]["deletionGracePeriodSeconds"] = json!(opts["gracePeriodSeconds"].as_i64().unwrap_or(0));
+        marked["metadata"]["deletionGracePeriodSeconds"] =
+            json!(opts["gracePeriodSeconds"].as_i64().unwrap_or(0));
         if ctx.req.dry_run() {
             return Ok(ctx.object(200, rp.rt, &marked));
         }
@@ -70,13 +76,23 @@ pub async fn delete(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
         return Ok(ctx.object(200, rp.rt, &stored));
     }
     if !ctx.req.dry_run() {
-        let w = objects::delete(ctx.uid(), rp.rt, ns_of(rp), name_of(rp), objects::at_version(&obj));
+        let w = objects::delete(
+            ctx.uid(),
+            rp.rt,
+            ns_of(rp),
+            name_of(rp),
+            objects::at_version(&obj),
+        );
         objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
     }
     Ok(ctx.object(200, rp.rt, &obj))
 }
 
-async fn delete_namespace(ctx: &Ctx<'_>, rp: &ResourcePath, obj: Value) -> Result<KubeResponse, KubeError> {
+async fn delete_namespace(
+    ctx: &Ctx<'_>,
+    rp: &ResourcePath,
+    obj: Value,
+) -> Result<KubeResponse, KubeError> {
     let name = name_of(rp).to_string();
     if PROTECTED.contains(&name.as_str()) {
         return Err(KubeError::Forbidden(
@@ -125,8 +141,14 @@ pub async fn finish_namespace(api: &Arc<KubeApi>, uid: &str, ns: &str) -> Result
     Ok(())
 }
 
-pub async fn delete_collection(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
-    let sel = Selector::parse(ctx.req.param("labelSelector"), ctx.req.param("fieldSelector"))?;
+pub async fn delete_collection(
+    ctx: &Ctx<'_>,
+    rp: &ResourcePath,
+) -> Result<KubeResponse, KubeError> {
+    let sel = Selector::parse(
+        ctx.req.param("labelSelector"),
+        ctx.req.param("fieldSelector"),
+    )?;
     let (items, _) = objects::list(ctx.api, ctx.uid(), rp.rt, rp.namespace.as_deref()).await?;
     let doomed: Vec<Value> = items.into_iter().filter(|o| sel.matches(o)).collect();
     if !ctx.req.dry_run() && !doomed.is_empty() {

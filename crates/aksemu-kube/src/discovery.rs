@@ -30,7 +30,11 @@ pub fn aggregated_content_type(version: &str) -> String {
 }
 
 fn scope(t: &ResourceType) -> &'static str {
-    if t.namespaced { "Namespaced" } else { "Cluster" }
+    if t.namespaced {
+        "Namespaced"
+    } else {
+        "Cluster"
+    }
 }
 
 fn aggregated_resource(t: &ResourceType) -> Value {
@@ -167,7 +171,9 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
     } else {
         format!("{group}/{version}")
     };
-    Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}))
+    Some(
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
+    )
 }
 
 #[cfg(test)]
@@ -176,7 +182,8 @@ mod tests {
 
     #[test]
     fn accept_negotiation() {
-        let a = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+        let a =
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
         assert_eq!(aggregated_version(Some(a)), Some("v2"));
         let b = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
         assert_eq!(aggregated_version(Some(b)), Some("v2beta1"));
@@ -188,9 +195,21 @@ mod tests {
         let core = aggregated(true, "v2");
         assert_eq!(core["items"][0]["metadata"]["name"], "");
         let apis = aggregated(false, "v2");
-        assert!(apis["items"].as_array().unwrap().iter().any(|g| g["metadata"]["name"] == "apps"));
+        assert!(
+            apis["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["metadata"]["name"] == "apps")
+        );
         let v1 = resource_list("", "v1").unwrap();
-        assert!(v1["resources"].as_array().unwrap().iter().any(|r| r["name"] == "pods/status"));
+        assert!(
+            v1["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["name"] == "pods/status")
+        );
         assert!(resource_list("nope", "v1").is_none());
     }
 }

@@ -196,7 +196,13 @@ mod tests {
 
     #[test]
     fn invalid_carries_causes() {
-        let s = invalid("Namespace", "Bad", "metadata.name", "a lowercase RFC 1123 label").status();
+        let s = invalid(
+            "Namespace",
+            "Bad",
+            "metadata.name",
+            "a lowercase RFC 1123 label",
+        )
+        .status();
         assert_eq!(s["code"], 422);
         assert_eq!(s["details"]["causes"][0]["field"], "metadata.name");
     }

@@ -5,8 +5,8 @@
 //! already ordered by revision, one query serves every watch, and it works the
 //! same on SQLite.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use aksemu_store::{Change, Store};

@@ -59,7 +59,12 @@ impl Loaded {
 }
 
 /// Kubernetes' decision for `user` doing `attrs` in cluster `uid`.
-pub async fn decide(api: &KubeApi, uid: &str, user: &UserInfo, attrs: &Attributes) -> Result<Decision, KubeError> {
+pub async fn decide(
+    api: &KubeApi,
+    uid: &str,
+    user: &UserInfo,
+    attrs: &Attributes,
+) -> Result<Decision, KubeError> {
     if user.groups.iter().any(|g| g == MASTERS) {
         return Ok(Decision {
             allowed: true,
@@ -71,13 +76,23 @@ pub async fn decide(api: &KubeApi, uid: &str, user: &UserInfo, attrs: &Attribute
 }
 
 /// The rules `user` has in `namespace` (SelfSubjectRulesReview).
-pub async fn rules(api: &KubeApi, uid: &str, user: &UserInfo, namespace: &str) -> Result<(Vec<Value>, Vec<Value>), KubeError> {
+pub async fn rules(
+    api: &KubeApi,
+    uid: &str,
+    user: &UserInfo,
+    namespace: &str,
+) -> Result<(Vec<Value>, Vec<Value>), KubeError> {
     let p = policy(api, uid).await?;
     Ok(rbac::rules_for(user, namespace, &p.as_policy()))
 }
 
 /// Authorizes a request, or answers Kubernetes' exact 403.
-pub async fn authorize(api: &KubeApi, uid: &str, user: UserInfo, attrs: &Attributes) -> Result<Authorized, KubeError> {
+pub async fn authorize(
+    api: &KubeApi,
+    uid: &str,
+    user: UserInfo,
+    attrs: &Attributes,
+) -> Result<Authorized, KubeError> {
     if decide(api, uid, &user, attrs).await?.allowed {
         return Ok(Authorized { user });
     }

@@ -29,8 +29,8 @@ pub mod protobuf;
 pub mod rbac;
 mod read;
 pub mod request;
-pub mod resources;
 mod resource_ops;
+pub mod resources;
 mod reviews;
 pub mod route;
 pub mod sa_tokens;
@@ -62,7 +62,11 @@ pub struct KubeApi {
 }
 
 impl KubeApi {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, clusters: Arc<dyn Clusters>) -> Arc<Self> {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        clusters: Arc<dyn Clusters>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             feed: feed::Feed::new(store.clone()),
             store,

@@ -9,8 +9,16 @@ use crate::patch::strategic::merge_key;
 
 /// Fields the server owns: never recorded.
 const SKIP_META: &[&str] = &[
-    "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields",
-    "deletionTimestamp", "deletionGracePeriodSeconds", "name", "namespace", "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "managedFields",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "name",
+    "namespace",
+    "selfLink",
 ];
 
 fn walk(kind: &str, v: &Value, path: &mut Vec<String>) -> Value {
@@ -57,7 +65,14 @@ pub fn fields_of(kind: &str, obj: &Value) -> Value {
 
 /// Records that `manager` wrote `fields_from` (with `operation` Update or
 /// Apply) on `obj`, replacing that manager's earlier entry for the same operation.
-pub fn record(obj: &mut Value, manager: &str, operation: &str, fields_from: &Value, now: &str, subresource: Option<&str>) {
+pub fn record(
+    obj: &mut Value,
+    manager: &str,
+    operation: &str,
+    fields_from: &Value,
+    now: &str,
+    subresource: Option<&str>,
+) {
     let kind = obj["kind"].as_str().unwrap_or_default().to_string();
     let api_version = obj["apiVersion"].clone();
     let mut entry = json!({
@@ -79,7 +94,11 @@ pub fn record(obj: &mut Value, manager: &str, operation: &str, fields_from: &Val
         *list = json!([]);
     }
     if let Some(items) = list.as_array_mut() {
-        items.retain(|e| !(e["manager"] == manager && e["operation"] == operation && e.get("subresource").and_then(Value::as_str) == subresource));
+        items.retain(|e| {
+            !(e["manager"] == manager
+                && e["operation"] == operation
+                && e.get("subresource").and_then(Value::as_str) == subresource)
+        });
         items.push(entry);
     }
 }
@@ -87,7 +106,10 @@ pub fn record(obj: &mut Value, manager: &str, operation: &str, fields_from: &Val
 /// The field manager of a request: `fieldManager`, else derived from the
 /// User-Agent-less default kube-apiserver uses.
 pub fn manager(param: Option<&str>, fallback: &str) -> String {
-    param.filter(|m| !m.is_empty()).unwrap_or(fallback).to_string()
+    param
+        .filter(|m| !m.is_empty())
+        .unwrap_or(fallback)
+        .to_string()
 }
 
 #[cfg(test)]

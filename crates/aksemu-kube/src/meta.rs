@@ -9,15 +9,27 @@ use crate::resources::ResourceType;
 
 /// Kinds whose objects carry `metadata.generation`.
 const GENERATIONS: &[&str] = &[
-    "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod",
-    "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "NetworkPolicy",
-    "CustomResourceDefinition", "PersistentVolumeClaim", "Service",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "Pod",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "Ingress",
+    "NetworkPolicy",
+    "CustomResourceDefinition",
+    "PersistentVolumeClaim",
+    "Service",
 ];
 
 fn is_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
         && s.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric())
 }
@@ -29,10 +41,16 @@ fn is_subdomain(s: &str) -> bool {
 /// The rules Kubernetes applies to names of this type.
 pub fn validate_name(rt: &ResourceType, name: &str) -> Result<(), KubeError> {
     let label_only = matches!(rt.kind, "Namespace" | "Service");
-    let ok = if label_only { is_label(name) } else { is_subdomain(name) };
+    let ok = if label_only {
+        is_label(name)
+    } else {
+        is_subdomain(name)
+    };
     // RBAC and a few others take path segments: anything but '/' and '%'.
-    let path_segment = matches!(rt.kind, "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding")
-        && !name.is_empty()
+    let path_segment = matches!(
+        rt.kind,
+        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding"
+    ) && !name.is_empty()
         && !name.contains(['/', '%'])
         && name != "."
         && name != "..";
@@ -44,7 +62,12 @@ pub fn validate_name(rt: &ResourceType, name: &str) -> Result<(), KubeError> {
     } else {
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
     };
-    Err(invalid(rt.kind, name, "metadata.name", &format!("Invalid value: {name:?}: {rule}")))
+    Err(invalid(
+        rt.kind,
+        name,
+        "metadata.name",
+        &format!("Invalid value: {name:?}: {rule}"),
+    ))
 }
 
 /// Five characters as `generateName` appends them.
@@ -91,16 +114,36 @@ pub fn check_type(rt: &ResourceType, obj: &mut Value) -> Result<(), KubeError> {
 
 /// A new object's metadata: namespace from the URL, name (or generateName),
 /// uid, creationTimestamp, generation.
-pub fn on_create(rt: &ResourceType, obj: &mut Value, ns: Option<&str>, now: &str) -> Result<String, KubeError> {
+pub fn on_create(
+    rt: &ResourceType,
+    obj: &mut Value,
+    ns: Option<&str>,
+    now: &str,
+) -> Result<String, KubeError> {
     check_type(rt, obj)?;
-    let m = obj["metadata"].as_object_mut().ok_or_else(|| KubeError::BadRequest("metadata must be an object".into()))?;
+    let m = obj["metadata"]
+        .as_object_mut()
+        .ok_or_else(|| KubeError::BadRequest("metadata must be an object".into()))?;
     set_namespace(rt, m, ns)?;
-    let name = match m.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+    let name = match m
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+    {
         Some(n) => n.to_string(),
-        None => match m.get("generateName").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+        None => match m
+            .get("generateName")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+        {
             Some(g) => format!("{g}{}", suffix()),
             None => {
-                return Err(invalid(rt.kind, "", "metadata.name", "Required value: name or generateName is required"));
+                return Err(invalid(
+                    rt.kind,
+                    "",
+                    "metadata.name",
+                    "Required value: name or generateName is required",
+                ));
             }
         },
     };
@@ -108,7 +151,12 @@ pub fn on_create(rt: &ResourceType, obj: &mut Value, ns: Option<&str>, now: &str
     m.insert("name".into(), json!(name));
     m.insert("uid".into(), json!(uuid::Uuid::new_v4().to_string()));
     m.insert("creationTimestamp".into(), json!(now));
-    for gone in ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"] {
+    for gone in [
+        "resourceVersion",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "selfLink",
+    ] {
         m.remove(gone);
     }
     if GENERATIONS.contains(&rt.kind) {
@@ -119,7 +167,11 @@ pub fn on_create(rt: &ResourceType, obj: &mut Value, ns: Option<&str>, now: &str
     Ok(name)
 }
 
-fn set_namespace(rt: &ResourceType, m: &mut Map<String, Value>, ns: Option<&str>) -> Result<(), KubeError> {
+fn set_namespace(
+    rt: &ResourceType,
+    m: &mut Map<String, Value>,
+    ns: Option<&str>,
+) -> Result<(), KubeError> {
     match (rt.namespaced, ns) {
         (true, Some(ns)) => {
             if let Some(given) = m.get("namespace").and_then(Value::as_str)
@@ -133,7 +185,9 @@ fn set_namespace(rt: &ResourceType, m: &mut Map<String, Value>, ns: Option<&str>
             m.insert("namespace".into(), json!(ns));
         }
         (true, None) => {
-            return Err(KubeError::BadRequest("a namespace is required to create this object".into()));
+            return Err(KubeError::BadRequest(
+                "a namespace is required to create this object".into(),
+            ));
         }
         (false, _) => {
             m.remove("namespace");
@@ -155,7 +209,12 @@ fn spec_of(obj: &Value) -> Value {
 /// An updated object (`new`) keeps what updates cannot change; a write to the
 /// main resource keeps the old status (when the type has a status
 /// subresource), a write to `status` keeps everything else.
-pub fn on_update(rt: &ResourceType, old: &Value, new: &mut Value, sub: Option<&str>) -> Result<(), KubeError> {
+pub fn on_update(
+    rt: &ResourceType,
+    old: &Value,
+    new: &mut Value,
+    sub: Option<&str>,
+) -> Result<(), KubeError> {
     check_type(rt, new)?;
     let name = old["metadata"]["name"].as_str().unwrap_or_default();
     if let Some(n) = new["metadata"]["name"].as_str()
@@ -191,7 +250,11 @@ pub fn on_update(rt: &ResourceType, old: &Value, new: &mut Value, sub: Option<&s
     }
     keep_identity(old, new);
     if let Some(g) = old["metadata"]["generation"].as_i64() {
-        let bumped = if spec_of(old) != spec_of(new) { g + 1 } else { g };
+        let bumped = if spec_of(old) != spec_of(new) {
+            g + 1
+        } else {
+            g
+        };
         new["metadata"]["generation"] = json!(bumped);
     }
     Ok(())
@@ -199,7 +262,14 @@ pub fn on_update(rt: &ResourceType, old: &Value, new: &mut Value, sub: Option<&s
 
 /// Fields of metadata only the server sets.
 fn keep_identity(old: &Value, new: &mut Value) {
-    for f in ["name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+    for f in [
+        "name",
+        "namespace",
+        "uid",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+    ] {
         match old["metadata"].get(f) {
             Some(v) => new["metadata"][f] = v.clone(),
             None => {

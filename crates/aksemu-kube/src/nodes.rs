@@ -24,7 +24,11 @@ fn size(vm: &str) -> (u32, u32) {
 
 fn labels(c: &PlaneCluster, n: &PlaneNode) -> Value {
     let os = n.os_type.to_ascii_lowercase();
-    let zone = if n.zone.is_empty() { "0".to_string() } else { format!("{}-{}", c.location, n.zone) };
+    let zone = if n.zone.is_empty() {
+        "0".to_string()
+    } else {
+        format!("{}-{}", c.location, n.zone)
+    };
     json!({
         "agentpool": n.pool,
         "beta.kubernetes.io/arch": "amd64",
@@ -70,11 +74,36 @@ fn conditions(now: &str) -> Value {
                "lastHeartbeatTime": now, "lastTransitionTime": now})
     };
     json!([
-        c("NetworkUnavailable", "False", "RouteCreated", "RouteController created a route"),
-        c("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-        c("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-        c("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-        c("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+        c(
+            "NetworkUnavailable",
+            "False",
+            "RouteCreated",
+            "RouteController created a route"
+        ),
+        c(
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available"
+        ),
+        c(
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure"
+        ),
+        c(
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available"
+        ),
+        c(
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status"
+        ),
     ])
 }
 
@@ -96,7 +125,11 @@ pub fn node(c: &PlaneCluster, n: &PlaneNode, existing: Option<&Value>, now: &str
         .and_then(|e| e["metadata"]["uid"].as_str().map(str::to_string))
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let created = existing
-        .and_then(|e| e["metadata"]["creationTimestamp"].as_str().map(str::to_string))
+        .and_then(|e| {
+            e["metadata"]["creationTimestamp"]
+                .as_str()
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| now.to_string());
     let (capacity, allocatable) = resources(n);
     json!({

@@ -23,7 +23,10 @@ fn hash() -> String {
         &aws_lc_rs::digest::SHA256,
         concat!("aksemu-openapi-", env!("CARGO_PKG_VERSION")).as_bytes(),
     );
-    d.as_ref()[..16].iter().map(|b| format!("{b:02X}")).collect()
+    d.as_ref()[..16]
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
 }
 
 /// `/openapi/v3`. `prefix`: the cluster's path prefix (`/aksemu/clusters/<uid>`).
@@ -72,13 +75,23 @@ pub fn document(path: &str) -> Option<Value> {
         _ => return None,
     };
     let mut paths = Map::new();
-    for t in TYPES.iter().filter(|t| t.group == group && t.version == version) {
+    for t in TYPES
+        .iter()
+        .filter(|t| t.group == group && t.version == version)
+    {
         let base = if t.namespaced {
-            format!("/{}/namespaces/{{namespace}}/{}/{{name}}", doc_path(group, version), t.plural)
+            format!(
+                "/{}/namespaces/{{namespace}}/{}/{{name}}",
+                doc_path(group, version),
+                t.plural
+            )
         } else {
             format!("/{}/{}/{{name}}", doc_path(group, version), t.plural)
         };
-        paths.insert(base, json!({"patch": patch_operation(group, version, t.kind)}));
+        paths.insert(
+            base,
+            json!({"patch": patch_operation(group, version, t.kind)}),
+        );
     }
     if paths.is_empty() {
         return None;
@@ -98,12 +111,20 @@ mod tests {
     #[test]
     fn root_and_documents() {
         let r = root("/aksemu/clusters/x");
-        let url = r["paths"]["apis/apps/v1"]["serverRelativeURL"].as_str().unwrap();
+        let url = r["paths"]["apis/apps/v1"]["serverRelativeURL"]
+            .as_str()
+            .unwrap();
         assert!(url.starts_with("/aksemu/clusters/x/openapi/v3/apis/apps/v1?hash="));
         let d = document("apis/apps/v1").unwrap();
         let op = &d["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"];
         assert_eq!(op["x-kubernetes-group-version-kind"]["kind"], "Deployment");
-        assert!(op["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "fieldValidation"));
+        assert!(
+            op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "fieldValidation")
+        );
         assert!(document("apis/nope/v1").is_none());
     }
 }

@@ -16,11 +16,18 @@ use crate::resources::{by_kind, find};
 use crate::{KubeApi, bootstrap, nodes, sa_tokens};
 
 /// Puts for the bootstrap objects, if the cluster has none yet.
-async fn bootstrap_writes(api: &KubeApi, c: &PlaneCluster, now: &str) -> Result<Vec<Write>, KubeError> {
+async fn bootstrap_writes(
+    api: &KubeApi,
+    c: &PlaneCluster,
+    now: &str,
+) -> Result<Vec<Write>, KubeError> {
     let Some(nst) = find("", "v1", "namespaces") else {
         return Ok(Vec::new());
     };
-    if objects::get(api, &c.uid, nst, "", "default").await?.is_some() {
+    if objects::get(api, &c.uid, nst, "", "default")
+        .await?
+        .is_some()
+    {
         return Ok(Vec::new());
     }
     Ok(bootstrap::objects(c, now)
@@ -34,33 +41,57 @@ async fn bootstrap_writes(api: &KubeApi, c: &PlaneCluster, now: &str) -> Result<
 
 /// Puts and deletes that make the Node objects (and their leases) match.
 async fn node_writes(api: &KubeApi, c: &PlaneCluster, now: &str) -> Result<Vec<Write>, KubeError> {
-    let (Some(nt), Some(lt)) = (find("", "v1", "nodes"), find("coordination.k8s.io", "v1", "leases")) else {
+    let (Some(nt), Some(lt)) = (
+        find("", "v1", "nodes"),
+        find("coordination.k8s.io", "v1", "leases"),
+    ) else {
         return Ok(Vec::new());
     };
     let (have, _) = objects::list(api, &c.uid, nt, None).await?;
     let mut have: BTreeMap<String, Value> = have
         .into_iter()
-        .map(|n| (n["metadata"]["name"].as_str().unwrap_or_default().to_string(), n))
+        .map(|n| {
+            (
+                n["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                n,
+            )
+        })
         .collect();
     let micro = format!("{}.000000Z", now.trim_end_matches('Z'));
     let mut writes = Vec::new();
     for n in &c.nodes {
         let old = have.remove(&n.name);
         let node = nodes::node(c, n, old.as_ref(), now);
-        let unchanged = old.as_ref().is_some_and(|o| o["metadata"]["labels"] == node["metadata"]["labels"]
-            && o["status"]["nodeInfo"] == node["status"]["nodeInfo"]);
+        let unchanged = old.as_ref().is_some_and(|o| {
+            o["metadata"]["labels"] == node["metadata"]["labels"]
+                && o["status"]["nodeInfo"] == node["status"]["nodeInfo"]
+        });
         if unchanged {
             continue;
         }
         if old.is_none() {
             let uid = node["metadata"]["uid"].as_str().unwrap_or_default();
-            writes.push(objects::put(&c.uid, lt, &nodes::lease(n, uid, &micro), Cond::Any));
+            writes.push(objects::put(
+                &c.uid,
+                lt,
+                &nodes::lease(n, uid, &micro),
+                Cond::Any,
+            ));
         }
         writes.push(objects::put(&c.uid, nt, &node, Cond::Any));
     }
     for gone in have.keys() {
         writes.push(objects::delete(&c.uid, nt, "", gone, Cond::Any));
-        writes.push(objects::delete(&c.uid, lt, "kube-node-lease", gone, Cond::Any));
+        writes.push(objects::delete(
+            &c.uid,
+            lt,
+            "kube-node-lease",
+            gone,
+            Cond::Any,
+        ));
     }
     Ok(writes)
 }
@@ -69,8 +100,14 @@ async fn node_writes(api: &KubeApi, c: &PlaneCluster, now: &str) -> Result<Vec<W
 impl ClusterPlane for KubeApi {
     async fn sync(&self, c: &PlaneCluster) -> Result<(), String> {
         let now = objects::now(self);
-        let mut writes = bootstrap_writes(self, c, &now).await.map_err(|e| e.to_string())?;
-        writes.extend(node_writes(self, c, &now).await.map_err(|e| e.to_string())?);
+        let mut writes = bootstrap_writes(self, c, &now)
+            .await
+            .map_err(|e| e.to_string())?;
+        writes.extend(
+            node_writes(self, c, &now)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
         if writes.is_empty() {
             return Ok(());
         }
@@ -81,11 +118,21 @@ impl ClusterPlane for KubeApi {
 
     async fn remove(&self, uid: &str) -> Result<(), String> {
         let writes = vec![
-            Write::DeletePrefix { coll: OBJECTS, prefix: objects::cluster_prefix(uid) },
-            Write::Delete { coll: sa_tokens::KEYS, key: uid.to_string(), cond: Cond::Any },
+            Write::DeletePrefix {
+                coll: OBJECTS,
+                prefix: objects::cluster_prefix(uid),
+            },
+            Write::Delete {
+                coll: sa_tokens::KEYS,
+                key: uid.to_string(),
+                cond: Cond::Any,
+            },
         ];
         self.store.apply(writes).await.map_err(|e| e.to_string())?;
-        self.keys.lock().unwrap_or_else(|p| p.into_inner()).remove(uid);
+        self.keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(uid);
         self.feed.wake();
         Ok(())
     }

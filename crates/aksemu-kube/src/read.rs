@@ -37,7 +37,10 @@ pub async fn get(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeE
 }
 
 fn selector(ctx: &Ctx<'_>) -> Result<Selector, KubeError> {
-    Selector::parse(ctx.req.param("labelSelector"), ctx.req.param("fieldSelector"))
+    Selector::parse(
+        ctx.req.param("labelSelector"),
+        ctx.req.param("fieldSelector"),
+    )
 }
 
 /// The `continue` token: where the next page starts, and the list's revision.
@@ -46,7 +49,9 @@ fn continue_token(rev: u64, after: &str) -> String {
 }
 
 fn parse_continue(token: &str) -> Result<String, KubeError> {
-    let bad = || KubeError::BadRequest("continue key is not valid: the token could not be decoded".into());
+    let bad = || {
+        KubeError::BadRequest("continue key is not valid: the token could not be decoded".into())
+    };
     let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
     let v: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
     v["start"].as_str().map(str::to_string).ok_or_else(bad)
@@ -68,7 +73,11 @@ pub async fn list(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kube
         let after = parse_continue(token)?;
         items.retain(|o| key_of(o) > after);
     }
-    let limit: usize = ctx.req.param("limit").and_then(|l| l.parse().ok()).unwrap_or(0);
+    let limit: usize = ctx
+        .req
+        .param("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
     let mut meta = json!({"resourceVersion": rev.to_string()});
     if limit > 0 && items.len() > limit {
         let rest = items.len() - limit;
@@ -78,7 +87,10 @@ pub async fn list(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kube
         meta["remainingItemCount"] = json!(rest);
     }
     if ctx.req.wants_table() {
-        return Ok(KubeResponse::json(200, &table::table(rp.rt, &items, ctx.now(), true, meta)));
+        return Ok(KubeResponse::json(
+            200,
+            &table::table(rp.rt, &items, ctx.now(), true, meta),
+        ));
     }
     let list = json!({"kind": format!("{}List", rp.rt.kind), "apiVersion": rp.rt.api_version(),
                       "metadata": meta, "items": items});
@@ -89,7 +101,9 @@ fn render(ctx: &Ctx<'_>, rp: &ResourcePath) -> watch::Render {
     let rt = rp.rt;
     if !ctx.req.wants_table() {
         return Arc::new(|kind: &str, obj: Value| {
-            let mut line = json!({"type": kind, "object": obj}).to_string().into_bytes();
+            let mut line = json!({"type": kind, "object": obj})
+                .to_string()
+                .into_bytes();
             line.push(b'\n');
             line
         });
@@ -102,9 +116,17 @@ fn render(ctx: &Ctx<'_>, rp: &ResourcePath) -> watch::Render {
             obj
         } else {
             let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
-            table::table(rt, std::slice::from_ref(&obj), clock.now(), with_columns, meta)
+            table::table(
+                rt,
+                std::slice::from_ref(&obj),
+                clock.now(),
+                with_columns,
+                meta,
+            )
         };
-        let mut line = json!({"type": kind, "object": object}).to_string().into_bytes();
+        let mut line = json!({"type": kind, "object": object})
+            .to_string()
+            .into_bytes();
         line.push(b'\n');
         line
     })

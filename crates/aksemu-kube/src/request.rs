@@ -29,9 +29,13 @@ impl KubeRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// A boolean query parameter (`true`/`1`).
+    /// A boolean query parameter, read as Go's `strconv.ParseBool` reads it
+    /// (the Python client sends `watch=True`).
     pub fn flag(&self, name: &str) -> bool {
-        matches!(self.param(name), Some("true" | "1"))
+        matches!(
+            self.param(name),
+            Some("1" | "t" | "T" | "true" | "TRUE" | "True")
+        )
     }
 
     /// Whether the client asked for a server-built Table (`kubectl get`).

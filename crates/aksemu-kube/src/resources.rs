@@ -130,69 +130,535 @@ macro_rules! review {
 }
 
 pub static TYPES: &[ResourceType] = &[
-    rt!("", "v1", "ConfigMap", "configmaps", "configmap", &["cm"], &[], true, RW, &[]),
-    rt!("", "v1", "Endpoints", "endpoints", "endpoints", &["ep"], &[], true, RW, &[]),
-    rt!("", "v1", "Event", "events", "event", &["ev"], &[], true, RW, &[]),
-    rt!("", "v1", "LimitRange", "limitranges", "limitrange", &["limits"], &[], true, RW, &[]),
-    rt!("", "v1", "Namespace", "namespaces", "namespace", &["ns"], &[], false,
-        &["create", "delete", "get", "list", "patch", "update", "watch"],
-        &[status("", "v1", "Namespace"), Sub { name: "finalize", kind: ("", "v1", "Namespace"), verbs: &["update"] }]),
-    rt!("", "v1", "Node", "nodes", "node", &["no"], &[], false, RW, &[status("", "v1", "Node")]),
-    rt!("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", &["pvc"], &[], true, RW,
-        &[status("", "v1", "PersistentVolumeClaim")]),
-    rt!("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", &["pv"], &[], false, RW,
-        &[status("", "v1", "PersistentVolume")]),
-    rt!("", "v1", "Pod", "pods", "pod", &["po"], ALL, true, RW, &[
-        status("", "v1", "Pod"),
-        Sub { name: "binding", kind: ("", "v1", "Binding"), verbs: CREATE },
-        Sub { name: "eviction", kind: ("policy", "v1", "Eviction"), verbs: CREATE },
-        Sub { name: "log", kind: ("", "v1", "Pod"), verbs: &["get"] },
-    ]),
-    rt!("", "v1", "ResourceQuota", "resourcequotas", "resourcequota", &["quota"], &[], true, RW,
-        &[status("", "v1", "ResourceQuota")]),
-    rt!("", "v1", "Secret", "secrets", "secret", &[], &[], true, RW, &[]),
-    rt!("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", &["sa"], &[], true, RW,
-        &[Sub { name: "token", kind: ("authentication.k8s.io", "v1", "TokenRequest"), verbs: CREATE }]),
-    rt!("", "v1", "Service", "services", "service", &["svc"], ALL, true,
-        &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
-        &[status("", "v1", "Service")]),
-    rt!("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", &[], &[], true, RW, &[]),
-    rt!("apps", "v1", "DaemonSet", "daemonsets", "daemonset", &["ds"], ALL, true, RW, &[status("apps", "v1", "DaemonSet")]),
-    rt!("apps", "v1", "Deployment", "deployments", "deployment", &["deploy"], ALL, true, RW,
-        &[scale(), status("apps", "v1", "Deployment")]),
-    rt!("apps", "v1", "ReplicaSet", "replicasets", "replicaset", &["rs"], ALL, true, RW,
-        &[scale(), status("apps", "v1", "ReplicaSet")]),
-    rt!("apps", "v1", "StatefulSet", "statefulsets", "statefulset", &["sts"], ALL, true, RW,
-        &[scale(), status("apps", "v1", "StatefulSet")]),
-    review!("authentication.k8s.io", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", false),
-    review!("authentication.k8s.io", "TokenReview", "tokenreviews", "tokenreview", false),
-    review!("authorization.k8s.io", "LocalSubjectAccessReview", "localsubjectaccessreviews", "localsubjectaccessreview", true),
-    review!("authorization.k8s.io", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview", false),
-    review!("authorization.k8s.io", "SelfSubjectRulesReview", "selfsubjectrulesreviews", "selfsubjectrulesreview", false),
-    review!("authorization.k8s.io", "SubjectAccessReview", "subjectaccessreviews", "subjectaccessreview", false),
-    rt!("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", &["hpa"], ALL, true, RW,
-        &[status("autoscaling", "v2", "HorizontalPodAutoscaler")]),
-    rt!("batch", "v1", "CronJob", "cronjobs", "cronjob", &["cj"], ALL, true, RW, &[status("batch", "v1", "CronJob")]),
-    rt!("batch", "v1", "Job", "jobs", "job", &[], ALL, true, RW, &[status("batch", "v1", "Job")]),
-    rt!("coordination.k8s.io", "v1", "Lease", "leases", "lease", &[], &[], true, RW, &[]),
-    rt!("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", &[], &[], true, RW, &[]),
-    rt!("events.k8s.io", "v1", "Event", "events", "event", &["ev"], &[], true, RW, &[]),
-    rt!("networking.k8s.io", "v1", "IngressClass", "ingressclasses", "ingressclass", &[], &[], false, RW, &[]),
-    rt!("networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", &["ing"], &[], true, RW, &[status("networking.k8s.io", "v1", "Ingress")]),
-    rt!("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", "networkpolicy", &["netpol"], &[], true, RW, &[]),
-    rt!("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", &["pdb"], &[], true, RW,
-        &[status("policy", "v1", "PodDisruptionBudget")]),
-    rt!("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", &[], &[], false, RW, &[]),
-    rt!("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", "clusterrole", &[], &[], false, RW, &[]),
-    rt!("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding", &[], &[], true, RW, &[]),
-    rt!("rbac.authorization.k8s.io", "v1", "Role", "roles", "role", &[], &[], true, RW, &[]),
-    rt!("storage.k8s.io", "v1", "CSIDriver", "csidrivers", "csidriver", &[], &[], false, RW, &[]),
-    rt!("storage.k8s.io", "v1", "CSINode", "csinodes", "csinode", &[], &[], false, RW, &[]),
-    rt!("storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", &["sc"], &[], false, RW, &[]),
-    rt!("storage.k8s.io", "v1", "VolumeAttachment", "volumeattachments", "volumeattachment", &[], &[], false, RW,
-        &[status("storage.k8s.io", "v1", "VolumeAttachment")]),
-    rt!("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", "customresourcedefinition",
-        &["crd", "crds"], &["api-extensions"], false, RW, &[status("apiextensions.k8s.io", "v1", "CustomResourceDefinition")]),
+    rt!(
+        "",
+        "v1",
+        "ConfigMap",
+        "configmaps",
+        "configmap",
+        &["cm"],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "",
+        "v1",
+        "Endpoints",
+        "endpoints",
+        "endpoints",
+        &["ep"],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "",
+        "v1",
+        "Event",
+        "events",
+        "event",
+        &["ev"],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "",
+        "v1",
+        "LimitRange",
+        "limitranges",
+        "limitrange",
+        &["limits"],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "",
+        "v1",
+        "Namespace",
+        "namespaces",
+        "namespace",
+        &["ns"],
+        &[],
+        false,
+        &[
+            "create", "delete", "get", "list", "patch", "update", "watch"
+        ],
+        &[
+            status("", "v1", "Namespace"),
+            Sub {
+                name: "finalize",
+                kind: ("", "v1", "Namespace"),
+                verbs: &["update"]
+            }
+        ]
+    ),
+    rt!(
+        "",
+        "v1",
+        "Node",
+        "nodes",
+        "node",
+        &["no"],
+        &[],
+        false,
+        RW,
+        &[status("", "v1", "Node")]
+    ),
+    rt!(
+        "",
+        "v1",
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        &["pvc"],
+        &[],
+        true,
+        RW,
+        &[status("", "v1", "PersistentVolumeClaim")]
+    ),
+    rt!(
+        "",
+        "v1",
+        "PersistentVolume",
+        "persistentvolumes",
+        "persistentvolume",
+        &["pv"],
+        &[],
+        false,
+        RW,
+        &[status("", "v1", "PersistentVolume")]
+    ),
+    rt!(
+        "",
+        "v1",
+        "Pod",
+        "pods",
+        "pod",
+        &["po"],
+        ALL,
+        true,
+        RW,
+        &[
+            status("", "v1", "Pod"),
+            Sub {
+                name: "binding",
+                kind: ("", "v1", "Binding"),
+                verbs: CREATE
+            },
+            Sub {
+                name: "eviction",
+                kind: ("policy", "v1", "Eviction"),
+                verbs: CREATE
+            },
+            Sub {
+                name: "log",
+                kind: ("", "v1", "Pod"),
+                verbs: &["get"]
+            },
+        ]
+    ),
+    rt!(
+        "",
+        "v1",
+        "ResourceQuota",
+        "resourcequotas",
+        "resourcequota",
+        &["quota"],
+        &[],
+        true,
+        RW,
+        &[status("", "v1", "ResourceQuota")]
+    ),
+    rt!(
+        "",
+        "v1",
+        "Secret",
+        "secrets",
+        "secret",
+        &[],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "",
+        "v1",
+        "ServiceAccount",
+        "serviceaccounts",
+        "serviceaccount",
+        &["sa"],
+        &[],
+        true,
+        RW,
+        &[Sub {
+            name: "token",
+            kind: ("authentication.k8s.io", "v1", "TokenRequest"),
+            verbs: CREATE
+        }]
+    ),
+    rt!(
+        "",
+        "v1",
+        "Service",
+        "services",
+        "service",
+        &["svc"],
+        ALL,
+        true,
+        &[
+            "create",
+            "delete",
+            "deletecollection",
+            "get",
+            "list",
+            "patch",
+            "update",
+            "watch"
+        ],
+        &[status("", "v1", "Service")]
+    ),
+    rt!(
+        "apps",
+        "v1",
+        "ControllerRevision",
+        "controllerrevisions",
+        "controllerrevision",
+        &[],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "apps",
+        "v1",
+        "DaemonSet",
+        "daemonsets",
+        "daemonset",
+        &["ds"],
+        ALL,
+        true,
+        RW,
+        &[status("apps", "v1", "DaemonSet")]
+    ),
+    rt!(
+        "apps",
+        "v1",
+        "Deployment",
+        "deployments",
+        "deployment",
+        &["deploy"],
+        ALL,
+        true,
+        RW,
+        &[scale(), status("apps", "v1", "Deployment")]
+    ),
+    rt!(
+        "apps",
+        "v1",
+        "ReplicaSet",
+        "replicasets",
+        "replicaset",
+        &["rs"],
+        ALL,
+        true,
+        RW,
+        &[scale(), status("apps", "v1", "ReplicaSet")]
+    ),
+    rt!(
+        "apps",
+        "v1",
+        "StatefulSet",
+        "statefulsets",
+        "statefulset",
+        &["sts"],
+        ALL,
+        true,
+        RW,
+        &[scale(), status("apps", "v1", "StatefulSet")]
+    ),
+    review!(
+        "authentication.k8s.io",
+        "SelfSubjectReview",
+        "selfsubjectreviews",
+        "selfsubjectreview",
+        false
+    ),
+    review!(
+        "authentication.k8s.io",
+        "TokenReview",
+        "tokenreviews",
+        "tokenreview",
+        false
+    ),
+    review!(
+        "authorization.k8s.io",
+        "LocalSubjectAccessReview",
+        "localsubjectaccessreviews",
+        "localsubjectaccessreview",
+        true
+    ),
+    review!(
+        "authorization.k8s.io",
+        "SelfSubjectAccessReview",
+        "selfsubjectaccessreviews",
+        "selfsubjectaccessreview",
+        false
+    ),
+    review!(
+        "authorization.k8s.io",
+        "SelfSubjectRulesReview",
+        "selfsubjectrulesreviews",
+        "selfsubjectrulesreview",
+        false
+    ),
+    review!(
+        "authorization.k8s.io",
+        "SubjectAccessReview",
+        "subjectaccessreviews",
+        "subjectaccessreview",
+        false
+    ),
+    rt!(
+        "autoscaling",
+        "v2",
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        &["hpa"],
+        ALL,
+        true,
+        RW,
+        &[status("autoscaling", "v2", "HorizontalPodAutoscaler")]
+    ),
+    rt!(
+        "batch",
+        "v1",
+        "CronJob",
+        "cronjobs",
+        "cronjob",
+        &["cj"],
+        ALL,
+        true,
+        RW,
+        &[status("batch", "v1", "CronJob")]
+    ),
+    rt!(
+        "batch",
+        "v1",
+        "Job",
+        "jobs",
+        "job",
+        &[],
+        ALL,
+        true,
+        RW,
+        &[status("batch", "v1", "Job")]
+    ),
+    rt!(
+        "coordination.k8s.io",
+        "v1",
+        "Lease",
+        "leases",
+        "lease",
+        &[],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "discovery.k8s.io",
+        "v1",
+        "EndpointSlice",
+        "endpointslices",
+        "endpointslice",
+        &[],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "events.k8s.io",
+        "v1",
+        "Event",
+        "events",
+        "event",
+        &["ev"],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "networking.k8s.io",
+        "v1",
+        "IngressClass",
+        "ingressclasses",
+        "ingressclass",
+        &[],
+        &[],
+        false,
+        RW,
+        &[]
+    ),
+    rt!(
+        "networking.k8s.io",
+        "v1",
+        "Ingress",
+        "ingresses",
+        "ingress",
+        &["ing"],
+        &[],
+        true,
+        RW,
+        &[status("networking.k8s.io", "v1", "Ingress")]
+    ),
+    rt!(
+        "networking.k8s.io",
+        "v1",
+        "NetworkPolicy",
+        "networkpolicies",
+        "networkpolicy",
+        &["netpol"],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "policy",
+        "v1",
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        &["pdb"],
+        &[],
+        true,
+        RW,
+        &[status("policy", "v1", "PodDisruptionBudget")]
+    ),
+    rt!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        "clusterrolebinding",
+        &[],
+        &[],
+        false,
+        RW,
+        &[]
+    ),
+    rt!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRole",
+        "clusterroles",
+        "clusterrole",
+        &[],
+        &[],
+        false,
+        RW,
+        &[]
+    ),
+    rt!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "RoleBinding",
+        "rolebindings",
+        "rolebinding",
+        &[],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "Role",
+        "roles",
+        "role",
+        &[],
+        &[],
+        true,
+        RW,
+        &[]
+    ),
+    rt!(
+        "storage.k8s.io",
+        "v1",
+        "CSIDriver",
+        "csidrivers",
+        "csidriver",
+        &[],
+        &[],
+        false,
+        RW,
+        &[]
+    ),
+    rt!(
+        "storage.k8s.io",
+        "v1",
+        "CSINode",
+        "csinodes",
+        "csinode",
+        &[],
+        &[],
+        false,
+        RW,
+        &[]
+    ),
+    rt!(
+        "storage.k8s.io",
+        "v1",
+        "StorageClass",
+        "storageclasses",
+        "storageclass",
+        &["sc"],
+        &[],
+        false,
+        RW,
+        &[]
+    ),
+    rt!(
+        "storage.k8s.io",
+        "v1",
+        "VolumeAttachment",
+        "volumeattachments",
+        "volumeattachment",
+        &[],
+        &[],
+        false,
+        RW,
+        &[status("storage.k8s.io", "v1", "VolumeAttachment")]
+    ),
+    rt!(
+        "apiextensions.k8s.io",
+        "v1",
+        "CustomResourceDefinition",
+        "customresourcedefinitions",
+        "customresourcedefinition",
+        &["crd", "crds"],
+        &["api-extensions"],
+        false,
+        RW,
+        &[status(
+            "apiextensions.k8s.io",
+            "v1",
+            "CustomResourceDefinition"
+        )]
+    ),
 ];
 
 /// Groups in the order discovery lists them (the legacy core group first).
@@ -250,7 +716,11 @@ mod tests {
     fn plurals_are_unique_per_group() {
         for (i, a) in TYPES.iter().enumerate() {
             for b in &TYPES[i + 1..] {
-                assert!(!(a.group == b.group && a.plural == b.plural), "{}", a.plural);
+                assert!(
+                    !(a.group == b.group && a.plural == b.plural),
+                    "{}",
+                    a.plural
+                );
             }
         }
     }

@@ -43,7 +43,11 @@ fn user_of(spec: &Value) -> UserInfo {
         uid: s(&spec["uid"]),
         groups: spec["groups"]
             .as_array()
-            .map(|g| g.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .map(|g| {
+                g.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -56,7 +60,12 @@ fn user_json(u: &UserInfo) -> Value {
     v
 }
 
-async fn access(ctx: &Ctx<'_>, review: &mut Value, user: &UserInfo, ns: Option<&str>) -> Result<(), KubeError> {
+async fn access(
+    ctx: &Ctx<'_>,
+    review: &mut Value,
+    user: &UserInfo,
+    ns: Option<&str>,
+) -> Result<(), KubeError> {
     let mut attrs = attributes(&review["spec"]);
     if let Some(ns) = ns {
         attrs.namespace = ns.to_string();
@@ -73,7 +82,11 @@ async fn token_review(ctx: &Ctx<'_>, review: &mut Value) {
     let token = s(&review["spec"]["token"]);
     let auds: Vec<String> = review["spec"]["audiences"]
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     let result = if auds.is_empty() {
         sa_tokens::verify_for_api(ctx.api, ctx.cluster, &token, &ctx.req.base_url).await
@@ -83,7 +96,11 @@ async fn token_review(ctx: &Ctx<'_>, review: &mut Value) {
     };
     review["status"] = match result {
         Ok(c) => {
-            let aud = if auds.is_empty() { c.aud.clone() } else { auds.clone() };
+            let aud = if auds.is_empty() {
+                c.aud.clone()
+            } else {
+                auds.clone()
+            };
             json!({"authenticated": true, "user": user_json(&c.user()), "audiences": aud})
         }
         Err(e) => json!({"authenticated": false, "error": format!("[invalid bearer token, {e}]")}),
@@ -107,7 +124,8 @@ pub async fn create(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
         "SelfSubjectRulesReview" => {
             let ns = s(&review["spec"]["namespace"]);
             let (res, non) = gate::rules(ctx.api, ctx.uid(), &me, &ns).await?;
-            review["status"] = json!({"resourceRules": res, "nonResourceRules": non, "incomplete": false});
+            review["status"] =
+                json!({"resourceRules": res, "nonResourceRules": non, "incomplete": false});
         }
         "SelfSubjectReview" => review["status"] = json!({"userInfo": user_json(&me)}),
         "TokenReview" => token_review(ctx, &mut review).await,

@@ -98,10 +98,20 @@ mod tests {
     #[test]
     fn paths() {
         let r = res("/api/v1/namespaces/demo/pods/web/status");
-        assert_eq!((r.rt.plural, r.namespace.as_deref(), r.name.as_deref(), r.sub.as_deref()),
-                   ("pods", Some("demo"), Some("web"), Some("status")));
+        assert_eq!(
+            (
+                r.rt.plural,
+                r.namespace.as_deref(),
+                r.name.as_deref(),
+                r.sub.as_deref()
+            ),
+            ("pods", Some("demo"), Some("web"), Some("status"))
+        );
         let r = res("/api/v1/namespaces/demo");
-        assert_eq!((r.rt.plural, r.name.as_deref()), ("namespaces", Some("demo")));
+        assert_eq!(
+            (r.rt.plural, r.name.as_deref()),
+            ("namespaces", Some("demo"))
+        );
         let r = res("/api/v1/namespaces/demo/finalize");
         assert_eq!(r.sub.as_deref(), Some("finalize"));
         let r = res("/api/v1/pods");
@@ -112,6 +122,8 @@ mod tests {
         assert!(parse("/api/v1/namespaces/d/nodes").is_err());
         assert!(parse("/api/v1/namespaces/d/pods/x/nope").is_err());
         assert!(parse("/apis/apps/v1/foos").is_err());
-        assert!(matches!(parse("/openapi/v3/apis/apps/v1").unwrap(), Target::OpenApiDoc(p) if p == "apis/apps/v1"));
+        assert!(
+            matches!(parse("/openapi/v3/apis/apps/v1").unwrap(), Target::OpenApiDoc(p) if p == "apis/apps/v1")
+        );
     }
 }

@@ -178,9 +178,14 @@ pub async fn verify(
         aksemu_identity::verify(token, &[key.as_ref()], &expect).map_err(|e| e.to_string())?;
     // A token outlives nothing it was bound to: the account must still exist
     // with the uid the token names.
-    let sa = crate::objects::get_account(api, &cluster.uid, &claims.kubernetes.namespace, &claims.kubernetes.serviceaccount.name)
-        .await
-        .map_err(|e| e.to_string())?;
+    let sa = crate::objects::get_account(
+        api,
+        &cluster.uid,
+        &claims.kubernetes.namespace,
+        &claims.kubernetes.serviceaccount.name,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     match sa {
         Some(uid) if uid == claims.kubernetes.serviceaccount.uid => Ok(claims),
         _ => Err("the service account no longer exists".into()),

@@ -38,7 +38,10 @@ fn split_top(s: &str) -> Vec<&str> {
         }
     }
     out.push(&s[start..]);
-    out.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+    out.into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn set_values(rest: &str) -> Option<Vec<String>> {
@@ -47,7 +50,9 @@ fn set_values(rest: &str) -> Option<Vec<String>> {
 }
 
 fn bad(kind: &str, s: &str) -> KubeError {
-    KubeError::BadRequest(format!("unable to parse requirement: invalid {kind} selector: {s:?}"))
+    KubeError::BadRequest(format!(
+        "unable to parse requirement: invalid {kind} selector: {s:?}"
+    ))
 }
 
 fn label_req(p: &str) -> Result<Req, KubeError> {
@@ -66,9 +71,13 @@ fn label_req(p: &str) -> Result<Req, KubeError> {
         [k, rest] => {
             let rest = rest.trim();
             if let Some(r) = rest.strip_prefix("notin") {
-                set_values(r).map(|v| Req::NotIn(k.to_string(), v)).ok_or_else(|| bad("label", p))
+                set_values(r)
+                    .map(|v| Req::NotIn(k.to_string(), v))
+                    .ok_or_else(|| bad("label", p))
             } else if let Some(r) = rest.strip_prefix("in") {
-                set_values(r).map(|v| Req::In(k.to_string(), v)).ok_or_else(|| bad("label", p))
+                set_values(r)
+                    .map(|v| Req::In(k.to_string(), v))
+                    .ok_or_else(|| bad("label", p))
             } else {
                 Err(bad("label", p))
             }
@@ -114,7 +123,9 @@ impl Selector {
 
     pub fn matches(&self, obj: &Value) -> bool {
         let labels = &obj["metadata"]["labels"];
-        self.labels.iter().all(|r| holds(r, |k| labels[k].as_str().map(str::to_string)))
+        self.labels
+            .iter()
+            .all(|r| holds(r, |k| labels[k].as_str().map(str::to_string)))
             && self.fields.iter().all(|r| holds(r, |k| field(obj, k)))
     }
 }

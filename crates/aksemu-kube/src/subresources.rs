@@ -18,7 +18,12 @@ fn scale_of(obj: &Value) -> Value {
     let m = &obj["metadata"];
     let selector = obj["spec"]["selector"]["matchLabels"]
         .as_object()
-        .map(|l| l.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(","))
+        .map(|l| {
+            l.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .unwrap_or_default();
     json!({
         "kind": "Scale", "apiVersion": "autoscaling/v1",
@@ -29,7 +34,11 @@ fn scale_of(obj: &Value) -> Value {
     })
 }
 
-pub async fn scale(ctx: &Ctx<'_>, rp: &ResourcePath, verb: &str) -> Result<KubeResponse, KubeError> {
+pub async fn scale(
+    ctx: &Ctx<'_>,
+    rp: &ResourcePath,
+    verb: &str,
+) -> Result<KubeResponse, KubeError> {
     let obj = existing(ctx, rp).await?;
     let current = scale_of(&obj);
     let wanted = match verb {
@@ -44,7 +53,14 @@ pub async fn scale(ctx: &Ctx<'_>, rp: &ResourcePath, verb: &str) -> Result<KubeR
     let replicas = wanted["spec"]["replicas"]
         .as_i64()
         .filter(|r| *r >= 0)
-        .ok_or_else(|| invalid("Scale", name_of(rp), "spec.replicas", "Invalid value: must be greater than or equal to 0"))?;
+        .ok_or_else(|| {
+            invalid(
+                "Scale",
+                name_of(rp),
+                "spec.replicas",
+                "Invalid value: must be greater than or equal to 0",
+            )
+        })?;
     if let Some(rv) = wanted["metadata"]["resourceVersion"].as_str()
         && Some(rv) != obj["metadata"]["resourceVersion"].as_str()
     {
@@ -73,9 +89,19 @@ async fn bound_pod(ctx: &Ctx<'_>, ns: &str, req: &Value) -> Result<Option<Named>
         return Ok(None);
     }
     let name = r["name"].as_str().unwrap_or_default();
-    let Some(pods) = find("", "v1", "pods") else { return Ok(None) };
-    let pod = objects::get(ctx.api, ctx.uid(), pods, ns, name).await?.ok_or_else(|| not_found("pods", name))?;
-    Ok(Some(Named { name: name.to_string(), uid: pod["metadata"]["uid"].as_str().unwrap_or_default().to_string() }))
+    let Some(pods) = find("", "v1", "pods") else {
+        return Ok(None);
+    };
+    let pod = objects::get(ctx.api, ctx.uid(), pods, ns, name)
+        .await?
+        .ok_or_else(|| not_found("pods", name))?;
+    Ok(Some(Named {
+        name: name.to_string(),
+        uid: pod["metadata"]["uid"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    }))
 }
 
 /// `create token`: a signed service-account token.
@@ -85,23 +111,47 @@ pub async fn token(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kub
     let ns = ns_of(rp);
     let seconds = tr["spec"]["expirationSeconds"].as_i64().unwrap_or(3600);
     if seconds < 600 {
-        return Err(invalid("TokenRequest", name_of(rp), "spec.expirationSeconds", "Invalid value: may not specify a duration less than 10 minutes"));
+        return Err(invalid(
+            "TokenRequest",
+            name_of(rp),
+            "spec.expirationSeconds",
+            "Invalid value: may not specify a duration less than 10 minutes",
+        ));
     }
     let mut audiences: Vec<String> = tr["spec"]["audiences"]
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     if audiences.is_empty() {
         audiences.push(sa_tokens::default_audience(ctx.cluster, &ctx.req.base_url));
     }
-    let account = Named { name: name_of(rp).to_string(), uid: sa["metadata"]["uid"].as_str().unwrap_or_default().to_string() };
+    let account = Named {
+        name: name_of(rp).to_string(),
+        uid: sa["metadata"]["uid"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    };
     let pod = bound_pod(ctx, ns, &tr).await?;
-    let mint = Mint { namespace: ns, account, pod, audiences: audiences.clone(), seconds };
+    let mint = Mint {
+        namespace: ns,
+        account,
+        pod,
+        audiences: audiences.clone(),
+        seconds,
+    };
     let (jwt, exp) = sa_tokens::mint(ctx.api, ctx.cluster, &ctx.req.base_url, mint).await?;
-    let expires = time::OffsetDateTime::from_unix_timestamp(exp).map(objects::ktime).unwrap_or_default();
+    let expires = time::OffsetDateTime::from_unix_timestamp(exp)
+        .map(objects::ktime)
+        .unwrap_or_default();
     tr["kind"] = json!("TokenRequest");
     tr["apiVersion"] = json!("authentication.k8s.io/v1");
-    tr["metadata"] = json!({"name": name_of(rp), "namespace": ns, "creationTimestamp": objects::now(ctx.api)});
+    tr["metadata"] =
+        json!({"name": name_of(rp), "namespace": ns, "creationTimestamp": objects::now(ctx.api)});
     tr["spec"]["audiences"] = json!(audiences);
     tr["spec"]["expirationSeconds"] = json!(seconds);
     if tr["spec"].get("boundObjectRef").is_none() {
@@ -118,13 +168,25 @@ fn success() -> Value {
 /// `pods/binding`: what a scheduler posts to put a pod on a node.
 pub async fn binding(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let b = body::decode(ctx.req)?;
-    let node = b["target"]["name"].as_str().filter(|n| !n.is_empty())
+    let node = b["target"]["name"]
+        .as_str()
+        .filter(|n| !n.is_empty())
         .ok_or_else(|| invalid("Binding", name_of(rp), "target.name", "Required value"))?;
     let pod = existing(ctx, rp).await?;
-    if pod["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty()) {
+    if pod["spec"]["nodeName"]
+        .as_str()
+        .is_some_and(|n| !n.is_empty())
+    {
         return Err(KubeError::Conflict(
-            format!("Operation cannot be fulfilled on pods/binding \"{}\": pod {} is already assigned to node {:?}", name_of(rp), name_of(rp), pod["spec"]["nodeName"].as_str().unwrap_or_default()),
-            "pods/binding".into(), name_of(rp).to_string()));
+            format!(
+                "Operation cannot be fulfilled on pods/binding \"{}\": pod {} is already assigned to node {:?}",
+                name_of(rp),
+                name_of(rp),
+                pod["spec"]["nodeName"].as_str().unwrap_or_default()
+            ),
+            "pods/binding".into(),
+            name_of(rp).to_string(),
+        ));
     }
     let mut new = pod.clone();
     new["spec"]["nodeName"] = json!(node);
@@ -136,7 +198,13 @@ pub async fn binding(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, K
 /// `pods/eviction`: the pod is deleted (disruption budgets are not weighed yet).
 pub async fn eviction(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let pod = existing(ctx, rp).await?;
-    let w = objects::delete(ctx.uid(), rp.rt, ns_of(rp), name_of(rp), objects::at_version(&pod));
+    let w = objects::delete(
+        ctx.uid(),
+        rp.rt,
+        ns_of(rp),
+        name_of(rp),
+        objects::at_version(&pod),
+    );
     objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
     Ok(KubeResponse::json(201, &success()))
 }

@@ -27,25 +27,40 @@ fn string_map(p: &mut Problems, v: &Value, field: &str) {
         Value::Object(m) => {
             for (k, val) in m {
                 if !val.is_string() {
-                    p.add(format!("{field}.{k}"), "Invalid value: must be a string".into());
+                    p.add(
+                        format!("{field}.{k}"),
+                        "Invalid value: must be a string".into(),
+                    );
                 }
             }
         }
-        _ => p.add(field.into(), "Invalid value: must be a map of strings".into()),
+        _ => p.add(
+            field.into(),
+            "Invalid value: must be a map of strings".into(),
+        ),
     }
 }
 
 fn containers(p: &mut Problems, spec: &Value, field: &str) {
-    let list = spec["containers"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let list = spec["containers"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     if list.is_empty() {
         p.add(format!("{field}.containers"), "Required value".into());
     }
     for (i, c) in list.iter().enumerate() {
         if c["name"].as_str().is_none_or(str::is_empty) {
-            p.add(format!("{field}.containers[{i}].name"), "Required value".into());
+            p.add(
+                format!("{field}.containers[{i}].name"),
+                "Required value".into(),
+            );
         }
         if c["image"].as_str().is_none_or(str::is_empty) {
-            p.add(format!("{field}.containers[{i}].image"), "Required value".into());
+            p.add(
+                format!("{field}.containers[{i}].image"),
+                "Required value".into(),
+            );
         }
     }
 }
@@ -57,7 +72,11 @@ fn workload(p: &mut Problems, obj: &Value, kind: &str) {
     } else {
         ("spec.selector", &spec["template"])
     };
-    let tpl_field = if kind == "CronJob" { "spec.jobTemplate.spec.template.spec" } else { "spec.template.spec" };
+    let tpl_field = if kind == "CronJob" {
+        "spec.jobTemplate.spec.template.spec"
+    } else {
+        "spec.template.spec"
+    };
     containers(p, &tpl["spec"], tpl_field);
     if kind == "Job" || kind == "CronJob" {
         return;
@@ -72,13 +91,21 @@ fn workload(p: &mut Problems, obj: &Value, kind: &str) {
     if want.iter().any(|(k, v)| labels[k] != *v) {
         p.add(
             "spec.template.metadata.labels".into(),
-            format!("Invalid value: {}: `selector` does not match template `labels`", labels),
+            format!(
+                "Invalid value: {}: `selector` does not match template `labels`",
+                labels
+            ),
         );
     }
 }
 
 fn service(p: &mut Problems, obj: &Value) {
-    for (i, port) in obj["spec"]["ports"].as_array().into_iter().flatten().enumerate() {
+    for (i, port) in obj["spec"]["ports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let n = port["port"].as_i64().unwrap_or(0);
         if !(1..=65535).contains(&n) {
             p.add(
@@ -95,7 +122,10 @@ fn secret(p: &mut Problems, obj: &Value) {
             .as_str()
             .is_some_and(|s| base64::engine::general_purpose::STANDARD.decode(s).is_ok());
         if !ok {
-            p.add(format!("data[{k}]"), "Invalid value: must be base64 data".into());
+            p.add(
+                format!("data[{k}]"),
+                "Invalid value: must be base64 data".into(),
+            );
         }
     }
 }
@@ -104,7 +134,11 @@ fn secret(p: &mut Problems, obj: &Value) {
 pub fn object(rt: &ResourceType, obj: &Value) -> Result<(), KubeError> {
     let mut p = Problems(Vec::new());
     string_map(&mut p, &obj["metadata"]["labels"], "metadata.labels");
-    string_map(&mut p, &obj["metadata"]["annotations"], "metadata.annotations");
+    string_map(
+        &mut p,
+        &obj["metadata"]["annotations"],
+        "metadata.annotations",
+    );
     match rt.kind {
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => {
             workload(&mut p, obj, rt.kind)
@@ -119,7 +153,10 @@ pub fn object(rt: &ResourceType, obj: &Value) -> Result<(), KubeError> {
         return Ok(());
     }
     let name = obj["metadata"]["name"].as_str().unwrap_or_default();
-    let detail: Vec<String> = p.0.iter().map(|c| format!("{}: {}", c.field, c.message)).collect();
+    let detail: Vec<String> =
+        p.0.iter()
+            .map(|c| format!("{}: {}", c.field, c.message))
+            .collect();
     Err(KubeError::Invalid {
         message: format!("{} \"{name}\" is invalid: {}", rt.kind, detail.join(", ")),
         kind: rt.kind.to_string(),
@@ -143,7 +180,9 @@ mod tests {
         let mut bad = ok.clone();
         bad["spec"]["template"]["metadata"]["labels"]["app"] = json!("x");
         bad["spec"]["template"]["spec"]["containers"][0]["image"] = json!("");
-        let KubeError::Invalid { causes, .. } = object(d, &bad).unwrap_err() else { panic!() };
+        let KubeError::Invalid { causes, .. } = object(d, &bad).unwrap_err() else {
+            panic!()
+        };
         assert_eq!(causes.len(), 2);
     }
 }

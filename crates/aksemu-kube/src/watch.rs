@@ -49,7 +49,10 @@ pub fn start(rv: Option<&str>) -> Result<Option<u64>, KubeError> {
 }
 
 /// Starts the watch and returns its stream of lines.
-pub async fn open(api: &Arc<KubeApi>, spec: WatchSpec) -> Result<mpsc::Receiver<Vec<u8>>, KubeError> {
+pub async fn open(
+    api: &Arc<KubeApi>,
+    spec: WatchSpec,
+) -> Result<mpsc::Receiver<Vec<u8>>, KubeError> {
     let rx = api.feed.subscribe().await;
     let (out, lines) = mpsc::channel(256);
     let (cursor, initial) = match spec.from {
@@ -64,13 +67,21 @@ pub async fn open(api: &Arc<KubeApi>, spec: WatchSpec) -> Result<mpsc::Receiver<
             (rv, Vec::new())
         }
         None => {
-            let (items, rev) = objects::list(api, &spec.uid, spec.rt, spec.namespace.as_deref()).await?;
-            (rev, items.into_iter().filter(|o| spec.selector.matches(o)).collect())
+            let (items, rev) =
+                objects::list(api, &spec.uid, spec.rt, spec.namespace.as_deref()).await?;
+            (
+                rev,
+                items
+                    .into_iter()
+                    .filter(|o| spec.selector.matches(o))
+                    .collect(),
+            )
         }
     };
     let api = api.clone();
     tokio::spawn(async move {
-        let _ = tokio::time::timeout(spec.timeout, run(&api, &spec, rx, cursor, initial, &out)).await;
+        let _ =
+            tokio::time::timeout(spec.timeout, run(&api, &spec, rx, cursor, initial, &out)).await;
     });
     Ok(lines)
 }
@@ -121,7 +132,11 @@ async fn run(
     }
     // What happened between `cursor` and the live stream, from the store.
     loop {
-        let page = api.store.changes(OBJECTS, cursor, 1_000).await.map_err(|_| ())?;
+        let page = api
+            .store
+            .changes(OBJECTS, cursor, 1_000)
+            .await
+            .map_err(|_| ())?;
         let n = page.items.len();
         for c in &page.items {
             cursor = c.rev;

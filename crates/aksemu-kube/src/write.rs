@@ -6,12 +6,12 @@ use serde_json::{Value, json};
 
 use crate::api::Ctx;
 use crate::error::{KubeError, invalid};
+use crate::patch::{self, PatchKind};
 use crate::read::{existing, name_of, ns_of};
 use crate::request::KubeResponse;
 use crate::resources::{ResourceType, find};
 use crate::route::ResourcePath;
 use crate::{body, defaults, managed_fields, meta, objects, validate};
-use crate::patch::{self, PatchKind};
 
 /// The namespace a namespaced write goes to must exist and not be terminating.
 async fn check_namespace(ctx: &Ctx<'_>, rt: &ResourceType, ns: &str) -> Result<(), KubeError> {
@@ -24,7 +24,10 @@ async fn check_namespace(ctx: &Ctx<'_>, rt: &ResourceType, ns: &str) -> Result<(
     match objects::get(ctx.api, ctx.uid(), nst, "", ns).await? {
         None => Err(crate::error::not_found("namespaces", ns)),
         Some(n) if n["status"]["phase"] == "Terminating" => Err(KubeError::Forbidden(
-            format!("{} \"\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", rt.qualified()),
+            format!(
+                "{} \"\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                rt.qualified()
+            ),
             rt.qualified(),
             String::new(),
         )),
@@ -55,19 +58,57 @@ async fn in_use(ctx: &Ctx<'_>) -> Result<defaults::InUse, KubeError> {
     Ok(used)
 }
 
+/// Defaults of every write; services also get their addresses.
+async fn fill(ctx: &Ctx<'_>, rt: &ResourceType, obj: &mut Value) -> Result<(), KubeError> {
+    defaults::fill(rt.kind, obj);
+    if rt.kind == "Service" {
+        let mut used = in_use(ctx).await?;
+        defaults::service(obj, &ctx.cluster.service_cidr, &mut used)
+            .map_err(|m| invalid("Service", name_of_obj(obj), "spec.clusterIPs", &m))?;
+    }
+    Ok(())
+}
+
+/// A service keeps its cluster IP: it may be left out, not changed.
+fn keep_cluster_ip(old: &Value, new: &mut Value) -> Result<(), KubeError> {
+    let Some(ip) = old["spec"]["clusterIP"]
+        .as_str()
+        .filter(|ip| !ip.is_empty())
+    else {
+        return Ok(());
+    };
+    match new["spec"]["clusterIP"].as_str() {
+        None | Some("") => {
+            new["spec"]["clusterIP"] = json!(ip);
+            new["spec"]["clusterIPs"] = old["spec"]["clusterIPs"].clone();
+            Ok(())
+        }
+        Some(given) if given == ip => Ok(()),
+        Some(_) => Err(invalid(
+            "Service",
+            name_of_obj(old),
+            "spec.clusterIPs[0]",
+            "Invalid value: field is immutable",
+        )),
+    }
+}
+
 /// A new object, defaulted and validated, as it will be stored.
-pub async fn prepare_new(ctx: &Ctx<'_>, rt: &ResourceType, ns: Option<&str>, mut obj: Value, mgr: &str, op: &str) -> Result<Value, KubeError> {
+pub async fn prepare_new(
+    ctx: &Ctx<'_>,
+    rt: &ResourceType,
+    ns: Option<&str>,
+    mut obj: Value,
+    mgr: &str,
+    op: &str,
+) -> Result<Value, KubeError> {
     let now = objects::now(ctx.api);
     meta::on_create(rt, &mut obj, ns, &now)?;
     if let Some(ns) = ns {
         check_namespace(ctx, rt, ns).await?;
     }
-    defaults::on_create(rt.kind, &mut obj);
-    if rt.kind == "Service" {
-        let mut used = in_use(ctx).await?;
-        defaults::service(&mut obj, &ctx.cluster.service_cidr, &mut used)
-            .map_err(|m| invalid("Service", name_of_obj(&obj), "spec.clusterIPs", &m))?;
-    }
+    defaults::initial_status(rt.kind, &mut obj);
+    fill(ctx, rt, &mut obj).await?;
     validate::object(rt, &obj)?;
     let applied = obj.clone();
     managed_fields::record(&mut obj, mgr, op, &applied, &now, None);
@@ -79,12 +120,22 @@ fn name_of_obj(obj: &Value) -> &str {
 }
 
 /// Stores a new object (unless dry-run) and answers 201 with it.
-async fn store_new(ctx: &Ctx<'_>, rt: &ResourceType, obj: Value) -> Result<KubeResponse, KubeError> {
+async fn store_new(
+    ctx: &Ctx<'_>,
+    rt: &ResourceType,
+    obj: Value,
+) -> Result<KubeResponse, KubeError> {
     let name = name_of_obj(&obj).to_string();
     if ctx.req.dry_run() {
         return Ok(ctx.object(201, rt, &obj));
     }
-    let rv = objects::commit(ctx.api, rt, &name, vec![objects::put(ctx.uid(), rt, &obj, Cond::Absent)]).await?;
+    let rv = objects::commit(
+        ctx.api,
+        rt,
+        &name,
+        vec![objects::put(ctx.uid(), rt, &obj, Cond::Absent)],
+    )
+    .await?;
     let stored = objects::with_rv(obj, rv.first().map(String::as_str).unwrap_or_default());
     Ok(ctx.object(201, rt, &stored))
 }
@@ -99,8 +150,18 @@ pub async fn create(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
 /// Writes `new` over `old` (which was read at its resourceVersion, or as the
 /// client's `resourceVersion` demands) and answers 200.
 /// `by`: the manager and operation to record (`None`: recorded already).
-async fn store_update(ctx: &Ctx<'_>, rp: &ResourcePath, old: &Value, mut new: Value, by: Option<(&str, &str)>) -> Result<KubeResponse, KubeError> {
+async fn store_update(
+    ctx: &Ctx<'_>,
+    rp: &ResourcePath,
+    old: &Value,
+    mut new: Value,
+    by: Option<(&str, &str)>,
+) -> Result<KubeResponse, KubeError> {
     meta::on_update(rp.rt, old, &mut new, rp.sub.as_deref())?;
+    if rp.rt.kind == "Service" {
+        keep_cluster_ip(old, &mut new)?;
+    }
+    fill(ctx, rp.rt, &mut new).await?;
     validate::object(rp.rt, &new)?;
     if let Some((mgr, op)) = by {
         let now = objects::now(ctx.api);
@@ -109,7 +170,10 @@ async fn store_update(ctx: &Ctx<'_>, rp: &ResourcePath, old: &Value, mut new: Va
         managed_fields::record(&mut new, mgr, op, &applied, &now, sub);
     }
     // A client resourceVersion must match; else the version we read must.
-    let cond = match new["metadata"]["resourceVersion"].as_str().filter(|v| !v.is_empty()) {
+    let cond = match new["metadata"]["resourceVersion"]
+        .as_str()
+        .filter(|v| !v.is_empty())
+    {
         Some(v) if Some(v) != old["metadata"]["resourceVersion"].as_str() => {
             return Err(objects::conflict(rp.rt, name_of(rp)));
         }
@@ -124,14 +188,25 @@ async fn store_update(ctx: &Ctx<'_>, rp: &ResourcePath, old: &Value, mut new: Va
         objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
         return Ok(ctx.object(200, rp.rt, &new));
     }
-    let rv = objects::commit(ctx.api, rp.rt, name_of(rp), vec![objects::put(ctx.uid(), rp.rt, &new, cond)]).await?;
+    let rv = objects::commit(
+        ctx.api,
+        rp.rt,
+        name_of(rp),
+        vec![objects::put(ctx.uid(), rp.rt, &new, cond)],
+    )
+    .await?;
     let stored = objects::with_rv(new, rv.first().map(String::as_str).unwrap_or_default());
     Ok(ctx.object(200, rp.rt, &stored))
 }
 
 fn finalizers_empty(obj: &Value) -> bool {
-    obj["metadata"]["finalizers"].as_array().is_none_or(Vec::is_empty)
-        && (obj["kind"] != "Namespace" || obj["spec"]["finalizers"].as_array().is_none_or(Vec::is_empty))
+    obj["metadata"]["finalizers"]
+        .as_array()
+        .is_none_or(Vec::is_empty)
+        && (obj["kind"] != "Namespace"
+            || obj["spec"]["finalizers"]
+                .as_array()
+                .is_none_or(Vec::is_empty))
 }
 
 pub async fn update(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
@@ -147,13 +222,24 @@ pub async fn patch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kub
     let old = match objects::get(ctx.api, ctx.uid(), rp.rt, ns_of(rp), name_of(rp)).await? {
         Some(o) => o,
         // Server-side apply creates what does not exist.
-        None if kind == PatchKind::Apply && rp.sub.is_none() => return apply_create(ctx, rp, patch_body).await,
+        None if kind == PatchKind::Apply && rp.sub.is_none() => {
+            return apply_create(ctx, rp, patch_body).await;
+        }
         None => return Err(crate::error::not_found(&rp.rt.qualified(), name_of(rp))),
     };
     let (mgr, op) = if kind == PatchKind::Apply {
-        let m = ctx.req.param("fieldManager").filter(|m| !m.is_empty()).ok_or_else(|| {
-            invalid(rp.rt.kind, name_of(rp), "fieldManager", "Required value: is required for apply patch")
-        })?;
+        let m = ctx
+            .req
+            .param("fieldManager")
+            .filter(|m| !m.is_empty())
+            .ok_or_else(|| {
+                invalid(
+                    rp.rt.kind,
+                    name_of(rp),
+                    "fieldManager",
+                    "Required value: is required for apply patch",
+                )
+            })?;
         (m.to_string(), "Apply")
     } else {
         (manager(ctx, "kubectl-patch"), "Update")
@@ -175,13 +261,28 @@ pub async fn patch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kub
 }
 
 /// Server-side apply of an object that does not exist yet: 201.
-async fn apply_create(ctx: &Ctx<'_>, rp: &ResourcePath, applied: Value) -> Result<KubeResponse, KubeError> {
-    let mgr = ctx.req.param("fieldManager").filter(|m| !m.is_empty()).ok_or_else(|| {
-        invalid(rp.rt.kind, name_of(rp), "fieldManager", "Required value: is required for apply patch")
-    })?;
+async fn apply_create(
+    ctx: &Ctx<'_>,
+    rp: &ResourcePath,
+    applied: Value,
+) -> Result<KubeResponse, KubeError> {
+    let mgr = ctx
+        .req
+        .param("fieldManager")
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| {
+            invalid(
+                rp.rt.kind,
+                name_of(rp),
+                "fieldManager",
+                "Required value: is required for apply patch",
+            )
+        })?;
     let mut obj = applied.clone();
     if !obj.is_object() {
-        return Err(KubeError::BadRequest("an apply configuration must be an object".into()));
+        return Err(KubeError::BadRequest(
+            "an apply configuration must be an object".into(),
+        ));
     }
     match obj["metadata"]["name"].as_str() {
         Some(n) if n != name_of(rp) => {

@@ -18,13 +18,18 @@ use crate::base_url;
 const BODY_LIMIT: usize = 3 * 1024 * 1024 + 1;
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
     let v = header(headers, "authorization")?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
 }
 
 fn query(uri: &Uri) -> Vec<(String, String)> {
@@ -36,12 +41,17 @@ fn query(uri: &Uri) -> Vec<(String, String)> {
 fn respond(r: KubeResponse) -> Response {
     let body = match r.body {
         KubeBody::Full(b) => Body::from(b),
-        KubeBody::Stream(rx) => Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|chunk| (Ok::<_, Infallible>(Bytes::from(chunk)), rx))
-        })),
+        KubeBody::Stream(rx) => {
+            Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+                rx.recv()
+                    .await
+                    .map(|chunk| (Ok::<_, Infallible>(Bytes::from(chunk)), rx))
+            }))
+        }
     };
     let mut resp = Response::new(body);
-    *resp.status_mut() = axum::http::StatusCode::from_u16(r.status).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    *resp.status_mut() = axum::http::StatusCode::from_u16(r.status)
+        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&r.content_type) {
         h.insert(axum::http::header::CONTENT_TYPE, v);
@@ -54,13 +64,23 @@ fn respond(r: KubeResponse) -> Response {
     resp
 }
 
-async fn serve(state: AppState, uid: String, rest: String, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+async fn serve(
+    state: AppState,
+    uid: String,
+    rest: String,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let body = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b.to_vec(),
         // Past the limit: let the API answer its 413.
         Err(_) => vec![0; BODY_LIMIT],
     };
-    let path = percent_encoding::percent_decode_str(&rest).decode_utf8_lossy().into_owned();
+    let path = percent_encoding::percent_decode_str(&rest)
+        .decode_utf8_lossy()
+        .into_owned();
     let req = KubeRequest {
         method: method.as_str().to_ascii_uppercase(),
         path: format!("/{path}"),
@@ -69,12 +89,23 @@ async fn serve(state: AppState, uid: String, rest: String, method: Method, uri: 
         accept: header(&headers, "accept"),
         bearer: bearer(&headers),
         body,
-        base_url: format!("{}{}", base_url::from_headers(&headers), aksemu_aks::credentials::api_server_path(&uid)),
+        base_url: format!(
+            "{}{}",
+            base_url::from_headers(&headers),
+            aksemu_aks::credentials::api_server_path(&uid)
+        ),
     };
     respond(state.kube.handle(&uid, req).await)
 }
 
-pub async fn root(State(state): State<AppState>, Path(uid): Path<String>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+pub async fn root(
+    State(state): State<AppState>,
+    Path(uid): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     serve(state, uid, String::new(), method, uri, headers, body).await
 }
 

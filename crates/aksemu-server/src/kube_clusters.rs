@@ -18,8 +18,11 @@ impl Clusters for FromAks {
             .await
             .map_err(|e| e.to_string())?;
         Ok(view.map(|v| {
-            let mut static_tokens: Vec<(String, StaticRole)> =
-                v.admin_tokens.into_iter().map(|t| (t, StaticRole::Admin)).collect();
+            let mut static_tokens: Vec<(String, StaticRole)> = v
+                .admin_tokens
+                .into_iter()
+                .map(|t| (t, StaticRole::Admin))
+                .collect();
             static_tokens.extend(v.monitoring_token.map(|t| (t, StaticRole::Monitoring)));
             ClusterInfo {
                 uid: v.uid,

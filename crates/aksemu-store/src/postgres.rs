@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use crate::migrate::{self, POSTGRES};
 use crate::feed::ChangeOp;
+use crate::migrate::{self, POSTGRES};
 use crate::postgres_feed as feed;
 use crate::sqlite::check;
 use crate::{Changes, Doc, Store, StoreError, Write, prefix_upper_bound};
@@ -310,7 +310,11 @@ async fn put(
             key: key.clone(),
         });
     }
-    let op = if current.is_some() { ChangeOp::Modified } else { ChangeOp::Created };
+    let op = if current.is_some() {
+        ChangeOp::Modified
+    } else {
+        ChangeOp::Created
+    };
     feed::record(tx, rev, (coll, key, id), op, &body).await?;
     Ok(etag)
 }

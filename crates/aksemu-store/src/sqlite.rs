@@ -11,10 +11,10 @@ use std::sync::{Mutex, MutexGuard, mpsc};
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
+use crate::feed::ChangeOp;
 use crate::migrate::{self, SQLITE};
 use crate::read_cache::{ReadCache, touched};
 use crate::sqlite_feed;
-use crate::feed::ChangeOp;
 use crate::{Changes, Cond, Doc, RawDoc, Store, StoreError, Write, prefix_upper_bound};
 use std::sync::Arc;
 
@@ -299,7 +299,11 @@ fn put(
 ) -> Result<String, StoreError> {
     let current = current_etag(tx, coll, key)?;
     check(coll, key, cond, current.as_deref())?;
-    let op = if current.is_some() { ChangeOp::Modified } else { ChangeOp::Created };
+    let op = if current.is_some() {
+        ChangeOp::Modified
+    } else {
+        ChangeOp::Created
+    };
     let rev = sqlite_feed::next_rev(tx)?;
     let etag = rev.to_string();
     let body = body.to_string();

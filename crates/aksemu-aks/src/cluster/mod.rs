@@ -14,7 +14,9 @@ use crate::acting;
 use crate::defaults::invalid;
 use crate::identity::{Mode, stored_mode};
 use crate::lifecycle::{begin_update, load, require, require_idle};
-use crate::names::{CLUSTER_SECRETS, CLUSTER_UIDS, DELETE_CLUSTER, MANAGED_CLUSTERS, RECONCILE_CLUSTER};
+use crate::names::{
+    CLUSTER_SECRETS, CLUSTER_UIDS, DELETE_CLUSTER, MANAGED_CLUSTERS, RECONCILE_CLUSTER,
+};
 use aksemu_arm::Cloud;
 use aksemu_arm::collections::RESOURCES;
 use aksemu_arm::conditional::precondition;

@@ -33,25 +33,30 @@ impl PatchKind {
 }
 
 /// Applies `patch` of `kind` to `original` (an object of `obj_kind`).
-pub fn apply(kind: PatchKind, obj_kind: &str, original: &Value, patch: &Value) -> Result<Value, KubeError> {
+pub fn apply(
+    kind: PatchKind,
+    obj_kind: &str,
+    original: &Value,
+    patch: &Value,
+) -> Result<Value, KubeError> {
     match kind {
         PatchKind::Json => {
             let ops: json_patch::Patch = serde_json::from_value(patch.clone())
                 .map_err(|e| KubeError::BadRequest(format!("the JSON patch is invalid: {e}")))?;
             let mut doc = original.clone();
-            json_patch::patch(&mut doc, &ops).map_err(|e| {
-                KubeError::Invalid {
-                    message: format!("the JSON patch could not be applied: {e}"),
-                    kind: obj_kind.to_string(),
-                    name: String::new(),
-                    causes: Vec::new(),
-                }
+            json_patch::patch(&mut doc, &ops).map_err(|e| KubeError::Invalid {
+                message: format!("the JSON patch could not be applied: {e}"),
+                kind: obj_kind.to_string(),
+                name: String::new(),
+                causes: Vec::new(),
             })?;
             Ok(doc)
         }
         PatchKind::Merge => {
             if !patch.is_object() {
-                return Err(KubeError::BadRequest("a merge patch must be a JSON object".into()));
+                return Err(KubeError::BadRequest(
+                    "a merge patch must be a JSON object".into(),
+                ));
             }
             let mut doc = original.clone();
             json_patch::merge(&mut doc, patch);
@@ -59,7 +64,9 @@ pub fn apply(kind: PatchKind, obj_kind: &str, original: &Value, patch: &Value) -
         }
         PatchKind::Strategic | PatchKind::Apply => {
             if !patch.is_object() {
-                return Err(KubeError::BadRequest("a strategic merge patch must be a JSON object".into()));
+                return Err(KubeError::BadRequest(
+                    "a strategic merge patch must be a JSON object".into(),
+                ));
             }
             strategic::strategic_merge(obj_kind, original, patch)
                 .map_err(|e| KubeError::BadRequest(e.to_string()))
