@@ -5,42 +5,13 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use crate::cluster::ClusterInfo;
+use crate::ctx::{Ctx, verb};
 use crate::error::{KubeError, unknown_path};
-use crate::gate::{self, Authorized};
+use crate::gate;
 use crate::rbac::Attributes;
 use crate::request::{KubeRequest, KubeResponse};
-use crate::resources::ResourceType;
-use crate::route::{self, ResourcePath, Target};
-use crate::{KubeApi, authn, discovery, openapi, resource_ops, table};
-
-/// Everything a handler needs about the request it serves.
-pub struct Ctx<'a> {
-    pub api: &'a Arc<KubeApi>,
-    pub cluster: &'a ClusterInfo,
-    pub req: &'a KubeRequest,
-    pub auth: Authorized,
-}
-
-impl Ctx<'_> {
-    pub fn uid(&self) -> &str {
-        &self.cluster.uid
-    }
-
-    pub fn now(&self) -> time::OffsetDateTime {
-        self.api.clock.now()
-    }
-
-    /// An object (or a Table of it, when asked for).
-    pub fn object(&self, status: u16, rt: &ResourceType, obj: &Value) -> KubeResponse {
-        if self.req.wants_table() {
-            let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
-            let t = table::table(rt, std::slice::from_ref(obj), self.now(), true, meta);
-            return KubeResponse::json(status, &t);
-        }
-        KubeResponse::json(status, obj)
-    }
-}
+use crate::route::{self, Target};
+use crate::{KubeApi, authn, discovery, openapi, resource_ops};
 
 impl KubeApi {
     /// Serves one request to the API server of cluster `uid`.
@@ -153,21 +124,6 @@ fn path_of(base_url: &str) -> String {
     rest.find('/')
         .map(|i| rest[i..].to_string())
         .unwrap_or_default()
-}
-
-/// The verb Kubernetes authorizes a resource request as.
-pub fn verb(method: &str, rp: &ResourcePath, watch: bool) -> &'static str {
-    match (method, rp.name.is_some()) {
-        ("GET" | "HEAD", _) if watch => "watch",
-        ("GET" | "HEAD", true) => "get",
-        ("GET" | "HEAD", false) => "list",
-        ("POST", _) => "create",
-        ("PUT", _) => "update",
-        ("PATCH", _) => "patch",
-        ("DELETE", true) => "delete",
-        ("DELETE", false) => "deletecollection",
-        _ => "",
-    }
 }
 
 fn attributes(target: &Target, req: &KubeRequest) -> Attributes {

@@ -8,10 +8,7 @@ use crate::cluster::{ClusterInfo, StaticRole};
 use crate::error::KubeError;
 use crate::rbac::UserInfo;
 
-pub const MASTERS: &str = "system:masters";
-pub const AUTHENTICATED: &str = "system:authenticated";
-/// The user the clusterMonitoringUser kubeconfig signs in as.
-pub const MONITORING_USER: &str = "clusterMonitoringUser";
+pub use crate::users::{AUTHENTICATED, MASTERS, MONITORING_USER};
 
 fn user(name: &str, groups: &[&str]) -> UserInfo {
     UserInfo {

@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use aksemu_core::cluster_plane::PlaneCluster;
 
-use crate::authn::MONITORING_USER;
 use crate::defaults;
 use crate::rbac;
+use crate::users::MONITORING_USER;
 
 pub const NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
 

@@ -8,7 +8,7 @@ use aksemu_store::{Cond, Write};
 use serde_json::{Value, json};
 
 use crate::KubeApi;
-use crate::api::Ctx;
+use crate::ctx::Ctx;
 use crate::error::KubeError;
 use crate::objects::{self, OBJECTS};
 use crate::read::{existing, name_of, ns_of};

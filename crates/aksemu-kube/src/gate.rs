@@ -5,11 +5,11 @@
 use serde_json::Value;
 
 use crate::KubeApi;
-use crate::authn::MASTERS;
 use crate::error::KubeError;
 use crate::objects;
 use crate::rbac::{self, Attributes, Decision, Policy, UserInfo};
 use crate::resources::find;
+use crate::users::MASTERS;
 
 /// Proof that the caller may do what it asked.
 #[derive(Debug)]

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use crate::api::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{KubeError, not_found};
 use crate::objects;
 use crate::request::{KubeBody, KubeResponse};

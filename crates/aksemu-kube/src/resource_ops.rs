@@ -1,6 +1,6 @@
 //! Dispatch of resource requests by verb and subresource.
 
-use crate::api::{Ctx, verb};
+use crate::ctx::{Ctx, verb};
 use crate::error::KubeError;
 use crate::request::KubeResponse;
 use crate::resources::Storage;

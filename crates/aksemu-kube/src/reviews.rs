@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::api::Ctx;
+use crate::ctx::Ctx;
 use crate::error::KubeError;
 use crate::rbac::{Attributes, UserInfo};
 use crate::request::KubeResponse;

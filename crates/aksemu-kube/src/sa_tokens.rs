@@ -60,7 +60,7 @@ impl Claims {
             groups: vec![
                 "system:serviceaccounts".into(),
                 format!("system:serviceaccounts:{ns}"),
-                crate::authn::AUTHENTICATED.into(),
+                crate::users::AUTHENTICATED.into(),
             ],
         }
     }

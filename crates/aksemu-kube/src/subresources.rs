@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::api::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{KubeError, invalid, not_found};
 use crate::patch::{self, PatchKind};
 use crate::read::{existing, name_of, ns_of};

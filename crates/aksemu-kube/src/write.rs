@@ -4,7 +4,7 @@
 use aksemu_store::Cond;
 use serde_json::{Value, json};
 
-use crate::api::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{KubeError, invalid};
 use crate::patch::{self, PatchKind};
 use crate::read::{existing, name_of, ns_of};
@@ -140,11 +140,24 @@ async fn store_new(
     Ok(ctx.object(201, rt, &stored))
 }
 
+/// Unknown fields of a body, refused or returned as warnings (`fieldValidation`).
+fn checked_fields(ctx: &Ctx<'_>, rt: &ResourceType, obj: &Value) -> Result<Vec<String>, KubeError> {
+    validate::field_validation(rt, ctx.req.param("fieldValidation"), obj)
+}
+
+fn with_warnings(mut r: KubeResponse, warnings: &[String]) -> KubeResponse {
+    for w in warnings {
+        r = r.warn(w);
+    }
+    r
+}
+
 pub async fn create(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let obj = body::decode(ctx.req)?;
+    let warnings = checked_fields(ctx, rp.rt, &obj)?;
     let mgr = manager(ctx, "kubectl-create");
     let obj = prepare_new(ctx, rp.rt, rp.namespace.as_deref(), obj, &mgr, "Update").await?;
-    store_new(ctx, rp.rt, obj).await
+    Ok(with_warnings(store_new(ctx, rp.rt, obj).await?, &warnings))
 }
 
 /// Writes `new` over `old` (which was read at its resourceVersion, or as the
@@ -211,14 +224,21 @@ fn finalizers_empty(obj: &Value) -> bool {
 
 pub async fn update(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let new = body::decode(ctx.req)?;
+    let warnings = checked_fields(ctx, rp.rt, &new)?;
     let old = existing(ctx, rp).await?;
     let mgr = manager(ctx, "kubectl-edit");
-    store_update(ctx, rp, &old, new, Some((&mgr, "Update"))).await
+    Ok(with_warnings(
+        store_update(ctx, rp, &old, new, Some((&mgr, "Update"))).await?,
+        &warnings,
+    ))
 }
 
 pub async fn patch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let kind = PatchKind::from_media_type(&body::patch_type(ctx.req))?;
     let patch_body = body::decode(ctx.req)?;
+    if kind != PatchKind::Json {
+        checked_fields(ctx, rp.rt, &patch_body)?;
+    }
     let old = match objects::get(ctx.api, ctx.uid(), rp.rt, ns_of(rp), name_of(rp)).await? {
         Some(o) => o,
         // Server-side apply creates what does not exist.

@@ -14,8 +14,9 @@ use axum::response::Response;
 use crate::AppState;
 use crate::base_url;
 
-/// Most a Kubernetes request body may hold; past it, the API answers 413.
-const BODY_LIMIT: usize = 3 * 1024 * 1024 + 1;
+/// Most of a request body read: the API answers 413 past 3 MiB, and reading
+/// a little further lets a client that sent more see that answer.
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

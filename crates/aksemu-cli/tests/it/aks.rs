@@ -17,7 +17,7 @@ const NETWORK_CONTRIBUTOR: &str = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 const MI_OPERATOR: &str = "f1a07417-d97a-45cb-824c-7a7467783830";
 const AKS_CONTRIBUTOR: &str = "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8";
 
-async fn call_raw(
+pub(crate) async fn call_raw(
     s: &Server,
     token: &str,
     m: Method,
@@ -27,12 +27,18 @@ async fn call_raw(
     s.call_with(Some(token), m, path, API, body).await
 }
 
-async fn call(s: &Server, token: &str, m: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+pub(crate) async fn call(
+    s: &Server,
+    token: &str,
+    m: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     s.call(Some(token), m, path, API, body).await
 }
 
 /// Follows `Azure-AsyncOperation` to a terminal status.
-async fn wait(s: &Server, token: &str, resp: &reqwest::Response) -> Value {
+pub(crate) async fn wait(s: &Server, token: &str, resp: &reqwest::Response) -> Value {
     let url = resp
         .headers()
         .get("azure-asyncoperation")
@@ -58,7 +64,7 @@ async fn wait(s: &Server, token: &str, resp: &reqwest::Response) -> Value {
 }
 
 /// The body `az aks create` sends (azure-cli 2.91.0).
-fn az_create_body(dns: &str) -> Value {
+pub(crate) fn az_create_body(dns: &str) -> Value {
     json!({"location":"westus2",
      "properties":{"agentPoolProfiles":[{"name":"nodepool1","orchestratorVersion":"","vmSize":"","osType":"Linux",
        "enableNodePublicIP":false,"count":3,"enableAutoScaling":false,"scaleSetPriority":"Regular","nodeTaints":[],
@@ -83,7 +89,7 @@ fn sp_cluster_body(app: &str, secret: &str) -> Value {
 
 /// A server with a group `rg` in westus2: the server, an administrator token and
 /// the group's id.
-async fn with_group(store: &TestStore, extra: &[&str]) -> (Server, String, String) {
+pub(crate) async fn with_group(store: &TestStore, extra: &[&str]) -> (Server, String, String) {
     let s = Server::start_with(bin(), store, extra).await.unwrap();
     let t = s.admin_token().await.unwrap();
     let rg = format!("/subscriptions/{}/resourceGroups/rg", s.subscription_id);
@@ -99,7 +105,7 @@ async fn with_group(store: &TestStore, extra: &[&str]) -> (Server, String, Strin
     (s, t, rg)
 }
 
-async fn create_cluster(s: &Server, token: &str, path: &str, body: Value) -> Value {
+pub(crate) async fn create_cluster(s: &Server, token: &str, path: &str, body: Value) -> Value {
     let resp = call_raw(s, token, Method::PUT, path, Some(body)).await;
     assert_eq!(resp.status().as_u16(), 201, "create");
     let op = wait(s, token, &resp).await;
@@ -107,7 +113,7 @@ async fn create_cluster(s: &Server, token: &str, path: &str, body: Value) -> Val
     call(s, token, Method::GET, path, None).await.1
 }
 
-async fn kubeconfig(s: &Server, token: &str, cluster: &str, kind: &str) -> String {
+pub(crate) async fn kubeconfig(s: &Server, token: &str, cluster: &str, kind: &str) -> String {
     let (st, v) = call(
         s,
         token,

@@ -10,6 +10,7 @@ mod graph;
 mod hardening;
 mod identities;
 mod imds;
+mod kube;
 mod oauth;
 mod principals;
 mod propagation;
