@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks aksemu against its references, side by side in one run (see BENCHMARKS.md).
-#   benches/run.sh [rg-get|rg-put|token|rg-get-100k|imds|all]   env: RUNS=3 DUR=10 CONNS=64
+#   benches/run.sh [rg-get|rg-put|token|rg-get-100k|imds|kube|all]   env: RUNS=3 DUR=10 CONNS=64
+#   kube: PODS=10000 WATCHES=1000 (a cluster made through ARM, measured with `aksemu bench kube`)
 # References come from ../shared/bench-peers (copied to a scratch dir): the bare axum
 # HTTPS ceiling, moto's IAM CreateRole, oidc-provider's client_credentials.
 # All traffic is loopback; every load is bounded by wrk's -d and timeout.
@@ -145,6 +146,56 @@ bench_imds() {
     "oidc-provider 9.13.3 client_credentials, 1 Node process (HTTP)" "${o[*]}" "$LOGS/imds-1.log" "$LOGS/oidc-imds-1.log" 20
 }
 
+# make_cluster → KUBECONFIG_FILE: an AKS cluster through ARM, and its admin kubeconfig.
+make_cluster() {
+  local arm="https://localhost:$APORT" h=(-sf --cacert "$DATA/ca.pem" -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" -H 'Content-Type: application/json')
+  local rg="$arm/subscriptions/$AKSEMU_SUBSCRIPTION_ID/resourceGroups/kbench"
+  curl "${h[@]}" -X PUT -d '{"location":"westus2"}' "$rg?api-version=2024-11-01" > /dev/null
+  local c="$rg/providers/Microsoft.ContainerService/managedClusters/kb"
+  curl "${h[@]}" -X PUT -d '{"location":"westus2","identity":{"type":"SystemAssigned"},"properties":{"dnsPrefix":"kb","agentPoolProfiles":[{"name":"nodepool1","count":3,"mode":"System"}]}}' \
+    "$c?api-version=2024-05-01" > /dev/null
+  local i; for i in $(seq 1 100); do
+    curl "${h[@]}" "$c?api-version=2024-05-01" | grep -q '"provisioningState":"Succeeded"' && break; sleep 0.2
+  done
+  KUBECONFIG_FILE=$WORK/kubeconfig
+  curl "${h[@]}" -X POST "$c/listClusterAdminCredential?api-version=2024-05-01" \
+    | python3 -c 'import json,sys,base64; print(base64.b64decode(json.load(sys.stdin)["kubeconfigs"][0]["value"]).decode())' > "$KUBECONFIG_FILE"
+}
+
+bench_kube() {
+  make_cluster
+  local server token pid
+  server=$(awk '/server:/{print $2}' "$KUBECONFIG_FILE"); token=$(awk '/token:/{print $2}' "$KUBECONFIG_FILE")
+  pid=${PIDS[0]}
+  local rss0; rss0=$(awk '/VmRSS/{print $2}' "/proc/$pid/status")
+  echo "| measure | result | goal |"
+  echo "| --- | --- | --- |"
+  wait_quiet
+  "$AKSEMU" bench kube --kubeconfig "$KUBECONFIG_FILE" --pods "${PODS:-10000}" --watches "${WATCHES:-1000}"
+  local rss1; rss1=$(awk '/VmRSS/{print $2}' "/proc/$pid/status")
+  echo "| server memory (VmRSS) before → after ${PODS:-10000} pods and the watches | $((rss0 / 1024)) MB → $((rss1 / 1024)) MB | recorded |"
+  if command -v kubectl > /dev/null; then
+    local t0 t1; t0=$(date +%s%N)
+    KUBECONFIG=$KUBECONFIG_FILE KUBECACHEDIR=$WORK/kcache kubectl get pods -A > /dev/null; t0=$(date +%s%N)
+    KUBECONFIG=$KUBECONFIG_FILE KUBECACHEDIR=$WORK/kcache kubectl get pods -A > /dev/null; t1=$(date +%s%N)
+    echo "| \`kubectl get pods -A\` ($(kubectl version --client 2>/dev/null | head -1)), wall time, warm discovery cache | $(( (t1 - t0) / 1000000 )) ms | beside |"
+  fi
+  echo
+  # Pod GET against the HTTPS ceiling, as the ARM GET is measured.
+  ceiling_port; local cport=$CPORT url="${server/localhost/127.0.0.1}/api/v1/namespaces/bench/pods/pod-00042"
+  local ours; ours=$(curl -sf --cacert "$DATA/ca.pem" -H "Authorization: Bearer $token" "${url/127.0.0.1/localhost}" | wc -c)
+  timeout 20 wrk -t2 -c"$CONNS" -d2s -H "Authorization: Bearer $token" "$url" > /dev/null 2>&1 || true
+  local a=() c=() r
+  for r in $(seq 1 "$RUNS"); do
+    wait_quiet; c+=("$(rps "$LOGS/ceiling-k-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency "https://127.0.0.1:$cport/arm")")
+    wait_quiet; a+=("$(rps "$LOGS/pod-get-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -H "Authorization: Bearer $token" "$url")")
+  done
+  echo "| | measure | median of $RUNS | latency |"
+  echo "| --- | --- | --- | --- |"
+  report "pod GET, ${PODS:-10000} pods stored (HTTPS, keep-alive, wrk -t2 -c$CONNS -d${DUR}s; body $ours B)" "${a[*]}" \
+    "bare axum HTTPS ceiling GET /arm" "${c[*]}" "$LOGS/pod-get-1.log" "$LOGS/ceiling-k-1.log" 0.5
+}
+
 # report NAME "ours…" REFNAME "theirs…" OURLOG REFLOG GOAL
 report() {
   local om rm ratio
@@ -157,14 +208,14 @@ report() {
 
 prepare
 start_aksemu
-echo "| | measure | median of $RUNS | latency |"
-echo "| --- | --- | --- | --- |"
+[ "$WHAT" = kube ] || { echo "| | measure | median of $RUNS | latency |"; echo "| --- | --- | --- | --- |"; }
 case "$WHAT" in
   rg-get) bench_rg_get ;;
   rg-put) bench_rg_put ;;
   token) bench_token ;;
   rg-get-100k) start_aksemu 100000; bench_rg_get ", 100,000 assignments loaded" ;;
   imds) bench_imds ;;
+  kube) bench_kube ;;
   all) bench_rg_get; bench_rg_put; bench_token; start_aksemu 100000; bench_rg_get ", 100,000 assignments loaded"; start_aksemu; bench_imds ;;
   *) echo "unknown benchmark $WHAT" >&2; exit 2 ;;
 esac

@@ -19,6 +19,9 @@ pub enum BenchCommand {
     /// Write N synthetic role assignments (5,000 principals; subscription, group
     /// and resource scopes) into the data dir's SQLite store.
     SeedRbac(SeedArgs),
+    /// Measure a running cluster's Kubernetes API: durable creates, lists of
+    /// every pod (JSON and Table), and watch latency (see BENCHMARKS.md).
+    Kube(crate::bench_kube::KubeArgs),
 }
 
 #[derive(Args)]
@@ -52,6 +55,10 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             .enable_all()
             .build()?
             .block_on(seed(a)),
+        BenchCommand::Kube(a) => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(crate::bench_kube::run(a)),
     }
 }
 

@@ -2,6 +2,8 @@
 
 mod admin_client;
 mod bench_cmd;
+mod bench_kube;
+mod bench_watch;
 mod clock_cmd;
 mod data_dir;
 mod env_cmd;
