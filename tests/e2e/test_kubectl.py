@@ -116,11 +116,12 @@ def test_the_user_session(cluster):
 
 def test_watch_prints_rows_as_they_come(cluster):
     cluster.out("create", "namespace", "watched")
-    w = subprocess.Popen([*_kubectl(cluster), "get", "configmaps", "-n", "watched", "-w"],
+    w = subprocess.Popen([*_kubectl(cluster), "get", "svc", "-n", "watched", "-w"],
                          env=cluster.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(1.5)
-        cluster.out("create", "configmap", "late", "-n", "watched", "--from-literal=a=b")
+        # `create service` sends a protobuf Service.
+        cluster.out("create", "service", "clusterip", "late", "-n", "watched", "--tcp=80:8080")
         deadline = time.time() + 10
         seen = []
         while time.time() < deadline:
@@ -128,7 +129,8 @@ def test_watch_prints_rows_as_they_come(cluster):
             seen.append(line)
             if line.startswith("late"):
                 break
-        assert any(line.startswith("late") for line in seen), seen
+        late = [line for line in seen if line.startswith("late")]
+        assert late and re.search(r"late\s+ClusterIP\s+10\.0\.\d+\.\d+\s+<none>\s+80/TCP", late[0]), seen
     finally:
         w.kill()
     # The watch-list kubectl's wait uses: initial events, then the bookmark.
@@ -183,3 +185,25 @@ def test_scale_changes_the_nodes(cluster):
     assert len(names) == 5 and all(NODE_NAME.match(n) for n in names)
     cluster.az.run("aks", "scale", "-g", "rg", "-n", "c1", "--node-count", "3")
     assert len(rows(cluster.out("get", "nodes"))) == 3
+
+
+def test_http2_keeps_the_port_in_absolute_urls(cluster):
+    """kubectl negotiates h2; HTTP/2 has no Host header, and absolute URLs the
+    server builds (ARM metadata, the API server address) must keep the port."""
+    e = cluster.server.env
+    port = e["AKSEMU_ARM_URL"].rsplit(":", 1)[1]
+    ca = e["REQUESTS_CA_BUNDLE"]
+    meta = subprocess.run(["curl", "-s", "--http2", "--cacert", ca, "-w", "\n%{http_version}",
+                           f"https://localhost:{port}/metadata/endpoints?api-version=2022-09-01"],
+                          capture_output=True, text=True, check=True).stdout
+    body, version = meta.rsplit("\n", 1)
+    assert version == "2"
+    assert json.loads(body)["resourceManager"].startswith(f"https://localhost:{port}")
+    kc = open(cluster.kubeconfig).read()
+    server = re.search(r"server: (\S+)", kc).group(1)
+    token = re.search(r"token: (\S+)", kc).group(1)
+    api = subprocess.run(["curl", "-s", "--http2", "--cacert", ca, "-H", f"Authorization: Bearer {token}",
+                          "-w", "\n%{http_version}", f"{server}/api"], capture_output=True, text=True, check=True).stdout
+    body, version = api.rsplit("\n", 1)
+    assert version == "2"
+    assert json.loads(body)["serverAddressByClientCIDRs"][0]["serverAddress"] == f"localhost:{port}"

@@ -8,6 +8,9 @@ use aksemu_arm::Cloud;
 use aksemu_arm::collections::RESOURCES;
 use aksemu_core::ArmError;
 use aksemu_store::store_err;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use serde_json::Value;
 
 use crate::credentials::token;
@@ -50,7 +53,52 @@ fn tokens(props: &Value, seed: Option<&str>) -> (Vec<String>, Option<String>) {
     (admin, Some(token(seed, "clusterMonitoringUser")))
 }
 
-/// The view of cluster `uid`, if it exists.
+/// Views already built, by uid, with the etags of the three documents they
+/// were built from: a request reads those documents' etags (point reads,
+/// cached by the store) and builds the view again only when one changed.
+#[derive(Default)]
+pub struct Views {
+    built: Mutex<HashMap<String, (String, ClusterView)>>,
+}
+
+impl Views {
+    /// The view of cluster `uid`, if it exists.
+    pub async fn view(&self, cloud: &Cloud, uid: &str) -> Result<Option<ClusterView>, ArmError> {
+        let store = cloud.store();
+        let Some(index) = store.get_raw(CLUSTER_UIDS, uid).await.map_err(store_err)? else {
+            return Ok(None);
+        };
+        let key: Value = serde_json::from_str(&index.body).unwrap_or_default();
+        let key = key["cluster"].as_str().unwrap_or_default();
+        let cluster = store.get_raw(RESOURCES, key).await.map_err(store_err)?;
+        let secrets = store
+            .get_raw(CLUSTER_SECRETS, key)
+            .await
+            .map_err(store_err)?;
+        let (Some(cluster), Some(secrets)) = (cluster, secrets) else {
+            return Ok(None);
+        };
+        let stamp = format!("{}|{}|{}", index.etag, cluster.etag, secrets.etag);
+        if let Some((s, v)) = self.lock().get(uid)
+            && *s == stamp
+        {
+            return Ok(Some(v.clone()));
+        }
+        let fresh = view(cloud, uid).await?;
+        let mut built = self.lock();
+        match &fresh {
+            Some(v) => built.insert(uid.to_string(), (stamp, v.clone())),
+            None => built.remove(uid),
+        };
+        Ok(fresh)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (String, ClusterView)>> {
+        self.built.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The view of cluster `uid`, if it exists, read now.
 pub async fn view(cloud: &Cloud, uid: &str) -> Result<Option<ClusterView>, ArmError> {
     let Some(doc) = cluster_by_uid(cloud, uid).await? else {
         return Ok(None);

@@ -48,19 +48,36 @@ fn field(kubeconfig: &str, key: &str) -> anyhow::Result<String> {
 impl Api {
     fn from_kubeconfig(path: &PathBuf) -> anyhow::Result<Self> {
         let kc = std::fs::read_to_string(path)?;
-        let ca = base64::engine::general_purpose::STANDARD.decode(field(&kc, "certificate-authority-data")?)?;
+        let ca = base64::engine::general_purpose::STANDARD
+            .decode(field(&kc, "certificate-authority-data")?)?;
         let client = reqwest::Client::builder()
             .tls_certs_only([reqwest::Certificate::from_pem(&ca)?])
             .no_proxy()
             .pool_max_idle_per_host(2_000)
             .build()?;
-        Ok(Self { client, server: field(&kc, "server")?, token: field(&kc, "token")? })
+        Ok(Self {
+            client,
+            server: field(&kc, "server")?,
+            token: field(&kc, "token")?,
+        })
     }
 
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>, accept: &str) -> anyhow::Result<(u16, Vec<u8>)> {
-        let mut r = self.client.request(method, format!("{}{path}", self.server)).bearer_auth(&self.token).header("accept", accept);
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        accept: &str,
+    ) -> anyhow::Result<(u16, Vec<u8>)> {
+        let mut r = self
+            .client
+            .request(method, format!("{}{path}", self.server))
+            .bearer_auth(&self.token)
+            .header("accept", accept);
         if let Some(b) = body {
-            r = r.header("content-type", "application/json").body(b.to_string());
+            r = r
+                .header("content-type", "application/json")
+                .body(b.to_string());
         }
         let resp = r.send().await?;
         let status = resp.status().as_u16();
@@ -92,7 +109,14 @@ async fn create_pods(api: &Arc<Api>, n: usize, concurrency: usize) -> anyhow::Re
                     *g += 1;
                     *g - 1
                 };
-                let (st, _) = api.send(reqwest::Method::POST, "/api/v1/namespaces/bench/pods", Some(pod(i)), "application/json").await?;
+                let (st, _) = api
+                    .send(
+                        reqwest::Method::POST,
+                        "/api/v1/namespaces/bench/pods",
+                        Some(pod(i)),
+                        "application/json",
+                    )
+                    .await?;
                 anyhow::ensure!(st == 201, "create answered {st}");
             }
         }));
@@ -111,12 +135,18 @@ async fn list_time(api: &Api, accept: &str, runs: usize) -> anyhow::Result<(f64,
     let (mut size, mut count) = (0, 0);
     for _ in 0..runs {
         let t = Instant::now();
-        let (st, body) = api.send(reqwest::Method::GET, "/api/v1/pods", None, accept).await?;
+        let (st, body) = api
+            .send(reqwest::Method::GET, "/api/v1/pods", None, accept)
+            .await?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         anyhow::ensure!(st == 200, "list answered {st}");
         size = body.len();
         let v: Value = serde_json::from_slice(&body)?;
-        count = v["items"].as_array().or(v["rows"].as_array()).map(Vec::len).unwrap_or(0);
+        count = v["items"]
+            .as_array()
+            .or(v["rows"].as_array())
+            .map(Vec::len)
+            .unwrap_or(0);
     }
     times.sort_by(f64::total_cmp);
     Ok((times[times.len() / 2], size, count))
@@ -125,19 +155,41 @@ async fn list_time(api: &Api, accept: &str, runs: usize) -> anyhow::Result<(f64,
 pub async fn run(a: KubeArgs) -> anyhow::Result<()> {
     let api = Arc::new(Api::from_kubeconfig(&a.kubeconfig)?);
     for ns in ["bench", "watch-bench"] {
-        api.send(reqwest::Method::POST, "/api/v1/namespaces", Some(json!({"metadata": {"name": ns}})), "application/json").await?;
+        api.send(
+            reqwest::Method::POST,
+            "/api/v1/namespaces",
+            Some(json!({"metadata": {"name": ns}})),
+            "application/json",
+        )
+        .await?;
     }
     let rate = create_pods(&api, a.pods, a.concurrency).await?;
-    println!("| durable pod creates, {} in flight | {:.0} objects/s ({} pods) | ≥ 5,000 |", a.concurrency, rate, a.pods);
+    println!(
+        "| durable pod creates, {} in flight | {:.0} objects/s ({} pods) | ≥ 5,000 |",
+        a.concurrency, rate, a.pods
+    );
     let (json_ms, json_size, n) = list_time(&api, "application/json", 7).await?;
-    println!("| `GET /api/v1/pods` JSON list, {n} pods ({} MB), client wall time, median of 7 | {json_ms:.0} ms | ≤ 200 |", json_size / 1_000_000);
+    println!(
+        "| `GET /api/v1/pods` JSON list, {n} pods ({} MB), client wall time, median of 7 | {json_ms:.0} ms | ≤ 200 |",
+        json_size / 1_000_000
+    );
     let (table_ms, table_size, rows) = list_time(&api, TABLE, 7).await?;
-    println!("| `GET /api/v1/pods` as Table, {rows} rows ({} MB), client wall time, median of 7 | {table_ms:.0} ms | ≤ 300 |", table_size / 1_000_000);
+    println!(
+        "| `GET /api/v1/pods` as Table, {rows} rows ({} MB), client wall time, median of 7 | {table_ms:.0} ms | ≤ 300 |",
+        table_size / 1_000_000
+    );
     let (p50, p99) = crate::bench_watch::latency(&api_parts(&api), a.watches, a.writes).await?;
-    println!("| {} watches, {} writes: event after the write's answer | p50 {p50:.1} ms, p99 {p99:.1} ms | p99 ≤ 100 |", a.watches, a.writes);
+    println!(
+        "| {} watches, {} writes: event after the write's answer | p50 {p50:.1} ms, p99 {p99:.1} ms | p99 ≤ 100 |",
+        a.watches, a.writes
+    );
     Ok(())
 }
 
 fn api_parts(api: &Api) -> crate::bench_watch::Target {
-    crate::bench_watch::Target { client: api.client.clone(), server: api.server.clone(), token: api.token.clone() }
+    crate::bench_watch::Target {
+        client: api.client.clone(),
+        server: api.server.clone(),
+        token: api.token.clone(),
+    }
 }

@@ -17,14 +17,24 @@ pub struct Target {
 const NS: &str = "/api/v1/namespaces/watch-bench/configmaps";
 
 /// Opens one watch from `rv` and records when each configmap's ADDED event arrives.
-async fn follow(t: Arc<Target>, rv: String, seen: Arc<Mutex<Vec<(String, Instant)>>>, want: usize) -> anyhow::Result<()> {
+async fn follow(
+    t: Arc<Target>,
+    rv: String,
+    seen: Arc<Mutex<Vec<(String, Instant)>>>,
+    want: usize,
+) -> anyhow::Result<()> {
     let url = format!("{}{NS}?watch=true&resourceVersion={rv}", t.server);
     let mut resp = t.client.get(url).bearer_auth(&t.token).send().await?;
-    anyhow::ensure!(resp.status().as_u16() == 200, "watch answered {}", resp.status());
+    anyhow::ensure!(
+        resp.status().as_u16() == 200,
+        "watch answered {}",
+        resp.status()
+    );
     let mut buf = Vec::new();
     let mut got = 0;
     while got < want {
-        let Some(chunk) = tokio::time::timeout(Duration::from_secs(30), resp.chunk()).await?? else {
+        let Some(chunk) = tokio::time::timeout(Duration::from_secs(30), resp.chunk()).await??
+        else {
             anyhow::bail!("the watch ended early");
         };
         buf.extend_from_slice(&chunk);
@@ -32,7 +42,10 @@ async fn follow(t: Arc<Target>, rv: String, seen: Arc<Mutex<Vec<(String, Instant
             let line: Vec<u8> = buf.drain(..=i).collect();
             let now = Instant::now();
             let v: Value = serde_json::from_slice(&line)?;
-            let name = v["object"]["metadata"]["name"].as_str().unwrap_or_default().to_string();
+            let name = v["object"]["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             seen.lock().await.push((name, now));
             got += 1;
         }
@@ -50,9 +63,23 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// p50 and p99 (ms) of event time minus write-answer time over every watch and write.
 pub async fn latency(t: &Target, watches: usize, writes: usize) -> anyhow::Result<(f64, f64)> {
-    let t = Arc::new(Target { client: t.client.clone(), server: t.server.clone(), token: t.token.clone() });
-    let list: Value = t.client.get(format!("{}{NS}", t.server)).bearer_auth(&t.token).send().await?.json().await?;
-    let rv = list["metadata"]["resourceVersion"].as_str().unwrap_or("0").to_string();
+    let t = Arc::new(Target {
+        client: t.client.clone(),
+        server: t.server.clone(),
+        token: t.token.clone(),
+    });
+    let list: Value = t
+        .client
+        .get(format!("{}{NS}", t.server))
+        .bearer_auth(&t.token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let rv = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap_or("0")
+        .to_string();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let handles: Vec<_> = (0..watches)
         .map(|_| tokio::spawn(follow(t.clone(), rv.clone(), seen.clone(), writes)))
@@ -62,7 +89,13 @@ pub async fn latency(t: &Target, watches: usize, writes: usize) -> anyhow::Resul
     let mut answered = Vec::new();
     for i in 0..writes {
         let body = json!({"metadata": {"name": format!("w-{i:03}")}, "data": {"i": i.to_string()}});
-        let r = t.client.post(format!("{}{NS}", t.server)).bearer_auth(&t.token).json(&body).send().await?;
+        let r = t
+            .client
+            .post(format!("{}{NS}", t.server))
+            .bearer_auth(&t.token)
+            .json(&body)
+            .send()
+            .await?;
         anyhow::ensure!(r.status().as_u16() == 201, "write answered {}", r.status());
         answered.push((format!("w-{i:03}"), Instant::now()));
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -78,7 +111,12 @@ pub async fn latency(t: &Target, watches: usize, writes: usize) -> anyhow::Resul
             Some(at.saturating_duration_since(*done).as_secs_f64() * 1000.0)
         })
         .collect();
-    anyhow::ensure!(lat.len() == watches * writes, "{} of {} events arrived", lat.len(), watches * writes);
+    anyhow::ensure!(
+        lat.len() == watches * writes,
+        "{} of {} events arrived",
+        lat.len(),
+        watches * writes
+    );
     lat.sort_by(f64::total_cmp);
     Ok((percentile(&lat, 0.5), percentile(&lat, 0.99)))
 }

@@ -93,11 +93,60 @@ pub async fn list(
     rt: &ResourceType,
     ns: Option<&str>,
 ) -> Result<(Vec<Value>, u64), KubeError> {
-    let (docs, rev) = api.store.list_at(OBJECTS, &prefix(uid, rt, ns)).await?;
-    Ok((
-        docs.into_iter().map(|d| with_rv(d.body, &d.etag)).collect(),
-        rev,
-    ))
+    let (docs, rev) = list_raw(api, uid, rt, ns).await?;
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        let body: Value = serde_json::from_str(&d.body)
+            .map_err(|e| KubeError::Internal(format!("a stored object is not JSON: {e}")))?;
+        out.push(with_rv(body, &d.etag));
+    }
+    Ok((out, rev))
+}
+
+/// `list` with the objects as stored JSON text (without their resourceVersion).
+pub async fn list_raw(
+    api: &KubeApi,
+    uid: &str,
+    rt: &ResourceType,
+    ns: Option<&str>,
+) -> Result<(Vec<aksemu_store::RawDoc>, u64), KubeError> {
+    Ok(api.store.list_at(OBJECTS, &prefix(uid, rt, ns)).await?)
+}
+
+/// The JSON text of a stored object with its resourceVersion set, parsing
+/// only its top level and its metadata (the rest is copied as it is stored);
+/// `None` if the text is not a JSON object with plain top-level keys.
+pub fn raw_with_rv(body: &str, rv: &str) -> Option<String> {
+    let top: std::collections::BTreeMap<&str, &serde_json::value::RawValue> =
+        serde_json::from_str(body).ok()?;
+    let mut out = String::with_capacity(body.len() + rv.len() + 24);
+    out.push('{');
+    for (i, (k, v)) in top.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(k).ok()?);
+        out.push(':');
+        if *k == "metadata" {
+            let mut m: serde_json::Map<String, Value> = serde_json::from_str(v.get()).ok()?;
+            m.insert("resourceVersion".into(), json!(rv));
+            out.push_str(&serde_json::to_string(&m).ok()?);
+        } else {
+            out.push_str(v.get());
+        }
+    }
+    out.push('}');
+    Some(out)
+}
+
+/// A stored object's JSON text with its resourceVersion, however it is written.
+pub fn item_text(body: &str, rv: &str) -> Result<String, KubeError> {
+    if let Some(t) = raw_with_rv(body, rv) {
+        return Ok(t);
+    }
+    let v: Value = serde_json::from_str(body)
+        .map_err(|e| KubeError::Internal(format!("a stored object is not JSON: {e}")))?;
+    Ok(with_rv(v, rv).to_string())
 }
 
 /// A put of an object (its resourceVersion dropped) under `cond`.
@@ -152,6 +201,30 @@ pub async fn commit(
 }
 
 /// Kubernetes' optimistic-concurrency failure.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_resource_versions_match_parsed_ones() {
+        for body in [
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "uid": "u"}, "data": {"x": "\"metadata\":{"}}),
+            json!({"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": {"name": "r"},
+                   "data": {"spec": {"template": {"metadata": {"labels": {"a": "b"}}}}}, "revision": 1}),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {}}),
+        ] {
+            let text = body.to_string();
+            let fast: Value = serde_json::from_str(&raw_with_rv(&text, "42").unwrap()).unwrap();
+            assert_eq!(fast, with_rv(body, "42"));
+        }
+        assert!(raw_with_rv("[1]", "1").is_none());
+        assert_eq!(
+            item_text(r#"{"a\u0062":1,"metadata":{}}"#, "7").unwrap(),
+            r#"{"ab":1,"metadata":{"resourceVersion":"7"}}"#
+        );
+    }
+}
+
 pub fn conflict(rt: &ResourceType, name: &str) -> KubeError {
     KubeError::Conflict(
         format!(

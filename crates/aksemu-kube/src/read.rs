@@ -32,6 +32,18 @@ pub async fn existing(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<Value, KubeErr
 }
 
 pub async fn get(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    if !ctx.req.wants_table() {
+        // As stored, with its resourceVersion: no full parse and re-serialisation.
+        let key = objects::key(ctx.uid(), rp.rt, ns_of(rp), name_of(rp));
+        let doc = ctx.api.store.get_raw(objects::OBJECTS, &key).await?;
+        let doc = doc.ok_or_else(|| not_found(&rp.rt.qualified(), name_of(rp)))?;
+        let text = objects::item_text(&doc.body, &doc.etag)?;
+        return Ok(KubeResponse::bytes(
+            200,
+            "application/json",
+            text.into_bytes(),
+        ));
+    }
     let obj = existing(ctx, rp).await?;
     Ok(ctx.object(200, rp.rt, &obj))
 }
@@ -65,8 +77,57 @@ fn key_of(o: &Value) -> String {
     )
 }
 
+/// `ns/name` of a stored key (`<uid>/<type>/<ns>/<name>`), as continue tokens compare.
+fn key_tail(key: &str) -> String {
+    let mut parts = key.splitn(3, '/');
+    parts.nth(2).unwrap_or_default().to_string()
+}
+
+/// A plain JSON list without selectors: the stored text is sent as it is,
+/// with only its resourceVersion added, instead of parsed and written again.
+async fn list_raw(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let (docs, rev) = objects::list_raw(ctx.api, ctx.uid(), rp.rt, rp.namespace.as_deref()).await?;
+    let mut docs: Vec<aksemu_store::RawDoc> = docs;
+    if let Some(token) = ctx.req.param("continue").filter(|t| !t.is_empty()) {
+        let after = parse_continue(token)?;
+        docs.retain(|d| key_tail(&d.key) > after);
+    }
+    let limit: usize = ctx
+        .req
+        .param("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    let mut meta = json!({"resourceVersion": rev.to_string()});
+    if limit > 0 && docs.len() > limit {
+        let rest = docs.len() - limit;
+        docs.truncate(limit);
+        let last = docs.last().map(|d| key_tail(&d.key)).unwrap_or_default();
+        meta["continue"] = json!(continue_token(rev, &last));
+        meta["remainingItemCount"] = json!(rest);
+    }
+    let head = json!({"kind": format!("{}List", rp.rt.kind), "apiVersion": rp.rt.api_version(), "metadata": meta});
+    let mut out = head.to_string();
+    out.pop();
+    out.push_str(",\"items\":[");
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&objects::item_text(&d.body, &d.etag)?);
+    }
+    out.push_str("]}");
+    Ok(KubeResponse::bytes(
+        200,
+        "application/json",
+        out.into_bytes(),
+    ))
+}
+
 pub async fn list(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let sel = selector(ctx)?;
+    if sel.is_empty() && !ctx.req.wants_table() {
+        return list_raw(ctx, rp).await;
+    }
     let (items, rev) = objects::list(ctx.api, ctx.uid(), rp.rt, rp.namespace.as_deref()).await?;
     let mut items: Vec<Value> = items.into_iter().filter(|o| sel.matches(o)).collect();
     if let Some(token) = ctx.req.param("continue").filter(|t| !t.is_empty()) {

@@ -9,14 +9,12 @@ use aksemu_arm::Cloud;
 use aksemu_kube::{ClusterInfo, Clusters, KubeApi, StaticRole};
 use async_trait::async_trait;
 
-struct FromAks(Arc<Cloud>);
+struct FromAks(Arc<Cloud>, aksemu_aks::api_server::Views);
 
 #[async_trait]
 impl Clusters for FromAks {
     async fn cluster(&self, uid: &str) -> Result<Option<ClusterInfo>, String> {
-        let view = aksemu_aks::api_server::view(&self.0, uid)
-            .await
-            .map_err(|e| e.to_string())?;
+        let view = self.1.view(&self.0, uid).await.map_err(|e| e.to_string())?;
         Ok(view.map(|v| {
             let mut static_tokens: Vec<(String, StaticRole)> = v
                 .admin_tokens
@@ -43,7 +41,11 @@ pub fn wire(
     clock: Arc<dyn aksemu_core::Clock>,
     slot: &aksemu_aks::PlaneSlot,
 ) -> Arc<KubeApi> {
-    let kube = KubeApi::new(store, clock, Arc::new(FromAks(cloud.clone())));
+    let kube = KubeApi::new(
+        store,
+        clock,
+        Arc::new(FromAks(cloud.clone(), Default::default())),
+    );
     let _ = slot.set(aksemu_kube::plane::as_plane(&kube));
     kube
 }

@@ -137,6 +137,11 @@ async fn list_at_matches_the_feed(s: &dyn Store) {
     s.apply(vec![put("/l/a", 1), put("/l/b", 2)]).await.unwrap();
     let (docs, rev) = s.list_at(F, "/l/").await.unwrap();
     assert_eq!(docs.len(), 2);
+    let first: serde_json::Value = serde_json::from_str(&docs[0].body).unwrap();
+    assert_eq!(
+        (docs[0].key.as_str(), first["n"].as_i64()),
+        ("/l/a", Some(1))
+    );
     assert_eq!(rev, s.revision().await.unwrap());
     s.apply(vec![put("/l/c", 3)]).await.unwrap();
     let after = s.changes(F, rev, 10).await.unwrap();

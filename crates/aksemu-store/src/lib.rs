@@ -135,9 +135,10 @@ pub trait Store: Send + Sync {
     /// The revision of the last write (0 before any). A document's etag is the
     /// revision that wrote it, in decimal.
     async fn revision(&self) -> Result<u64, StoreError>;
-    /// `list` and the revision it reflects, read from one snapshot: a watch from
-    /// that revision sees exactly the changes the list does not.
-    async fn list_at(&self, coll: &str, prefix: &str) -> Result<(Vec<Doc>, u64), StoreError>;
+    /// `list` (bodies as stored JSON text) and the revision it reflects, read
+    /// from one snapshot: a watch from that revision sees exactly the changes
+    /// the list does not.
+    async fn list_at(&self, coll: &str, prefix: &str) -> Result<(Vec<RawDoc>, u64), StoreError>;
     /// At most `limit` changes to `coll` after revision `after`, in order.
     async fn changes(&self, coll: &str, after: u64, limit: usize) -> Result<Changes, StoreError>;
 }

@@ -219,7 +219,11 @@ impl Store for PostgresStore {
         Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
     }
 
-    async fn list_at(&self, coll: &str, prefix: &str) -> Result<(Vec<Doc>, u64), StoreError> {
+    async fn list_at(
+        &self,
+        coll: &str,
+        prefix: &str,
+    ) -> Result<(Vec<crate::RawDoc>, u64), StoreError> {
         let mut c = self.pool.get().await.map_err(pool_err)?;
         // REPEATABLE READ: the revision and the rows come from one snapshot.
         let tx = c
@@ -238,7 +242,7 @@ impl Store for PostgresStore {
             )
             .await
             .map_err(pg)?;
-        let docs = feed::docs(&rows)?;
+        let docs = feed::raw_docs(&rows);
         tx.commit().await.map_err(pg)?;
         Ok((docs, rev))
     }

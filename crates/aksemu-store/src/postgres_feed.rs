@@ -7,7 +7,7 @@
 use deadpool_postgres::Transaction;
 
 use crate::feed::{Change, ChangeOp, Changes, compact_below, crosses_compaction};
-use crate::{Doc, StoreError};
+use crate::{RawDoc, StoreError};
 
 fn pg(e: tokio_postgres::Error) -> StoreError {
     StoreError::Internal(e.to_string())
@@ -151,18 +151,14 @@ pub(crate) async fn doomed(
         .collect())
 }
 
-/// Converts rows of (key, id, etag, body) into documents.
-pub(crate) fn docs(rows: &[tokio_postgres::Row]) -> Result<Vec<Doc>, StoreError> {
+/// Rows of (key, id, etag, body) as documents with their stored text.
+pub(crate) fn raw_docs(rows: &[tokio_postgres::Row]) -> Vec<RawDoc> {
     rows.iter()
-        .map(|r| {
-            let body: String = r.get(3);
-            Ok(Doc {
-                key: r.get(0),
-                id: r.get(1),
-                etag: r.get(2),
-                body: serde_json::from_str(&body)
-                    .map_err(|e| StoreError::Internal(e.to_string()))?,
-            })
+        .map(|r| RawDoc {
+            key: r.get(0),
+            id: r.get(1),
+            etag: r.get(2),
+            body: r.get(3),
         })
         .collect()
 }

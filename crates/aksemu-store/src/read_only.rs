@@ -42,7 +42,11 @@ impl<'a> ReadOnly<'a> {
         self.0.revision().await
     }
 
-    pub async fn list_at(&self, coll: &str, prefix: &str) -> Result<(Vec<Doc>, u64), StoreError> {
+    pub async fn list_at(
+        &self,
+        coll: &str,
+        prefix: &str,
+    ) -> Result<(Vec<RawDoc>, u64), StoreError> {
         self.0.list_at(coll, prefix).await
     }
 

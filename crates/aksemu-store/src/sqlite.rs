@@ -386,31 +386,34 @@ pub(crate) fn check(
 
 /// Documents of `coll` under `prefix`, in key order, on connection `c`.
 fn list_in(c: &Connection, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError> {
-    let rows = match prefix_upper_bound(prefix) {
-        Some(upper) => {
-            let mut st = c
-                        .prepare_cached(
-                            "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key >= ?2 AND key < ?3 ORDER BY key",
-                        )
-                        .map_err(internal)?;
-            st.query_map(params![coll, prefix, upper], row_to_doc)
-                .map_err(internal)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(internal)?
-        }
-        None => {
-            let mut st = c
-                .prepare_cached(
-                    "SELECT key, id, etag, body FROM documents WHERE coll = ?1 ORDER BY key",
-                )
-                .map_err(internal)?;
-            st.query_map(params![coll], row_to_doc)
-                .map_err(internal)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(internal)?
-        }
-    };
-    rows.into_iter().map(to_doc).collect()
+    list_raw_in(c, coll, prefix)?
+        .into_iter()
+        .map(parse_raw)
+        .collect()
+}
+
+/// `list_in` with the bodies as stored.
+fn list_raw_in(c: &Connection, coll: &str, prefix: &str) -> Result<Vec<RawDoc>, StoreError> {
+    let upper = prefix_upper_bound(prefix).unwrap_or_else(|| "\u{10FFFF}".repeat(4));
+    let mut st = c
+        .prepare_cached(
+            "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key >= ?2 AND key < ?3 ORDER BY key",
+        )
+        .map_err(internal)?;
+    let rows = st
+        .query_map(params![coll, prefix, upper], row_to_doc)
+        .map_err(internal)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|(key, id, etag, body)| RawDoc {
+            key,
+            id,
+            etag,
+            body,
+        })
+        .collect())
 }
 
 #[async_trait]
@@ -501,12 +504,12 @@ impl Store for SqliteStore {
         self.with_reader(sqlite_feed::current)
     }
 
-    async fn list_at(&self, coll: &str, prefix: &str) -> Result<(Vec<Doc>, u64), StoreError> {
+    async fn list_at(&self, coll: &str, prefix: &str) -> Result<(Vec<RawDoc>, u64), StoreError> {
         self.with_reader(|c| {
             // One read transaction: WAL gives it one snapshot for both reads.
             let tx = c.unchecked_transaction().map_err(internal)?;
             let rev = sqlite_feed::current(&tx)?;
-            let docs = list_in(&tx, coll, prefix)?;
+            let docs = list_raw_in(&tx, coll, prefix)?;
             tx.commit().map_err(internal)?;
             Ok((docs, rev))
         })
