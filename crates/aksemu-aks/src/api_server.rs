@@ -58,42 +58,62 @@ fn tokens(props: &Value, seed: Option<&str>) -> (Vec<String>, Option<String>) {
 /// cached by the store) and builds the view again only when one changed.
 #[derive(Default)]
 pub struct Views {
-    built: Mutex<HashMap<String, (String, ClusterView)>>,
+    built: Mutex<HashMap<String, Built>>,
+}
+
+/// A view, the cluster key it came from and the etags it was built at.
+#[derive(Clone)]
+struct Built {
+    key: String,
+    etags: (String, String),
+    view: ClusterView,
 }
 
 impl Views {
-    /// The view of cluster `uid`, if it exists.
+    /// The view of cluster `uid`, if it exists. The cluster and its secrets
+    /// are read (point reads the store caches) to compare etags; the uid
+    /// index is read only when nothing is cached, since a uid never moves to
+    /// another cluster (a deleted cluster fails the cluster read).
     pub async fn view(&self, cloud: &Cloud, uid: &str) -> Result<Option<ClusterView>, ArmError> {
         let store = cloud.store();
-        let Some(index) = store.get_raw(CLUSTER_UIDS, uid).await.map_err(store_err)? else {
-            return Ok(None);
+        let cached = self.lock().get(uid).cloned();
+        let key = match &cached {
+            Some(b) => b.key.clone(),
+            None => {
+                let Some(index) = store.get_raw(CLUSTER_UIDS, uid).await.map_err(store_err)? else {
+                    return Ok(None);
+                };
+                let v: Value = serde_json::from_str(&index.body).unwrap_or_default();
+                v["cluster"].as_str().unwrap_or_default().to_string()
+            }
         };
-        let key: Value = serde_json::from_str(&index.body).unwrap_or_default();
-        let key = key["cluster"].as_str().unwrap_or_default();
-        let cluster = store.get_raw(RESOURCES, key).await.map_err(store_err)?;
-        let secrets = store
-            .get_raw(CLUSTER_SECRETS, key)
-            .await
-            .map_err(store_err)?;
+        let cluster = store.etag(RESOURCES, &key).await.map_err(store_err)?;
+        let secrets = store.etag(CLUSTER_SECRETS, &key).await.map_err(store_err)?;
         let (Some(cluster), Some(secrets)) = (cluster, secrets) else {
+            self.lock().remove(uid);
             return Ok(None);
         };
-        let stamp = format!("{}|{}|{}", index.etag, cluster.etag, secrets.etag);
-        if let Some((s, v)) = self.lock().get(uid)
-            && *s == stamp
-        {
-            return Ok(Some(v.clone()));
+        let etags = (cluster, secrets);
+        if let Some(b) = cached.filter(|b| b.etags == etags) {
+            return Ok(Some(b.view));
         }
         let fresh = view(cloud, uid).await?;
         let mut built = self.lock();
         match &fresh {
-            Some(v) => built.insert(uid.to_string(), (stamp, v.clone())),
+            Some(v) => built.insert(
+                uid.to_string(),
+                Built {
+                    key,
+                    etags,
+                    view: v.clone(),
+                },
+            ),
             None => built.remove(uid),
         };
         Ok(fresh)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (String, ClusterView)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Built>> {
         self.built.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -29,6 +29,7 @@ pub mod plane;
 pub mod protobuf;
 pub mod rbac;
 mod read;
+mod rendered;
 pub mod request;
 mod resource_ops;
 pub mod resources;
@@ -61,6 +62,8 @@ pub struct KubeApi {
     /// Service-account signing keys by cluster uid.
     pub(crate) keys: Mutex<HashMap<String, Arc<SigningKey>>>,
     pub(crate) feed: feed::Feed,
+    /// Objects as last rendered for a GET.
+    pub(crate) rendered: rendered::Rendered,
 }
 
 impl KubeApi {
@@ -75,6 +78,7 @@ impl KubeApi {
             clock,
             clusters,
             keys: Mutex::new(HashMap::new()),
+            rendered: rendered::Rendered::default(),
         })
     }
 }

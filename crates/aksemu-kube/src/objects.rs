@@ -117,26 +117,44 @@ pub async fn list_raw(
 /// only its top level and its metadata (the rest is copied as it is stored);
 /// `None` if the text is not a JSON object with plain top-level keys.
 pub fn raw_with_rv(body: &str, rv: &str) -> Option<String> {
-    let top: std::collections::BTreeMap<&str, &serde_json::value::RawValue> =
-        serde_json::from_str(body).ok()?;
+    type Raw<'a> = std::collections::BTreeMap<&'a str, &'a serde_json::value::RawValue>;
+    let top: Raw<'_> = serde_json::from_str(body).ok()?;
     let mut out = String::with_capacity(body.len() + rv.len() + 24);
     out.push('{');
     for (i, (k, v)) in top.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&serde_json::to_string(k).ok()?);
-        out.push(':');
-        if *k == "metadata" {
-            let mut m: serde_json::Map<String, Value> = serde_json::from_str(v.get()).ok()?;
-            m.insert("resourceVersion".into(), json!(rv));
-            out.push_str(&serde_json::to_string(&m).ok()?);
-        } else {
+        push_key(&mut out, k)?;
+        if *k != "metadata" {
             out.push_str(v.get());
+            continue;
         }
+        let mut meta: Raw<'_> = serde_json::from_str(v.get()).ok()?;
+        meta.remove("resourceVersion");
+        out.push_str("{\"resourceVersion\":");
+        out.push_str(&serde_json::to_string(rv).ok()?);
+        for (mk, mv) in &meta {
+            out.push(',');
+            push_key(&mut out, mk)?;
+            out.push_str(mv.get());
+        }
+        out.push('}');
     }
     out.push('}');
     Some(out)
+}
+
+/// `"key":` — keys here borrowed unescaped from valid JSON, so they need no escaping
+/// unless they hold a control character (then the caller falls back).
+fn push_key(out: &mut String, k: &str) -> Option<()> {
+    if k.chars().any(|c| c.is_control()) {
+        return None;
+    }
+    out.push('"');
+    out.push_str(k);
+    out.push_str("\":");
+    Some(())
 }
 
 /// A stored object's JSON text with its resourceVersion, however it is written.

@@ -33,19 +33,34 @@ pub async fn existing(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<Value, KubeErr
 
 pub async fn get(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     if !ctx.req.wants_table() {
-        // As stored, with its resourceVersion: no full parse and re-serialisation.
-        let key = objects::key(ctx.uid(), rp.rt, ns_of(rp), name_of(rp));
-        let doc = ctx.api.store.get_raw(objects::OBJECTS, &key).await?;
-        let doc = doc.ok_or_else(|| not_found(&rp.rt.qualified(), name_of(rp)))?;
-        let text = objects::item_text(&doc.body, &doc.etag)?;
-        return Ok(KubeResponse::bytes(
-            200,
-            "application/json",
-            text.into_bytes(),
-        ));
+        return get_json(ctx, rp).await;
     }
     let obj = existing(ctx, rp).await?;
     Ok(ctx.object(200, rp.rt, &obj))
+}
+
+/// A GET answered as stored (with its resourceVersion), rendered once per
+/// revision: no parse and re-serialisation of the object on every read.
+async fn get_json(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let key = objects::key(ctx.uid(), rp.rt, ns_of(rp), name_of(rp));
+    let missing = || not_found(&rp.rt.qualified(), name_of(rp));
+    let store = &ctx.api.store;
+    let etag = store
+        .etag(objects::OBJECTS, &key)
+        .await?
+        .ok_or_else(missing)?;
+    if let Some(text) = ctx.api.rendered.get(&key, &etag) {
+        return Ok(KubeResponse::bytes(200, "application/json", text.to_vec()));
+    }
+    let doc = store
+        .get_raw(objects::OBJECTS, &key)
+        .await?
+        .ok_or_else(missing)?;
+    let text: std::sync::Arc<[u8]> = objects::item_text(&doc.body, &doc.etag)?
+        .into_bytes()
+        .into();
+    ctx.api.rendered.put(&key, &doc.etag, text.clone());
+    Ok(KubeResponse::bytes(200, "application/json", text.to_vec()))
 }
 
 fn selector(ctx: &Ctx<'_>) -> Result<Selector, KubeError> {

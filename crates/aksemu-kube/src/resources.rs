@@ -1,6 +1,8 @@
 //! The one table of resource types this API server serves. Discovery, OpenAPI,
 //! routing, Table output, storage keys and patching all read it.
 
+use std::collections::HashMap;
+
 /// A subresource: `pods/status`, `deployments/scale`, `serviceaccounts/token`.
 #[derive(Debug)]
 pub struct Sub {
@@ -683,11 +685,20 @@ pub fn versions(group: &str) -> Vec<&'static str> {
     out
 }
 
+type PathKey = (&'static str, &'static str, &'static str);
+
+/// The types by `(group, version, plural)`: every request looks one up.
+static BY_PATH: std::sync::LazyLock<HashMap<PathKey, &'static ResourceType>> =
+    std::sync::LazyLock::new(|| {
+        TYPES
+            .iter()
+            .map(|t| ((t.group, t.version, t.plural), t))
+            .collect()
+    });
+
 /// The type a URL names: group, version and plural.
 pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static ResourceType> {
-    TYPES
-        .iter()
-        .find(|t| t.group == group && t.version == version && t.plural == plural)
+    BY_PATH.get(&(group, version, plural)).copied()
 }
 
 /// The type of a kind in an apiVersion (`apps/v1`, `Deployment`).

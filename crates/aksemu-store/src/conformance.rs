@@ -53,6 +53,11 @@ async fn create_get_and_original_case(s: &dyn Store) {
         "raw body is the same JSON"
     );
     assert!(s.get_raw(C, "/a/none").await.unwrap().is_none());
+    assert_eq!(
+        s.etag(C, "/a/rg1").await.unwrap().as_deref(),
+        Some(d.etag.as_str())
+    );
+    assert_eq!(s.etag(C, "/a/none").await.unwrap(), None);
     assert_eq!(d.body["n"], 1);
     assert!(s.get(C, "/a/missing").await.unwrap().is_none());
     // Keys are exact: normalising is the caller's job, done once in ResourceId.

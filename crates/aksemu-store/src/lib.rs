@@ -114,6 +114,10 @@ pub trait Store: Send + Sync {
             body: d.body.to_string(),
         }))
     }
+    /// The etag of a document, if it exists (cheaper than `get` where cached).
+    async fn etag(&self, coll: &str, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.get_raw(coll, key).await?.map(|d| d.etag))
+    }
     /// Documents whose key starts with `prefix`, in key order.
     async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError>;
     /// At most `limit` documents whose key starts with `prefix` and comes after

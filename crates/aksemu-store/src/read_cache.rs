@@ -55,6 +55,19 @@ impl ReadCache {
         }
     }
 
+    /// The cached document's etag (without copying its body), or the ticket.
+    pub fn etag(&self, coll: &str, key: &str) -> Result<Option<String>, Miss> {
+        let inner = self.lock();
+        match inner.docs.get(coll).and_then(|c| c.get(key)) {
+            Some(hit) => Ok(hit.as_ref().map(|d| d.etag.clone())),
+            None => Err(Miss {
+                generation: inner.generation,
+                coll: coll.to_string(),
+                key: key.to_string(),
+            }),
+        }
+    }
+
     /// Keeps what a reader found, unless a write was invalidated meanwhile.
     pub fn fill(&self, miss: Miss, found: &Option<RawDoc>) {
         let mut inner = self.lock();

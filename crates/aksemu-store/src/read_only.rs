@@ -20,6 +20,10 @@ impl<'a> ReadOnly<'a> {
         self.0.get_raw(coll, key).await
     }
 
+    pub async fn etag(&self, coll: &str, key: &str) -> Result<Option<String>, StoreError> {
+        self.0.etag(coll, key).await
+    }
+
     pub async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError> {
         self.0.list(coll, prefix).await
     }

@@ -436,6 +436,21 @@ impl Store for SqliteStore {
         }
     }
 
+    async fn etag(&self, coll: &str, key: &str) -> Result<Option<String>, StoreError> {
+        let Some(cache) = &self.cache else {
+            return Ok(self.read_raw(coll, key)?.map(|d| d.etag));
+        };
+        match cache.etag(coll, key) {
+            Ok(hit) => Ok(hit),
+            Err(miss) => {
+                let found = self.read_raw(coll, key)?;
+                let etag = found.as_ref().map(|d| d.etag.clone());
+                cache.fill(miss, &found);
+                Ok(etag)
+            }
+        }
+    }
+
     async fn list(&self, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreError> {
         self.with_reader(|c| list_in(c, coll, prefix))
     }
