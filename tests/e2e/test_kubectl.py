@@ -170,6 +170,9 @@ def test_service_account_tokens_authenticate_and_rbac_decides(cluster):
     assert "No resources found" in cluster.kubectl(*as_bot, "get", "pods", "-n", "sa-test").stderr
     assert cluster.out(*as_bot, "auth", "can-i", "list", "pods", "-n", "sa-test").strip() == "yes"
     assert cluster.out(*as_bot, "auth", "can-i", "get", "secrets", "-n", "sa-test", check=False).strip() == "no"
+    rules = cluster.out(*as_bot, "auth", "can-i", "--list", "-n", "sa-test")
+    assert re.search(r"pods\s+\[\]\s+\[\]\s+\[get list watch\]", rules), rules
+    assert "selfsubjectaccessreviews.authorization.k8s.io" in rules
     whoami = cluster.out(*as_bot, "auth", "whoami")
     assert "system:serviceaccount:sa-test:bot" in whoami and "system:serviceaccounts:sa-test" in whoami
     bad = cluster.kubectl("--token", "not-a-token", "get", "pods", check=False)

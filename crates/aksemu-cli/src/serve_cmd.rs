@@ -45,6 +45,11 @@ pub struct ServeArgs {
     /// let something happen while one is in flight. Default: none.
     #[arg(long, env = "AKSEMU_AKS_OPERATION_TIME", default_value = "0s", value_parser = crate::clock_cmd::parse_duration)]
     aks_operation_time: i64,
+    /// Changes kept for Kubernetes watches: a watch from an older
+    /// resourceVersion gets 410 Gone ("too old resource version"), as after
+    /// etcd compaction.
+    #[arg(long, env = "AKSEMU_WATCH_HISTORY", default_value_t = aksemu_store::feed::RETAINED_CHANGES)]
+    watch_history: u64,
     /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3599)]
     token_lifetime: i64,
@@ -286,6 +291,7 @@ fn print_banner(args: &ServeArgs, dir: &DataDir, cloud: &Cloud, b: &Banner<'_>) 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let dir = DataDir::create(&args.data_dir)?;
     let tls = dir.tls()?;
+    aksemu_store::feed::set_retained_changes(args.watch_history);
     let (spec, store_desc) = store_spec(&args, &dir)?;
     let store = aksemu_store::open(&spec)
         .await

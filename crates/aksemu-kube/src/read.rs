@@ -228,6 +228,7 @@ pub async fn watch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kub
         selector: selector(ctx)?,
         from,
         initial_bookmark: send_initial && req.flag("allowWatchBookmarks"),
+        bookmarks: req.flag("allowWatchBookmarks"),
         timeout,
         render: render(ctx, rp),
     };

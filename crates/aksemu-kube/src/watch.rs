@@ -29,6 +29,8 @@ pub struct WatchSpec {
     pub from: Option<u64>,
     /// End the initial objects with the initial-events-end bookmark.
     pub initial_bookmark: bool,
+    /// Send a BOOKMARK with the current resourceVersion now and then.
+    pub bookmarks: bool,
     pub timeout: Duration,
     pub render: Render,
 }
@@ -108,6 +110,19 @@ fn event(spec: &WatchSpec, p: &str, c: &Change) -> Option<(&'static str, Value)>
     Some((kind, obj))
 }
 
+/// How often a watch that allows bookmarks gets one (kube-apiserver: about a minute).
+const BOOKMARK_EVERY: Duration = Duration::from_secs(60);
+
+/// A BOOKMARK object: the kind, and the resourceVersion the watch has reached.
+fn bookmark(spec: &WatchSpec, rv: u64, initial_end: bool) -> Value {
+    let mut mark = json!({"kind": spec.rt.kind, "apiVersion": spec.rt.api_version(),
+                          "metadata": {"resourceVersion": rv.to_string()}});
+    if initial_end {
+        mark["metadata"]["annotations"] = json!({"k8s.io/initial-events-end": "true"});
+    }
+    mark
+}
+
 async fn send(out: &mpsc::Sender<Vec<u8>>, line: Vec<u8>) -> Result<(), ()> {
     out.send(line).await.map_err(|_| ())
 }
@@ -125,10 +140,7 @@ async fn run(
         send(out, (spec.render)("ADDED", obj)).await?;
     }
     if spec.initial_bookmark {
-        let mark = json!({"kind": spec.rt.kind, "apiVersion": spec.rt.api_version(),
-            "metadata": {"resourceVersion": cursor.to_string(),
-                         "annotations": {"k8s.io/initial-events-end": "true"}}});
-        send(out, (spec.render)("BOOKMARK", mark)).await?;
+        send(out, (spec.render)("BOOKMARK", bookmark(spec, cursor, true))).await?;
     }
     // What happened between `cursor` and the live stream, from the store.
     loop {
@@ -148,10 +160,16 @@ async fn run(
             break;
         }
     }
+    let mut tick =
+        tokio::time::interval_at(tokio::time::Instant::now() + BOOKMARK_EVERY, BOOKMARK_EVERY);
     loop {
         let c = tokio::select! {
             c = rx.recv() => c,
             _ = out.closed() => return Err(()),
+            _ = tick.tick(), if spec.bookmarks => {
+                send(out, (spec.render)("BOOKMARK", bookmark(spec, cursor, false))).await?;
+                continue;
+            }
         };
         match c {
             Ok(c) if c.rev <= cursor => continue,

@@ -1,13 +1,29 @@
 //! The change feed: every write gets the next revision of the store (one
 //! counter for all collections, so revisions are totally ordered), and every
 //! put or delete leaves a row that watchers read after a revision they hold.
-//! The feed keeps the last `RETAINED_CHANGES`; a watcher further behind is told
-//! its revision was compacted (Kubernetes answers that with 410 Gone).
+//! The feed keeps the last `RETAINED_CHANGES` (or what `set_retained_changes`
+//! says); a watcher further behind is told its revision was compacted
+//! (Kubernetes answers that with 410 Gone).
 
-/// How many changes the feed keeps.
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How many changes the feed keeps unless told otherwise.
 pub const RETAINED_CHANGES: u64 = 100_000;
-/// Compaction runs when the revision crosses a multiple of this.
+/// Compaction runs when the revision crosses a multiple of this (or of the
+/// window, if smaller).
 pub(crate) const COMPACT_EVERY: u64 = 1_024;
+
+/// The window of this process (`serve --watch-history`).
+static RETAINED: AtomicU64 = AtomicU64::new(RETAINED_CHANGES);
+
+/// Sets how many changes the feed keeps (at least 1).
+pub fn set_retained_changes(n: u64) {
+    RETAINED.store(n.max(1), Ordering::Relaxed);
+}
+
+fn retained() -> u64 {
+    RETAINED.load(Ordering::Relaxed)
+}
 
 /// What a change did to its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,12 +76,13 @@ pub struct Changes {
 
 /// Whether the revision moved past a compaction point between `before` and `after`.
 pub(crate) fn crosses_compaction(before: u64, after: u64) -> bool {
-    before / COMPACT_EVERY != after / COMPACT_EVERY
+    let step = COMPACT_EVERY.min(retained());
+    before / step != after / step
 }
 
 /// The revision at or below which changes are dropped, once the store is at `rev`.
 pub(crate) fn compact_below(rev: u64) -> u64 {
-    rev.saturating_sub(RETAINED_CHANGES)
+    rev.saturating_sub(retained())
 }
 
 #[cfg(test)]

@@ -75,7 +75,15 @@ impl Kube {
 
 /// A server with one cluster (3 nodes) and its API.
 pub(crate) async fn cluster_on(store: &TestStore) -> (Server, String, String, Kube) {
-    let (s, t, rg) = with_group(store, &[]).await;
+    cluster_with(store, &[]).await
+}
+
+/// `cluster_on` with extra `serve` arguments.
+pub(crate) async fn cluster_with(
+    store: &TestStore,
+    extra: &[&str],
+) -> (Server, String, String, Kube) {
+    let (s, t, rg) = with_group(store, extra).await;
     let path = format!("{rg}/providers/Microsoft.ContainerService/managedClusters/k1");
     create_cluster(&s, &t, &path, az_create_body("k1")).await;
     let kube = Kube::of(&s, &t, &path).await;
@@ -441,4 +449,62 @@ async fn a_deleted_cluster_takes_its_kubernetes_objects_along() {
     let _kept = s.stop().await.unwrap();
     let store = aksemu_store::open(&spec).await.unwrap();
     assert_eq!(store.count("kubeObjects", "").await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_version_older_than_the_watch_history_is_gone_and_collections_delete_by_selector() {
+    install_crypto();
+    let (_s, _t, _path, k) = cluster_with(&TestStore::Sqlite, &["--watch-history", "10"]).await;
+    let (_, first) = k.json(Method::POST, CMS, cm("old")).await;
+    let rv = first["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for i in 0..30 {
+        let mut c = cm(&format!("n{i}"));
+        c["metadata"]["labels"] = json!({"batch": if i % 2 == 0 { "even" } else { "odd" }});
+        assert_eq!(k.json(Method::POST, CMS, c).await.0, 201);
+    }
+    let (st, v) = k
+        .get(&format!("{CMS}?watch=true&resourceVersion={rv}"))
+        .await;
+    assert_eq!(st, 410, "{v}");
+    assert_eq!(v["reason"], "Expired");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("too old resource version: {rv} ("))
+    );
+    // The list's own version still works: the client lists again, then watches.
+    let (_, list) = k.get(CMS).await;
+    let now = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        watch(&k, &format!("resourceVersion={now}"))
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+
+    let (st, gone) = k
+        .send(
+            Method::DELETE,
+            &format!("{CMS}?labelSelector=batch%3Deven"),
+            "application/json",
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(st, 200, "{gone}");
+    assert_eq!(gone["items"].as_array().unwrap().len(), 15);
+    let (_, left) = k.get(&format!("{CMS}?labelSelector=batch")).await;
+    let left: Vec<&Value> = left["items"].as_array().unwrap().iter().collect();
+    assert_eq!(left.len(), 15);
+    assert!(
+        left.iter()
+            .all(|o| o["metadata"]["labels"]["batch"] == "odd")
+    );
 }
