@@ -140,7 +140,9 @@ pub async fn mint(
     m: Mint<'_>,
 ) -> Result<(String, i64), KubeError> {
     let key = key(api, &cluster.uid).await?;
-    let now = api.clock.now().unix_timestamp();
+    // Real time, as for Entra's access tokens: verification checks exp/nbf
+    // against real time, and clients' token caches run on it.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let claims = Claims {
         aud: m.audiences,
         exp: now + m.seconds,
