@@ -219,6 +219,17 @@ pub async fn commit(
 }
 
 /// Kubernetes' optimistic-concurrency failure.
+pub fn conflict(rt: &ResourceType, name: &str) -> KubeError {
+    KubeError::Conflict(
+        format!(
+            "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+            rt.qualified()
+        ),
+        rt.qualified(),
+        name.to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,15 +252,4 @@ mod tests {
             r#"{"ab":1,"metadata":{"resourceVersion":"7"}}"#
         );
     }
-}
-
-pub fn conflict(rt: &ResourceType, name: &str) -> KubeError {
-    KubeError::Conflict(
-        format!(
-            "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
-            rt.qualified()
-        ),
-        rt.qualified(),
-        name.to_string(),
-    )
 }

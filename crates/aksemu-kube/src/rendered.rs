@@ -8,13 +8,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 const CAPACITY: usize = 8_192;
 
+/// By key: the revision rendered and the text.
+type Map = HashMap<String, (String, Arc<[u8]>)>;
+
 #[derive(Default)]
 pub struct Rendered {
-    map: Mutex<HashMap<String, (String, Arc<[u8]>)>>,
+    map: Mutex<Map>,
 }
 
 impl Rendered {
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, (String, Arc<[u8]>)>> {
+    fn lock(&self) -> MutexGuard<'_, Map> {
         self.map.lock().unwrap_or_else(|p| p.into_inner())
     }
 
