@@ -98,14 +98,17 @@ fn key_tail(key: &str) -> String {
     parts.nth(2).unwrap_or_default().to_string()
 }
 
-/// A plain JSON list without selectors: the stored text is sent as it is,
-/// with only its resourceVersion added, instead of parsed and written again.
-async fn list_raw(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
-    let (docs, rev) = objects::list_raw(ctx.api, ctx.uid(), rp.rt, rp.namespace.as_deref()).await?;
-    let mut docs: Vec<aksemu_store::RawDoc> = docs;
+/// One page of a list (`continue`, `limit`), in key order; `key` gives an
+/// item's `ns/name`. Returns the list metadata for the page.
+fn page<T>(
+    ctx: &Ctx<'_>,
+    items: &mut Vec<T>,
+    rev: u64,
+    key: impl Fn(&T) -> String,
+) -> Result<Value, KubeError> {
     if let Some(token) = ctx.req.param("continue").filter(|t| !t.is_empty()) {
         let after = parse_continue(token)?;
-        docs.retain(|d| key_tail(&d.key) > after);
+        items.retain(|i| key(i) > after);
     }
     let limit: usize = ctx
         .req
@@ -113,13 +116,22 @@ async fn list_raw(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kube
         .and_then(|l| l.parse().ok())
         .unwrap_or(0);
     let mut meta = json!({"resourceVersion": rev.to_string()});
-    if limit > 0 && docs.len() > limit {
-        let rest = docs.len() - limit;
-        docs.truncate(limit);
-        let last = docs.last().map(|d| key_tail(&d.key)).unwrap_or_default();
+    if limit > 0 && items.len() > limit {
+        let rest = items.len() - limit;
+        items.truncate(limit);
+        let last = items.last().map(&key).unwrap_or_default();
         meta["continue"] = json!(continue_token(rev, &last));
         meta["remainingItemCount"] = json!(rest);
     }
+    Ok(meta)
+}
+
+/// A plain JSON list without selectors: the stored text is sent as it is,
+/// with only its resourceVersion added, instead of parsed and written again.
+async fn list_raw(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let (docs, rev) = objects::list_raw(ctx.api, ctx.uid(), rp.rt, rp.namespace.as_deref()).await?;
+    let mut docs: Vec<aksemu_store::RawDoc> = docs;
+    let meta = page(ctx, &mut docs, rev, |d| key_tail(&d.key))?;
     let head = json!({"kind": format!("{}List", rp.rt.kind), "apiVersion": rp.rt.api_version(), "metadata": meta});
     let mut out = head.to_string();
     out.pop();
@@ -145,23 +157,7 @@ pub async fn list(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kube
     }
     let (items, rev) = objects::list(ctx.api, ctx.uid(), rp.rt, rp.namespace.as_deref()).await?;
     let mut items: Vec<Value> = items.into_iter().filter(|o| sel.matches(o)).collect();
-    if let Some(token) = ctx.req.param("continue").filter(|t| !t.is_empty()) {
-        let after = parse_continue(token)?;
-        items.retain(|o| key_of(o) > after);
-    }
-    let limit: usize = ctx
-        .req
-        .param("limit")
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(0);
-    let mut meta = json!({"resourceVersion": rev.to_string()});
-    if limit > 0 && items.len() > limit {
-        let rest = items.len() - limit;
-        items.truncate(limit);
-        let last = items.last().map(key_of).unwrap_or_default();
-        meta["continue"] = json!(continue_token(rev, &last));
-        meta["remainingItemCount"] = json!(rest);
-    }
+    let meta = page(ctx, &mut items, rev, key_of)?;
     if ctx.req.wants_table() {
         return Ok(KubeResponse::json(
             200,

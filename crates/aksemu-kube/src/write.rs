@@ -248,18 +248,7 @@ pub async fn patch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kub
         None => return Err(crate::error::not_found(&rp.rt.qualified(), name_of(rp))),
     };
     let (mgr, op) = if kind == PatchKind::Apply {
-        let m = ctx
-            .req
-            .param("fieldManager")
-            .filter(|m| !m.is_empty())
-            .ok_or_else(|| {
-                invalid(
-                    rp.rt.kind,
-                    name_of(rp),
-                    "fieldManager",
-                    "Required value: is required for apply patch",
-                )
-            })?;
+        let m = apply_manager(ctx, rp)?;
         (m.to_string(), "Apply")
     } else {
         (manager(ctx, "kubectl-patch"), "Update")
@@ -280,14 +269,9 @@ pub async fn patch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kub
     store_update(ctx, rp, &old, new, Some((&mgr, op))).await
 }
 
-/// Server-side apply of an object that does not exist yet: 201.
-async fn apply_create(
-    ctx: &Ctx<'_>,
-    rp: &ResourcePath,
-    applied: Value,
-) -> Result<KubeResponse, KubeError> {
-    let mgr = ctx
-        .req
+/// The field manager a server-side apply must name.
+fn apply_manager<'a>(ctx: &'a Ctx<'_>, rp: &ResourcePath) -> Result<&'a str, KubeError> {
+    ctx.req
         .param("fieldManager")
         .filter(|m| !m.is_empty())
         .ok_or_else(|| {
@@ -297,7 +281,16 @@ async fn apply_create(
                 "fieldManager",
                 "Required value: is required for apply patch",
             )
-        })?;
+        })
+}
+
+/// Server-side apply of an object that does not exist yet: 201.
+async fn apply_create(
+    ctx: &Ctx<'_>,
+    rp: &ResourcePath,
+    applied: Value,
+) -> Result<KubeResponse, KubeError> {
+    let mgr = apply_manager(ctx, rp)?;
     let mut obj = applied.clone();
     if !obj.is_object() {
         return Err(KubeError::BadRequest(

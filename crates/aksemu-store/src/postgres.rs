@@ -226,13 +226,7 @@ impl Store for PostgresStore {
     ) -> Result<(Vec<crate::RawDoc>, u64), StoreError> {
         let mut c = self.pool.get().await.map_err(pool_err)?;
         // REPEATABLE READ: the revision and the rows come from one snapshot.
-        let tx = c
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await
-            .map_err(pg)?;
+        let tx = snapshot(&mut c).await?;
         let rev = feed::current(&tx).await?;
         let upper = prefix_upper_bound(prefix).unwrap_or_else(|| "\u{10FFFF}".repeat(4));
         let rows = tx
@@ -249,17 +243,22 @@ impl Store for PostgresStore {
 
     async fn changes(&self, coll: &str, after: u64, limit: usize) -> Result<Changes, StoreError> {
         let mut c = self.pool.get().await.map_err(pool_err)?;
-        let tx = c
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await
-            .map_err(pg)?;
+        let tx = snapshot(&mut c).await?;
         let page = feed::read(&tx, coll, after, limit).await?;
         tx.commit().await.map_err(pg)?;
         Ok(page)
     }
+}
+
+/// A read-only transaction that sees one snapshot (the feed's revision and
+/// the rows it read agree).
+async fn snapshot(c: &mut deadpool_postgres::Object) -> Result<Tx<'_>, StoreError> {
+    c.build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await
+        .map_err(pg)
 }
 
 /// The row's etag, locked for the rest of the transaction.
