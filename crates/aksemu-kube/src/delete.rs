@@ -1,4 +1,5 @@
-//! delete (preconditions, finalizers, `deletionTimestamp`, dry-run),
+//! delete (preconditions, finalizers, `deletionTimestamp`, dry-run,
+//! `propagationPolicy` through `gc`),
 //! deletecollection, and namespace deletion: `Terminating` at once, then its
 //! contents and itself removed in one transaction.
 
@@ -10,6 +11,7 @@ use serde_json::{Value, json};
 use crate::KubeApi;
 use crate::ctx::Ctx;
 use crate::error::KubeError;
+use crate::gc::{self, Propagation};
 use crate::objects::{self, OBJECTS};
 use crate::read::{existing, name_of, ns_of};
 use crate::request::KubeResponse;
@@ -51,6 +53,7 @@ fn check_preconditions(rt: &ResourceType, obj: &Value, opts: &Value) -> Result<(
 
 pub async fn delete(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let opts = options(ctx)?;
+    Propagation::from_options(&opts)?;
     let obj = existing(ctx, rp).await?;
     check_preconditions(rp.rt, &obj, &opts)?;
     if rp.rt.kind == "Namespace" {
@@ -76,16 +79,45 @@ pub async fn delete(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
         return Ok(ctx.object(200, rp.rt, &stored));
     }
     if !ctx.req.dry_run() {
-        let w = objects::delete(
-            ctx.uid(),
-            rp.rt,
-            ns_of(rp),
-            name_of(rp),
-            objects::at_version(&obj),
-        );
-        objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
+        remove(ctx, rp, &obj, Propagation::from_options(&opts)?).await?;
     }
     Ok(ctx.object(200, rp.rt, &obj))
+}
+
+/// Removes `obj`, with its dependents as `propagation` says.
+async fn remove(
+    ctx: &Ctx<'_>,
+    rp: &ResourcePath,
+    obj: &Value,
+    propagation: Propagation,
+) -> Result<(), KubeError> {
+    let mut writes = vec![objects::delete(
+        ctx.uid(),
+        rp.rt,
+        ns_of(rp),
+        name_of(rp),
+        objects::at_version(obj),
+    )];
+    match propagation {
+        Propagation::Foreground => writes.extend(gc::deletes(
+            ctx.uid(),
+            &gc::dependents(ctx.api, ctx.uid(), obj).await?,
+        )),
+        Propagation::Orphan => {
+            let owner = obj["metadata"]["uid"].as_str().unwrap_or_default();
+            writes.extend(gc::orphan(
+                ctx.uid(),
+                owner,
+                &gc::dependents(ctx.api, ctx.uid(), obj).await?,
+            ));
+        }
+        Propagation::Background => {}
+    }
+    objects::commit(ctx.api, rp.rt, name_of(rp), writes).await?;
+    if propagation == Propagation::Background {
+        gc::collect_later(ctx.api, ctx.uid(), obj.clone());
+    }
+    Ok(())
 }
 
 async fn delete_namespace(
@@ -161,6 +193,9 @@ pub async fn delete_collection(
             })
             .collect();
         objects::commit(ctx.api, rp.rt, "", writes).await?;
+        for o in &doomed {
+            gc::collect_later(ctx.api, ctx.uid(), o.clone());
+        }
     }
     let list = json!({"kind": format!("{}List", rp.rt.kind), "apiVersion": rp.rt.api_version(),
                       "metadata": {}, "items": doomed});

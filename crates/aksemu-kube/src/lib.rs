@@ -19,6 +19,7 @@ pub mod discovery;
 pub mod error;
 pub mod feed;
 pub mod gate;
+mod gc;
 mod managed_fields;
 mod meta;
 mod nodes;

@@ -508,3 +508,60 @@ async fn a_version_older_than_the_watch_history_is_gone_and_collections_delete_b
             .all(|o| o["metadata"]["labels"]["batch"] == "odd")
     );
 }
+
+/// A configmap owned by `owner` (another configmap).
+fn owned(name: &str, owner: &Value) -> Value {
+    let mut c = cm(name);
+    c["metadata"]["ownerReferences"] = json!([{"apiVersion": "v1", "kind": "ConfigMap",
+        "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"]}]);
+    c
+}
+
+async fn create(k: &Kube, body: Value) -> Value {
+    k.json(Method::POST, CMS, body).await.1
+}
+
+async fn delete_with(k: &Kube, name: &str, policy: &str) -> u16 {
+    let body = json!({"propagationPolicy": policy})
+        .to_string()
+        .into_bytes();
+    k.send(
+        Method::DELETE,
+        &format!("{CMS}/{name}"),
+        "application/json",
+        body,
+    )
+    .await
+    .0
+}
+
+async fn exists(k: &Kube, name: &str) -> bool {
+    k.get(&format!("{CMS}/{name}")).await.0 == 200
+}
+
+#[tokio::test]
+async fn deletes_propagate_to_dependents_as_the_policy_says() {
+    install_crypto();
+    let (_s, _t, _path, k) = cluster_on(&TestStore::Sqlite).await;
+    // Background: the dependents, and theirs, go just after the owner.
+    let owner = create(&k, cm("bg-owner")).await;
+    let child = create(&k, owned("bg-child", &owner)).await;
+    create(&k, owned("bg-grandchild", &child)).await;
+    assert_eq!(delete_with(&k, "bg-owner", "Background").await, 200);
+    aksemu_testkit::wait_until(Duration::from_secs(5), "dependents collected", || async {
+        (!exists(&k, "bg-child").await && !exists(&k, "bg-grandchild").await).then_some(())
+    })
+    .await;
+    // Foreground: gone with the owner.
+    let owner = create(&k, cm("fg-owner")).await;
+    create(&k, owned("fg-child", &owner)).await;
+    assert_eq!(delete_with(&k, "fg-owner", "Foreground").await, 200);
+    assert!(!exists(&k, "fg-child").await);
+    // Orphan: the dependent stays, without the reference.
+    let owner = create(&k, cm("or-owner")).await;
+    create(&k, owned("or-child", &owner)).await;
+    assert_eq!(delete_with(&k, "or-owner", "Orphan").await, 200);
+    let (_, kept) = k.get(&format!("{CMS}/or-child")).await;
+    assert_eq!(kept["metadata"]["ownerReferences"], json!([]));
+    assert_eq!(delete_with(&k, "or-child", "Sideways").await, 400);
+}
