@@ -87,9 +87,12 @@ def test_the_user_session(cluster):
     assert cm["data"] == {"mode": "two"}
     assert any(m["manager"] == "kubectl" and m["operation"] == "Apply" for m in cm["metadata"]["managedFields"])
 
+    assert "successfully rolled out" in k("rollout", "status", "deployment/web", "-n", "demo", "--timeout=30s",
+                                          timeout=40)
     everything = k("get", "all", "-n", "demo")
     assert re.search(r"service/web\s+LoadBalancer\s+10\.0\.\d+\.\d+\s+<pending>\s+8080:\d+/TCP", everything)
-    assert re.search(r"deployment.apps/web\s+0/3\s+0\s+0", everything)
+    assert re.search(r"deployment.apps/web\s+3/3\s+3\s+3", everything)
+    assert len(re.findall(r"pod/web-\S+\s+1/1\s+Running", everything)) == 3
     pvc = rows(k("get", "pvc", "-n", "demo"))
     assert pvc[0][:2] == ["data", "Pending"]
     described = k("describe", "svc", "web", "-n", "demo")

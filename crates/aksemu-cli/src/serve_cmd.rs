@@ -168,7 +168,8 @@ async fn open_cloud(
     let cloud = Cloud::new(store.clone(), clock.clone(), &boot, settings)
         .await
         .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
-    let kube = aksemu_server::kube_clusters::wire(&cloud, store, clock, &plane);
+    let kube = aksemu_server::kube_clusters::wire(&cloud, store.clone(), clock, &plane);
+    aksemu_kube_controllers::start(kube.clone(), store);
     Ok((cloud, kube, boot))
 }
 

@@ -45,6 +45,9 @@ pub async fn authenticate(
         return Ok(u);
     }
     if token.matches('.').count() == 2 {
+        if let Some(u) = crate::system_tokens::verify(api, &cluster.uid, token).await {
+            return Ok(u);
+        }
         let claims = crate::sa_tokens::verify_for_api(api, cluster, token, base_url)
             .await
             .map_err(|_| KubeError::Unauthorized)?;

@@ -39,6 +39,7 @@ pub mod route;
 pub mod sa_tokens;
 pub mod selectors;
 mod subresources;
+pub mod system_tokens;
 pub mod table;
 mod users;
 mod validate;
@@ -81,5 +82,19 @@ impl KubeApi {
             keys: Mutex::new(HashMap::new()),
             rendered: rendered::Rendered::default(),
         })
+    }
+}
+
+impl KubeApi {
+    /// Every change to Kubernetes objects from now on (all clusters), for
+    /// the controllers.
+    pub async fn changes(&self) -> tokio::sync::broadcast::Receiver<Arc<aksemu_store::Change>> {
+        self.feed.subscribe().await
+    }
+
+    /// The clusters whose Kubernetes side exists, by uid.
+    pub async fn cluster_uids(&self) -> Result<Vec<String>, KubeError> {
+        let docs = self.store.list(plane::CLUSTERS, "").await?;
+        Ok(docs.into_iter().map(|d| d.key).collect())
     }
 }

@@ -15,6 +15,9 @@ use crate::objects::{self, OBJECTS};
 use crate::resources::{by_kind, find};
 use crate::{KubeApi, bootstrap, nodes, sa_tokens};
 
+/// The clusters whose Kubernetes side exists (key: uid), for the controllers.
+pub const CLUSTERS: &str = "kubeClusters";
+
 /// Puts for the bootstrap objects, if the cluster has none yet.
 async fn bootstrap_writes(
     api: &KubeApi,
@@ -30,13 +33,21 @@ async fn bootstrap_writes(
     {
         return Ok(Vec::new());
     }
-    Ok(bootstrap::objects(c, now)
+    let mut writes: Vec<Write> = bootstrap::objects(c, now)
         .iter()
         .filter_map(|o| {
             let rt = by_kind(o["apiVersion"].as_str()?, o["kind"].as_str()?)?;
             Some(objects::put(&c.uid, rt, o, Cond::Any))
         })
-        .collect())
+        .collect();
+    writes.push(Write::Put {
+        coll: CLUSTERS,
+        key: c.uid.clone(),
+        id: c.uid.clone(),
+        body: serde_json::json!({"name": c.name}),
+        cond: Cond::Any,
+    });
+    Ok(writes)
 }
 
 /// Puts and deletes that make the Node objects (and their leases) match.
@@ -124,6 +135,11 @@ impl ClusterPlane for KubeApi {
             },
             Write::Delete {
                 coll: sa_tokens::KEYS,
+                key: uid.to_string(),
+                cond: Cond::Any,
+            },
+            Write::Delete {
+                coll: CLUSTERS,
                 key: uid.to_string(),
                 cond: Cond::Any,
             },

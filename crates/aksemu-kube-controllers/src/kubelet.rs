@@ -1,0 +1,63 @@
+//! A simulated kubelet, KWOK-style: a pod bound to a node starts at once —
+//! an IP from the node's pod range, container statuses, the four conditions
+//! true — without running anything.
+
+use serde_json::{Value, json};
+
+use crate::client::{CallError, Client};
+use crate::meta::{name, now, uid};
+
+/// The pod's address: in the node's /24 of 10.244.0.0/16, from the pod's uid.
+fn pod_ip(node: &Value, pod: &Value) -> String {
+    let node_octet = name(node)
+        .bytes()
+        .fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % 250;
+    let host = uid(pod)
+        .bytes()
+        .fold(7u32, |a, b| a.wrapping_mul(33).wrapping_add(u32::from(b)))
+        % 250
+        + 2;
+    format!("10.244.{node_octet}.{host}")
+}
+
+fn container_status(c: &Value, started: &str) -> Value {
+    let image = c["image"].as_str().unwrap_or_default();
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, image.as_bytes());
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    json!({"name": c["name"], "image": image, "imageID": format!("{image}@sha256:{hex}"),
+           "containerID": format!("containerd://{}", uuid::Uuid::new_v4().simple()),
+           "ready": true, "started": true, "restartCount": 0,
+           "state": {"running": {"startedAt": started}}})
+}
+
+/// Starts a bound, pending pod.
+pub async fn start(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
+    let node_name = pod["spec"]["nodeName"].as_str().unwrap_or_default();
+    let Some(node) = c.get(&format!("/api/v1/nodes/{node_name}")).await? else {
+        return Ok(());
+    };
+    let host_ip = node["status"]["addresses"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["type"] == "InternalIP"))
+        .map(|a| a["address"].clone())
+        .unwrap_or(Value::Null);
+    let at = now();
+    let cond = |t: &str| json!({"type": t, "status": "True", "lastProbeTime": null, "lastTransitionTime": at});
+    let ip = pod_ip(&node, pod);
+    let statuses: Vec<Value> = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|ct| container_status(ct, &at))
+        .collect();
+    let status = json!({"phase": "Running", "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
+        "podIP": ip, "podIPs": [{"ip": ip}], "startTime": at, "qosClass": "BestEffort",
+        "conditions": [cond("PodReadyToStartContainers"), cond("Initialized"), cond("Ready"),
+                       cond("ContainersReady"), cond("PodScheduled")],
+        "containerStatuses": statuses});
+    let path = format!("/api/v1/namespaces/{ns}/pods/{}/status", name(pod));
+    c.merge_patch(&path, json!({"status": status}))
+        .await
+        .map(|_| ())
+}

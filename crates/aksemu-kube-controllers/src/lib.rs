@@ -1,0 +1,167 @@
+//! The workload plane of every cluster: controllers (Deployment, ReplicaSet),
+//! a scheduler and simulated kubelets. They follow the store's change feed and
+//! act through the cluster's own API (`client`), as components of a real
+//! cluster do: authenticated with a component token, passing the gate, their
+//! writes versioned and watched like anyone's.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod client;
+mod deployment;
+mod kubelet;
+mod leader;
+mod meta;
+mod replicaset;
+mod scheduler;
+mod work;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use aksemu_kube::KubeApi;
+use tokio::sync::broadcast::error::TryRecvError;
+
+use client::{CallError, Client};
+use work::Work;
+
+/// The identity the components act as. (Real clusters split it into one
+/// account per controller with its own roles; here they share one, in
+/// `system:masters`.)
+const COMPONENT: &str = "system:kube-controller-manager";
+
+/// Starts the workload plane for every cluster of `store`, in whichever
+/// process sharing it holds the lease.
+pub fn start(
+    api: Arc<KubeApi>,
+    store: Arc<dyn aksemu_store::Store>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let leader = leader::Leader::new(store);
+        loop {
+            if !leader.hold().await {
+                tokio::time::sleep(leader::RENEW).await;
+                continue;
+            }
+            let task = tokio::spawn(run(api.clone()));
+            loop {
+                tokio::time::sleep(leader::RENEW).await;
+                if !leader.hold().await {
+                    tracing::warn!("the workload-plane lease went to another process");
+                    task.abort();
+                    break;
+                }
+            }
+        }
+    })
+}
+
+struct Plane {
+    api: Arc<KubeApi>,
+    clients: HashMap<String, Arc<Client>>,
+}
+
+impl Plane {
+    async fn client(&mut self, uid: &str) -> Result<Arc<Client>, CallError> {
+        if let Some(c) = self.clients.get(uid) {
+            return Ok(c.clone());
+        }
+        let c = Arc::new(Client::new(&self.api, uid, COMPONENT, &["system:masters"]).await?);
+        self.clients.insert(uid.to_string(), c.clone());
+        Ok(c)
+    }
+
+    /// Everything that may need work, in every cluster (at start, and after
+    /// falling behind the feed).
+    async fn everything(&mut self) -> BTreeSet<Work> {
+        let mut out = BTreeSet::new();
+        for uid in self.api.cluster_uids().await.unwrap_or_default() {
+            let Ok(c) = self.client(&uid).await else {
+                continue;
+            };
+            for (path, make) in [
+                ("/apis/apps/v1/deployments", 0),
+                ("/apis/apps/v1/replicasets", 1),
+                ("/api/v1/pods", 2),
+            ] {
+                for o in c.list(path).await.unwrap_or_default() {
+                    let (ns, name) = (
+                        o["metadata"]["namespace"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        meta::name(&o).to_string(),
+                    );
+                    let uid = uid.clone();
+                    out.insert(match make {
+                        0 => Work::Deployment { uid, ns, name },
+                        1 => Work::ReplicaSet { uid, ns, name },
+                        _ => Work::Pod { uid, ns, name },
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    async fn process(&mut self, w: &Work) -> Result<(), CallError> {
+        match w {
+            Work::Deployment { uid, ns, name } => {
+                deployment::reconcile(&*self.client(uid).await?, ns, name).await
+            }
+            Work::ReplicaSet { uid, ns, name } => {
+                replicaset::reconcile(&*self.client(uid).await?, ns, name).await
+            }
+            Work::Pod { uid, ns, name } => {
+                let c = self.client(uid).await?;
+                let Some(pod) = c
+                    .get(&format!("/api/v1/namespaces/{ns}/pods/{name}"))
+                    .await?
+                else {
+                    return Ok(());
+                };
+                if meta::deleting(&pod) {
+                    return Ok(());
+                }
+                if !pod["spec"]["nodeName"].is_string() {
+                    scheduler::schedule(&c, ns, &pod).await
+                } else if pod["status"]["phase"] == "Pending" {
+                    kubelet::start(&c, ns, &pod).await
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+async fn run(api: Arc<KubeApi>) {
+    let mut rx = api.changes().await;
+    let mut plane = Plane {
+        api,
+        clients: HashMap::new(),
+    };
+    let mut queue = plane.everything().await;
+    loop {
+        while let Some(w) = queue.pop_first() {
+            if let Err(e) = plane.process(&w).await {
+                tracing::debug!(work = ?w, error = %e, "controller work failed; it is retried on the next change");
+            }
+        }
+        let first = match rx.recv().await {
+            Ok(c) => c,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                queue = plane.everything().await;
+                continue;
+            }
+            Err(_) => return,
+        };
+        queue.extend(work::from_change(&first));
+        loop {
+            match rx.try_recv() {
+                Ok(c) => queue.extend(work::from_change(&c)),
+                Err(TryRecvError::Lagged(_)) => queue.extend(plane.everything().await),
+                Err(_) => break,
+            }
+        }
+    }
+}

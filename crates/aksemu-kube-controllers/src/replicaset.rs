@@ -1,0 +1,65 @@
+//! The ReplicaSet controller: as many pods as `spec.replicas`, made from the
+//! template and owned by the set; status counts them (ready, available).
+
+use serde_json::{Value, json};
+
+use crate::client::{CallError, Client};
+use crate::meta::{controller_ref, deleting, matches, name, owned_by, pod_ready, uid};
+
+fn pods_path(ns: &str) -> String {
+    format!("/api/v1/namespaces/{ns}/pods")
+}
+
+fn new_pod(rs: &Value) -> Value {
+    let t = &rs["spec"]["template"];
+    json!({"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"generateName": format!("{}-", name(rs)), "labels": t["metadata"]["labels"],
+                        "annotations": t["metadata"]["annotations"], "ownerReferences": [controller_ref(rs)]},
+           "spec": t["spec"]})
+}
+
+/// Brings the pods of ReplicaSet `ns/name` to its count, then its status.
+pub async fn reconcile(c: &Client, ns: &str, rs_name: &str) -> Result<(), CallError> {
+    let path = format!("/apis/apps/v1/namespaces/{ns}/replicasets/{rs_name}");
+    let Some(rs) = c.get(&path).await? else {
+        return Ok(());
+    };
+    if deleting(&rs) {
+        return Ok(());
+    }
+    let mut pods: Vec<Value> = c
+        .list(&pods_path(ns))
+        .await?
+        .into_iter()
+        .filter(|p| owned_by(p, uid(&rs)) && !deleting(p))
+        .collect();
+    let want = rs["spec"]["replicas"].as_u64().unwrap_or(1) as usize;
+    if pods.len() < want {
+        for _ in pods.len()..want {
+            pods.push(c.create(&pods_path(ns), new_pod(&rs)).await?);
+        }
+    } else if pods.len() > want {
+        // The least advanced go first: unscheduled, then not ready.
+        pods.sort_by_key(|p| (p["spec"]["nodeName"].is_string(), pod_ready(p)));
+        for p in pods.drain(..pods.len() - want) {
+            c.delete(&format!("{}/{}", pods_path(ns), name(&p))).await?;
+        }
+    }
+    status(c, &path, &rs, &pods).await
+}
+
+async fn status(c: &Client, path: &str, rs: &Value, pods: &[Value]) -> Result<(), CallError> {
+    let ready = pods.iter().filter(|p| pod_ready(p)).count();
+    let labeled = pods
+        .iter()
+        .filter(|p| matches(&rs["spec"]["selector"], p))
+        .count();
+    let status = json!({"replicas": pods.len(), "fullyLabeledReplicas": labeled, "readyReplicas": ready,
+                        "availableReplicas": ready, "observedGeneration": rs["metadata"]["generation"]});
+    if rs["status"] == status {
+        return Ok(());
+    }
+    c.merge_patch(&format!("{path}/status"), json!({"status": status}))
+        .await
+        .map(|_| ())
+}

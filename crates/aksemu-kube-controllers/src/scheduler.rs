@@ -1,0 +1,52 @@
+//! The scheduler: a pod without a node is bound (through `pods/binding`, as
+//! kube-scheduler does) to the Ready, schedulable node whose labels match its
+//! `nodeSelector` and that holds the fewest pods.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use crate::client::{CallError, Client};
+use crate::meta::name;
+
+fn ready(node: &Value) -> bool {
+    node["spec"]["unschedulable"] != true
+        && node["status"]["conditions"].as_array().is_some_and(|c| {
+            c.iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
+}
+
+fn selected(node: &Value, pod: &Value) -> bool {
+    let labels = &node["metadata"]["labels"];
+    pod["spec"]["nodeSelector"]
+        .as_object()
+        .is_none_or(|s| s.iter().all(|(k, v)| labels[k] == *v))
+}
+
+/// Binds `pod` (in `ns`) to a node, or leaves it Pending when none fits.
+pub async fn schedule(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
+    let nodes = c.list("/api/v1/nodes").await?;
+    let pods = c.list("/api/v1/pods").await?;
+    let mut load: HashMap<&str, usize> = HashMap::new();
+    for p in &pods {
+        if let Some(n) = p["spec"]["nodeName"].as_str() {
+            *load.entry(n).or_default() += 1;
+        }
+    }
+    let Some(node) = nodes
+        .iter()
+        .filter(|n| ready(n) && selected(n, pod))
+        .min_by_key(|n| (load.get(name(n)).copied().unwrap_or(0), name(n).to_string()))
+    else {
+        return Ok(());
+    };
+    let binding = json!({"apiVersion": "v1", "kind": "Binding", "metadata": {"name": name(pod)},
+                         "target": {"apiVersion": "v1", "kind": "Node", "name": name(node)}});
+    let path = format!("/api/v1/namespaces/{ns}/pods/{}/binding", name(pod));
+    match c.create(&path, binding).await {
+        // Someone bound it first.
+        Err(e) if e.code == 409 => Ok(()),
+        other => other.map(|_| ()),
+    }
+}

@@ -1,0 +1,73 @@
+//! What a change to an object asks the controllers to look at.
+
+use aksemu_store::{Change, ChangeOp};
+use serde_json::Value;
+
+use crate::meta::controller_of;
+
+/// One thing to reconcile, in one cluster and namespace.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Work {
+    Deployment {
+        uid: String,
+        ns: String,
+        name: String,
+    },
+    ReplicaSet {
+        uid: String,
+        ns: String,
+        name: String,
+    },
+    Pod {
+        uid: String,
+        ns: String,
+        name: String,
+    },
+}
+
+/// The work a change makes: the object itself, and its controller.
+pub fn from_change(c: &Change) -> Vec<Work> {
+    let mut parts = c.key.splitn(4, '/');
+    let (Some(uid), Some(kind), Some(ns), Some(name)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Vec::new();
+    };
+    let (uid, ns, name) = (uid.to_string(), ns.to_string(), name.to_string());
+    let body: Value = serde_json::from_str(&c.body).unwrap_or_default();
+    let owner = controller_of(&body);
+    let mut out = Vec::new();
+    match kind {
+        "deployments.apps" if c.op != ChangeOp::Deleted => out.push(Work::Deployment {
+            uid: uid.clone(),
+            ns: ns.clone(),
+            name,
+        }),
+        "replicasets.apps" => {
+            if c.op != ChangeOp::Deleted {
+                out.push(Work::ReplicaSet {
+                    uid: uid.clone(),
+                    ns: ns.clone(),
+                    name,
+                });
+            }
+            if let Some(("Deployment", d)) = owner.as_ref().map(|(k, n)| (k.as_str(), n.clone())) {
+                out.push(Work::Deployment { uid, ns, name: d });
+            }
+        }
+        "pods" => {
+            if c.op != ChangeOp::Deleted {
+                out.push(Work::Pod {
+                    uid: uid.clone(),
+                    ns: ns.clone(),
+                    name,
+                });
+            }
+            if let Some(("ReplicaSet", r)) = owner.as_ref().map(|(k, n)| (k.as_str(), n.clone())) {
+                out.push(Work::ReplicaSet { uid, ns, name: r });
+            }
+        }
+        _ => {}
+    }
+    out
+}

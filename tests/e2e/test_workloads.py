@@ -1,0 +1,55 @@
+"""Issue 12 (first part): the workload plane — a Deployment rolls out through
+ReplicaSets to scheduled, Running pods, with the unmodified kubectl 1.37."""
+
+import json
+import re
+
+import pytest
+
+from kube import Cluster, rows
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    c = Cluster("sqlite")
+    yield c
+    c.stop()
+
+
+def pods(cluster, ns, selector):
+    return json.loads(cluster.out("get", "pods", "-n", ns, "-l", selector, "-o", "json"))["items"]
+
+
+def test_a_deployment_rolls_out_scales_and_updates(cluster):
+    k = cluster.out
+    k("create", "namespace", "apps")
+    # `create deployment` sends a protobuf Deployment.
+    assert k("create", "deployment", "web", "-n", "apps", "--image=nginx:1.27", "--replicas=3").strip() == \
+        "deployment.apps/web created"
+    assert 'deployment "web" successfully rolled out' in k("rollout", "status", "deployment/web", "-n", "apps",
+                                                           "--timeout=30s", timeout=40)
+    wide = rows(k("get", "pods", "-n", "apps", "-o", "wide"))
+    assert len(wide) == 3
+    for r in wide:
+        assert re.match(r"^web-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$", r[0]), r
+        assert r[1:3] == ["1/1", "Running"] and r[5].startswith("10.244.")
+    assert len({r[6] for r in wide}) == 3, "spread over the three nodes"
+    assert re.search(r"web\s+3/3\s+3\s+3", k("get", "deploy", "-n", "apps"))
+    assert "condition met" in k("wait", "--for=condition=Available", "deployment/web", "-n", "apps", "--timeout=20s")
+
+    k("scale", "deployment", "web", "-n", "apps", "--replicas=5")
+    k("rollout", "status", "deployment/web", "-n", "apps", "--timeout=30s", timeout=40)
+    assert len(pods(cluster, "apps", "app=web")) == 5
+
+    k("set", "image", "deployment/web", "-n", "apps", "nginx=nginx:1.28")
+    assert "successfully rolled out" in k("rollout", "status", "deployment/web", "-n", "apps", "--timeout=30s",
+                                          timeout=40)
+    images = {p["spec"]["containers"][0]["image"] for p in pods(cluster, "apps", "app=web")}
+    assert images == {"nginx:1.28"}
+    sets = rows(k("get", "rs", "-n", "apps"))
+    assert sorted(r[1] for r in sets) == ["0", "5"], sets
+
+    k("delete", "deployment", "web", "-n", "apps")
+    cluster.kubectl("wait", "--for=delete", "pod", "-l", "app=web", "-n", "apps", "--timeout=20s", check=False)
+    assert pods(cluster, "apps", "app=web") == []
+    assert rows(k("get", "rs", "-n", "apps")) == []
