@@ -53,3 +53,22 @@ def test_a_deployment_rolls_out_scales_and_updates(cluster):
     cluster.kubectl("wait", "--for=delete", "pod", "-l", "app=web", "-n", "apps", "--timeout=20s", check=False)
     assert pods(cluster, "apps", "app=web") == []
     assert rows(k("get", "rs", "-n", "apps")) == []
+
+
+def test_jobs_complete_and_pods_log_a_simulated_line(cluster):
+    k = cluster.out
+    k("create", "namespace", "batch")
+    assert k("create", "job", "pi", "-n", "batch", "--image=busybox", "--", "echo", "hi").strip() == "job.batch/pi created"
+    assert "condition met" in k("wait", "--for=condition=complete", "job/pi", "-n", "batch", "--timeout=20s")
+    jobs = rows(k("get", "jobs", "-n", "batch"))
+    assert jobs[0][:3] == ["pi", "Complete", "1/1"], jobs
+    pod = rows(k("get", "pods", "-n", "batch"))[0]
+    assert pod[0].startswith("pi-") and pod[2] == "Completed", pod
+
+    k("create", "deployment", "logger", "-n", "batch", "--image=nginx:1.27")
+    k("rollout", "status", "deployment/logger", "-n", "batch", "--timeout=30s", timeout=40)
+    log = k("logs", "deploy/logger", "-n", "batch")
+    assert 'container "nginx" (image nginx:1.27)' in log and "runs no containers" in log
+    name = rows(k("get", "pods", "-n", "batch", "-l", "app=logger"))[0][0]
+    ex = cluster.kubectl("exec", name, "-n", "batch", "--", "ls", check=False)
+    assert ex.returncode != 0 and "run no containers" in ex.stderr, ex.stderr

@@ -31,6 +31,15 @@ fn container_status(c: &Value, started: &str) -> Value {
            "state": {"running": {"startedAt": started}}})
 }
 
+/// A container status that ran and exited 0.
+fn completed(mut s: Value, at: &str) -> Value {
+    s["ready"] = json!(false);
+    s["started"] = json!(false);
+    s["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": at, "finishedAt": at,
+                                       "containerID": s["containerID"]}});
+    s
+}
+
 /// Starts a bound, pending pod.
 pub async fn start(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
     let node_name = pod["spec"]["nodeName"].as_str().unwrap_or_default();
@@ -43,7 +52,19 @@ pub async fn start(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
         .map(|a| a["address"].clone())
         .unwrap_or(Value::Null);
     let at = now();
-    let cond = |t: &str| json!({"type": t, "status": "True", "lastProbeTime": null, "lastTransitionTime": at});
+    let ready = if pod["spec"]["restartPolicy"] != "Always" {
+        "False"
+    } else {
+        "True"
+    };
+    let cond = |t: &str| {
+        let s = if matches!(t, "Ready" | "ContainersReady") {
+            ready
+        } else {
+            "True"
+        };
+        json!({"type": t, "status": s, "lastProbeTime": null, "lastTransitionTime": at})
+    };
     let ip = pod_ip(&node, pod);
     let statuses: Vec<Value> = pod["spec"]["containers"]
         .as_array()
@@ -51,7 +72,15 @@ pub async fn start(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
         .flatten()
         .map(|ct| container_status(ct, &at))
         .collect();
-    let status = json!({"phase": "Running", "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
+    // A Job's pod runs to completion at once: it has nothing to run.
+    let completes = pod["spec"]["restartPolicy"] != "Always";
+    let statuses: Vec<Value> = if completes {
+        statuses.into_iter().map(|s| completed(s, &at)).collect()
+    } else {
+        statuses
+    };
+    let phase = if completes { "Succeeded" } else { "Running" };
+    let status = json!({"phase": phase, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
         "podIP": ip, "podIPs": [{"ip": ip}], "startTime": at, "qosClass": "BestEffort",
         "conditions": [cond("PodReadyToStartContainers"), cond("Initialized"), cond("Ready"),
                        cond("ContainersReady"), cond("PodScheduled")],

@@ -8,6 +8,7 @@
 
 mod client;
 mod deployment;
+mod job;
 mod kubelet;
 mod leader;
 mod meta;
@@ -81,6 +82,7 @@ impl Plane {
             for (path, make) in [
                 ("/apis/apps/v1/deployments", 0),
                 ("/apis/apps/v1/replicasets", 1),
+                ("/apis/batch/v1/jobs", 3),
                 ("/api/v1/pods", 2),
             ] {
                 for o in c.list(path).await.unwrap_or_default() {
@@ -95,6 +97,7 @@ impl Plane {
                     out.insert(match make {
                         0 => Work::Deployment { uid, ns, name },
                         1 => Work::ReplicaSet { uid, ns, name },
+                        3 => Work::Job { uid, ns, name },
                         _ => Work::Pod { uid, ns, name },
                     });
                 }
@@ -110,6 +113,9 @@ impl Plane {
             }
             Work::ReplicaSet { uid, ns, name } => {
                 replicaset::reconcile(&*self.client(uid).await?, ns, name).await
+            }
+            Work::Job { uid, ns, name } => {
+                job::reconcile(&*self.client(uid).await?, ns, name).await
             }
             Work::Pod { uid, ns, name } => {
                 let c = self.client(uid).await?;

@@ -18,6 +18,11 @@ pub enum Work {
         ns: String,
         name: String,
     },
+    Job {
+        uid: String,
+        ns: String,
+        name: String,
+    },
     Pod {
         uid: String,
         ns: String,
@@ -55,6 +60,11 @@ pub fn from_change(c: &Change) -> Vec<Work> {
                 out.push(Work::Deployment { uid, ns, name: d });
             }
         }
+        "jobs.batch" if c.op != ChangeOp::Deleted => out.push(Work::Job {
+            uid: uid.clone(),
+            ns: ns.clone(),
+            name,
+        }),
         "pods" => {
             if c.op != ChangeOp::Deleted {
                 out.push(Work::Pod {
@@ -63,8 +73,10 @@ pub fn from_change(c: &Change) -> Vec<Work> {
                     name,
                 });
             }
-            if let Some(("ReplicaSet", r)) = owner.as_ref().map(|(k, n)| (k.as_str(), n.clone())) {
-                out.push(Work::ReplicaSet { uid, ns, name: r });
+            match owner.as_ref().map(|(k, n)| (k.as_str(), n.clone())) {
+                Some(("ReplicaSet", r)) => out.push(Work::ReplicaSet { uid, ns, name: r }),
+                Some(("Job", j)) => out.push(Work::Job { uid, ns, name: j }),
+                _ => {}
             }
         }
         _ => {}

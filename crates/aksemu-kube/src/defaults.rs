@@ -98,6 +98,31 @@ fn workload(obj: &mut Value, kind: &str) {
     template(obj);
 }
 
+/// A Job selects its pods by its uid, as the API server sets it up (unless
+/// the Job brings its own selector).
+fn job_selector(obj: &mut Value) {
+    if obj["spec"]["manualSelector"] == true || obj["spec"]["selector"].is_object() {
+        return;
+    }
+    let (uid, name) = (
+        obj["metadata"]["uid"].clone(),
+        obj["metadata"]["name"].clone(),
+    );
+    if !uid.is_string() {
+        return;
+    }
+    obj["spec"]["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
+    let labels = &mut obj["spec"]["template"]["metadata"]["labels"];
+    for (k, v) in [
+        ("batch.kubernetes.io/controller-uid", &uid),
+        ("batch.kubernetes.io/job-name", &name),
+        ("controller-uid", &uid),
+        ("job-name", &name),
+    ] {
+        labels[k] = v.clone();
+    }
+}
+
 fn secret(obj: &mut Value) {
     use base64::Engine as _;
     set_default(obj, "type", json!("Opaque"));
@@ -119,6 +144,7 @@ pub fn fill(kind: &str, obj: &mut Value) {
     match kind {
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => workload(obj, kind),
         "Job" => {
+            job_selector(obj);
             let spec = &mut obj["spec"];
             set_default(spec, "backoffLimit", json!(6));
             set_default(spec, "completions", json!(1));

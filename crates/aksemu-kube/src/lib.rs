@@ -20,6 +20,7 @@ pub mod error;
 pub mod feed;
 pub mod gate;
 mod gc;
+mod logs;
 mod managed_fields;
 mod meta;
 mod nodes;

@@ -28,7 +28,10 @@ pub async fn dispatch(ctx: &Ctx<'_>, rp: ResourcePath) -> Result<KubeResponse, K
         ("create", Some("token")) => subresources::token(ctx, &rp).await,
         ("create", Some("binding")) => subresources::binding(ctx, &rp).await,
         ("create", Some("eviction")) => subresources::eviction(ctx, &rp).await,
-        ("get", Some("log")) => subresources::log(ctx, &rp).await,
+        ("get", Some("log")) => crate::logs::log(ctx, &rp).await,
+        (_, Some(s @ ("exec" | "attach" | "portforward"))) => {
+            crate::logs::no_containers(ctx, &rp, s).await
+        }
         ("update", Some("finalize")) => write::update(ctx, &rp).await,
         _ => Err(KubeError::MethodNotAllowed),
     }

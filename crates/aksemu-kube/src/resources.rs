@@ -264,6 +264,21 @@ pub static TYPES: &[ResourceType] = &[
                 kind: ("", "v1", "Pod"),
                 verbs: &["get"]
             },
+            Sub {
+                name: "attach",
+                kind: ("", "v1", "PodAttachOptions"),
+                verbs: &["create", "get"]
+            },
+            Sub {
+                name: "exec",
+                kind: ("", "v1", "PodExecOptions"),
+                verbs: &["create", "get"]
+            },
+            Sub {
+                name: "portforward",
+                kind: ("", "v1", "PodPortForwardOptions"),
+                verbs: &["create", "get"]
+            },
         ]
     ),
     rt!(

@@ -208,9 +208,3 @@ pub async fn eviction(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, 
     objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
     Ok(KubeResponse::json(201, &success()))
 }
-
-/// `pods/log`: no container has run yet, so the log is empty.
-pub async fn log(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
-    existing(ctx, rp).await?;
-    Ok(KubeResponse::bytes(200, "text/plain", Vec::new()))
-}
