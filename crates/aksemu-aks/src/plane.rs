@@ -93,6 +93,7 @@ pub fn describe(key: &str, id: &str, body: &Value) -> Option<PlaneCluster> {
             .as_str()
             .unwrap_or("10.0.0.0/16")
             .to_string(),
+        ca_pem: String::new(),
         dns_service_ip: net["dnsServiceIP"]
             .as_str()
             .unwrap_or("10.0.0.10")

@@ -245,7 +245,8 @@ impl Job<Cloud> for Reconcile {
                 }
                 _ => None,
             });
-            if let Some(cluster) = stored {
+            if let Some(mut cluster) = stored {
+                cluster.ca_pem = cloud.ca_pem.get().cloned().unwrap_or_default();
                 plane.sync(&cluster).await.map_err(plane_err)?;
             }
         }

@@ -41,6 +41,9 @@ pub struct PlaneCluster {
     pub kubernetes_version: String,
     pub service_cidr: String,
     pub dns_service_ip: String,
+    /// The CA that signs the API server's certificate (what pods trust:
+    /// the `kube-root-ca.crt` ConfigMap of every namespace).
+    pub ca_pem: String,
     pub nodes: Vec<PlaneNode>,
 }
 

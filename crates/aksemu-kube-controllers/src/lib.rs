@@ -12,6 +12,7 @@ mod job;
 mod kubelet;
 mod leader;
 mod meta;
+mod namespace;
 mod replicaset;
 mod scheduler;
 mod work;
@@ -113,6 +114,9 @@ impl Plane {
             }
             Work::ReplicaSet { uid, ns, name } => {
                 replicaset::reconcile(&*self.client(uid).await?, ns, name).await
+            }
+            Work::Namespace { uid, name } => {
+                namespace::reconcile(&*self.client(uid).await?, name).await
             }
             Work::Job { uid, ns, name } => {
                 job::reconcile(&*self.client(uid).await?, ns, name).await

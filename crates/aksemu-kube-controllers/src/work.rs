@@ -8,6 +8,10 @@ use crate::meta::controller_of;
 /// One thing to reconcile, in one cluster and namespace.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Work {
+    Namespace {
+        uid: String,
+        name: String,
+    },
     Deployment {
         uid: String,
         ns: String,
@@ -60,6 +64,10 @@ pub fn from_change(c: &Change) -> Vec<Work> {
                 out.push(Work::Deployment { uid, ns, name: d });
             }
         }
+        "namespaces" if c.op == ChangeOp::Created => out.push(Work::Namespace {
+            uid: uid.clone(),
+            name,
+        }),
         "jobs.batch" if c.op != ChangeOp::Deleted => out.push(Work::Job {
             uid: uid.clone(),
             ns: ns.clone(),

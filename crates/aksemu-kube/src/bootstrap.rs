@@ -142,11 +142,28 @@ fn rbac_objects(now: &str) -> Vec<Value> {
     out
 }
 
+/// What every namespace holds: the `default` service account and the
+/// `kube-root-ca.crt` ConfigMap.
+pub fn namespace_defaults(ns: &str, ca_pem: &str, now: &str) -> Vec<Value> {
+    vec![
+        json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta("default", Some(ns), now)}),
+        root_ca(ns, ca_pem, now),
+    ]
+}
+
+/// The CA bundle pods use to trust the API server.
+pub fn root_ca(ns: &str, ca_pem: &str, now: &str) -> Value {
+    let mut cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("kube-root-ca.crt", Some(ns), now),
+                        "data": {"ca.crt": ca_pem}});
+    cm["metadata"]["annotations"] = json!({"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."});
+    cm
+}
+
 /// Every object a new cluster starts with.
 pub fn objects(c: &PlaneCluster, now: &str) -> Vec<Value> {
     let mut out: Vec<Value> = NAMESPACES.iter().map(|n| namespace(n, now)).collect();
     for ns in NAMESPACES {
-        out.push(json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta("default", Some(ns), now)}));
+        out.extend(namespace_defaults(ns, &c.ca_pem, now));
     }
     out.extend(services(c, now));
     out.extend(storage(now));
