@@ -77,3 +77,32 @@ def test_jobs_complete_and_pods_log_a_simulated_line(cluster):
     name = rows(k("get", "pods", "-n", "batch", "-l", "app=logger"))[0][0]
     ex = cluster.kubectl("exec", name, "-n", "batch", "--", "ls", check=False)
     assert ex.returncode != 0 and "run no containers" in ex.stderr, ex.stderr
+
+
+def test_kube_system_runs_what_aks_runs_and_follows_the_node_pools(cluster):
+    k = cluster.out
+    for d in ["coredns", "metrics-server", "konnectivity-agent", "coredns-autoscaler"]:
+        k("rollout", "status", f"deployment/{d}", "-n", "kube-system", "--timeout=30s", timeout=40)
+    for ds in ["kube-proxy", "azure-ip-masq-agent", "cloud-node-manager", "csi-azuredisk-node", "csi-azurefile-node"]:
+        k("rollout", "status", f"daemonset/{ds}", "-n", "kube-system", "--timeout=30s", timeout=40)
+    system = rows(k("get", "pods", "-n", "kube-system", "-o", "wide"))
+    names = [r[0] for r in system]
+    assert sum(n.startswith("coredns-") and not n.startswith("coredns-autoscaler") for n in names) == 2
+    assert sum(n.startswith("kube-proxy-") for n in names) == 3
+    disk = [r for r in system if r[0].startswith("csi-azuredisk-node-")]
+    assert len(disk) == 3 and all(r[1:3] == ["3/3", "Running"] for r in disk)
+    assert "Metrics-server is running at" in k("cluster-info")
+
+    cluster.az.run("aks", "nodepool", "add", "-g", "rg", "--cluster-name", "c1", "-n", "pool2", "--node-count", "2")
+    assert len(rows(k("get", "nodes"))) == 5
+    k("rollout", "status", "daemonset/kube-proxy", "-n", "kube-system", "--timeout=30s", timeout=40)
+    proxies = [r for r in rows(k("get", "pods", "-n", "kube-system", "-o", "wide")) if r[0].startswith("kube-proxy-")]
+    assert len(proxies) == 5 and sum("-pool2-" in r[6] for r in proxies) == 2
+
+    k("create", "deployment", "spread", "--image=nginx:1.27", "--replicas=5")
+    k("rollout", "status", "deployment/spread", "--timeout=30s", timeout=40)
+    cluster.az.run("aks", "nodepool", "delete", "-g", "rg", "--cluster-name", "c1", "-n", "pool2")
+    assert len(rows(k("get", "nodes"))) == 3
+    k("rollout", "status", "deployment/spread", "--timeout=30s", timeout=40)
+    placed = [r[6] for r in rows(k("get", "pods", "-l", "app=spread", "-o", "wide"))]
+    assert len(placed) == 5 and not any("-pool2-" in n for n in placed), placed

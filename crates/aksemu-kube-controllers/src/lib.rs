@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod client;
+mod daemonset;
 mod deployment;
 mod job;
 mod kubelet;
@@ -84,6 +85,7 @@ impl Plane {
                 ("/apis/apps/v1/deployments", 0),
                 ("/apis/apps/v1/replicasets", 1),
                 ("/apis/batch/v1/jobs", 3),
+                ("/apis/apps/v1/daemonsets", 4),
                 ("/api/v1/pods", 2),
             ] {
                 for o in c.list(path).await.unwrap_or_default() {
@@ -99,6 +101,7 @@ impl Plane {
                         0 => Work::Deployment { uid, ns, name },
                         1 => Work::ReplicaSet { uid, ns, name },
                         3 => Work::Job { uid, ns, name },
+                        4 => Work::DaemonSet { uid, ns, name },
                         _ => Work::Pod { uid, ns, name },
                     });
                 }
@@ -117,6 +120,28 @@ impl Plane {
             }
             Work::Namespace { uid, name } => {
                 namespace::reconcile(&*self.client(uid).await?, name).await
+            }
+            Work::DaemonSet { uid, ns, name } => {
+                daemonset::reconcile(&*self.client(uid).await?, ns, name).await
+            }
+            Work::DaemonSets { uid } => {
+                let c = self.client(uid).await?;
+                for ds in c.list("/apis/apps/v1/daemonsets").await? {
+                    let ns = ds["metadata"]["namespace"].as_str().unwrap_or_default();
+                    daemonset::reconcile(&c, ns, meta::name(&ds)).await?;
+                }
+                Ok(())
+            }
+            Work::NodeGone { uid, name } => {
+                let c = self.client(uid).await?;
+                for p in c.list("/api/v1/pods").await? {
+                    if p["spec"]["nodeName"] == name.as_str() {
+                        let ns = p["metadata"]["namespace"].as_str().unwrap_or_default();
+                        c.delete(&format!("/api/v1/namespaces/{ns}/pods/{}", meta::name(&p)))
+                            .await?;
+                    }
+                }
+                Ok(())
             }
             Work::Job { uid, ns, name } => {
                 job::reconcile(&*self.client(uid).await?, ns, name).await

@@ -1,6 +1,6 @@
 //! The scheduler: a pod without a node is bound (through `pods/binding`, as
-//! kube-scheduler does) to the Ready, schedulable node whose labels match its
-//! `nodeSelector` and that holds the fewest pods.
+//! kube-scheduler does) to the Ready, schedulable node that matches its
+//! `nodeSelector`, whose taints it tolerates, and that holds the fewest pods.
 
 use std::collections::HashMap;
 
@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use crate::client::{CallError, Client};
 use crate::meta::name;
 
-fn ready(node: &Value) -> bool {
+/// A Ready node that takes new pods.
+pub fn ready(node: &Value) -> bool {
     node["spec"]["unschedulable"] != true
         && node["status"]["conditions"].as_array().is_some_and(|c| {
             c.iter()
@@ -17,11 +18,40 @@ fn ready(node: &Value) -> bool {
         })
 }
 
-fn selected(node: &Value, pod: &Value) -> bool {
+/// Whether a pod (or a template: anything with a pod `spec`) may go on
+/// `node`: its `nodeSelector` matches and it tolerates the node's NoSchedule
+/// and NoExecute taints.
+pub fn fits(node: &Value, pod: &Value) -> bool {
     let labels = &node["metadata"]["labels"];
-    pod["spec"]["nodeSelector"]
+    let selected = pod["spec"]["nodeSelector"]
         .as_object()
-        .is_none_or(|s| s.iter().all(|(k, v)| labels[k] == *v))
+        .is_none_or(|s| s.iter().all(|(k, v)| labels[k] == *v));
+    let tolerations = pod["spec"]["tolerations"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let taints = node["spec"]["taints"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    selected
+        && taints
+            .iter()
+            .filter(|t| t["effect"] != "PreferNoSchedule")
+            .all(|t| tolerations.iter().any(|tol| tolerates(tol, t)))
+}
+
+/// Kubernetes' toleration match: an empty key with `Exists` tolerates all.
+fn tolerates(tol: &Value, taint: &Value) -> bool {
+    let effect_ok = tol["effect"]
+        .as_str()
+        .is_none_or(|e| e.is_empty() || taint["effect"] == e);
+    let key = tol["key"].as_str().unwrap_or_default();
+    let exists = tol["operator"] == "Exists";
+    let key_ok = (key.is_empty() && exists) || taint["key"] == key;
+    let value_ok = exists
+        || tol["value"].as_str().unwrap_or_default() == taint["value"].as_str().unwrap_or_default();
+    effect_ok && key_ok && value_ok
 }
 
 /// Binds `pod` (in `ns`) to a node, or leaves it Pending when none fits.
@@ -36,7 +66,7 @@ pub async fn schedule(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError
     }
     let Some(node) = nodes
         .iter()
-        .filter(|n| ready(n) && selected(n, pod))
+        .filter(|n| ready(n) && fits(n, pod))
         .min_by_key(|n| (load.get(name(n)).copied().unwrap_or(0), name(n).to_string()))
     else {
         return Ok(());

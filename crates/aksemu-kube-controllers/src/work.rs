@@ -22,6 +22,20 @@ pub enum Work {
         ns: String,
         name: String,
     },
+    DaemonSet {
+        uid: String,
+        ns: String,
+        name: String,
+    },
+    /// Every DaemonSet of a cluster (its nodes changed).
+    DaemonSets {
+        uid: String,
+    },
+    /// A node went away: its pods go too (their controllers replace them).
+    NodeGone {
+        uid: String,
+        name: String,
+    },
     Job {
         uid: String,
         ns: String,
@@ -64,6 +78,20 @@ pub fn from_change(c: &Change) -> Vec<Work> {
                 out.push(Work::Deployment { uid, ns, name: d });
             }
         }
+        "daemonsets.apps" if c.op != ChangeOp::Deleted => out.push(Work::DaemonSet {
+            uid: uid.clone(),
+            ns: ns.clone(),
+            name,
+        }),
+        "nodes" => {
+            if c.op == ChangeOp::Deleted {
+                out.push(Work::NodeGone {
+                    uid: uid.clone(),
+                    name,
+                });
+            }
+            out.push(Work::DaemonSets { uid: uid.clone() });
+        }
         "namespaces" if c.op == ChangeOp::Created => out.push(Work::Namespace {
             uid: uid.clone(),
             name,
@@ -84,6 +112,7 @@ pub fn from_change(c: &Change) -> Vec<Work> {
             match owner.as_ref().map(|(k, n)| (k.as_str(), n.clone())) {
                 Some(("ReplicaSet", r)) => out.push(Work::ReplicaSet { uid, ns, name: r }),
                 Some(("Job", j)) => out.push(Work::Job { uid, ns, name: j }),
+                Some(("DaemonSet", d)) => out.push(Work::DaemonSet { uid, ns, name: d }),
                 _ => {}
             }
         }

@@ -166,6 +166,22 @@ pub fn objects(c: &PlaneCluster, now: &str) -> Vec<Value> {
         out.extend(namespace_defaults(ns, &c.ca_pem, now));
     }
     out.extend(services(c, now));
+    for mut o in crate::aks_system::objects(&c.kubernetes_version) {
+        o["metadata"]["uid"] = json!(uuid::Uuid::new_v4().to_string());
+        o["metadata"]["creationTimestamp"] = json!(now);
+        let kind = o["kind"].as_str().unwrap_or_default().to_string();
+        defaults::fill(&kind, &mut o);
+        defaults::initial_status(&kind, &mut o);
+        if kind == "Service" {
+            let mut used = defaults::InUse::default();
+            used.cluster_ips.insert(c.dns_service_ip.clone());
+            used.cluster_ips.insert(first_ip(&c.service_cidr));
+            if defaults::service(&mut o, &c.service_cidr, &mut used).is_err() {
+                continue;
+            }
+        }
+        out.push(o);
+    }
     out.extend(storage(now));
     out.extend(rbac_objects(now));
     out

@@ -7,6 +7,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod aks_system;
 pub mod api;
 pub mod authn;
 mod body;

@@ -1,0 +1,166 @@
+//! What AKS runs in kube-system, as workloads the controllers then roll out:
+//! the Deployments (CoreDNS and its autoscaler, metrics-server,
+//! konnectivity-agent), the DaemonSets on every node (kube-proxy,
+//! azure-ip-masq-agent, cloud-node-manager, the disk and file CSI node
+//! plugins) and the metrics-server Service that `kubectl cluster-info` lists.
+
+use serde_json::{Value, json};
+
+const MCR: &str = "mcr.microsoft.com/oss/kubernetes";
+
+fn labels(pairs: &[(&str, &str)]) -> Value {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn containers(images: &[(&str, &str)]) -> Value {
+    images
+        .iter()
+        .map(|(name, image)| json!({"name": name, "image": image, "resources": {"requests": {"cpu": "10m", "memory": "20Mi"}}}))
+        .collect()
+}
+
+/// A kube-system workload of `kind` selecting `selector`, with `extra` labels.
+fn workload(
+    kind: &str,
+    name: &str,
+    selector: &[(&str, &str)],
+    replicas: Option<u64>,
+    images: &[(&str, &str)],
+) -> Value {
+    let mut all = selector.to_vec();
+    all.push(("kubernetes.azure.com/managedby", "aks"));
+    let mut w = json!({
+        "apiVersion": "apps/v1", "kind": kind,
+        "metadata": {"name": name, "namespace": "kube-system", "labels": labels(&all), "generation": 1},
+        "spec": {"selector": {"matchLabels": labels(selector)},
+                 "template": {"metadata": {"labels": labels(selector)},
+                              "spec": {"priorityClassName": "system-node-critical",
+                                       "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"}],
+                                       "containers": containers(images)}}},
+    });
+    if let Some(r) = replicas {
+        w["spec"]["replicas"] = json!(r);
+    } else {
+        // DaemonSets run everywhere, tainted nodes included.
+        w["spec"]["template"]["spec"]["tolerations"] = json!([{"operator": "Exists"}]);
+    }
+    w
+}
+
+/// The kube-system workloads and services of a cluster at `version`.
+pub fn objects(version: &str) -> Vec<Value> {
+    let kube_proxy = format!("{MCR}/kube-proxy:v{version}");
+    let cnm = format!("{MCR}/azure-cloud-node-manager:v{version}");
+    let mut metrics_svc = json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "metrics-server", "namespace": "kube-system",
+                     "labels": {"k8s-app": "metrics-server", "kubernetes.io/cluster-service": "true",
+                                "kubernetes.io/name": "Metrics-server", "addonmanager.kubernetes.io/mode": "Reconcile"}},
+        "spec": {"selector": {"k8s-app": "metrics-server"},
+                 "ports": [{"port": 443, "protocol": "TCP", "targetPort": "https"}]}});
+    metrics_svc["metadata"]["generation"] = json!(1);
+    vec![
+        workload(
+            "Deployment",
+            "coredns",
+            &[("k8s-app", "kube-dns"), ("version", "v20")],
+            Some(2),
+            &[("coredns", &format!("{MCR}/coredns:v1.11.3-8"))],
+        ),
+        workload(
+            "Deployment",
+            "coredns-autoscaler",
+            &[("k8s-app", "coredns-autoscaler")],
+            Some(1),
+            &[(
+                "autoscaler",
+                &format!("{MCR}/autoscaler/cluster-proportional-autoscaler:v1.8.11"),
+            )],
+        ),
+        workload(
+            "Deployment",
+            "metrics-server",
+            &[("k8s-app", "metrics-server")],
+            Some(2),
+            &[
+                ("metrics-server", &format!("{MCR}/metrics-server:v0.7.2")),
+                (
+                    "metrics-server-vpa",
+                    &format!("{MCR}/autoscaler/addon-resizer:1.8.22"),
+                ),
+            ],
+        ),
+        workload(
+            "Deployment",
+            "konnectivity-agent",
+            &[("app", "konnectivity-agent")],
+            Some(2),
+            &[(
+                "konnectivity-agent",
+                &format!("{MCR}/apiserver-network-proxy/agent:v0.30.3"),
+            )],
+        ),
+        workload(
+            "DaemonSet",
+            "kube-proxy",
+            &[("component", "kube-proxy"), ("tier", "node")],
+            None,
+            &[("kube-proxy", &kube_proxy)],
+        ),
+        workload(
+            "DaemonSet",
+            "azure-ip-masq-agent",
+            &[("k8s-app", "azure-ip-masq-agent")],
+            None,
+            &[(
+                "azure-ip-masq-agent",
+                "mcr.microsoft.com/aks/ip-masq-agent-v2:v0.1.13",
+            )],
+        ),
+        workload(
+            "DaemonSet",
+            "cloud-node-manager",
+            &[("k8s-app", "cloud-node-manager")],
+            None,
+            &[("cloud-node-manager", &cnm)],
+        ),
+        workload(
+            "DaemonSet",
+            "csi-azuredisk-node",
+            &[("app", "csi-azuredisk-node")],
+            None,
+            &[
+                (
+                    "liveness-probe",
+                    &format!("{MCR}/csi/livenessprobe:v2.14.0"),
+                ),
+                (
+                    "node-driver-registrar",
+                    &format!("{MCR}/csi/csi-node-driver-registrar:v2.12.0"),
+                ),
+                ("azuredisk", &format!("{MCR}/csi/azuredisk-csi:v1.31.2")),
+            ],
+        ),
+        workload(
+            "DaemonSet",
+            "csi-azurefile-node",
+            &[("app", "csi-azurefile-node")],
+            None,
+            &[
+                (
+                    "liveness-probe",
+                    &format!("{MCR}/csi/livenessprobe:v2.14.0"),
+                ),
+                (
+                    "node-driver-registrar",
+                    &format!("{MCR}/csi/csi-node-driver-registrar:v2.12.0"),
+                ),
+                ("azurefile", &format!("{MCR}/csi/azurefile-csi:v1.31.2")),
+            ],
+        ),
+        metrics_svc,
+    ]
+}
