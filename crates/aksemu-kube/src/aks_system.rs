@@ -51,17 +51,7 @@ fn workload(
     w
 }
 
-/// The kube-system workloads and services of a cluster at `version`.
-pub fn objects(version: &str) -> Vec<Value> {
-    let kube_proxy = format!("{MCR}/kube-proxy:v{version}");
-    let cnm = format!("{MCR}/azure-cloud-node-manager:v{version}");
-    let mut metrics_svc = json!({"apiVersion": "v1", "kind": "Service",
-        "metadata": {"name": "metrics-server", "namespace": "kube-system",
-                     "labels": {"k8s-app": "metrics-server", "kubernetes.io/cluster-service": "true",
-                                "kubernetes.io/name": "Metrics-server", "addonmanager.kubernetes.io/mode": "Reconcile"}},
-        "spec": {"selector": {"k8s-app": "metrics-server"},
-                 "ports": [{"port": 443, "protocol": "TCP", "targetPort": "https"}]}});
-    metrics_svc["metadata"]["generation"] = json!(1);
+fn deployments() -> Vec<Value> {
     vec![
         workload(
             "Deployment",
@@ -103,12 +93,42 @@ pub fn objects(version: &str) -> Vec<Value> {
                 &format!("{MCR}/apiserver-network-proxy/agent:v0.30.3"),
             )],
         ),
+    ]
+}
+
+/// The CSI node plugin of `driver` (`disk` or `file`): three containers.
+fn csi_node(driver: &str) -> Value {
+    let name = format!("csi-azure{driver}-node");
+    workload(
+        "DaemonSet",
+        &name,
+        &[("app", &name)],
+        None,
+        &[
+            (
+                "liveness-probe",
+                &format!("{MCR}/csi/livenessprobe:v2.14.0"),
+            ),
+            (
+                "node-driver-registrar",
+                &format!("{MCR}/csi/csi-node-driver-registrar:v2.12.0"),
+            ),
+            (
+                &format!("azure{driver}"),
+                &format!("{MCR}/csi/azure{driver}-csi:v1.31.2"),
+            ),
+        ],
+    )
+}
+
+fn daemonsets(version: &str) -> Vec<Value> {
+    vec![
         workload(
             "DaemonSet",
             "kube-proxy",
             &[("component", "kube-proxy"), ("tier", "node")],
             None,
-            &[("kube-proxy", &kube_proxy)],
+            &[("kube-proxy", &format!("{MCR}/kube-proxy:v{version}"))],
         ),
         workload(
             "DaemonSet",
@@ -125,42 +145,29 @@ pub fn objects(version: &str) -> Vec<Value> {
             "cloud-node-manager",
             &[("k8s-app", "cloud-node-manager")],
             None,
-            &[("cloud-node-manager", &cnm)],
+            &[(
+                "cloud-node-manager",
+                &format!("{MCR}/azure-cloud-node-manager:v{version}"),
+            )],
         ),
-        workload(
-            "DaemonSet",
-            "csi-azuredisk-node",
-            &[("app", "csi-azuredisk-node")],
-            None,
-            &[
-                (
-                    "liveness-probe",
-                    &format!("{MCR}/csi/livenessprobe:v2.14.0"),
-                ),
-                (
-                    "node-driver-registrar",
-                    &format!("{MCR}/csi/csi-node-driver-registrar:v2.12.0"),
-                ),
-                ("azuredisk", &format!("{MCR}/csi/azuredisk-csi:v1.31.2")),
-            ],
-        ),
-        workload(
-            "DaemonSet",
-            "csi-azurefile-node",
-            &[("app", "csi-azurefile-node")],
-            None,
-            &[
-                (
-                    "liveness-probe",
-                    &format!("{MCR}/csi/livenessprobe:v2.14.0"),
-                ),
-                (
-                    "node-driver-registrar",
-                    &format!("{MCR}/csi/csi-node-driver-registrar:v2.12.0"),
-                ),
-                ("azurefile", &format!("{MCR}/csi/azurefile-csi:v1.31.2")),
-            ],
-        ),
-        metrics_svc,
+        csi_node("disk"),
+        csi_node("file"),
     ]
+}
+
+fn metrics_service() -> Value {
+    json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "metrics-server", "namespace": "kube-system",
+                     "labels": {"k8s-app": "metrics-server", "kubernetes.io/cluster-service": "true",
+                                "kubernetes.io/name": "Metrics-server", "addonmanager.kubernetes.io/mode": "Reconcile"}},
+        "spec": {"selector": {"k8s-app": "metrics-server"},
+                 "ports": [{"port": 443, "protocol": "TCP", "targetPort": "https"}]}})
+}
+
+/// The kube-system workloads and services of a cluster at `version`.
+pub fn objects(version: &str) -> Vec<Value> {
+    let mut out = deployments();
+    out.extend(daemonsets(version));
+    out.push(metrics_service());
+    out
 }
