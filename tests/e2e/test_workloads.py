@@ -106,3 +106,25 @@ def test_kube_system_runs_what_aks_runs_and_follows_the_node_pools(cluster):
     k("rollout", "status", "deployment/spread", "--timeout=30s", timeout=40)
     placed = [r[6] for r in rows(k("get", "pods", "-l", "app=spread", "-o", "wide"))]
     assert len(placed) == 5 and not any("-pool2-" in n for n in placed), placed
+
+
+def test_services_get_endpoints_from_ready_pods(cluster):
+    k = cluster.out
+    k("create", "namespace", "svc")
+    k("create", "deployment", "api", "-n", "svc", "--image=nginx:1.27", "--replicas=2", "--port=8080")
+    k("rollout", "status", "deployment/api", "-n", "svc", "--timeout=30s", timeout=40)
+    assert k("expose", "deployment", "api", "-n", "svc", "--port", "80", "--target-port", "8080").strip() == \
+        "service/api exposed"
+    ips = sorted(p["status"]["podIP"] for p in json.loads(k("get", "pods", "-n", "svc", "-o", "json"))["items"])
+    cluster.kubectl("wait", "--for=jsonpath={.subsets[0].addresses[1].ip}", "endpoints/api", "-n", "svc",
+                    "--timeout=20s")
+    slices = rows(k("get", "endpointslices", "-n", "svc"))
+    assert len(slices) == 1 and slices[0][0].startswith("api-") and slices[0][1] == "IPv4" and slices[0][2] == "8080"
+    assert sorted(slices[0][3].split(",")) == ips
+    described = k("describe", "svc", "api", "-n", "svc")
+    assert re.search(r"Endpoints:\s+" + re.escape(ips[0]) + r":8080," + re.escape(ips[1]) + r":8080", described) or \
+        re.search(r"Endpoints:\s+\S+:8080,\S+:8080", described), described
+    k("scale", "deployment", "api", "-n", "svc", "--replicas=3")
+    k("rollout", "status", "deployment/api", "-n", "svc", "--timeout=30s", timeout=40)
+    cluster.kubectl("wait", "--for=jsonpath={.subsets[0].addresses[2].ip}", "endpoints/api", "-n", "svc",
+                    "--timeout=20s")

@@ -66,10 +66,8 @@ impl Client {
         let req = KubeRequest {
             method: method.into(),
             path: path.into(),
-            query: query
-                .split('&')
-                .filter_map(|kv| kv.split_once('='))
-                .map(|(k, v)| (k.to_string(), v.replace("%3D", "=").replace("%2C", ",")))
+            query: form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
             content_type,
             accept: Some("application/json".into()),

@@ -9,6 +9,7 @@
 mod client;
 mod daemonset;
 mod deployment;
+mod endpoints;
 mod job;
 mod kubelet;
 mod leader;
@@ -86,6 +87,7 @@ impl Plane {
                 ("/apis/apps/v1/replicasets", 1),
                 ("/apis/batch/v1/jobs", 3),
                 ("/apis/apps/v1/daemonsets", 4),
+                ("/api/v1/services", 5),
                 ("/api/v1/pods", 2),
             ] {
                 for o in c.list(path).await.unwrap_or_default() {
@@ -102,6 +104,7 @@ impl Plane {
                         1 => Work::ReplicaSet { uid, ns, name },
                         3 => Work::Job { uid, ns, name },
                         4 => Work::DaemonSet { uid, ns, name },
+                        5 => Work::Service { uid, ns, name },
                         _ => Work::Pod { uid, ns, name },
                     });
                 }
@@ -129,6 +132,16 @@ impl Plane {
                 for ds in c.list("/apis/apps/v1/daemonsets").await? {
                     let ns = ds["metadata"]["namespace"].as_str().unwrap_or_default();
                     daemonset::reconcile(&c, ns, meta::name(&ds)).await?;
+                }
+                Ok(())
+            }
+            Work::Service { uid, ns, name } => {
+                endpoints::reconcile(&*self.client(uid).await?, ns, name).await
+            }
+            Work::Services { uid, ns } => {
+                let c = self.client(uid).await?;
+                for svc in c.list(&format!("/api/v1/namespaces/{ns}/services")).await? {
+                    endpoints::reconcile(&c, ns, meta::name(&svc)).await?;
                 }
                 Ok(())
             }

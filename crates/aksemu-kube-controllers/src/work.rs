@@ -41,6 +41,16 @@ pub enum Work {
         ns: String,
         name: String,
     },
+    Service {
+        uid: String,
+        ns: String,
+        name: String,
+    },
+    /// Every Service of a namespace (its pods changed).
+    Services {
+        uid: String,
+        ns: String,
+    },
     Pod {
         uid: String,
         ns: String,
@@ -92,6 +102,11 @@ pub fn from_change(c: &Change) -> Vec<Work> {
             }
             out.push(Work::DaemonSets { uid: uid.clone() });
         }
+        "services" => out.push(Work::Service {
+            uid: uid.clone(),
+            ns: ns.clone(),
+            name,
+        }),
         "namespaces" if c.op == ChangeOp::Created => out.push(Work::Namespace {
             uid: uid.clone(),
             name,
@@ -102,6 +117,10 @@ pub fn from_change(c: &Change) -> Vec<Work> {
             name,
         }),
         "pods" => {
+            out.push(Work::Services {
+                uid: uid.clone(),
+                ns: ns.clone(),
+            });
             if c.op != ChangeOp::Deleted {
                 out.push(Work::Pod {
                     uid: uid.clone(),
