@@ -53,6 +53,13 @@ def test_a_deployment_rolls_out_scales_and_updates(cluster):
     assert images == {"nginx:1.28"}
     sets = rows(k("get", "rs", "-n", "apps"))
     assert sorted(r[1] for r in sets) == ["0", "5"], sets
+    history = k("rollout", "history", "deployment/web", "-n", "apps")
+    assert re.search(r"^1\s", history, re.M) and re.search(r"^2\s", history, re.M), history
+    assert "rolled back" in k("rollout", "undo", "deployment/web", "-n", "apps")
+    k("rollout", "status", "deployment/web", "-n", "apps", "--timeout=30s", timeout=40)
+    images = {p["spec"]["containers"][0]["image"] for p in pods(cluster, "apps", "app=web")}
+    assert images == {"nginx:1.27"}
+    assert re.search(r"^3\s", k("rollout", "history", "deployment/web", "-n", "apps"), re.M)
 
     k("delete", "deployment", "web", "-n", "apps")
     cluster.kubectl("wait", "--for=delete", "pod", "-l", "app=web", "-n", "apps", "--timeout=20s", check=False)

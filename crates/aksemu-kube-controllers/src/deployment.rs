@@ -59,16 +59,26 @@ pub async fn reconcile(c: &Client, ns: &str, d_name: &str) -> Result<(), CallErr
         .collect();
     let hash = template_hash(&d["spec"]["template"]);
     let want = d["spec"]["replicas"].as_u64().unwrap_or(1);
+    let newest = sets.iter().map(revision).max().unwrap_or(0);
     let current = match sets
         .iter()
         .find(|r| r["metadata"]["labels"]["pod-template-hash"] == hash)
     {
-        Some(r) => r.clone(),
-        None => {
-            let next = sets.iter().map(revision).max().unwrap_or(0) + 1;
-            c.create(&rs_path, new_set(&d, &hash, next)).await?
+        // Back to an older template (`rollout undo`): that set becomes the newest revision.
+        Some(r) if revision(r) < newest => {
+            let patch = json!({"metadata": {"annotations": {REVISION: (newest + 1).to_string()}}});
+            c.merge_patch(&format!("{rs_path}/{}", name(r)), patch)
+                .await?
         }
+        Some(r) => r.clone(),
+        None => c.create(&rs_path, new_set(&d, &hash, newest + 1)).await?,
     };
+    // The Deployment carries its current revision too (`rollout undo` patches it).
+    let rev = revision(&current).to_string();
+    if d["metadata"]["annotations"][REVISION] != rev.as_str() {
+        c.merge_patch(&path, json!({"metadata": {"annotations": {REVISION: rev}}}))
+            .await?;
+    }
     if current["spec"]["replicas"].as_u64() != Some(want) {
         c.merge_patch(
             &format!("{rs_path}/{}", name(&current)),
