@@ -2,11 +2,12 @@
 ReplicaSets to scheduled, Running pods, with the unmodified kubectl 1.37."""
 
 import json
+import os
 import re
 
 import pytest
 
-from kube import Cluster, rows
+from kube import MANIFESTS, Cluster, rows
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +136,20 @@ def test_services_get_endpoints_from_ready_pods(cluster):
     k("rollout", "status", "deployment/api", "-n", "svc", "--timeout=30s", timeout=40)
     cluster.kubectl("wait", "--for=jsonpath={.subsets[0].addresses[2].ip}", "endpoints/api", "-n", "svc",
                     "--timeout=20s")
+
+
+def test_statefulsets_get_ordered_pods_and_their_claims(cluster):
+    k = cluster.out
+    k("create", "namespace", "stateful")
+    k("apply", "-f", os.path.join(MANIFESTS, "statefulset.yaml"))
+    assert "roll out complete" in k("rollout", "status", "statefulset/db", "-n", "stateful", "--timeout=30s",
+                                    timeout=40)
+    cluster.kubectl("wait", "--for=jsonpath={.status.readyReplicas}=3", "statefulset/db", "-n", "stateful",
+                    "--timeout=30s")
+    assert [r[0] for r in rows(k("get", "pods", "-n", "stateful"))] == ["db-0", "db-1", "db-2"]
+    assert [r[0] for r in rows(k("get", "pvc", "-n", "stateful"))] == ["data-db-0", "data-db-1", "data-db-2"]
+    k("scale", "statefulset", "db", "-n", "stateful", "--replicas=1")
+    cluster.kubectl("wait", "--for=jsonpath={.status.replicas}=1", "statefulset/db", "-n", "stateful",
+                    "--timeout=30s")
+    assert [r[0] for r in rows(k("get", "pods", "-n", "stateful"))] == ["db-0"]
+    assert len(rows(k("get", "pvc", "-n", "stateful"))) == 3, "claims stay when their pods go"

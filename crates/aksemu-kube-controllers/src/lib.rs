@@ -17,6 +17,7 @@ mod meta;
 mod namespace;
 mod replicaset;
 mod scheduler;
+mod statefulset;
 mod work;
 
 use std::collections::{BTreeSet, HashMap};
@@ -88,6 +89,7 @@ impl Plane {
                 ("/apis/batch/v1/jobs", 3),
                 ("/apis/apps/v1/daemonsets", 4),
                 ("/api/v1/services", 5),
+                ("/apis/apps/v1/statefulsets", 6),
                 ("/api/v1/pods", 2),
             ] {
                 for o in c.list(path).await.unwrap_or_default() {
@@ -105,6 +107,7 @@ impl Plane {
                         3 => Work::Job { uid, ns, name },
                         4 => Work::DaemonSet { uid, ns, name },
                         5 => Work::Service { uid, ns, name },
+                        6 => Work::StatefulSet { uid, ns, name },
                         _ => Work::Pod { uid, ns, name },
                     });
                 }
@@ -134,6 +137,9 @@ impl Plane {
                     daemonset::reconcile(&c, ns, meta::name(&ds)).await?;
                 }
                 Ok(())
+            }
+            Work::StatefulSet { uid, ns, name } => {
+                statefulset::reconcile(&*self.client(uid).await?, ns, name).await
             }
             Work::Service { uid, ns, name } => {
                 endpoints::reconcile(&*self.client(uid).await?, ns, name).await

@@ -27,6 +27,11 @@ pub enum Work {
         ns: String,
         name: String,
     },
+    StatefulSet {
+        uid: String,
+        ns: String,
+        name: String,
+    },
     /// Every DaemonSet of a cluster (its nodes changed).
     DaemonSets {
         uid: String,
@@ -88,6 +93,11 @@ pub fn from_change(c: &Change) -> Vec<Work> {
                 out.push(Work::Deployment { uid, ns, name: d });
             }
         }
+        "statefulsets.apps" if c.op != ChangeOp::Deleted => out.push(Work::StatefulSet {
+            uid: uid.clone(),
+            ns: ns.clone(),
+            name,
+        }),
         "daemonsets.apps" if c.op != ChangeOp::Deleted => out.push(Work::DaemonSet {
             uid: uid.clone(),
             ns: ns.clone(),
@@ -132,6 +142,7 @@ pub fn from_change(c: &Change) -> Vec<Work> {
                 Some(("ReplicaSet", r)) => out.push(Work::ReplicaSet { uid, ns, name: r }),
                 Some(("Job", j)) => out.push(Work::Job { uid, ns, name: j }),
                 Some(("DaemonSet", d)) => out.push(Work::DaemonSet { uid, ns, name: d }),
+                Some(("StatefulSet", d)) => out.push(Work::StatefulSet { uid, ns, name: d }),
                 _ => {}
             }
         }
