@@ -63,90 +63,73 @@ pub enum Work {
     },
 }
 
-/// The work a change makes: the object itself, and its controller.
+/// The work on an object of `kind` (its Kind) in cluster `uid`, if any.
+fn for_kind(kind: &str, uid: &str, ns: &str, name: &str) -> Option<Work> {
+    let (uid, ns, name) = (uid.to_string(), ns.to_string(), name.to_string());
+    Some(match kind {
+        "Deployment" => Work::Deployment { uid, ns, name },
+        "ReplicaSet" => Work::ReplicaSet { uid, ns, name },
+        "DaemonSet" => Work::DaemonSet { uid, ns, name },
+        "StatefulSet" => Work::StatefulSet { uid, ns, name },
+        "Job" => Work::Job { uid, ns, name },
+        "Service" => Work::Service { uid, ns, name },
+        "Pod" => Work::Pod { uid, ns, name },
+        _ => return None,
+    })
+}
+
+/// The Kind stored under a key's type segment (`deployments.apps`).
+fn kind_of(segment: &str) -> &str {
+    match segment {
+        "deployments.apps" => "Deployment",
+        "replicasets.apps" => "ReplicaSet",
+        "daemonsets.apps" => "DaemonSet",
+        "statefulsets.apps" => "StatefulSet",
+        "jobs.batch" => "Job",
+        "services" => "Service",
+        "pods" => "Pod",
+        "nodes" => "Node",
+        "namespaces" => "Namespace",
+        _ => "",
+    }
+}
+
+/// The work a change makes: the object itself, what watches it, and its controller.
 pub fn from_change(c: &Change) -> Vec<Work> {
     let mut parts = c.key.splitn(4, '/');
-    let (Some(uid), Some(kind), Some(ns), Some(name)) =
+    let (Some(uid), Some(segment), Some(ns), Some(name)) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Vec::new();
     };
-    let (uid, ns, name) = (uid.to_string(), ns.to_string(), name.to_string());
-    let body: Value = serde_json::from_str(&c.body).unwrap_or_default();
-    let owner = controller_of(&body);
+    let kind = kind_of(segment);
     let mut out = Vec::new();
+    // Services also clean up after themselves when deleted.
+    if c.op != ChangeOp::Deleted || kind == "Service" {
+        out.extend(for_kind(kind, uid, ns, name));
+    }
     match kind {
-        "deployments.apps" if c.op != ChangeOp::Deleted => out.push(Work::Deployment {
-            uid: uid.clone(),
-            ns: ns.clone(),
-            name,
+        "Pod" => out.push(Work::Services {
+            uid: uid.into(),
+            ns: ns.into(),
         }),
-        "replicasets.apps" => {
-            if c.op != ChangeOp::Deleted {
-                out.push(Work::ReplicaSet {
-                    uid: uid.clone(),
-                    ns: ns.clone(),
-                    name,
-                });
-            }
-            if let Some(("Deployment", d)) = owner.as_ref().map(|(k, n)| (k.as_str(), n.clone())) {
-                out.push(Work::Deployment { uid, ns, name: d });
-            }
-        }
-        "statefulsets.apps" if c.op != ChangeOp::Deleted => out.push(Work::StatefulSet {
-            uid: uid.clone(),
-            ns: ns.clone(),
-            name,
-        }),
-        "daemonsets.apps" if c.op != ChangeOp::Deleted => out.push(Work::DaemonSet {
-            uid: uid.clone(),
-            ns: ns.clone(),
-            name,
-        }),
-        "nodes" => {
-            if c.op == ChangeOp::Deleted {
-                out.push(Work::NodeGone {
-                    uid: uid.clone(),
-                    name,
-                });
-            }
-            out.push(Work::DaemonSets { uid: uid.clone() });
-        }
-        "services" => out.push(Work::Service {
-            uid: uid.clone(),
-            ns: ns.clone(),
-            name,
-        }),
-        "namespaces" if c.op == ChangeOp::Created => out.push(Work::Namespace {
-            uid: uid.clone(),
-            name,
-        }),
-        "jobs.batch" if c.op != ChangeOp::Deleted => out.push(Work::Job {
-            uid: uid.clone(),
-            ns: ns.clone(),
-            name,
-        }),
-        "pods" => {
-            out.push(Work::Services {
-                uid: uid.clone(),
-                ns: ns.clone(),
+        "Node" if c.op == ChangeOp::Deleted => {
+            out.push(Work::NodeGone {
+                uid: uid.into(),
+                name: name.into(),
             });
-            if c.op != ChangeOp::Deleted {
-                out.push(Work::Pod {
-                    uid: uid.clone(),
-                    ns: ns.clone(),
-                    name,
-                });
-            }
-            match owner.as_ref().map(|(k, n)| (k.as_str(), n.clone())) {
-                Some(("ReplicaSet", r)) => out.push(Work::ReplicaSet { uid, ns, name: r }),
-                Some(("Job", j)) => out.push(Work::Job { uid, ns, name: j }),
-                Some(("DaemonSet", d)) => out.push(Work::DaemonSet { uid, ns, name: d }),
-                Some(("StatefulSet", d)) => out.push(Work::StatefulSet { uid, ns, name: d }),
-                _ => {}
-            }
+            out.push(Work::DaemonSets { uid: uid.into() });
         }
+        "Node" => out.push(Work::DaemonSets { uid: uid.into() }),
+        "Namespace" if c.op == ChangeOp::Created => out.push(Work::Namespace {
+            uid: uid.into(),
+            name: name.into(),
+        }),
         _ => {}
+    }
+    let body: Value = serde_json::from_str(&c.body).unwrap_or_default();
+    if let Some((owner_kind, owner)) = controller_of(&body) {
+        out.extend(for_kind(&owner_kind, uid, ns, &owner));
     }
     out
 }
