@@ -153,3 +153,26 @@ def test_statefulsets_get_ordered_pods_and_their_claims(cluster):
                     "--timeout=30s")
     assert [r[0] for r in rows(k("get", "pods", "-n", "stateful"))] == ["db-0"]
     assert len(rows(k("get", "pvc", "-n", "stateful"))) == 3, "claims stay when their pods go"
+
+
+def test_events_and_pods_that_fit_nowhere(cluster):
+    k = cluster.out
+    k("create", "namespace", "ev")
+    k("create", "deployment", "small", "-n", "ev", "--image=nginx:1.27")
+    k("rollout", "status", "deployment/small", "-n", "ev", "--timeout=30s", timeout=40)
+    pod = rows(k("get", "pods", "-n", "ev"))[0][0]
+    described = k("describe", "pod", pod, "-n", "ev")
+    for reason in ["Scheduled", "Pulling", "Pulled", "Created", "Started"]:
+        assert re.search(rf"Normal\s+{reason}\s", described), (reason, described)
+    assert "Successfully assigned ev/" + pod + " to aks-nodepool1-" in described
+    assert re.search(r"ScalingReplicaSet\s+.*Scaled up replica set small-\S+ from 0 to 1",
+                     k("describe", "deployment", "small", "-n", "ev"))
+
+    huge = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "huge", "namespace": "ev"},
+            "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": "100"}}}]}}
+    k("apply", "-f", "-", stdin=json.dumps(huge))
+    cluster.kubectl("wait", "--for=jsonpath={.status.conditions[0].reason}=Unschedulable", "pod/huge", "-n", "ev",
+                    "--timeout=20s")
+    assert rows(k("get", "pod", "huge", "-n", "ev"))[0][2] == "Pending"
+    warning = k("get", "events", "-n", "ev", "--field-selector", "involvedObject.name=huge")
+    assert "FailedScheduling" in warning and "0/3 nodes are available: 3 Insufficient cpu." in warning, warning

@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
+use crate::events::{self, Source};
 use crate::meta::{controller_ref, deleting, name, now, owned_by, uid};
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -79,15 +80,26 @@ pub async fn reconcile(c: &Client, ns: &str, d_name: &str) -> Result<(), CallErr
         c.merge_patch(&path, json!({"metadata": {"annotations": {REVISION: rev}}}))
             .await?;
     }
-    if current["spec"]["replicas"].as_u64() != Some(want) {
-        c.merge_patch(
-            &format!("{rs_path}/{}", name(&current)),
-            json!({"spec": {"replicas": want}}),
-        )
-        .await?;
+    let fresh = !sets.iter().any(|r| name(r) == name(&current));
+    let had = if fresh {
+        0
+    } else {
+        current["spec"]["replicas"].as_u64().unwrap_or(0)
+    };
+    if had != want {
+        if !fresh {
+            c.merge_patch(
+                &format!("{rs_path}/{}", name(&current)),
+                json!({"spec": {"replicas": want}}),
+            )
+            .await?;
+        }
+        scaled(c, &d, name(&current), had, want).await?;
     }
     for old in sets.iter().filter(|r| name(r) != name(&current)) {
         if old["spec"]["replicas"].as_u64() != Some(0) {
+            let from = old["spec"]["replicas"].as_u64().unwrap_or(0);
+            scaled(c, &d, name(old), from, 0).await?;
             c.merge_patch(
                 &format!("{rs_path}/{}", name(old)),
                 json!({"spec": {"replicas": 0}}),
@@ -96,6 +108,17 @@ pub async fn reconcile(c: &Client, ns: &str, d_name: &str) -> Result<(), CallErr
         }
     }
     status(c, &path, &d, &current, &sets).await
+}
+
+/// The ScalingReplicaSet event a scale of one of the sets makes.
+async fn scaled(c: &Client, d: &Value, set: &str, from: u64, to: u64) -> Result<(), CallError> {
+    let way = if to > from { "up" } else { "down" };
+    let msg = format!("Scaled {way} replica set {set} from {from} to {to}");
+    let source = Source {
+        component: "deployment-controller",
+        host: None,
+    };
+    events::emit(c, d, "Normal", "ScalingReplicaSet", &msg, source).await
 }
 
 fn condition(kind: &str, ok: bool, reason: &str, message: String, old: &Value) -> Value {

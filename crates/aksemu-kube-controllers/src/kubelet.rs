@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
+use crate::events::{self, Source};
 use crate::meta::{name, now, uid};
 
 /// The pod's address: in the node's /24 of 10.244.0.0/16, from the pod's uid.
@@ -86,7 +87,52 @@ pub async fn start(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
                        cond("ContainersReady"), cond("PodScheduled")],
         "containerStatuses": statuses});
     let path = format!("/api/v1/namespaces/{ns}/pods/{}/status", name(pod));
-    c.merge_patch(&path, json!({"status": status}))
-        .await
-        .map(|_| ())
+    c.merge_patch(&path, json!({"status": status})).await?;
+    started_events(c, pod, node_name).await
+}
+
+/// What a kubelet reports while it starts each container.
+async fn started_events(c: &Client, pod: &Value, node: &str) -> Result<(), CallError> {
+    let from = || Source {
+        component: "kubelet",
+        host: Some(node),
+    };
+    for ct in pod["spec"]["containers"].as_array().into_iter().flatten() {
+        let (cname, image) = (
+            ct["name"].as_str().unwrap_or_default(),
+            ct["image"].as_str().unwrap_or_default(),
+        );
+        events::emit(
+            c,
+            pod,
+            "Normal",
+            "Pulling",
+            &format!("Pulling image \"{image}\""),
+            from(),
+        )
+        .await?;
+        let pulled = format!(
+            "Successfully pulled image \"{image}\" in 0s (0s including waiting). Image size: 0 bytes."
+        );
+        events::emit(c, pod, "Normal", "Pulled", &pulled, from()).await?;
+        events::emit(
+            c,
+            pod,
+            "Normal",
+            "Created",
+            &format!("Created container: {cname}"),
+            from(),
+        )
+        .await?;
+        events::emit(
+            c,
+            pod,
+            "Normal",
+            "Started",
+            &format!("Started container {cname}"),
+            from(),
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -10,11 +10,13 @@ mod client;
 mod daemonset;
 mod deployment;
 mod endpoints;
+mod events;
 mod job;
 mod kubelet;
 mod leader;
 mod meta;
 mod namespace;
+mod quantity;
 mod replicaset;
 mod scheduler;
 mod statefulset;
@@ -148,6 +150,16 @@ impl Plane {
                 let c = self.client(uid).await?;
                 for svc in c.list(&format!("/api/v1/namespaces/{ns}/services")).await? {
                     endpoints::reconcile(&c, ns, meta::name(&svc)).await?;
+                }
+                Ok(())
+            }
+            Work::Unscheduled { uid } => {
+                let c = self.client(uid).await?;
+                for p in c.list("/api/v1/pods").await? {
+                    if !p["spec"]["nodeName"].is_string() && !meta::deleting(&p) {
+                        let ns = p["metadata"]["namespace"].as_str().unwrap_or_default();
+                        scheduler::schedule(&c, ns, &p).await?;
+                    }
                 }
                 Ok(())
             }

@@ -4,6 +4,12 @@
 use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
+use crate::events::{self, Source};
+
+const SOURCE: Source<'static> = Source {
+    component: "replicaset-controller",
+    host: None,
+};
 use crate::meta::{controller_ref, deleting, matches, name, owned_by, pod_ready, uid};
 
 fn pods_path(ns: &str) -> String {
@@ -36,13 +42,18 @@ pub async fn reconcile(c: &Client, ns: &str, rs_name: &str) -> Result<(), CallEr
     let want = rs["spec"]["replicas"].as_u64().unwrap_or(1) as usize;
     if pods.len() < want {
         for _ in pods.len()..want {
-            pods.push(c.create(&pods_path(ns), new_pod(&rs)).await?);
+            let p = c.create(&pods_path(ns), new_pod(&rs)).await?;
+            let msg = format!("Created pod: {}", name(&p));
+            events::emit(c, &rs, "Normal", "SuccessfulCreate", &msg, SOURCE).await?;
+            pods.push(p);
         }
     } else if pods.len() > want {
         // The least advanced go first: unscheduled, then not ready.
         pods.sort_by_key(|p| (p["spec"]["nodeName"].is_string(), pod_ready(p)));
         for p in pods.drain(..pods.len() - want) {
             c.delete(&format!("{}/{}", pods_path(ns), name(&p))).await?;
+            let msg = format!("Deleted pod: {}", name(&p));
+            events::emit(c, &rs, "Normal", "SuccessfulDelete", &msg, SOURCE).await?;
         }
     }
     status(c, &path, &rs, &pods).await

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
+use crate::events::{self, Source};
 use crate::meta::name;
+use crate::quantity;
 
 /// A Ready node that takes new pods.
 pub fn ready(node: &Value) -> bool {
@@ -54,29 +56,133 @@ fn tolerates(tol: &Value, taint: &Value) -> bool {
     effect_ok && key_ok && value_ok
 }
 
-/// Binds `pod` (in `ns`) to a node, or leaves it Pending when none fits.
-pub async fn schedule(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
-    let nodes = c.list("/api/v1/nodes").await?;
-    let pods = c.list("/api/v1/pods").await?;
-    let mut load: HashMap<&str, usize> = HashMap::new();
-    for p in &pods {
+/// CPU (millicores) and memory (bytes) a pod asks for.
+fn requests(pod: &Value) -> (u128, u128) {
+    let mut total = (0, 0);
+    for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
+        let r = &c["resources"]["requests"];
+        total.0 += r["cpu"]
+            .as_str()
+            .and_then(|q| quantity::parse(q, true))
+            .unwrap_or(0);
+        total.1 += r["memory"]
+            .as_str()
+            .and_then(|q| quantity::parse(q, false))
+            .unwrap_or(0);
+    }
+    total
+}
+
+/// What each node already holds: requested CPU, memory, and pod count.
+fn usage(pods: &[Value]) -> HashMap<String, (u128, u128, u64)> {
+    let mut load: HashMap<String, (u128, u128, u64)> = HashMap::new();
+    for p in pods
+        .iter()
+        .filter(|p| !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")))
+    {
         if let Some(n) = p["spec"]["nodeName"].as_str() {
-            *load.entry(n).or_default() += 1;
+            let (cpu, mem) = requests(p);
+            let e = load.entry(n.to_string()).or_default();
+            *e = (e.0 + cpu, e.1 + mem, e.2 + 1);
         }
     }
-    let Some(node) = nodes
-        .iter()
-        .filter(|n| ready(n) && fits(n, pod))
-        .min_by_key(|n| (load.get(name(n)).copied().unwrap_or(0), name(n).to_string()))
-    else {
-        return Ok(());
+    load
+}
+
+/// Why `pod` cannot go on `node`, in the scheduler's words; `None`: it fits.
+fn unfit(node: &Value, pod: &Value, used: (u128, u128, u64)) -> Option<&'static str> {
+    if !ready(node) {
+        return Some("node(s) were unschedulable");
+    }
+    if !fits(node, pod) {
+        return Some("node(s) didn't match Pod's node affinity/selector or had untolerated taints");
+    }
+    let alloc = &node["status"]["allocatable"];
+    let cap = |k: &str, milli: bool| {
+        alloc[k]
+            .as_str()
+            .and_then(|q| quantity::parse(q, milli))
+            .unwrap_or(u128::MAX)
+    };
+    let (cpu, mem) = requests(pod);
+    if used.0 + cpu > cap("cpu", true) {
+        return Some("Insufficient cpu");
+    }
+    if used.1 + mem > cap("memory", false) {
+        return Some("Insufficient memory");
+    }
+    if u128::from(used.2) + 1 > cap("pods", false) {
+        return Some("Too many pods");
+    }
+    None
+}
+
+/// The FailedScheduling message: how many nodes, and why not each.
+fn failure(nodes: usize, reasons: &[&str]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for r in reasons {
+        match counts.iter_mut().find(|(k, _)| k == r) {
+            Some(e) => e.1 += 1,
+            None => counts.push((r, 1)),
+        }
+    }
+    counts.sort();
+    let why: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    format!(
+        "0/{nodes} nodes are available: {}. preemption: 0/{nodes} nodes are available: {nodes} No preemption victims found for incoming pod.",
+        why.join(", ")
+    )
+}
+
+/// Binds `pod` (in `ns`) to a node, or leaves it Pending (with the
+/// FailedScheduling event and condition) when none fits.
+pub async fn schedule(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
+    let nodes = c.list("/api/v1/nodes").await?;
+    let load = usage(&c.list("/api/v1/pods").await?);
+    let mut reasons = Vec::new();
+    let mut best: Option<(&Value, u64)> = None;
+    for n in &nodes {
+        let used = load.get(name(n)).copied().unwrap_or_default();
+        match unfit(n, pod, used) {
+            Some(r) => reasons.push(r),
+            None if best.is_none_or(|(_, count)| used.2 < count) => best = Some((n, used.2)),
+            None => {}
+        }
+    }
+    let Some((node, _)) = best else {
+        return unschedulable(c, ns, pod, &failure(nodes.len(), &reasons)).await;
     };
     let binding = json!({"apiVersion": "v1", "kind": "Binding", "metadata": {"name": name(pod)},
                          "target": {"apiVersion": "v1", "kind": "Node", "name": name(node)}});
     let path = format!("/api/v1/namespaces/{ns}/pods/{}/binding", name(pod));
     match c.create(&path, binding).await {
         // Someone bound it first.
-        Err(e) if e.code == 409 => Ok(()),
-        other => other.map(|_| ()),
+        Err(e) if e.code == 409 => return Ok(()),
+        other => other.map(|_| ())?,
     }
+    let msg = format!("Successfully assigned {ns}/{} to {}", name(pod), name(node));
+    events::emit(c, pod, "Normal", "Scheduled", &msg, SCHEDULER).await
+}
+
+const SCHEDULER: Source<'static> = Source {
+    component: "default-scheduler",
+    host: None,
+};
+
+/// Marks `pod` unschedulable, once per distinct reason.
+async fn unschedulable(c: &Client, ns: &str, pod: &Value, message: &str) -> Result<(), CallError> {
+    let already = pod["status"]["conditions"].as_array().is_some_and(|cs| {
+        cs.iter().any(|c| {
+            c["type"] == "PodScheduled" && c["status"] == "False" && c["message"] == message
+        })
+    });
+    if already {
+        return Ok(());
+    }
+    let cond = json!({"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": message,
+                      "lastProbeTime": null, "lastTransitionTime": crate::meta::now()});
+    let path = format!("/api/v1/namespaces/{ns}/pods/{}/status", name(pod));
+    c.merge_patch(&path, json!({"status": {"conditions": [cond]}}))
+        .await?;
+    events::emit(c, pod, "Warning", "FailedScheduling", message, SCHEDULER).await
 }

@@ -36,6 +36,10 @@ pub enum Work {
     DaemonSets {
         uid: String,
     },
+    /// Pods waiting for a node (capacity or nodes changed).
+    Unscheduled {
+        uid: String,
+    },
     /// A node went away: its pods go too (their controllers replace them).
     NodeGone {
         uid: String,
@@ -120,7 +124,10 @@ pub fn from_change(c: &Change) -> Vec<Work> {
             });
             out.push(Work::DaemonSets { uid: uid.into() });
         }
-        "Node" => out.push(Work::DaemonSets { uid: uid.into() }),
+        "Node" => {
+            out.push(Work::DaemonSets { uid: uid.into() });
+            out.push(Work::Unscheduled { uid: uid.into() });
+        }
         "Namespace" if c.op == ChangeOp::Created => out.push(Work::Namespace {
             uid: uid.into(),
             name: name.into(),
