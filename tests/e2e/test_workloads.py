@@ -4,6 +4,7 @@ ReplicaSets to scheduled, Running pods, with the unmodified kubectl 1.37."""
 import json
 import os
 import re
+import subprocess
 
 import pytest
 
@@ -176,3 +177,17 @@ def test_events_and_pods_that_fit_nowhere(cluster):
     assert rows(k("get", "pod", "huge", "-n", "ev"))[0][2] == "Pending"
     warning = k("get", "events", "-n", "ev", "--field-selector", "involvedObject.name=huge")
     assert "FailedScheduling" in warning and "0/3 nodes are available: 3 Insufficient cpu." in warning, warning
+
+
+def test_cronjobs_run_on_the_cloud_clock(cluster):
+    k = cluster.out
+    k("create", "namespace", "cron")
+    k("create", "cronjob", "tick", "-n", "cron", "--image=busybox", "--schedule=0 3 * * *", "--", "date")
+    assert rows(k("get", "jobs", "-n", "cron")) == []
+    server = cluster.server
+    subprocess.run([server.bin, "clock", "advance", "1d", "--data-dir", server.data_dir], check=True,
+                   capture_output=True)
+    cluster.kubectl("wait", "--for=jsonpath={.status.lastSuccessfulTime}", "cronjob/tick", "-n", "cron",
+                    "--timeout=20s")
+    jobs = rows(k("get", "jobs", "-n", "cron"))
+    assert len(jobs) == 1 and jobs[0][0].startswith("tick-") and jobs[0][1] == "Complete", jobs

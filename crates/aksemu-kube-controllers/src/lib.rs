@@ -7,6 +7,8 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod client;
+mod cron;
+mod cronjob;
 mod daemonset;
 mod deployment;
 mod endpoints;
@@ -92,6 +94,7 @@ impl Plane {
                 ("/apis/apps/v1/daemonsets", 4),
                 ("/api/v1/services", 5),
                 ("/apis/apps/v1/statefulsets", 6),
+                ("/apis/batch/v1/cronjobs", 7),
                 ("/api/v1/pods", 2),
             ] {
                 for o in c.list(path).await.unwrap_or_default() {
@@ -110,9 +113,32 @@ impl Plane {
                         4 => Work::DaemonSet { uid, ns, name },
                         5 => Work::Service { uid, ns, name },
                         6 => Work::StatefulSet { uid, ns, name },
+                        7 => Work::CronJob { uid, ns, name },
                         _ => Work::Pod { uid, ns, name },
                     });
                 }
+            }
+        }
+        out
+    }
+
+    /// Work the clock makes due: every CronJob.
+    async fn timed(&mut self) -> BTreeSet<Work> {
+        let mut out = BTreeSet::new();
+        for uid in self.api.cluster_uids().await.unwrap_or_default() {
+            let Ok(c) = self.client(&uid).await else {
+                continue;
+            };
+            for cj in c.list("/apis/batch/v1/cronjobs").await.unwrap_or_default() {
+                let ns = cj["metadata"]["namespace"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                out.insert(Work::CronJob {
+                    uid: uid.clone(),
+                    ns,
+                    name: meta::name(&cj).to_string(),
+                });
             }
         }
         out
@@ -142,6 +168,10 @@ impl Plane {
             }
             Work::StatefulSet { uid, ns, name } => {
                 statefulset::reconcile(&*self.client(uid).await?, ns, name).await
+            }
+            Work::CronJob { uid, ns, name } => {
+                let now = self.api.now();
+                cronjob::reconcile(&*self.client(uid).await?, ns, name, now).await
             }
             Work::Service { uid, ns, name } => {
                 endpoints::reconcile(&*self.client(uid).await?, ns, name).await
@@ -207,13 +237,22 @@ async fn run(api: Arc<KubeApi>) {
         clients: HashMap::new(),
     };
     let mut queue = plane.everything().await;
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     loop {
         while let Some(w) = queue.pop_first() {
             if let Err(e) = plane.process(&w).await {
                 tracing::debug!(work = ?w, error = %e, "controller work failed; it is retried on the next change");
             }
         }
-        let first = match rx.recv().await {
+        let received = tokio::select! {
+            r = rx.recv() => r,
+            // Time-driven work (CronJobs) looks at the cloud clock every second.
+            _ = tick.tick() => {
+                queue.extend(plane.timed().await);
+                continue;
+            }
+        };
+        let first = match received {
             Ok(c) => c,
             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                 queue = plane.everything().await;

@@ -55,6 +55,11 @@ pub enum Work {
         ns: String,
         name: String,
     },
+    CronJob {
+        uid: String,
+        ns: String,
+        name: String,
+    },
     /// Every Service of a namespace (its pods changed).
     Services {
         uid: String,
@@ -76,6 +81,7 @@ fn for_kind(kind: &str, uid: &str, ns: &str, name: &str) -> Option<Work> {
         "DaemonSet" => Work::DaemonSet { uid, ns, name },
         "StatefulSet" => Work::StatefulSet { uid, ns, name },
         "Job" => Work::Job { uid, ns, name },
+        "CronJob" => Work::CronJob { uid, ns, name },
         "Service" => Work::Service { uid, ns, name },
         "Pod" => Work::Pod { uid, ns, name },
         _ => return None,
@@ -90,6 +96,7 @@ fn kind_of(segment: &str) -> &str {
         "daemonsets.apps" => "DaemonSet",
         "statefulsets.apps" => "StatefulSet",
         "jobs.batch" => "Job",
+        "cronjobs.batch" => "CronJob",
         "services" => "Service",
         "pods" => "Pod",
         "nodes" => "Node",

@@ -94,6 +94,11 @@ impl KubeApi {
         self.feed.subscribe().await
     }
 
+    /// The cloud clock's time (what controllers schedule by).
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
     /// The clusters whose Kubernetes side exists, by uid.
     pub async fn cluster_uids(&self) -> Result<Vec<String>, KubeError> {
         let docs = self.store.list(plane::CLUSTERS, "").await?;
