@@ -158,14 +158,6 @@ impl Plane {
             Work::DaemonSet { uid, ns, name } => {
                 daemonset::reconcile(&*self.client(uid).await?, ns, name).await
             }
-            Work::DaemonSets { uid } => {
-                let c = self.client(uid).await?;
-                for ds in c.list("/apis/apps/v1/daemonsets").await? {
-                    let ns = ds["metadata"]["namespace"].as_str().unwrap_or_default();
-                    daemonset::reconcile(&c, ns, meta::name(&ds)).await?;
-                }
-                Ok(())
-            }
             Work::StatefulSet { uid, ns, name } => {
                 statefulset::reconcile(&*self.client(uid).await?, ns, name).await
             }
@@ -176,58 +168,77 @@ impl Plane {
             Work::Service { uid, ns, name } => {
                 endpoints::reconcile(&*self.client(uid).await?, ns, name).await
             }
-            Work::Services { uid, ns } => {
-                let c = self.client(uid).await?;
-                for svc in c.list(&format!("/api/v1/namespaces/{ns}/services")).await? {
-                    endpoints::reconcile(&c, ns, meta::name(&svc)).await?;
-                }
-                Ok(())
-            }
-            Work::Unscheduled { uid } => {
-                let c = self.client(uid).await?;
-                for p in c.list("/api/v1/pods").await? {
-                    if !p["spec"]["nodeName"].is_string() && !meta::deleting(&p) {
-                        let ns = p["metadata"]["namespace"].as_str().unwrap_or_default();
-                        scheduler::schedule(&c, ns, &p).await?;
-                    }
-                }
-                Ok(())
-            }
-            Work::NodeGone { uid, name } => {
-                let c = self.client(uid).await?;
-                for p in c.list("/api/v1/pods").await? {
-                    if p["spec"]["nodeName"] == name.as_str() {
-                        let ns = p["metadata"]["namespace"].as_str().unwrap_or_default();
-                        c.delete(&format!("/api/v1/namespaces/{ns}/pods/{}", meta::name(&p)))
-                            .await?;
-                    }
-                }
-                Ok(())
-            }
             Work::Job { uid, ns, name } => {
                 job::reconcile(&*self.client(uid).await?, ns, name).await
             }
-            Work::Pod { uid, ns, name } => {
-                let c = self.client(uid).await?;
-                let Some(pod) = c
-                    .get(&format!("/api/v1/namespaces/{ns}/pods/{name}"))
-                    .await?
-                else {
-                    return Ok(());
-                };
-                if meta::deleting(&pod) {
-                    return Ok(());
-                }
-                if !pod["spec"]["nodeName"].is_string() {
-                    scheduler::schedule(&c, ns, &pod).await
-                } else if pod["status"]["phase"] == "Pending" {
-                    kubelet::start(&c, ns, &pod).await
-                } else {
-                    Ok(())
+            Work::Pod { uid, ns, name } => pod(&*self.client(uid).await?, ns, name).await,
+            Work::DaemonSets { uid }
+            | Work::Services { uid, .. }
+            | Work::Unscheduled { uid }
+            | Work::NodeGone { uid, .. } => fan_out(&*self.client(uid).await?, w).await,
+        }
+    }
+}
+
+/// A pod's next step: a node, or starting on its node.
+async fn pod(c: &Client, ns: &str, name: &str) -> Result<(), CallError> {
+    let Some(pod) = c
+        .get(&format!("/api/v1/namespaces/{ns}/pods/{name}"))
+        .await?
+    else {
+        return Ok(());
+    };
+    if meta::deleting(&pod) {
+        return Ok(());
+    }
+    if !pod["spec"]["nodeName"].is_string() {
+        scheduler::schedule(c, ns, &pod).await
+    } else if pod["status"]["phase"] == "Pending" {
+        kubelet::start(c, ns, &pod).await
+    } else {
+        Ok(())
+    }
+}
+
+fn ns_of(o: &serde_json::Value) -> &str {
+    o["metadata"]["namespace"].as_str().unwrap_or_default()
+}
+
+/// Work over many objects of a cluster.
+async fn fan_out(c: &Client, w: &Work) -> Result<(), CallError> {
+    match w {
+        Work::DaemonSets { .. } => {
+            for ds in c.list("/apis/apps/v1/daemonsets").await? {
+                daemonset::reconcile(c, ns_of(&ds), meta::name(&ds)).await?;
+            }
+        }
+        Work::Services { ns, .. } => {
+            for svc in c.list(&format!("/api/v1/namespaces/{ns}/services")).await? {
+                endpoints::reconcile(c, ns, meta::name(&svc)).await?;
+            }
+        }
+        Work::Unscheduled { .. } => {
+            for p in c.list("/api/v1/pods").await? {
+                if !p["spec"]["nodeName"].is_string() && !meta::deleting(&p) {
+                    scheduler::schedule(c, ns_of(&p), &p).await?;
                 }
             }
         }
+        Work::NodeGone { name, .. } => {
+            for p in c.list("/api/v1/pods").await? {
+                if p["spec"]["nodeName"] == name.as_str() {
+                    c.delete(&format!(
+                        "/api/v1/namespaces/{}/pods/{}",
+                        ns_of(&p),
+                        meta::name(&p)
+                    ))
+                    .await?;
+                }
+            }
+        }
+        _ => {}
     }
+    Ok(())
 }
 
 async fn run(api: Arc<KubeApi>) {
