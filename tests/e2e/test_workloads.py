@@ -179,6 +179,19 @@ def test_events_and_pods_that_fit_nowhere(cluster):
     assert "FailedScheduling" in warning and "0/3 nodes are available: 3 Insufficient cpu." in warning, warning
 
 
+def test_add_on_pods_follow_enable_and_disable(cluster):
+    k = cluster.out
+    cluster.az.run("aks", "enable-addons", "-a", "azure-policy", "-g", "rg", "-n", "c1")
+    k("rollout", "status", "deployment/azure-policy", "-n", "kube-system", "--timeout=30s", timeout=40)
+    k("rollout", "status", "deployment/gatekeeper-controller", "-n", "gatekeeper-system", "--timeout=30s", timeout=40)
+    assert len(rows(k("get", "pods", "-n", "gatekeeper-system"))) == 3
+    cluster.az.run("aks", "disable-addons", "-a", "azure-policy", "-g", "rg", "-n", "c1")
+    assert "azure-policy" not in k("get", "deploy", "-n", "kube-system")
+    cluster.kubectl("wait", "--for=delete", "pod", "-l", "app=azure-policy", "-n", "kube-system", "--timeout=20s",
+                    check=False)
+    assert not any(r[0].startswith("azure-policy") for r in rows(k("get", "pods", "-n", "kube-system")))
+
+
 def test_cronjobs_run_on_the_cloud_clock(cluster):
     k = cluster.out
     k("create", "namespace", "cron")

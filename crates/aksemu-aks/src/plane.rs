@@ -94,6 +94,13 @@ pub fn describe(key: &str, id: &str, body: &Value) -> Option<PlaneCluster> {
             .unwrap_or("10.0.0.0/16")
             .to_string(),
         ca_pem: String::new(),
+        addons: props["addonProfiles"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, p)| p["enabled"] == true)
+            .map(|(k, _)| k.clone())
+            .collect(),
         dns_service_ip: net["dnsServiceIP"]
             .as_str()
             .unwrap_or("10.0.0.10")

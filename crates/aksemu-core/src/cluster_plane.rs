@@ -44,6 +44,8 @@ pub struct PlaneCluster {
     /// The CA that signs the API server's certificate (what pods trust:
     /// the `kube-root-ca.crt` ConfigMap of every namespace).
     pub ca_pem: String,
+    /// The add-ons enabled (`addonProfiles` keys): their pods run in the cluster.
+    pub addons: Vec<String>,
     pub nodes: Vec<PlaneNode>,
 }
 

@@ -159,6 +159,30 @@ pub fn root_ca(ns: &str, ca_pem: &str, now: &str) -> Value {
     cm
 }
 
+/// An object of AKS's (a workload or service the server itself installs),
+/// as a create would store it: uid, time, defaults, initial status.
+pub fn system_object(mut o: Value, c: &PlaneCluster, now: &str) -> Option<Value> {
+    o["metadata"]["uid"] = json!(uuid::Uuid::new_v4().to_string());
+    o["metadata"]["creationTimestamp"] = json!(now);
+    let kind = o["kind"].as_str().unwrap_or_default().to_string();
+    defaults::fill(&kind, &mut o);
+    defaults::initial_status(&kind, &mut o);
+    if kind == "Service" {
+        let mut used = defaults::InUse::default();
+        used.cluster_ips.insert(c.dns_service_ip.clone());
+        used.cluster_ips.insert(first_ip(&c.service_cidr));
+        defaults::service(&mut o, &c.service_cidr, &mut used).ok()?;
+    }
+    Some(o)
+}
+
+/// A namespace with what every namespace holds.
+pub fn namespace_with_defaults(name: &str, ca_pem: &str, now: &str) -> Vec<Value> {
+    let mut out = vec![namespace(name, now)];
+    out.extend(namespace_defaults(name, ca_pem, now));
+    out
+}
+
 /// Every object a new cluster starts with.
 pub fn objects(c: &PlaneCluster, now: &str) -> Vec<Value> {
     let mut out: Vec<Value> = NAMESPACES.iter().map(|n| namespace(n, now)).collect();
@@ -166,22 +190,11 @@ pub fn objects(c: &PlaneCluster, now: &str) -> Vec<Value> {
         out.extend(namespace_defaults(ns, &c.ca_pem, now));
     }
     out.extend(services(c, now));
-    for mut o in crate::aks_system::objects(&c.kubernetes_version) {
-        o["metadata"]["uid"] = json!(uuid::Uuid::new_v4().to_string());
-        o["metadata"]["creationTimestamp"] = json!(now);
-        let kind = o["kind"].as_str().unwrap_or_default().to_string();
-        defaults::fill(&kind, &mut o);
-        defaults::initial_status(&kind, &mut o);
-        if kind == "Service" {
-            let mut used = defaults::InUse::default();
-            used.cluster_ips.insert(c.dns_service_ip.clone());
-            used.cluster_ips.insert(first_ip(&c.service_cidr));
-            if defaults::service(&mut o, &c.service_cidr, &mut used).is_err() {
-                continue;
-            }
-        }
-        out.push(o);
-    }
+    out.extend(
+        crate::aks_system::objects(&c.kubernetes_version)
+            .into_iter()
+            .filter_map(|o| system_object(o, c, now)),
+    );
     out.extend(storage(now));
     out.extend(rbac_objects(now));
     out

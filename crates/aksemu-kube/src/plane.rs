@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::error::KubeError;
 use crate::objects::{self, OBJECTS};
 use crate::resources::{by_kind, find};
-use crate::{KubeApi, bootstrap, nodes, sa_tokens};
+use crate::{KubeApi, aks_system, bootstrap, gc, nodes, sa_tokens};
 
 /// The clusters whose Kubernetes side exists (key: uid), for the controllers.
 pub const CLUSTERS: &str = "kubeClusters";
@@ -48,6 +48,76 @@ async fn bootstrap_writes(
         cond: Cond::Any,
     });
     Ok(writes)
+}
+
+/// The workloads of the enabled add-ons (created when missing), and the
+/// removal of the disabled ones' with their pods.
+async fn addon_writes(api: &KubeApi, c: &PlaneCluster, now: &str) -> Result<Vec<Write>, KubeError> {
+    let mut writes = Vec::new();
+    let enabled: Vec<String> = c.addons.iter().map(|a| a.to_ascii_lowercase()).collect();
+    for a in &enabled {
+        let Some(nst) = find("", "v1", "namespaces") else {
+            break;
+        };
+        for ns in aks_system::addon_namespaces(a) {
+            if objects::get(api, &c.uid, nst, "", ns).await?.is_none() {
+                writes.extend(puts(
+                    c,
+                    bootstrap::namespace_with_defaults(ns, &c.ca_pem, now),
+                ));
+            }
+        }
+        for o in aks_system::addon_objects(a) {
+            let (Some(rt), ns) = (
+                kind_rt(&o),
+                o["metadata"]["namespace"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            ) else {
+                continue;
+            };
+            let name = o["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if objects::get(api, &c.uid, rt, &ns, &name).await?.is_none() {
+                writes.extend(
+                    bootstrap::system_object(o, c, now)
+                        .map(|o| objects::put(&c.uid, rt, &o, Cond::Any)),
+                );
+            }
+        }
+    }
+    for plural in ["deployments", "daemonsets"] {
+        let Some(rt) = find("apps", "v1", plural) else {
+            continue;
+        };
+        for o in objects::list(api, &c.uid, rt, None).await?.0 {
+            let Some(a) = o["metadata"]["labels"][aks_system::ADDON_LABEL].as_str() else {
+                continue;
+            };
+            if !enabled.contains(&a.to_ascii_lowercase()) {
+                let (ns, name) = (
+                    o["metadata"]["namespace"].as_str().unwrap_or_default(),
+                    o["metadata"]["name"].as_str().unwrap_or_default(),
+                );
+                writes.push(objects::delete(&c.uid, rt, ns, name, Cond::Any));
+                writes.extend(gc::deletes(&c.uid, &gc::dependents(api, &c.uid, &o).await?));
+            }
+        }
+    }
+    Ok(writes)
+}
+
+fn kind_rt(o: &Value) -> Option<&'static crate::resources::ResourceType> {
+    by_kind(o["apiVersion"].as_str()?, o["kind"].as_str()?)
+}
+
+fn puts(c: &PlaneCluster, objs: Vec<Value>) -> Vec<Write> {
+    objs.iter()
+        .filter_map(|o| Some(objects::put(&c.uid, kind_rt(o)?, o, Cond::Any)))
+        .collect()
 }
 
 /// Puts and deletes that make the Node objects (and their leases) match.
@@ -116,6 +186,11 @@ impl ClusterPlane for KubeApi {
             .map_err(|e| e.to_string())?;
         writes.extend(
             node_writes(self, c, &now)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+        writes.extend(
+            addon_writes(self, c, &now)
                 .await
                 .map_err(|e| e.to_string())?,
         );
