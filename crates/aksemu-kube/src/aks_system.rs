@@ -181,97 +181,93 @@ fn addon(mut w: Value, name: &str, ns: &str) -> Value {
     w
 }
 
+fn policy() -> Vec<Value> {
+    let gk = "mcr.microsoft.com/oss/open-policy-agent/gatekeeper:v3.17.1";
+    let policy = "mcr.microsoft.com/azure-policy/policy-kubernetes-addon-prod:1.9.1";
+    let hook = "mcr.microsoft.com/azure-policy/policy-kubernetes-webhook:1.9.1";
+    vec![
+        addon(
+            workload(
+                "Deployment",
+                "azure-policy",
+                &[("app", "azure-policy")],
+                Some(1),
+                &[("azure-policy", policy)],
+            ),
+            "azurepolicy",
+            "kube-system",
+        ),
+        addon(
+            workload(
+                "Deployment",
+                "azure-policy-webhook",
+                &[("app", "azure-policy-webhook")],
+                Some(1),
+                &[("azure-policy-webhook", hook)],
+            ),
+            "azurepolicy",
+            "kube-system",
+        ),
+        addon(
+            workload(
+                "Deployment",
+                "gatekeeper-audit",
+                &[("control-plane", "audit-controller")],
+                Some(1),
+                &[("manager", gk)],
+            ),
+            "azurepolicy",
+            "gatekeeper-system",
+        ),
+        addon(
+            workload(
+                "Deployment",
+                "gatekeeper-controller",
+                &[("control-plane", "controller-manager")],
+                Some(2),
+                &[("manager", gk)],
+            ),
+            "azurepolicy",
+            "gatekeeper-system",
+        ),
+    ]
+}
+
+fn secrets_provider() -> Vec<Value> {
+    let driver = format!("{MCR}/csi/secrets-store/driver:v1.4.6");
+    let provider = "mcr.microsoft.com/oss/azure/secrets-store/provider-azure:v1.6.0";
+    let name = "azureKeyvaultSecretsProvider";
+    vec![
+        addon(
+            workload(
+                "DaemonSet",
+                "aks-secrets-store-csi-driver",
+                &[("app", "secrets-store-csi-driver")],
+                None,
+                &[("secrets-store", &driver)],
+            ),
+            name,
+            "kube-system",
+        ),
+        addon(
+            workload(
+                "DaemonSet",
+                "aks-secrets-store-provider-azure",
+                &[("app", "csi-secrets-store-provider-azure")],
+                None,
+                &[("provider-azure-installer", provider)],
+            ),
+            name,
+            "kube-system",
+        ),
+    ]
+}
+
 /// The workloads an enabled add-on runs (only the add-ons with workloads).
 pub fn addon_objects(name: &str) -> Vec<Value> {
     match name.to_ascii_lowercase().as_str() {
-        "azurepolicy" => vec![
-            addon(
-                workload(
-                    "Deployment",
-                    "azure-policy",
-                    &[("app", "azure-policy")],
-                    Some(1),
-                    &[(
-                        "azure-policy",
-                        "mcr.microsoft.com/azure-policy/policy-kubernetes-addon-prod:1.9.1",
-                    )],
-                ),
-                name,
-                "kube-system",
-            ),
-            addon(
-                workload(
-                    "Deployment",
-                    "azure-policy-webhook",
-                    &[("app", "azure-policy-webhook")],
-                    Some(1),
-                    &[(
-                        "azure-policy-webhook",
-                        "mcr.microsoft.com/azure-policy/policy-kubernetes-webhook:1.9.1",
-                    )],
-                ),
-                name,
-                "kube-system",
-            ),
-            addon(
-                workload(
-                    "Deployment",
-                    "gatekeeper-audit",
-                    &[("control-plane", "audit-controller")],
-                    Some(1),
-                    &[(
-                        "manager",
-                        "mcr.microsoft.com/oss/open-policy-agent/gatekeeper:v3.17.1",
-                    )],
-                ),
-                name,
-                "gatekeeper-system",
-            ),
-            addon(
-                workload(
-                    "Deployment",
-                    "gatekeeper-controller",
-                    &[("control-plane", "controller-manager")],
-                    Some(2),
-                    &[(
-                        "manager",
-                        "mcr.microsoft.com/oss/open-policy-agent/gatekeeper:v3.17.1",
-                    )],
-                ),
-                name,
-                "gatekeeper-system",
-            ),
-        ],
-        "azurekeyvaultsecretsprovider" => vec![
-            addon(
-                workload(
-                    "DaemonSet",
-                    "aks-secrets-store-csi-driver",
-                    &[("app", "secrets-store-csi-driver")],
-                    None,
-                    &[(
-                        "secrets-store",
-                        &format!("{MCR}/csi/secrets-store/driver:v1.4.6"),
-                    )],
-                ),
-                name,
-                "kube-system",
-            ),
-            addon(
-                workload(
-                    "DaemonSet",
-                    "aks-secrets-store-provider-azure",
-                    &[("app", "csi-secrets-store-provider-azure")],
-                    None,
-                    &[(
-                        "provider-azure-installer",
-                        "mcr.microsoft.com/oss/azure/secrets-store/provider-azure:v1.6.0",
-                    )],
-                ),
-                name,
-                "kube-system",
-            ),
-        ],
+        "azurepolicy" => policy(),
+        "azurekeyvaultsecretsprovider" => secrets_provider(),
         _ => Vec::new(),
     }
 }
