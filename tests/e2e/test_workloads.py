@@ -192,6 +192,21 @@ def test_add_on_pods_follow_enable_and_disable(cluster):
     assert not any(r[0].startswith("azure-policy") for r in rows(k("get", "pods", "-n", "kube-system")))
 
 
+def test_affinity_and_anti_affinity_decide_placement(cluster):
+    k = cluster.out
+    k("create", "namespace", "affinity")
+    k("apply", "-f", os.path.join(MANIFESTS, "spread.yaml"))
+    cluster.kubectl("wait", "--for=jsonpath={.status.readyReplicas}=3", "deployment/spread-apart", "-n", "affinity",
+                    "--timeout=30s")
+    placed = rows(k("get", "pods", "-n", "affinity", "-o", "wide"))
+    running = [r for r in placed if r[2] == "Running"]
+    assert len(running) == 3 and len({r[6] for r in running}) == 3, placed
+    pending = [r for r in placed if r[2] == "Pending"]
+    assert len(pending) == 1, placed
+    events = k("get", "events", "-n", "affinity", "--field-selector", f"involvedObject.name={pending[0][0]}")
+    assert "didn't match pod anti-affinity rules" in events, events
+
+
 def test_cronjobs_run_on_the_cloud_clock(cluster):
     k = cluster.out
     k("create", "namespace", "cron")

@@ -37,10 +37,77 @@ pub fn fits(node: &Value, pod: &Value) -> bool {
         .map(Vec::as_slice)
         .unwrap_or_default();
     selected
+        && affine(node, pod)
         && taints
             .iter()
             .filter(|t| t["effect"] != "PreferNoSchedule")
             .all(|t| tolerations.iter().any(|tol| tolerates(tol, t)))
+}
+
+/// One `matchExpressions` term of a node selector against `labels`.
+fn expression(e: &Value, labels: &Value) -> bool {
+    let key = e["key"].as_str().unwrap_or_default();
+    let value = labels[key].as_str();
+    let values: Vec<&str> = e["values"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    match e["operator"].as_str() {
+        Some("In") => value.is_some_and(|v| values.contains(&v)),
+        Some("NotIn") => value.is_none_or(|v| !values.contains(&v)),
+        Some("Exists") => value.is_some(),
+        Some("DoesNotExist") => value.is_none(),
+        _ => false,
+    }
+}
+
+/// Required node affinity: one of the terms must hold, each term wholly.
+fn affine(node: &Value, pod: &Value) -> bool {
+    let required =
+        &pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"];
+    let Some(terms) = required["nodeSelectorTerms"].as_array() else {
+        return true;
+    };
+    let labels = &node["metadata"]["labels"];
+    terms.iter().any(|t| {
+        t["matchExpressions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|e| expression(e, labels))
+    })
+}
+
+/// Required pod anti-affinity on the hostname: no pod the terms select on the node.
+pub fn apart(node: &Value, pod: &Value, pods: &[Value]) -> bool {
+    let terms = &pod["spec"]["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"];
+    let Some(terms) = terms.as_array() else {
+        return true;
+    };
+    let here: Vec<&Value> = pods
+        .iter()
+        .filter(|p| p["spec"]["nodeName"] == name(node))
+        .collect();
+    terms
+        .iter()
+        .filter(|t| t["topologyKey"] == "kubernetes.io/hostname")
+        .all(|t| {
+            let sel = &t["labelSelector"];
+            !here.iter().any(|p| {
+                let labels = &p["metadata"]["labels"];
+                let by_labels = sel["matchLabels"]
+                    .as_object()
+                    .is_none_or(|m| m.iter().all(|(k, v)| labels[k] == *v));
+                let by_expr = sel["matchExpressions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .all(|e| expression(e, labels));
+                by_labels && by_expr && p["metadata"]["namespace"] == pod["metadata"]["namespace"]
+            })
+        })
 }
 
 /// Kubernetes' toleration match: an empty key with `Exists` tolerates all.
@@ -90,9 +157,17 @@ fn usage(pods: &[Value]) -> HashMap<String, (u128, u128, u64)> {
 }
 
 /// Why `pod` cannot go on `node`, in the scheduler's words; `None`: it fits.
-fn unfit(node: &Value, pod: &Value, used: (u128, u128, u64)) -> Option<&'static str> {
+fn unfit(
+    node: &Value,
+    pod: &Value,
+    used: (u128, u128, u64),
+    pods: &[Value],
+) -> Option<&'static str> {
     if !ready(node) {
         return Some("node(s) were unschedulable");
+    }
+    if !apart(node, pod, pods) {
+        return Some("node(s) didn't match pod anti-affinity rules");
     }
     if !fits(node, pod) {
         return Some("node(s) didn't match Pod's node affinity/selector or had untolerated taints");
@@ -138,12 +213,13 @@ fn failure(nodes: usize, reasons: &[&str]) -> String {
 /// FailedScheduling event and condition) when none fits.
 pub async fn schedule(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
     let nodes = c.list("/api/v1/nodes").await?;
-    let load = usage(&c.list("/api/v1/pods").await?);
+    let pods = c.list("/api/v1/pods").await?;
+    let load = usage(&pods);
     let mut reasons = Vec::new();
     let mut best: Option<(&Value, u64)> = None;
     for n in &nodes {
         let used = load.get(name(n)).copied().unwrap_or_default();
-        match unfit(n, pod, used) {
+        match unfit(n, pod, used, &pods) {
             Some(r) => reasons.push(r),
             None if best.is_none_or(|(_, count)| used.2 < count) => best = Some((n, used.2)),
             None => {}
