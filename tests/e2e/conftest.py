@@ -34,12 +34,12 @@ def _postgres_url():
 
 
 class Aksemu:
-    def __init__(self, store):
+    def __init__(self, store, extra_args=()):
         self.bin = os.environ["AKSEMU_BIN"]
         self.tmp = tempfile.mkdtemp(prefix="aksemu-e2e-")
         self.data_dir = os.path.join(self.tmp, "data")
         self.store = store
-        args = [self.bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir]
+        args = [self.bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir, *extra_args]
         if store == "postgres":
             args += ["--store", _postgres_url()]
         self.log = open(os.path.join(self.tmp, "server.log"), "w")

@@ -22,8 +22,8 @@ def kubectl_137():
 class Cluster:
     """One aksemu server with one AKS cluster and its kubeconfig."""
 
-    def __init__(self, store, nodes=3):
-        self.server = Aksemu(store)
+    def __init__(self, store, nodes=3, extra_args=()):
+        self.server = Aksemu(store, extra_args)
         self.az = Az(self.server)
         self.az.register_cloud()
         self.az.login_admin()

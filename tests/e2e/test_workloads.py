@@ -219,3 +219,20 @@ def test_cronjobs_run_on_the_cloud_clock(cluster):
                     "--timeout=20s")
     jobs = rows(k("get", "jobs", "-n", "cron"))
     assert len(jobs) == 1 and jobs[0][0].startswith("tick-") and jobs[0][1] == "Complete", jobs
+
+
+def test_pod_startup_can_take_virtual_time():
+    slow = Cluster("sqlite", nodes=1, extra_args=["--kube-pod-startup", "5m"])
+    try:
+        k = slow.out
+        k("create", "deployment", "slow", "--image=nginx:1.27", "--replicas=2")
+        slow.kubectl("wait", "--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ContainerCreating",
+                     "pod", "-l", "app=slow", "--timeout=20s")
+        assert all(r[2] == "ContainerCreating" for r in rows(k("get", "pods", "-l", "app=slow")))
+        early = slow.kubectl("rollout", "status", "deployment/slow", "--timeout=2s", check=False, timeout=20)
+        assert early.returncode != 0
+        subprocess.run([slow.server.bin, "clock", "advance", "6m", "--data-dir", slow.server.data_dir], check=True,
+                       capture_output=True)
+        assert "successfully rolled out" in k("rollout", "status", "deployment/slow", "--timeout=30s", timeout=40)
+    finally:
+        slow.stop()

@@ -50,6 +50,10 @@ pub struct ServeArgs {
     /// etcd compaction.
     #[arg(long, env = "AKSEMU_WATCH_HISTORY", default_value_t = aksemu_store::feed::RETAINED_CHANGES)]
     watch_history: u64,
+    /// Virtual time a pod takes from being bound to a node to Running (it
+    /// shows ContainerCreating meanwhile); `aksemu clock advance` moves it along.
+    #[arg(long, env = "AKSEMU_KUBE_POD_STARTUP", default_value = "0s", value_parser = crate::clock_cmd::parse_duration)]
+    kube_pod_startup: i64,
     /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3599)]
     token_lifetime: i64,
@@ -169,7 +173,7 @@ async fn open_cloud(
         .await
         .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
     let kube = aksemu_server::kube_clusters::wire(&cloud, store.clone(), clock, &plane);
-    aksemu_kube_controllers::start(kube.clone(), store);
+    aksemu_kube_controllers::start(kube.clone(), store, args.kube_pod_startup);
     Ok((cloud, kube, boot))
 }
 

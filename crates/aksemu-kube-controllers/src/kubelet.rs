@@ -81,8 +81,12 @@ pub async fn start(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
         statuses
     };
     let phase = if completes { "Succeeded" } else { "Running" };
+    let started = pod["status"]["startTime"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| at.clone());
     let status = json!({"phase": phase, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
-        "podIP": ip, "podIPs": [{"ip": ip}], "startTime": at, "qosClass": "BestEffort",
+        "podIP": ip, "podIPs": [{"ip": ip}], "startTime": started, "qosClass": "BestEffort",
         "conditions": [cond("PodReadyToStartContainers"), cond("Initialized"), cond("Ready"),
                        cond("ContainersReady"), cond("PodScheduled")],
         "containerStatuses": statuses});

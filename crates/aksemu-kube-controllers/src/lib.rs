@@ -21,6 +21,7 @@ mod namespace;
 mod quantity;
 mod replicaset;
 mod scheduler;
+mod startup;
 mod statefulset;
 mod work;
 
@@ -40,9 +41,11 @@ const COMPONENT: &str = "system:kube-controller-manager";
 
 /// Starts the workload plane for every cluster of `store`, in whichever
 /// process sharing it holds the lease.
+/// `startup_secs`: virtual seconds a pod takes to start (`serve --kube-pod-startup`).
 pub fn start(
     api: Arc<KubeApi>,
     store: Arc<dyn aksemu_store::Store>,
+    startup_secs: i64,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let leader = leader::Leader::new(store);
@@ -51,7 +54,7 @@ pub fn start(
                 tokio::time::sleep(leader::RENEW).await;
                 continue;
             }
-            let task = tokio::spawn(run(api.clone()));
+            let task = tokio::spawn(run(api.clone(), startup_secs));
             loop {
                 tokio::time::sleep(leader::RENEW).await;
                 if !leader.hold().await {
@@ -66,6 +69,7 @@ pub fn start(
 
 struct Plane {
     api: Arc<KubeApi>,
+    startup_secs: i64,
     clients: HashMap<String, Arc<Client>>,
 }
 
@@ -122,13 +126,32 @@ impl Plane {
         out
     }
 
-    /// Work the clock makes due: every CronJob.
+    /// Work the clock makes due: every CronJob, and pods still starting.
     async fn timed(&mut self) -> BTreeSet<Work> {
         let mut out = BTreeSet::new();
         for uid in self.api.cluster_uids().await.unwrap_or_default() {
             let Ok(c) = self.client(&uid).await else {
                 continue;
             };
+            if self.startup_secs > 0 {
+                for p in c
+                    .list("/api/v1/pods?fieldSelector=status.phase%3DPending")
+                    .await
+                    .unwrap_or_default()
+                {
+                    if p["spec"]["nodeName"].is_string() {
+                        let ns = p["metadata"]["namespace"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string();
+                        out.insert(Work::Pod {
+                            uid: uid.clone(),
+                            ns,
+                            name: meta::name(&p).to_string(),
+                        });
+                    }
+                }
+            }
             for cj in c.list("/apis/batch/v1/cronjobs").await.unwrap_or_default() {
                 let ns = cj["metadata"]["namespace"]
                     .as_str()
@@ -171,7 +194,10 @@ impl Plane {
             Work::Job { uid, ns, name } => {
                 job::reconcile(&*self.client(uid).await?, ns, name).await
             }
-            Work::Pod { uid, ns, name } => pod(&*self.client(uid).await?, ns, name).await,
+            Work::Pod { uid, ns, name } => {
+                let pace = (self.startup_secs, self.api.now());
+                pod(&*self.client(uid).await?, ns, name, pace).await
+            }
             Work::DaemonSets { uid }
             | Work::Services { uid, .. }
             | Work::Unscheduled { uid }
@@ -180,8 +206,14 @@ impl Plane {
     }
 }
 
-/// A pod's next step: a node, or starting on its node.
-async fn pod(c: &Client, ns: &str, name: &str) -> Result<(), CallError> {
+/// A pod's next step: a node, or starting on its node (at once, or after
+/// `pace.0` virtual seconds by the cloud clock's `pace.1`).
+async fn pod(
+    c: &Client,
+    ns: &str,
+    name: &str,
+    pace: (i64, time::OffsetDateTime),
+) -> Result<(), CallError> {
     let Some(pod) = c
         .get(&format!("/api/v1/namespaces/{ns}/pods/{name}"))
         .await?
@@ -194,7 +226,13 @@ async fn pod(c: &Client, ns: &str, name: &str) -> Result<(), CallError> {
     if !pod["spec"]["nodeName"].is_string() {
         scheduler::schedule(c, ns, &pod).await
     } else if pod["status"]["phase"] == "Pending" {
-        kubelet::start(c, ns, &pod).await
+        let (secs, now) = pace;
+        match startup::began(&pod) {
+            _ if secs <= 0 => kubelet::start(c, ns, &pod).await,
+            None => startup::creating(c, ns, &pod, now).await,
+            Some(t) if startup::due(t, secs, now) => kubelet::start(c, ns, &pod).await,
+            Some(_) => Ok(()),
+        }
     } else {
         Ok(())
     }
@@ -241,10 +279,11 @@ async fn fan_out(c: &Client, w: &Work) -> Result<(), CallError> {
     Ok(())
 }
 
-async fn run(api: Arc<KubeApi>) {
+async fn run(api: Arc<KubeApi>, startup_secs: i64) {
     let mut rx = api.changes().await;
     let mut plane = Plane {
         api,
+        startup_secs,
         clients: HashMap::new(),
     };
     let mut queue = plane.everything().await;
