@@ -34,7 +34,23 @@ fn scale_of(obj: &Value) -> Value {
     })
 }
 
+/// `scale`, tried again when another writer got in between (unless the
+/// client's Scale pins a resourceVersion).
 pub async fn scale(
+    ctx: &Ctx<'_>,
+    rp: &ResourcePath,
+    verb: &str,
+) -> Result<KubeResponse, KubeError> {
+    let mut attempt = 0;
+    loop {
+        match scale_once(ctx, rp, verb).await {
+            Err(KubeError::Conflict(..)) if attempt < 7 && verb == "patch" => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+async fn scale_once(
     ctx: &Ctx<'_>,
     rp: &ResourcePath,
     verb: &str,

@@ -222,18 +222,48 @@ fn finalizers_empty(obj: &Value) -> bool {
                 .is_none_or(Vec::is_empty))
 }
 
+/// How often a write the client did not pin to a resourceVersion is tried
+/// again after another writer got in between (kube-apiserver retries those too).
+const ATTEMPTS: usize = 8;
+
+/// Whether a body pins the object's resourceVersion.
+fn pinned(body: &Value) -> bool {
+    body["metadata"]["resourceVersion"]
+        .as_str()
+        .is_some_and(|v| !v.is_empty())
+}
+
 pub async fn update(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let new = body::decode(ctx.req)?;
     let warnings = checked_fields(ctx, rp.rt, &new)?;
-    let old = existing(ctx, rp).await?;
     let mgr = manager(ctx, "kubectl-edit");
-    Ok(with_warnings(
-        store_update(ctx, rp, &old, new, Some((&mgr, "Update"))).await?,
-        &warnings,
-    ))
+    let mut attempt = 0;
+    loop {
+        let old = existing(ctx, rp).await?;
+        match store_update(ctx, rp, &old, new.clone(), Some((&mgr, "Update"))).await {
+            Err(KubeError::Conflict(..)) if !pinned(&new) && attempt + 1 < ATTEMPTS => attempt += 1,
+            other => return Ok(with_warnings(other?, &warnings)),
+        }
+    }
 }
 
+/// A patch, tried again when another writer got in between (unless the
+/// patch itself pins a resourceVersion).
 pub async fn patch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
+    let mut attempt = 0;
+    loop {
+        match patch_once(ctx, rp).await {
+            Err(KubeError::Conflict(..))
+                if attempt + 1 < ATTEMPTS && !body::decode(ctx.req).is_ok_and(|b| pinned(&b)) =>
+            {
+                attempt += 1
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn patch_once(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let kind = PatchKind::from_media_type(&body::patch_type(ctx.req))?;
     let patch_body = body::decode(ctx.req)?;
     if kind != PatchKind::Json {

@@ -576,3 +576,30 @@ async fn deletes_propagate_to_dependents_as_the_policy_says() {
     assert_eq!(kept["metadata"]["ownerReferences"], json!([]));
     assert_eq!(delete_with(&k, "or-child", "Sideways").await, 400);
 }
+
+#[tokio::test]
+async fn concurrent_patches_without_a_version_all_land() {
+    install_crypto();
+    let (_s, _t, _path, k) = cluster_on(&TestStore::Sqlite).await;
+    assert_eq!(k.json(Method::POST, CMS, cm("busy")).await.0, 201);
+    let patches = (0..20).map(|i| {
+        let k = &k;
+        async move {
+            let body = json!({"metadata": {"labels": {format!("l{i}"): "x"}}})
+                .to_string()
+                .into_bytes();
+            k.send(
+                Method::PATCH,
+                &format!("{CMS}/busy"),
+                "application/merge-patch+json",
+                body,
+            )
+            .await
+            .0
+        }
+    });
+    let statuses = aksemu_testkit::join_all(patches.collect()).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let (_, obj) = k.get(&format!("{CMS}/busy")).await;
+    assert_eq!(obj["metadata"]["labels"].as_object().unwrap().len(), 20);
+}
