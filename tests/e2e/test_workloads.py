@@ -234,5 +234,18 @@ def test_pod_startup_can_take_virtual_time():
         subprocess.run([slow.server.bin, "clock", "advance", "6m", "--data-dir", slow.server.data_dir], check=True,
                        capture_output=True)
         assert "successfully rolled out" in k("rollout", "status", "deployment/slow", "--timeout=30s", timeout=40)
+
+        # A rolling update steps within its budget (maxSurge 25% → 1, maxUnavailable 25% → 0):
+        # one new pod first, the old ones stay until it is ready.
+        k("set", "image", "deployment/slow", "nginx=nginx:1.28")
+        slow.kubectl("wait", "--for=jsonpath={.status.updatedReplicas}=1", "deployment/slow", "--timeout=20s")
+        desired = sorted(r[1] for r in rows(k("get", "rs")))
+        assert desired == ["1", "2"], desired
+        advance = [slow.server.bin, "clock", "advance", "6m", "--data-dir", slow.server.data_dir]
+        subprocess.run(advance, check=True, capture_output=True)
+        slow.kubectl("wait", "--for=jsonpath={.status.updatedReplicas}=2", "deployment/slow", "--timeout=20s")
+        subprocess.run(advance, check=True, capture_output=True)
+        assert "successfully rolled out" in k("rollout", "status", "deployment/slow", "--timeout=30s", timeout=40)
+        assert sorted(r[1] for r in rows(k("get", "rs"))) == ["0", "2"]
     finally:
         slow.stop()

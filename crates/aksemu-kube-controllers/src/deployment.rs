@@ -42,7 +42,85 @@ fn new_set(d: &Value, hash: &str, revision: u64) -> Value {
            "spec": {"replicas": d["spec"]["replicas"], "selector": selector, "template": template}})
 }
 
-/// Brings Deployment `ns/name`'s sets in line, then its status.
+/// `maxSurge`/`maxUnavailable` of `want`: a count, or a percentage rounded
+/// up (surge) or down (unavailable).
+fn resolve(v: &Value, want: u64, up: bool, default_pct: u64) -> u64 {
+    let pct = |p: u64| {
+        if up {
+            (want * p).div_ceil(100)
+        } else {
+            want * p / 100
+        }
+    };
+    match v {
+        Value::Number(n) => n.as_u64().unwrap_or(0),
+        Value::String(s) => s.trim_end_matches('%').parse().map(pct).unwrap_or(0),
+        _ => pct(default_pct),
+    }
+}
+
+/// How far a rolling update may go above `want` and below it.
+fn budget(d: &Value, want: u64) -> (u64, u64) {
+    let ru = &d["spec"]["strategy"]["rollingUpdate"];
+    let surge = resolve(&ru["maxSurge"], want, true, 25);
+    let unavailable = resolve(&ru["maxUnavailable"], want, false, 25);
+    (
+        surge,
+        if surge == 0 && unavailable == 0 {
+            1
+        } else {
+            unavailable
+        },
+    )
+}
+
+fn replicas(r: &Value) -> u64 {
+    r["spec"]["replicas"].as_u64().unwrap_or(0)
+}
+
+fn ready(r: &Value) -> u64 {
+    r["status"]["readyReplicas"].as_u64().unwrap_or(0)
+}
+
+/// The next size of the new set and of each old one, one step of the
+/// strategy (Recreate: old ones to zero first; RollingUpdate: within the
+/// surge and unavailability budgets).
+fn plan(d: &Value, new: Option<&Value>, old: &[&Value], want: u64) -> (u64, Vec<u64>) {
+    let new_now = new.map(replicas).unwrap_or(0);
+    let old_total: u64 = old.iter().map(|r| replicas(r)).sum();
+    if old_total == 0 {
+        return (want, old.iter().map(|_| 0).collect());
+    }
+    if d["spec"]["strategy"]["type"] == "Recreate" {
+        let old_pods: u64 = old
+            .iter()
+            .map(|r| r["status"]["replicas"].as_u64().unwrap_or(0))
+            .sum();
+        return (
+            if old_pods == 0 { want } else { new_now },
+            old.iter().map(|_| 0).collect(),
+        );
+    }
+    let (surge, unavailable) = budget(d, want);
+    let room = (want + surge).saturating_sub(old_total + new_now);
+    let new_target = want.min(new_now + room);
+    // Old pods may go while enough stay available (unready ones always may).
+    let available = new.map(ready).unwrap_or(0) + old.iter().map(|r| ready(r)).sum::<u64>();
+    let mut removable = available.saturating_sub(want.saturating_sub(unavailable));
+    let targets = old
+        .iter()
+        .map(|r| {
+            let unready = replicas(r).saturating_sub(ready(r));
+            let cut = (unready + removable).min(replicas(r));
+            removable = removable.saturating_sub(cut.saturating_sub(unready));
+            replicas(r) - cut
+        })
+        .collect();
+    (new_target, targets)
+}
+
+/// Brings Deployment `ns/name`'s sets one step towards its template and
+/// count, then its status.
 pub async fn reconcile(c: &Client, ns: &str, d_name: &str) -> Result<(), CallError> {
     let path = format!("/apis/apps/v1/namespaces/{ns}/deployments/{d_name}");
     let Some(d) = c.get(&path).await? else {
@@ -60,11 +138,52 @@ pub async fn reconcile(c: &Client, ns: &str, d_name: &str) -> Result<(), CallErr
         .collect();
     let hash = template_hash(&d["spec"]["template"]);
     let want = d["spec"]["replicas"].as_u64().unwrap_or(1);
-    let newest = sets.iter().map(revision).max().unwrap_or(0);
-    let current = match sets
+    let existing = sets
         .iter()
-        .find(|r| r["metadata"]["labels"]["pod-template-hash"] == hash)
-    {
+        .find(|r| r["metadata"]["labels"]["pod-template-hash"] == hash);
+    let old: Vec<&Value> = sets
+        .iter()
+        .filter(|r| r["metadata"]["labels"]["pod-template-hash"] != hash)
+        .collect();
+    let (new_target, old_targets) = plan(&d, existing, &old, want);
+    let current = current_set(c, &rs_path, &d, existing, &sets, &hash, new_target).await?;
+    let had = existing.map(replicas).unwrap_or(0);
+    if had != new_target {
+        if existing.is_some() {
+            c.merge_patch(
+                &format!("{rs_path}/{}", name(&current)),
+                json!({"spec": {"replicas": new_target}}),
+            )
+            .await?;
+        }
+        scaled(c, &d, name(&current), had, new_target).await?;
+    }
+    for (r, target) in old.iter().zip(old_targets) {
+        if replicas(r) != target {
+            scaled(c, &d, name(r), replicas(r), target).await?;
+            c.merge_patch(
+                &format!("{rs_path}/{}", name(r)),
+                json!({"spec": {"replicas": target}}),
+            )
+            .await?;
+        }
+    }
+    status(c, &path, &d, &current, &sets).await
+}
+
+/// The set of the current template: found (made the newest revision if an
+/// older template came back), or made with `replicas`.
+async fn current_set(
+    c: &Client,
+    rs_path: &str,
+    d: &Value,
+    existing: Option<&Value>,
+    sets: &[Value],
+    hash: &str,
+    replicas: u64,
+) -> Result<Value, CallError> {
+    let newest = sets.iter().map(revision).max().unwrap_or(0);
+    let current = match existing {
         // Back to an older template (`rollout undo`): that set becomes the newest revision.
         Some(r) if revision(r) < newest => {
             let patch = json!({"metadata": {"annotations": {REVISION: (newest + 1).to_string()}}});
@@ -72,42 +191,24 @@ pub async fn reconcile(c: &Client, ns: &str, d_name: &str) -> Result<(), CallErr
                 .await?
         }
         Some(r) => r.clone(),
-        None => c.create(&rs_path, new_set(&d, &hash, newest + 1)).await?,
+        None => {
+            let mut set = new_set(d, hash, newest + 1);
+            set["spec"]["replicas"] = json!(replicas);
+            c.create(rs_path, set).await?
+        }
     };
     // The Deployment carries its current revision too (`rollout undo` patches it).
     let rev = revision(&current).to_string();
     if d["metadata"]["annotations"][REVISION] != rev.as_str() {
+        let path = format!(
+            "{}/deployments/{}",
+            rs_path.trim_end_matches("/replicasets"),
+            name(d)
+        );
         c.merge_patch(&path, json!({"metadata": {"annotations": {REVISION: rev}}}))
             .await?;
     }
-    let fresh = !sets.iter().any(|r| name(r) == name(&current));
-    let had = if fresh {
-        0
-    } else {
-        current["spec"]["replicas"].as_u64().unwrap_or(0)
-    };
-    if had != want {
-        if !fresh {
-            c.merge_patch(
-                &format!("{rs_path}/{}", name(&current)),
-                json!({"spec": {"replicas": want}}),
-            )
-            .await?;
-        }
-        scaled(c, &d, name(&current), had, want).await?;
-    }
-    for old in sets.iter().filter(|r| name(r) != name(&current)) {
-        if old["spec"]["replicas"].as_u64() != Some(0) {
-            let from = old["spec"]["replicas"].as_u64().unwrap_or(0);
-            scaled(c, &d, name(old), from, 0).await?;
-            c.merge_patch(
-                &format!("{rs_path}/{}", name(old)),
-                json!({"spec": {"replicas": 0}}),
-            )
-            .await?;
-        }
-    }
-    status(c, &path, &d, &current, &sets).await
+    Ok(current)
 }
 
 /// The ScalingReplicaSet event a scale of one of the sets makes.
@@ -199,4 +300,41 @@ async fn status(
     c.merge_patch(&format!("{path}/status"), json!({"status": patch}))
         .await
         .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(spec: u64, ready: u64) -> Value {
+        json!({"spec": {"replicas": spec}, "status": {"replicas": spec, "readyReplicas": ready}})
+    }
+
+    #[test]
+    fn a_rolling_update_steps_within_its_budget() {
+        let d = json!({"spec": {"replicas": 3, "strategy": {"type": "RollingUpdate"}}});
+        assert_eq!(budget(&d, 3), (1, 0));
+        // Surge one new pod; no old one may go before it is ready.
+        assert_eq!(plan(&d, Some(&set(0, 0)), &[&set(3, 3)], 3), (1, vec![3]));
+        // The new one is ready: one old one may go, no more room to surge.
+        assert_eq!(plan(&d, Some(&set(1, 1)), &[&set(3, 3)], 3), (1, vec![2]));
+        assert_eq!(plan(&d, Some(&set(1, 1)), &[&set(2, 2)], 3), (2, vec![2]));
+        assert_eq!(plan(&d, Some(&set(3, 3)), &[&set(1, 1)], 3), (3, vec![0]));
+        // Unready old pods may always go.
+        assert_eq!(plan(&d, Some(&set(1, 0)), &[&set(3, 1)], 3), (1, vec![1]));
+        // Recreate: old to zero first, then the new one.
+        let r = json!({"spec": {"replicas": 2, "strategy": {"type": "Recreate"}}});
+        assert_eq!(plan(&r, None, &[&set(2, 2)], 2), (0, vec![0]));
+        assert_eq!(
+            plan(
+                &r,
+                None,
+                &[&json!({"spec": {"replicas": 0}, "status": {"replicas": 0}})],
+                2
+            ),
+            (2, vec![0])
+        );
+        let pct = json!({"spec": {"strategy": {"rollingUpdate": {"maxSurge": "50%", "maxUnavailable": 1}}}});
+        assert_eq!(budget(&pct, 5), (3, 1));
+    }
 }
