@@ -207,6 +207,24 @@ def test_affinity_and_anti_affinity_decide_placement(cluster):
     assert "didn't match pod anti-affinity rules" in events, events
 
 
+def test_deleted_pods_terminate_within_their_grace_period_on_the_cloud_clock(cluster):
+    k = cluster.out
+    k("create", "namespace", "grace")
+    k("create", "deployment", "g", "-n", "grace", "--image=nginx:1.27", "--replicas=2")
+    k("rollout", "status", "deployment/g", "-n", "grace", "--timeout=30s", timeout=40)
+    first, second = [r[0] for r in rows(k("get", "pods", "-n", "grace"))]
+    k("delete", "pod", first, "-n", "grace", "--wait=false")
+    states = {r[0]: r[2] for r in rows(k("get", "pods", "-n", "grace"))}
+    assert states[first] == "Terminating", states
+    k("rollout", "status", "deployment/g", "-n", "grace", "--timeout=30s", timeout=40)  # replaced meanwhile
+    subprocess.run([cluster.server.bin, "clock", "advance", "31s", "--data-dir", cluster.server.data_dir],
+                   check=True, capture_output=True)
+    cluster.kubectl("wait", "--for=delete", f"pod/{first}", "-n", "grace", "--timeout=20s")
+    # --grace-period=0 --force: gone at once.
+    k("delete", "pod", second, "-n", "grace", "--grace-period=0", "--force")
+    assert second not in [r[0] for r in rows(k("get", "pods", "-n", "grace"))]
+
+
 def test_cronjobs_run_on_the_cloud_clock(cluster):
     k = cluster.out
     k("create", "namespace", "cron")

@@ -25,7 +25,7 @@ mod startup;
 mod statefulset;
 mod work;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use aksemu_kube::KubeApi;
@@ -70,6 +70,8 @@ pub fn start(
 struct Plane {
     api: Arc<KubeApi>,
     startup_secs: i64,
+    /// Pods in their grace period, and when their kubelet removes them.
+    terminating: BTreeMap<(String, String, String), time::OffsetDateTime>,
     clients: HashMap<String, Arc<Client>>,
 }
 
@@ -126,8 +128,30 @@ impl Plane {
         out
     }
 
+    /// Pods whose grace period has run out on the cloud clock: gone now.
+    async fn reap(&mut self) {
+        let now = self.api.now();
+        let due: Vec<(String, String, String)> = self
+            .terminating
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in due {
+            self.terminating.remove(&key);
+            let (uid, ns, name) = key;
+            if let Ok(c) = self.client(&uid).await {
+                let path = format!("/api/v1/namespaces/{ns}/pods/{name}");
+                if let Err(e) = c.delete(&path).await {
+                    tracing::debug!(error = %e, "removing a terminated pod failed");
+                }
+            }
+        }
+    }
+
     /// Work the clock makes due: every CronJob, and pods still starting.
     async fn timed(&mut self) -> BTreeSet<Work> {
+        self.reap().await;
         let mut out = BTreeSet::new();
         for uid in self.api.cluster_uids().await.unwrap_or_default() {
             let Ok(c) = self.client(&uid).await else {
@@ -195,8 +219,19 @@ impl Plane {
                 job::reconcile(&*self.client(uid).await?, ns, name).await
             }
             Work::Pod { uid, ns, name } => {
-                let pace = (self.startup_secs, self.api.now());
-                pod(&*self.client(uid).await?, ns, name, pace).await
+                let c = self.client(uid).await?;
+                let Some(p) = c
+                    .get(&format!("/api/v1/namespaces/{ns}/pods/{name}"))
+                    .await?
+                else {
+                    return Ok(());
+                };
+                if let Some(at) = startup::leaving(&p) {
+                    self.terminating
+                        .insert((uid.clone(), ns.clone(), name.clone()), at);
+                    return Ok(());
+                }
+                pod(&c, ns, p, (self.startup_secs, self.api.now())).await
             }
             Work::DaemonSets { uid }
             | Work::Services { uid, .. }
@@ -211,15 +246,9 @@ impl Plane {
 async fn pod(
     c: &Client,
     ns: &str,
-    name: &str,
+    pod: serde_json::Value,
     pace: (i64, time::OffsetDateTime),
 ) -> Result<(), CallError> {
-    let Some(pod) = c
-        .get(&format!("/api/v1/namespaces/{ns}/pods/{name}"))
-        .await?
-    else {
-        return Ok(());
-    };
     if meta::deleting(&pod) {
         return Ok(());
     }
@@ -284,6 +313,7 @@ async fn run(api: Arc<KubeApi>, startup_secs: i64) {
     let mut plane = Plane {
         api,
         startup_secs,
+        terminating: BTreeMap::new(),
         clients: HashMap::new(),
     };
     let mut queue = plane.everything().await;

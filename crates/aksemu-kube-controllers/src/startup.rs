@@ -1,7 +1,8 @@
 //! Pod start-up that takes virtual time (`serve --kube-pod-startup`): a bound
 //! pod first shows ContainerCreating, and its kubelet starts it once the
 //! cloud clock has passed its start time plus the start-up duration
-//! (`aksemu clock advance` moves that along).
+//! (`aksemu clock advance` moves that along); and the end of a pod's grace
+//! period when it is deleted.
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -48,4 +49,9 @@ pub async fn creating(
     c.merge_patch(&path, json!({"status": status}))
         .await
         .map(|_| ())
+}
+
+/// When a pod in its grace period is to be gone (its deletionTimestamp).
+pub fn leaving(pod: &Value) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(pod["metadata"]["deletionTimestamp"].as_str()?, &Rfc3339).ok()
 }

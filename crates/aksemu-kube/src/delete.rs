@@ -78,10 +78,56 @@ pub async fn delete(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
         let stored = objects::with_rv(marked, rv.first().map(String::as_str).unwrap_or_default());
         return Ok(ctx.object(200, rp.rt, &stored));
     }
+    if let Some(grace) = pod_grace(rp.rt, &obj, &opts) {
+        return terminating(ctx, rp, obj, grace).await;
+    }
     if !ctx.req.dry_run() {
         remove(ctx, rp, &obj, Propagation::from_options(&opts)?).await?;
     }
     Ok(ctx.object(200, rp.rt, &obj))
+}
+
+/// The grace period a running pod gets before it goes (the request's, else
+/// the pod's `terminationGracePeriodSeconds`, else 30 s); `None`: it goes now
+/// (not on a node, finished, or a zero grace period).
+fn pod_grace(rt: &ResourceType, pod: &Value, opts: &Value) -> Option<i64> {
+    let running = pod["spec"]["nodeName"].is_string()
+        && !matches!(
+            pod["status"]["phase"].as_str(),
+            Some("Succeeded" | "Failed")
+        );
+    if rt.kind != "Pod" || !running {
+        return None;
+    }
+    let grace = opts["gracePeriodSeconds"]
+        .as_i64()
+        .or_else(|| pod["spec"]["terminationGracePeriodSeconds"].as_i64())
+        .unwrap_or(30);
+    (grace > 0).then_some(grace)
+}
+
+/// A pod that stops within its grace period: `Terminating` (deletionTimestamp
+/// is when it will be gone, on the cloud clock) until its kubelet removes it.
+async fn terminating(
+    ctx: &Ctx<'_>,
+    rp: &ResourcePath,
+    pod: Value,
+    grace: i64,
+) -> Result<KubeResponse, KubeError> {
+    if pod["metadata"].get("deletionTimestamp").is_some() {
+        return Ok(ctx.object(200, rp.rt, &pod));
+    }
+    let mut marked = pod.clone();
+    let at = ctx.api.clock.now() + time::Duration::seconds(grace);
+    marked["metadata"]["deletionTimestamp"] = json!(objects::ktime(at));
+    marked["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
+    if ctx.req.dry_run() {
+        return Ok(ctx.object(200, rp.rt, &marked));
+    }
+    let w = objects::put(ctx.uid(), rp.rt, &marked, objects::at_version(&pod));
+    let rv = objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
+    let stored = objects::with_rv(marked, rv.first().map(String::as_str).unwrap_or_default());
+    Ok(ctx.object(200, rp.rt, &stored))
 }
 
 /// Removes `obj`, with its dependents as `propagation` says.
