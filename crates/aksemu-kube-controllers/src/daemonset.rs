@@ -7,18 +7,8 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
-use crate::meta::{controller_ref, deleting, name, owned_by, pod_ready, uid};
+use crate::meta::{deleting, name, owned_by, pod_from_template, pod_ready, uid};
 use crate::scheduler::{fits, ready};
-
-fn new_pod(ds: &Value, node: &str) -> Value {
-    let t = &ds["spec"]["template"];
-    let mut spec = t["spec"].clone();
-    spec["nodeName"] = json!(node);
-    json!({"apiVersion": "v1", "kind": "Pod",
-           "metadata": {"generateName": format!("{}-", name(ds)), "labels": t["metadata"]["labels"],
-                        "annotations": t["metadata"]["annotations"], "ownerReferences": [controller_ref(ds)]},
-           "spec": spec})
-}
 
 /// Brings DaemonSet `ns/name` to one pod per eligible node, then its status.
 pub async fn reconcile(c: &Client, ns: &str, ds_name: &str) -> Result<(), CallError> {
@@ -56,7 +46,9 @@ pub async fn reconcile(c: &Client, ns: &str, ds_name: &str) -> Result<(), CallEr
     }
     for n in &nodes {
         if !by_node.contains_key(name(n)) {
-            let p = c.create(&pods_path, new_pod(&ds, name(n))).await?;
+            let p = c
+                .create(&pods_path, pod_from_template(&ds, Some(name(n))))
+                .await?;
             by_node.insert(name(n).to_string(), p);
         }
     }

@@ -5,15 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
-use crate::meta::{controller_ref, deleting, name, now, owned_by, uid};
-
-fn new_pod(job: &Value) -> Value {
-    let t = &job["spec"]["template"];
-    json!({"apiVersion": "v1", "kind": "Pod",
-           "metadata": {"generateName": format!("{}-", name(job)), "labels": t["metadata"]["labels"],
-                        "annotations": t["metadata"]["annotations"], "ownerReferences": [controller_ref(job)]},
-           "spec": t["spec"]})
-}
+use crate::meta::{deleting, now, owned_by, pod_from_template, uid};
 
 fn phase(p: &Value) -> &str {
     p["status"]["phase"].as_str().unwrap_or("Pending")
@@ -49,7 +41,7 @@ pub async fn reconcile(c: &Client, ns: &str, job_name: &str) -> Result<(), CallE
             .min(completions - succeeded)
             .saturating_sub(active);
         for _ in 0..room {
-            c.create(&pods_path, new_pod(&job)).await?;
+            c.create(&pods_path, pod_from_template(&job, None)).await?;
             active += 1;
         }
     }

@@ -66,3 +66,17 @@ pub fn now() -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
+
+/// A pod from `owner`'s `spec.template` (named after the owner, owned by
+/// it), already placed on `node` when given (DaemonSets place their own).
+pub fn pod_from_template(owner: &Value, node: Option<&str>) -> Value {
+    let t = &owner["spec"]["template"];
+    let mut spec = t["spec"].clone();
+    if let Some(n) = node {
+        spec["nodeName"] = json!(n);
+    }
+    json!({"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"generateName": format!("{}-", name(owner)), "labels": t["metadata"]["labels"],
+                        "annotations": t["metadata"]["annotations"], "ownerReferences": [controller_ref(owner)]},
+           "spec": spec})
+}

@@ -10,18 +10,10 @@ const SOURCE: Source<'static> = Source {
     component: "replicaset-controller",
     host: None,
 };
-use crate::meta::{controller_ref, deleting, matches, name, owned_by, pod_ready, uid};
+use crate::meta::{deleting, matches, name, owned_by, pod_from_template, pod_ready, uid};
 
 fn pods_path(ns: &str) -> String {
     format!("/api/v1/namespaces/{ns}/pods")
-}
-
-fn new_pod(rs: &Value) -> Value {
-    let t = &rs["spec"]["template"];
-    json!({"apiVersion": "v1", "kind": "Pod",
-           "metadata": {"generateName": format!("{}-", name(rs)), "labels": t["metadata"]["labels"],
-                        "annotations": t["metadata"]["annotations"], "ownerReferences": [controller_ref(rs)]},
-           "spec": t["spec"]})
 }
 
 /// Brings the pods of ReplicaSet `ns/name` to its count, then its status.
@@ -42,7 +34,9 @@ pub async fn reconcile(c: &Client, ns: &str, rs_name: &str) -> Result<(), CallEr
     let want = rs["spec"]["replicas"].as_u64().unwrap_or(1) as usize;
     if pods.len() < want {
         for _ in pods.len()..want {
-            let p = c.create(&pods_path(ns), new_pod(&rs)).await?;
+            let p = c
+                .create(&pods_path(ns), pod_from_template(&rs, None))
+                .await?;
             let msg = format!("Created pod: {}", name(&p));
             events::emit(c, &rs, "Normal", "SuccessfulCreate", &msg, SOURCE).await?;
             pods.push(p);
