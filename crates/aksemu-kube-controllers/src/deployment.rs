@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
 use crate::events::{self, Source};
-use crate::meta::{controller_ref, deleting, name, now, owned_by, uid};
+use crate::meta::{controller_ref, deleting, name, owned_by, uid};
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
 
@@ -222,14 +222,14 @@ async fn scaled(c: &Client, d: &Value, set: &str, from: u64, to: u64) -> Result<
     events::emit(c, d, "Normal", "ScalingReplicaSet", &msg, source).await
 }
 
-fn condition(kind: &str, ok: bool, reason: &str, message: String, old: &Value) -> Value {
+fn condition(kind: &str, ok: bool, reason: &str, message: String, old: &Value, at: &str) -> Value {
     let status = if ok { "True" } else { "False" };
     let previous = old
         .as_array()
         .and_then(|cs| cs.iter().find(|c| c["type"] == kind));
     let since = match previous {
         Some(p) if p["status"] == status => p["lastTransitionTime"].clone(),
-        _ => json!(now()),
+        _ => json!(at),
     };
     json!({"type": kind, "status": status, "reason": reason, "message": message,
            "lastUpdateTime": since, "lastTransitionTime": since})
@@ -252,6 +252,7 @@ async fn status(
     let updated = count(current, "replicas");
     let ready = count(current, "readyReplicas");
     let old = &d["status"]["conditions"];
+    let at = c.now();
     let available = condition(
         "Available",
         ready >= want,
@@ -266,6 +267,7 @@ async fn status(
             "Deployment does not have minimum availability.".into()
         },
         old,
+        &at,
     );
     let done = updated == want && ready == want && total == want;
     let rs_name = name(current);
@@ -283,6 +285,7 @@ async fn status(
             format!("ReplicaSet \"{rs_name}\" is progressing.")
         },
         old,
+        &at,
     );
     let mut st = json!({"observedGeneration": d["metadata"]["generation"], "replicas": total, "updatedReplicas": updated,
                         "readyReplicas": ready, "availableReplicas": ready, "conditions": [available, progressing]});

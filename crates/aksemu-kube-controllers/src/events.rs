@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
-use crate::meta::{name, now, uid};
+use crate::meta::{name, uid};
 
 /// Who reports an event.
 pub struct Source<'a> {
@@ -26,7 +26,7 @@ pub async fn emit(
         .as_str()
         .filter(|n| !n.is_empty())
         .unwrap_or("default");
-    let at = now();
+    let at = c.now();
     let mut source = json!({"component": from.component});
     if let Some(h) = from.host {
         source["host"] = json!(h);

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
-use crate::meta::{deleting, now, owned_by, pod_from_template, uid};
+use crate::meta::{deleting, owned_by, pod_from_template, uid};
 
 fn phase(p: &Value) -> &str {
     p["status"]["phase"].as_str().unwrap_or("Pending")
@@ -62,11 +62,11 @@ async fn status(
     let start = job["status"]["startTime"]
         .as_str()
         .map(str::to_string)
-        .unwrap_or_else(now);
+        .unwrap_or_else(|| c.now());
     let mut st = json!({"startTime": start, "active": active, "succeeded": succeeded, "failed": failed,
                         "ready": 0, "terminating": 0});
     if done {
-        let at = now();
+        let at = c.now();
         let cond = |t: &str, reason: &str, msg: &str| {
             json!({"type": t, "status": "True", "reason": reason, "message": msg,
                    "lastProbeTime": at, "lastTransitionTime": at})

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
 use crate::events::{self, Source};
-use crate::meta::{name, now, uid};
+use crate::meta::{name, uid};
 
 /// The pod's address: in the node's /24 of 10.244.0.0/16, from the pod's uid.
 fn pod_ip(node: &Value, pod: &Value) -> String {
@@ -52,7 +52,7 @@ pub async fn start(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
         .and_then(|a| a.iter().find(|a| a["type"] == "InternalIP"))
         .map(|a| a["address"].clone())
         .unwrap_or(Value::Null);
-    let at = now();
+    let at = c.now();
     let ready = if pod["spec"]["restartPolicy"] != "Always" {
         "False"
     } else {

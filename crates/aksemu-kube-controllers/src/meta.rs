@@ -59,14 +59,6 @@ pub fn matches(selector: &Value, o: &Value) -> bool {
         .is_none_or(|m| m.iter().all(|(k, v)| labels[k] == *v))
 }
 
-/// Kubernetes' timestamp format, to the second.
-pub fn now() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    let t = t.replace_nanosecond(0).unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 /// A pod from `owner`'s `spec.template` (named after the owner, owned by
 /// it), already placed on `node` when given (DaemonSets place their own).
 pub fn pod_from_template(owner: &Value, node: Option<&str>) -> Value {

@@ -256,7 +256,7 @@ async fn unschedulable(c: &Client, ns: &str, pod: &Value, message: &str) -> Resu
         return Ok(());
     }
     let cond = json!({"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": message,
-                      "lastProbeTime": null, "lastTransitionTime": crate::meta::now()});
+                      "lastProbeTime": null, "lastTransitionTime": c.now()});
     let path = format!("/api/v1/namespaces/{ns}/pods/{}/status", name(pod));
     c.merge_patch(&path, json!({"status": {"conditions": [cond]}}))
         .await?;
