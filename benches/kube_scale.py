@@ -31,6 +31,12 @@ def rss_mb(pid):
     return 0
 
 
+def mark(cluster, name):
+    """The store's revision now: that of a ConfigMap written now."""
+    made = cluster.out("create", "configmap", name, "-n", "scale", "-o", "json")
+    return int(json.loads(made)["metadata"]["resourceVersion"])
+
+
 def running(cluster):
     items = json.loads(cluster.out("get", "pods", "-n", "scale", "-o", "json", timeout=120))["items"]
     return sum(p["status"].get("phase") == "Running" for p in items)
@@ -41,8 +47,8 @@ def main():
     c = Cluster("sqlite", nodes=NODES)
     try:
         made = time.time()
-        rev0 = int(json.loads(c.out("get", "ns", "-o", "json"))["metadata"]["resourceVersion"])
         c.out("create", "namespace", "scale")
+        rev0 = mark(c, "before")
         t0 = time.time()
         for i in range(DEPLOYMENTS):
             c.out("create", "deployment", f"d{i}", "-n", "scale", "--image=nginx:1.27", f"--replicas={REPLICAS}")
@@ -50,7 +56,7 @@ def main():
         while (n := running(c)) < want and time.time() - t0 < DEADLINE:
             time.sleep(2)
         elapsed = time.time() - t0
-        rev1 = int(json.loads(c.out("get", "ns", "-o", "json"))["metadata"]["resourceVersion"])
+        rev1 = mark(c, "after")
         g0 = time.time()
         c.out("get", "pods", "-A", timeout=300)
         listed = time.time() - g0
