@@ -239,8 +239,8 @@ def test_cronjobs_run_on_the_cloud_clock(cluster):
     assert len(jobs) == 1 and jobs[0][0].startswith("tick-") and jobs[0][1] == "Complete", jobs
 
 
-def test_pod_startup_can_take_virtual_time():
-    slow = Cluster("sqlite", nodes=1, extra_args=["--kube-pod-startup", "5m"])
+def test_pod_startup_and_job_runs_can_take_virtual_time():
+    slow = Cluster("sqlite", nodes=1, extra_args=["--kube-pod-startup", "5m", "--kube-job-duration", "10m"])
     try:
         k = slow.out
         k("create", "deployment", "slow", "--image=nginx:1.27", "--replicas=2")
@@ -265,5 +265,16 @@ def test_pod_startup_can_take_virtual_time():
         subprocess.run(advance, check=True, capture_output=True)
         assert "successfully rolled out" in k("rollout", "status", "deployment/slow", "--timeout=30s", timeout=40)
         assert sorted(r[1] for r in rows(k("get", "rs"))) == ["0", "2"]
+
+        # A Job's pod starts (5 m), then runs 10 m before it succeeds.
+        k("create", "job", "long", "--image=busybox", "--", "sleep", "600")
+        subprocess.run(advance, check=True, capture_output=True)
+        slow.kubectl("wait", "--for=jsonpath={.status.phase}=Running", "pod", "-l", "job-name=long", "--timeout=20s")
+        early = slow.kubectl("wait", "--for=condition=complete", "job/long", "--timeout=3s", check=False, timeout=20)
+        assert early.returncode != 0
+        subprocess.run([slow.server.bin, "clock", "advance", "11m", "--data-dir", slow.server.data_dir],
+                       check=True, capture_output=True)
+        assert "condition met" in k("wait", "--for=condition=complete", "job/long", "--timeout=20s")
+        assert rows(k("get", "pods", "-l", "job-name=long"))[0][2] == "Completed"
     finally:
         slow.stop()

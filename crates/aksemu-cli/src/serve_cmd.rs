@@ -54,6 +54,10 @@ pub struct ServeArgs {
     /// shows ContainerCreating meanwhile); `aksemu clock advance` moves it along.
     #[arg(long, env = "AKSEMU_KUBE_POD_STARTUP", default_value = "0s", value_parser = crate::clock_cmd::parse_duration)]
     kube_pod_startup: i64,
+    /// Virtual time a pod that does not restart (a Job's) runs before it
+    /// succeeds; `aksemu clock advance` moves it along.
+    #[arg(long, env = "AKSEMU_KUBE_JOB_DURATION", default_value = "0s", value_parser = crate::clock_cmd::parse_duration)]
+    kube_job_duration: i64,
     /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3599)]
     token_lifetime: i64,
@@ -173,7 +177,11 @@ async fn open_cloud(
         .await
         .map_err(|e| anyhow::anyhow!("loading role assignments failed: {e}"))?;
     let kube = aksemu_server::kube_clusters::wire(&cloud, store.clone(), clock, &plane);
-    aksemu_kube_controllers::start(kube.clone(), store, args.kube_pod_startup);
+    let pace = aksemu_kube_controllers::Pace {
+        startup_secs: args.kube_pod_startup,
+        job_secs: args.kube_job_duration,
+    };
+    aksemu_kube_controllers::start(kube.clone(), store, pace);
     Ok((cloud, kube, boot))
 }
 

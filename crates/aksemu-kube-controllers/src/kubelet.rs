@@ -41,8 +41,54 @@ fn completed(mut s: Value, at: &str) -> Value {
     s
 }
 
-/// Starts a bound, pending pod.
-pub async fn start(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
+/// Whether a pod runs to an end (a Job's), rather than restarting.
+pub fn runs_to_completion(pod: &Value) -> bool {
+    pod["spec"]["restartPolicy"] != "Always"
+}
+
+/// Whether the clock moves this pod on: pending, or running to an end.
+pub fn timed(pod: &Value) -> bool {
+    match pod["status"]["phase"].as_str() {
+        Some("Pending") => true,
+        Some("Running") => runs_to_completion(pod),
+        _ => false,
+    }
+}
+
+/// A pod that ran to its end: Succeeded, its containers exited 0.
+pub async fn finish(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
+    let at = c.now();
+    let statuses: Vec<Value> = pod["status"]["containerStatuses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| completed(s.clone(), &at))
+        .collect();
+    let conditions: Vec<Value> = pod["status"]["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|cond| {
+            let mut cond = cond.clone();
+            if matches!(cond["type"].as_str(), Some("Ready" | "ContainersReady")) {
+                cond["status"] = json!("False");
+                cond["reason"] = json!("PodCompleted");
+                cond["lastTransitionTime"] = json!(at);
+            }
+            cond
+        })
+        .collect();
+    let status =
+        json!({"phase": "Succeeded", "containerStatuses": statuses, "conditions": conditions});
+    let path = format!("/api/v1/namespaces/{ns}/pods/{}/status", name(pod));
+    c.merge_patch(&path, json!({"status": status}))
+        .await
+        .map(|_| ())
+}
+
+/// Starts a bound, pending pod; one that does not restart ends at once
+/// when `complete_now`, else it runs until `finish`.
+pub async fn start(c: &Client, ns: &str, pod: &Value, complete_now: bool) -> Result<(), CallError> {
     let node_name = pod["spec"]["nodeName"].as_str().unwrap_or_default();
     let Some(node) = c.get(&format!("/api/v1/nodes/{node_name}")).await? else {
         return Ok(());
@@ -53,11 +99,8 @@ pub async fn start(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
         .map(|a| a["address"].clone())
         .unwrap_or(Value::Null);
     let at = c.now();
-    let ready = if pod["spec"]["restartPolicy"] != "Always" {
-        "False"
-    } else {
-        "True"
-    };
+    let completes = runs_to_completion(pod) && complete_now;
+    let ready = if completes { "False" } else { "True" };
     let cond = |t: &str| {
         let s = if matches!(t, "Ready" | "ContainersReady") {
             ready
@@ -73,8 +116,7 @@ pub async fn start(c: &Client, ns: &str, pod: &Value) -> Result<(), CallError> {
         .flatten()
         .map(|ct| container_status(ct, &at))
         .collect();
-    // A Job's pod runs to completion at once: it has nothing to run.
-    let completes = pod["spec"]["restartPolicy"] != "Always";
+    // A Job's pod may run to completion at once: it has nothing to run.
     let statuses: Vec<Value> = if completes {
         statuses.into_iter().map(|s| completed(s, &at)).collect()
     } else {

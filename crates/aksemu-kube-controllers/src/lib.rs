@@ -39,13 +39,21 @@ use work::Work;
 /// `system:masters`.)
 const COMPONENT: &str = "system:kube-controller-manager";
 
+/// Virtual time the simulated kubelets take (0: at once).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pace {
+    /// From bound to Running (`serve --kube-pod-startup`).
+    pub startup_secs: i64,
+    /// From Running to Succeeded, for pods that do not restart (`serve --kube-job-duration`).
+    pub job_secs: i64,
+}
+
 /// Starts the workload plane for every cluster of `store`, in whichever
 /// process sharing it holds the lease.
-/// `startup_secs`: virtual seconds a pod takes to start (`serve --kube-pod-startup`).
 pub fn start(
     api: Arc<KubeApi>,
     store: Arc<dyn aksemu_store::Store>,
-    startup_secs: i64,
+    pace: Pace,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let leader = leader::Leader::new(store);
@@ -54,7 +62,7 @@ pub fn start(
                 tokio::time::sleep(leader::RENEW).await;
                 continue;
             }
-            let task = tokio::spawn(run(api.clone(), startup_secs));
+            let task = tokio::spawn(run(api.clone(), pace));
             loop {
                 tokio::time::sleep(leader::RENEW).await;
                 if !leader.hold().await {
@@ -69,7 +77,7 @@ pub fn start(
 
 struct Plane {
     api: Arc<KubeApi>,
-    startup_secs: i64,
+    pace: Pace,
     /// Pods in their grace period, and when their kubelet removes them.
     terminating: BTreeMap<(String, String, String), time::OffsetDateTime>,
     clients: HashMap<String, Arc<Client>>,
@@ -157,13 +165,9 @@ impl Plane {
             let Ok(c) = self.client(&uid).await else {
                 continue;
             };
-            if self.startup_secs > 0 {
-                for p in c
-                    .list("/api/v1/pods?fieldSelector=status.phase%3DPending")
-                    .await
-                    .unwrap_or_default()
-                {
-                    if p["spec"]["nodeName"].is_string() {
+            if self.pace.startup_secs > 0 || self.pace.job_secs > 0 {
+                for p in c.list("/api/v1/pods").await.unwrap_or_default() {
+                    if p["spec"]["nodeName"].is_string() && kubelet::timed(&p) {
                         let ns = p["metadata"]["namespace"]
                             .as_str()
                             .unwrap_or_default()
@@ -231,7 +235,7 @@ impl Plane {
                         .insert((uid.clone(), ns.clone(), name.clone()), at);
                     return Ok(());
                 }
-                pod(&c, ns, p, (self.startup_secs, self.api.now())).await
+                pod(&c, ns, p, self.pace, self.api.now()).await
             }
             Work::DaemonSets { uid }
             | Work::Services { uid, .. }
@@ -241,29 +245,37 @@ impl Plane {
     }
 }
 
-/// A pod's next step: a node, or starting on its node (at once, or after
-/// `pace.0` virtual seconds by the cloud clock's `pace.1`).
+/// A pod's next step: a node; starting on its node (at once, or after
+/// `pace.startup_secs` of the cloud clock); for a pod that does not restart,
+/// finishing (at once, or after `pace.job_secs`).
 async fn pod(
     c: &Client,
     ns: &str,
     pod: serde_json::Value,
-    pace: (i64, time::OffsetDateTime),
+    pace: Pace,
+    now: time::OffsetDateTime,
 ) -> Result<(), CallError> {
     if meta::deleting(&pod) {
         return Ok(());
     }
+    let at_once = pace.job_secs <= 0;
     if !pod["spec"]["nodeName"].is_string() {
-        scheduler::schedule(c, ns, &pod).await
-    } else if pod["status"]["phase"] == "Pending" {
-        let (secs, now) = pace;
-        match startup::began(&pod) {
-            _ if secs <= 0 => kubelet::start(c, ns, &pod).await,
-            None => startup::creating(c, ns, &pod, now).await,
-            Some(t) if startup::due(t, secs, now) => kubelet::start(c, ns, &pod).await,
-            Some(_) => Ok(()),
+        return scheduler::schedule(c, ns, &pod).await;
+    }
+    match (pod["status"]["phase"].as_str(), startup::began(&pod)) {
+        (Some("Pending"), _) if pace.startup_secs <= 0 => {
+            kubelet::start(c, ns, &pod, at_once).await
         }
-    } else {
-        Ok(())
+        (Some("Pending"), None) => startup::creating(c, ns, &pod, now).await,
+        (Some("Pending"), Some(t)) if startup::due(t, pace.startup_secs, now) => {
+            kubelet::start(c, ns, &pod, at_once).await
+        }
+        (Some("Running"), Some(t))
+            if kubelet::runs_to_completion(&pod) && startup::due(t, pace.job_secs, now) =>
+        {
+            kubelet::finish(c, ns, &pod).await
+        }
+        _ => Ok(()),
     }
 }
 
@@ -308,11 +320,11 @@ async fn fan_out(c: &Client, w: &Work) -> Result<(), CallError> {
     Ok(())
 }
 
-async fn run(api: Arc<KubeApi>, startup_secs: i64) {
+async fn run(api: Arc<KubeApi>, pace: Pace) {
     let mut rx = api.changes().await;
     let mut plane = Plane {
         api,
-        startup_secs,
+        pace,
         terminating: BTreeMap::new(),
         clients: HashMap::new(),
     };
