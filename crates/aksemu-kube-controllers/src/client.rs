@@ -51,10 +51,7 @@ impl Client {
     /// The cloud clock's time, as Kubernetes writes timestamps (what
     /// conditions, events and statuses are stamped with).
     pub fn now(&self) -> String {
-        let t = self.api.now();
-        let t = t.replace_nanosecond(0).unwrap_or(t);
-        t.format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()
+        aksemu_kube::objects::ktime(self.api.now())
     }
 
     /// One request; the answer's JSON body, or the error.

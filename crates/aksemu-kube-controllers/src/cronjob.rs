@@ -30,7 +30,7 @@ fn time_of(v: &Value) -> Option<OffsetDateTime> {
 }
 
 fn stamp(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
+    aksemu_kube::objects::ktime(t)
 }
 
 /// Runs CronJob `ns/name` if one of its minutes has come (`now`: the cloud clock).

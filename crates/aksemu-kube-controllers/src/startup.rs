@@ -28,11 +28,7 @@ pub async fn creating(
     pod: &Value,
     now: OffsetDateTime,
 ) -> Result<(), CallError> {
-    let at = now
-        .replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&Rfc3339)
-        .unwrap_or_default();
+    let at = aksemu_kube::objects::ktime(now);
     let cond = |t: &str, s: &str| json!({"type": t, "status": s, "lastProbeTime": null, "lastTransitionTime": at});
     let waiting: Vec<Value> = pod["spec"]["containers"]
         .as_array()

@@ -45,8 +45,10 @@ pub async fn authenticate(
         return Ok(u);
     }
     if token.matches('.').count() == 2 {
-        if let Some(u) = crate::system_tokens::verify(api, &cluster.uid, token).await {
-            return Ok(u);
+        if crate::system_tokens::claims_component(token) {
+            return crate::system_tokens::verify(api, &cluster.uid, token)
+                .await
+                .ok_or(KubeError::Unauthorized);
         }
         let claims = crate::sa_tokens::verify_for_api(api, cluster, token, base_url)
             .await

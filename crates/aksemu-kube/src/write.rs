@@ -292,7 +292,6 @@ async fn patch_once(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
     if kind == PatchKind::Apply {
         // The applied configuration's fields are what the manager owns.
         let now = objects::now(ctx.api);
-        meta::on_update(rp.rt, &old, &mut new, rp.sub.as_deref())?;
         managed_fields::record(&mut new, &mgr, "Apply", &patch_body, &now, None);
         return store_update(ctx, rp, &old, new, None).await;
     }

@@ -167,11 +167,16 @@ pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
 /// The bounds of a page: the lower key and whether it is excluded, and an upper
 /// bound above every key starting with `prefix`.
 pub(crate) fn page_bounds<'a>(prefix: &'a str, after: Option<&'a str>) -> (&'a str, bool, String) {
-    let upper = prefix_upper_bound(prefix).unwrap_or_else(|| "\u{10FFFF}".repeat(4));
+    let upper = range_end(prefix);
     match after {
         Some(a) if a >= prefix => (a, true, upper),
         _ => (prefix, false, upper),
     }
+}
+
+/// An upper bound of every key starting with `prefix` (for a range scan's `<`).
+pub(crate) fn range_end(prefix: &str) -> String {
+    prefix_upper_bound(prefix).unwrap_or_else(|| "\u{10FFFF}".repeat(4))
 }
 
 /// The smallest string greater than every string starting with `prefix`, for

@@ -228,7 +228,7 @@ impl Store for PostgresStore {
         // REPEATABLE READ: the revision and the rows come from one snapshot.
         let tx = snapshot(&mut c).await?;
         let rev = feed::current(&tx).await?;
-        let upper = prefix_upper_bound(prefix).unwrap_or_else(|| "\u{10FFFF}".repeat(4));
+        let upper = crate::range_end(prefix);
         let rows = tx
             .query(
                 "SELECT key, id, etag, body FROM documents WHERE coll = $1 AND key >= $2 AND key < $3 ORDER BY key",

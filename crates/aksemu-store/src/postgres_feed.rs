@@ -137,7 +137,7 @@ pub(crate) async fn doomed(
     coll: &str,
     prefix: &str,
 ) -> Result<Vec<(String, String, String)>, StoreError> {
-    let upper = crate::prefix_upper_bound(prefix).unwrap_or_else(|| "\u{10FFFF}".repeat(4));
+    let upper = crate::range_end(prefix);
     let rows = tx
         .query(
             "SELECT key, id, body FROM documents WHERE coll = $1 AND key >= $2 AND key < $3 ORDER BY key FOR UPDATE",

@@ -394,7 +394,7 @@ fn list_in(c: &Connection, coll: &str, prefix: &str) -> Result<Vec<Doc>, StoreEr
 
 /// `list_in` with the bodies as stored.
 fn list_raw_in(c: &Connection, coll: &str, prefix: &str) -> Result<Vec<RawDoc>, StoreError> {
-    let upper = prefix_upper_bound(prefix).unwrap_or_else(|| "\u{10FFFF}".repeat(4));
+    let upper = crate::range_end(prefix);
     let mut st = c
         .prepare_cached(
             "SELECT key, id, etag, body FROM documents WHERE coll = ?1 AND key >= ?2 AND key < ?3 ORDER BY key",

@@ -4,8 +4,8 @@
 
 use rusqlite::{Connection, params};
 
+use crate::StoreError;
 use crate::feed::{Change, ChangeOp, Changes, compact_below, crosses_compaction};
-use crate::{StoreError, prefix_upper_bound};
 
 fn internal(e: rusqlite::Error) -> StoreError {
     StoreError::Internal(e.to_string())
@@ -49,7 +49,7 @@ pub(crate) fn doomed(
     coll: &str,
     prefix: &str,
 ) -> Result<Vec<(String, String, String)>, StoreError> {
-    let upper = prefix_upper_bound(prefix).unwrap_or_else(|| "\u{10FFFF}".repeat(4));
+    let upper = crate::range_end(prefix);
     let mut st = tx
         .prepare_cached(
             "SELECT key, id, body FROM documents WHERE coll = ?1 AND key >= ?2 AND key < ?3 ORDER BY key",
