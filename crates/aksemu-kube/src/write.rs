@@ -223,8 +223,32 @@ fn finalizers_empty(obj: &Value) -> bool {
 }
 
 /// How often a write the client did not pin to a resourceVersion is tried
-/// again after another writer got in between (kube-apiserver retries those too).
-const ATTEMPTS: usize = 8;
+/// again after another writer got in between. kube-apiserver's
+/// GuaranteedUpdate retries those without limit; a bound keeps a pathological
+/// hot spot from looping forever, and the growing pause lets many writers of
+/// one object take turns instead of colliding again at once.
+const ATTEMPTS: u32 = 64;
+
+/// Runs `write` again while it loses a race it did not pin.
+async fn retried<F, Fut>(pinned: bool, mut write: F) -> Result<KubeResponse, KubeError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<KubeResponse, KubeError>>,
+{
+    let mut attempt = 0;
+    loop {
+        match write().await {
+            Err(KubeError::Conflict(..)) if !pinned && attempt + 1 < ATTEMPTS => {
+                attempt += 1;
+                if attempt > 2 {
+                    let pause = u64::from(attempt.min(20)) * 2;
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
+            }
+            other => return other,
+        }
+    }
+}
 
 /// Whether a body pins the object's resourceVersion.
 fn pinned(body: &Value) -> bool {
@@ -237,30 +261,19 @@ pub async fn update(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
     let new = body::decode(ctx.req)?;
     let warnings = checked_fields(ctx, rp.rt, &new)?;
     let mgr = manager(ctx, "kubectl-edit");
-    let mut attempt = 0;
-    loop {
+    let written = retried(pinned(&new), || async {
         let old = existing(ctx, rp).await?;
-        match store_update(ctx, rp, &old, new.clone(), Some((&mgr, "Update"))).await {
-            Err(KubeError::Conflict(..)) if !pinned(&new) && attempt + 1 < ATTEMPTS => attempt += 1,
-            other => return Ok(with_warnings(other?, &warnings)),
-        }
-    }
+        store_update(ctx, rp, &old, new.clone(), Some((&mgr, "Update"))).await
+    })
+    .await?;
+    Ok(with_warnings(written, &warnings))
 }
 
 /// A patch, tried again when another writer got in between (unless the
 /// patch itself pins a resourceVersion).
 pub async fn patch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
-    let mut attempt = 0;
-    loop {
-        match patch_once(ctx, rp).await {
-            Err(KubeError::Conflict(..))
-                if attempt + 1 < ATTEMPTS && !body::decode(ctx.req).is_ok_and(|b| pinned(&b)) =>
-            {
-                attempt += 1
-            }
-            other => return other,
-        }
-    }
+    let pins = body::decode(ctx.req).is_ok_and(|b| pinned(&b));
+    retried(pins, || patch_once(ctx, rp)).await
 }
 
 async fn patch_once(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
