@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use aksemu_core::IdentityBlock;
 use aksemu_core::{ArmError, Principal, ResourceId};
+use aksemu_identity::OAuthError;
 use aksemu_identity::grant::{EndpointVersion, app_token_claims};
 use aksemu_identity::mint;
 use aksemu_store::{Doc, Write};
@@ -29,8 +30,23 @@ use aksemu_store::store_err;
 const ARM: &str = "https://management.azure.com/";
 pub use aksemu_arm::providers::network::SUBNET_JOIN;
 
-/// The cluster's identity as an authenticated caller.
+/// How a failed sign-in of the cluster's service principal is reported.
+/// (It is given the tenant the secret was tried at.)
+pub type OnBadSecret = fn(&OAuthError, &str) -> ArmError;
+
+/// The cluster's identity as an authenticated caller (a bad service-principal
+/// secret is AKS's "credentials in ServicePrincipalProfile were invalid").
 pub async fn sign_in(cloud: &Cloud, cluster: &Doc) -> Result<Principal, ArmError> {
+    sign_in_reporting(cloud, cluster, |e, _| invalid_credentials(e)).await
+}
+
+/// `sign_in`, with a bad service-principal secret reported by `on_bad_secret`
+/// (a component in the cluster prints the credential's own error instead).
+pub async fn sign_in_reporting(
+    cloud: &Cloud,
+    cluster: &Doc,
+    on_bad_secret: OnBadSecret,
+) -> Result<Principal, ArmError> {
     let body = &cluster.body;
     let token = match body["properties"]["servicePrincipalProfile"]["clientId"].as_str() {
         Some(app) if !app.eq_ignore_ascii_case("msi") => {
@@ -45,7 +61,9 @@ pub async fn sign_in(cloud: &Cloud, cluster: &Doc) -> Result<Principal, ArmError
                         .map(str::to_string)
                 })
                 .unwrap_or_default();
-            service_principal_token(cloud, app, &secret).await?
+            client_credentials(cloud, app, &secret)
+                .await
+                .map_err(|e| on_bad_secret(&e, &cloud.entra.tenant_id))?
         }
         _ => managed_identity_token(cloud, cluster).await?,
     };
@@ -60,6 +78,17 @@ pub async fn service_principal_token(
     app_id: &str,
     secret: &str,
 ) -> Result<String, ArmError> {
+    client_credentials(cloud, app_id, secret)
+        .await
+        .map_err(|e| invalid_credentials(&e))
+}
+
+/// The client-credentials grant for ARM, at the token endpoint.
+async fn client_credentials(
+    cloud: &Cloud,
+    app_id: &str,
+    secret: &str,
+) -> Result<String, OAuthError> {
     let form: HashMap<String, String> = [
         ("grant_type", "client_credentials"),
         ("client_id", app_id),
@@ -78,8 +107,7 @@ pub async fn service_principal_token(
             EndpointVersion::V1,
             ARM,
         )
-        .await
-        .map_err(|e| invalid_credentials(&e))?
+        .await?
         .access_token)
 }
 
@@ -93,9 +121,32 @@ async fn managed_identity_token(cloud: &Cloud, cluster: &Doc) -> Result<String, 
             .find_map(|a| Some((a.principal_id?.to_string(), a.resource_id.to_string())))
             .ok_or(ArmError::InternalServerError)?,
     };
+    identity_token(cloud, &principal, mirid).await
+}
+
+/// The kubelet identity (`identityProfile.kubeletidentity`) as an
+/// authenticated caller: what the nodes' credential provider signs in as.
+pub async fn kubelet_sign_in(
+    cloud: &Cloud,
+    cluster: &Doc,
+    on_bad_secret: OnBadSecret,
+) -> Result<Principal, ArmError> {
+    let kubelet = &cluster.body["properties"]["identityProfile"]["kubeletidentity"];
+    let (Some(principal), Some(mirid)) =
+        (kubelet["objectId"].as_str(), kubelet["resourceId"].as_str())
+    else {
+        // A service-principal cluster's nodes use the service principal.
+        return sign_in_reporting(cloud, cluster, on_bad_secret).await;
+    };
+    let token = identity_token(cloud, principal, mirid.to_string()).await?;
+    cloud.entra.authenticate(Some(&format!("Bearer {token}")))
+}
+
+/// A managed identity's ARM token, minted as the managed-identity endpoint mints it.
+async fn identity_token(cloud: &Cloud, principal: &str, mirid: String) -> Result<String, ArmError> {
     let (_, sp) = cloud
         .entra
-        .service_principal(&principal)
+        .service_principal(principal)
         .await?
         .ok_or_else(|| {
             ArmError::BadRequest(format!(

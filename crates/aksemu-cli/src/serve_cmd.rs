@@ -181,7 +181,9 @@ async fn open_cloud(
         startup_secs: args.kube_pod_startup,
         job_secs: args.kube_job_duration,
     };
-    aksemu_kube_controllers::start(kube.clone(), store, pace);
+    let cloud_side: Arc<dyn aksemu_core::cluster_cloud::ClusterCloud> =
+        Arc::new(aksemu_server::cluster_cloud::ArmForClusters(cloud.clone()));
+    aksemu_kube_controllers::start(kube.clone(), store, pace, Some(cloud_side));
     Ok((cloud, kube, boot))
 }
 

@@ -7,6 +7,7 @@
 
 pub mod api_version;
 pub mod clock;
+pub mod cluster_cloud;
 pub mod cluster_plane;
 pub mod error;
 pub mod identity_block;

@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod client;
+mod cloud;
 mod cron;
 mod cronjob;
 mod daemonset;
@@ -28,6 +29,7 @@ mod work;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+use aksemu_core::cluster_cloud::ClusterCloud;
 use aksemu_kube::KubeApi;
 use tokio::sync::broadcast::error::TryRecvError;
 
@@ -54,6 +56,7 @@ pub fn start(
     api: Arc<KubeApi>,
     store: Arc<dyn aksemu_store::Store>,
     pace: Pace,
+    cloud: Option<Arc<dyn ClusterCloud>>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let leader = leader::Leader::new(store);
@@ -62,7 +65,7 @@ pub fn start(
                 tokio::time::sleep(leader::RENEW).await;
                 continue;
             }
-            let task = tokio::spawn(run(api.clone(), pace));
+            let task = tokio::spawn(run(api.clone(), pace, cloud.clone()));
             loop {
                 tokio::time::sleep(leader::RENEW).await;
                 if !leader.hold().await {
@@ -78,6 +81,9 @@ pub fn start(
 struct Plane {
     api: Arc<KubeApi>,
     pace: Pace,
+    /// How components reach Azure as the cluster's identities (none: no cloud side).
+    cloud: Option<Arc<dyn ClusterCloud>>,
+    load_balancers: cloud::loadbalancer::tracker::Tracker,
     /// Pods in their grace period, and when their kubelet removes them.
     terminating: BTreeMap<(String, String, String), time::OffsetDateTime>,
     clients: HashMap<String, Arc<Client>>,
@@ -120,6 +126,10 @@ impl Plane {
                         meta::name(&o).to_string(),
                     );
                     let uid = uid.clone();
+                    if make == 5 {
+                        let (uid, ns, name) = (uid.clone(), ns.clone(), name.clone());
+                        out.insert(Work::LoadBalancer { uid, ns, name });
+                    }
                     out.insert(match make {
                         0 => Work::Deployment { uid, ns, name },
                         1 => Work::ReplicaSet { uid, ns, name },
@@ -160,7 +170,12 @@ impl Plane {
     /// Work the clock makes due: every CronJob, and pods still starting.
     async fn timed(&mut self) -> BTreeSet<Work> {
         self.reap().await;
-        let mut out = BTreeSet::new();
+        let mut out: BTreeSet<Work> = self
+            .load_balancers
+            .due(self.api.now())
+            .into_iter()
+            .map(|(uid, ns, name)| Work::LoadBalancer { uid, ns, name })
+            .collect();
         for uid in self.api.cluster_uids().await.unwrap_or_default() {
             let Ok(c) = self.client(&uid).await else {
                 continue;
@@ -221,6 +236,19 @@ impl Plane {
             }
             Work::Job { uid, ns, name } => {
                 job::reconcile(&*self.client(uid).await?, ns, name).await
+            }
+            Work::LoadBalancer { uid, ns, name } => {
+                let Some(cloud) = self.cloud.clone() else {
+                    return Ok(());
+                };
+                let c = self.client(uid).await?;
+                let ctx = cloud::loadbalancer::Ctx {
+                    c: &c,
+                    cloud: &cloud,
+                    uid,
+                    now: self.api.now(),
+                };
+                cloud::loadbalancer::reconcile(&ctx, &mut self.load_balancers, ns, name).await
             }
             Work::Pod { uid, ns, name } => {
                 let c = self.client(uid).await?;
@@ -320,11 +348,13 @@ async fn fan_out(c: &Client, w: &Work) -> Result<(), CallError> {
     Ok(())
 }
 
-async fn run(api: Arc<KubeApi>, pace: Pace) {
+async fn run(api: Arc<KubeApi>, pace: Pace, cloud: Option<Arc<dyn ClusterCloud>>) {
     let mut rx = api.changes().await;
     let mut plane = Plane {
         api,
         pace,
+        cloud,
+        load_balancers: Default::default(),
         terminating: BTreeMap::new(),
         clients: HashMap::new(),
     };

@@ -55,6 +55,12 @@ pub enum Work {
         ns: String,
         name: String,
     },
+    /// A Service's load balancer in the cloud (its own changes only, not its pods').
+    LoadBalancer {
+        uid: String,
+        ns: String,
+        name: String,
+    },
     CronJob {
         uid: String,
         ns: String,
@@ -120,6 +126,11 @@ pub fn from_change(c: &Change) -> Vec<Work> {
         out.extend(for_kind(kind, uid, ns, name));
     }
     match kind {
+        "Service" => out.push(Work::LoadBalancer {
+            uid: uid.into(),
+            ns: ns.into(),
+            name: name.into(),
+        }),
         "Pod" => out.push(Work::Services {
             uid: uid.into(),
             ns: ns.into(),

@@ -4,6 +4,7 @@
 pub mod admin_routes;
 pub mod arm_routes;
 pub mod base_url;
+pub mod cluster_cloud;
 pub mod cluster_routes;
 pub mod graph_routes;
 pub mod imds_routes;

@@ -18,6 +18,7 @@ use crate::conditional::quote;
 use crate::endpoint::{ChildType, Endpoint, Namespace, ResourceType, RgOp};
 use crate::providers::json_object;
 use crate::providers::tracked::{not_found, parent_resource, write_err};
+use crate::providers::{load_balancers, public_ips};
 use crate::registry::Provider;
 use aksemu_core::request::{ArmRequest, ArmResponse, Method};
 
@@ -131,6 +132,17 @@ impl Provider<Cloud> for Network {
             Endpoint::ListChildren { rg, name, .. } => list_subnets(cloud, auth, rg, name).await,
             Endpoint::Resource { rtype, .. } if *rtype == &VIRTUAL_NETWORKS => {
                 generic::handle(cloud, auth, ep, req, shape_vnet).await
+            }
+            Endpoint::Resource { rtype, .. } if *rtype == &PUBLIC_IP_ADDRESSES => {
+                generic::handle(cloud, auth, ep, req, public_ips::shape).await
+            }
+            Endpoint::Resource {
+                rtype,
+                op: RgOp::Put | RgOp::Patch,
+                ..
+            } if *rtype == &LOAD_BALANCERS => {
+                load_balancers::check_links(cloud, auth, &req.body)?;
+                generic::handle(cloud, auth, ep, req, generic::keep).await
             }
             _ => generic::handle(cloud, auth, ep, req, generic::keep).await,
         }

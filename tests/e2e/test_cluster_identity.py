@@ -1,0 +1,168 @@
+"""The cluster identity at work inside the cluster, with the real az CLI and
+kubectl: a Service of type LoadBalancer gets its address from the cloud
+controller, which acts as the cluster identity through the ARM gate. A static
+IP outside the node resource group needs a role there, and that role takes the
+configured propagation delay on the cloud clock to take effect."""
+
+import json
+import subprocess
+import time
+
+import pytest
+
+from conftest import STORES
+from kube import Cluster
+
+PROPAGATION = ["--rbac-propagation", "60m"]
+
+
+def wait_for(what, check, timeout=30):
+    deadline = time.time() + timeout
+    while True:
+        got = check()
+        if got:
+            return got
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.3)
+
+
+def advance(cluster, by):
+    subprocess.run([cluster.server.bin, "clock", "advance", by, "--data-dir", cluster.server.data_dir],
+                   check=True, capture_output=True)
+
+
+def events(cluster, svc, reason):
+    out = cluster.out("get", "events", "-o", "json", "--field-selector",
+                      f"involvedObject.name={svc},reason={reason}")
+    return json.loads(out)["items"]
+
+
+def event_count(cluster, svc, reason):
+    return sum(e.get("count", 1) for e in events(cluster, svc, reason))
+
+
+def ingress_ip(cluster, svc):
+    return cluster.out("get", "svc", svc, "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}").strip()
+
+
+STATIC_SVC = """
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations:
+    service.beta.kubernetes.io/azure-load-balancer-resource-group: static-rg
+spec:
+  type: LoadBalancer
+  loadBalancerIP: {ip}
+  selector: {{app: web}}
+  ports: [{{port: 80, targetPort: 80}}]
+"""
+
+
+@pytest.fixture(scope="module", params=STORES)
+def cluster(request):
+    c = Cluster(request.param, nodes=1, extra_args=PROPAGATION)
+    yield c
+    c.stop()
+
+
+def test_static_ip_and_disk_outside_the_node_resource_group_need_a_role_there_which_takes_time_to_populate(cluster):
+    """The seed: "if you use a static IP address … outside the node resource
+    group, the cluster identity needs a role there, which may take up to 60
+    minutes to populate" (the disk half of the sentence comes with managed disks)."""
+    az = cluster.az
+    az.run("group", "create", "-n", "static-rg", "-l", "westus2")
+    pip = az.json("network", "public-ip", "create", "-g", "static-rg", "-n", "myIP", "--sku", "Standard",
+                  "--allocation-method", "static")
+    ip = pip["publicIp"]["ipAddress"]
+    assert ip.startswith("198.1"), ip
+    cluster.kubectl("apply", "-f", "-", stdin=STATIC_SVC.format(ip=ip))
+
+    failed = wait_for("SyncLoadBalancerFailed", lambda: events(cluster, "web", "SyncLoadBalancerFailed"))
+    message = failed[0]["message"]
+    assert message.startswith("Error syncing load balancer: failed to ensure load balancer: "), message
+    assert "AuthorizationFailed" in message and "Microsoft.Network/publicIPAddresses/read" in message, message
+    assert "/resourceGroups/static-rg/providers/Microsoft.Network" in message, message
+    rows = cluster.out("get", "svc", "web").splitlines()
+    assert "<pending>" in rows[1], rows
+    described = cluster.out("describe", "svc", "web")
+    assert "SyncLoadBalancerFailed" in described and "EnsuringLoadBalancer" in described, described
+
+    principal = cluster.created["identity"]["principalId"]
+    group = az.json("group", "show", "-n", "static-rg")["id"]
+    az.run("role", "assignment", "create", "--assignee-object-id", principal, "--assignee-principal-type",
+           "ServicePrincipal", "--role", "Network Contributor", "--scope", group)
+
+    # +59 minutes: the assignment has not propagated; the next retry is denied again.
+    before = event_count(cluster, "web", "SyncLoadBalancerFailed")
+    advance(cluster, "59m")
+    wait_for("a retry at +59m", lambda: event_count(cluster, "web", "SyncLoadBalancerFailed") > before)
+    assert ingress_ip(cluster, "web") == ""
+
+    # +61 minutes: it has; the next retry succeeds without touching the Service.
+    advance(cluster, "2m")
+    wait_for("the static IP on the Service", lambda: ingress_ip(cluster, "web") == ip)
+    assert events(cluster, "web", "EnsuredLoadBalancer")
+    node_rg = cluster.created["nodeResourceGroup"]
+    uid = json.loads(cluster.out("get", "svc", "web", "-o", "json"))["metadata"]["uid"]
+    base = "a" + uid.replace("-", "")[:31]
+    lb = az.json("network", "lb", "show", "-g", node_rg, "-n", "kubernetes")
+    frontend = [f for f in lb["frontendIPConfigurations"] if f["name"] == base]
+    assert frontend and frontend[0]["publicIPAddress"]["id"].lower() == pip["publicIp"]["id"].lower()
+    assert any(r["name"] == f"{base}-TCP-80" for r in lb["loadBalancingRules"]), lb["loadBalancingRules"]
+
+    # Deleting the Service takes its frontend away and lets the static IP go, not deleting it.
+    cluster.kubectl("delete", "svc", "web", "--timeout=30s")
+    lb = az.json("network", "lb", "show", "-g", node_rg, "-n", "kubernetes")
+    assert not [f for f in lb["frontendIPConfigurations"] if f["name"] == base]
+    assert az.json("network", "public-ip", "show", "-g", "static-rg", "-n", "myIP")["ipAddress"] == ip
+
+
+def test_a_load_balancer_service_gets_its_own_public_ip_in_the_node_resource_group(cluster):
+    cluster.kubectl("create", "service", "loadbalancer", "shop", "--tcp=8080:80")
+    ip = wait_for("an address", lambda: ingress_ip(cluster, "shop"))
+    uid = json.loads(cluster.out("get", "svc", "shop", "-o", "json"))["metadata"]["uid"]
+    name = "kubernetes-a" + uid.replace("-", "")[:31]
+    node_rg = cluster.created["nodeResourceGroup"]
+    pip = cluster.az.json("network", "public-ip", "show", "-g", node_rg, "-n", name)
+    assert pip["ipAddress"] == ip and pip["tags"]["k8s-azure-service"] == "default/shop"
+    row = cluster.out("get", "svc", "shop").splitlines()[1].split()
+    assert row[3] == ip, row
+    assert "service.kubernetes.io/load-balancer-cleanup" in cluster.out(
+        "get", "svc", "shop", "-o", "jsonpath={.metadata.finalizers}")
+    cluster.kubectl("delete", "svc", "shop", "--timeout=30s")
+    gone = cluster.az.run("network", "public-ip", "show", "-g", node_rg, "-n", name, check=False)
+    assert gone.returncode != 0 and "ResourceNotFound" in gone.stderr, gone.stderr
+
+
+def test_a_service_principal_cluster_whose_secret_expired_gets_no_load_balancer_until_update_credentials(cluster):
+    """Runs last in this module: it moves the clock a year on."""
+    az = cluster.az
+    sp = az.json("ad", "sp", "create-for-rbac", "-n", "lb-sp")
+    az.run("aks", "create", "-g", "rg", "-n", "spc", "--service-principal", sp["appId"],
+           "--client-secret", sp["password"], "--node-count", "1")
+    kubeconfig = cluster.server.tmp + "/spc.kubeconfig"
+    az.run("aks", "get-credentials", "-g", "rg", "-n", "spc", "-f", kubeconfig)
+    env = cluster.env()
+    env["KUBECONFIG"] = kubeconfig
+    sp_cluster = lambda *args: cluster.out(*args, env=env)  # noqa: E731
+
+    advance(cluster, "366d")
+    cluster.kubectl("create", "service", "loadbalancer", "api", "--tcp=443:8443", env=env)
+
+    def failure():
+        items = json.loads(sp_cluster("get", "events", "-o", "json", "--field-selector",
+                                      "involvedObject.name=api,reason=SyncLoadBalancerFailed"))["items"]
+        return items[0]["message"] if items else None
+    message = wait_for("SyncLoadBalancerFailed", failure)
+    assert "ClientSecretCredential authentication failed" in message and "AADSTS7000222" in message, message
+    assert sp_cluster("get", "svc", "api", "-o", "jsonpath={.status.loadBalancer.ingress}").strip() == ""
+
+    new = az.json("ad", "app", "credential", "reset", "--id", sp["appId"])["password"]
+    az.run("aks", "update-credentials", "-g", "rg", "-n", "spc", "--reset-service-principal",
+           "--service-principal", sp["appId"], "--client-secret", new)
+    advance(cluster, "5m")  # past the back-off: the next retry signs in with the new secret
+    wait_for("an address", lambda: sp_cluster("get", "svc", "api", "-o",
+                                              "jsonpath={.status.loadBalancer.ingress[0].ip}").strip())
