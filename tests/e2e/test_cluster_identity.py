@@ -61,6 +61,56 @@ spec:
 """
 
 
+STATIC_DISK = """
+apiVersion: v1
+kind: PersistentVolume
+metadata: {{name: pv-static}}
+spec:
+  capacity: {{storage: 4Gi}}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: ""
+  csi: {{driver: disk.csi.azure.com, volumeHandle: "{disk}", fsType: ext4}}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {{name: static-claim}}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: ""
+  volumeName: pv-static
+  resources: {{requests: {{storage: 4Gi}}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: db}}
+spec:
+  containers: [{{name: db, image: postgres:16, volumeMounts: [{{name: data, mountPath: /var/lib/postgresql}}]}}]
+  volumes: [{{name: data, persistentVolumeClaim: {{claimName: static-claim}}}}]
+"""
+
+DYNAMIC_DISK = """
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: managed-csi
+  resources: {requests: {storage: 5Gi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
+spec:
+  containers: [{name: app, image: nginx:1.27, volumeMounts: [{name: data, mountPath: /data}]}]
+  volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]
+"""
+
+
+def pod_phase(cluster, name):
+    return cluster.out("get", "pod", name, "-o", "jsonpath={.status.phase}").strip()
+
+
 @pytest.fixture(scope="module", params=STORES)
 def cluster(request):
     c = Cluster(request.param, nodes=1, extra_args=PROPAGATION)
@@ -69,11 +119,14 @@ def cluster(request):
 
 
 def test_static_ip_and_disk_outside_the_node_resource_group_need_a_role_there_which_takes_time_to_populate(cluster):
-    """The seed: "if you use a static IP address … outside the node resource
-    group, the cluster identity needs a role there, which may take up to 60
-    minutes to populate" (the disk half of the sentence comes with managed disks)."""
+    """The seed: "if you use a static IP address or an attached Azure disk
+    outside the node resource group, the cluster identity needs a role there,
+    which may take up to 60 minutes to populate"."""
     az = cluster.az
     az.run("group", "create", "-n", "static-rg", "-l", "westus2")
+    az.run("group", "create", "-n", "disks-rg", "-l", "westus2")
+    disk = az.json("disk", "create", "-g", "disks-rg", "-n", "static-disk", "--size-gb", "4")
+    cluster.kubectl("apply", "-f", "-", stdin=STATIC_DISK.format(disk=disk["id"]))
     pip = az.json("network", "public-ip", "create", "-g", "static-rg", "-n", "myIP", "--sku", "Standard",
                   "--allocation-method", "static")
     ip = pip["publicIp"]["ipAddress"]
@@ -90,20 +143,33 @@ def test_static_ip_and_disk_outside_the_node_resource_group_need_a_role_there_wh
     described = cluster.out("describe", "svc", "web")
     assert "SyncLoadBalancerFailed" in described and "EnsuringLoadBalancer" in described, described
 
+    attach = wait_for("FailedAttachVolume", lambda: events(cluster, "db", "FailedAttachVolume"))
+    message = attach[0]["message"]
+    assert message.startswith('AttachVolume.Attach failed for volume "pv-static" : rpc error: code = NotFound'), message
+    assert "Microsoft.Compute/disks/read" in message and "AuthorizationFailed" in message, message
+    assert pod_phase(cluster, "db") == "Pending"
+
     principal = cluster.created["identity"]["principalId"]
-    group = az.json("group", "show", "-n", "static-rg")["id"]
-    az.run("role", "assignment", "create", "--assignee-object-id", principal, "--assignee-principal-type",
-           "ServicePrincipal", "--role", "Network Contributor", "--scope", group)
+    for rg, role in (("static-rg", "Network Contributor"), ("disks-rg", "Contributor")):
+        group = az.json("group", "show", "-n", rg)["id"]
+        az.run("role", "assignment", "create", "--assignee-object-id", principal, "--assignee-principal-type",
+               "ServicePrincipal", "--role", role, "--scope", group)
 
     # +59 minutes: the assignment has not propagated; the next retry is denied again.
     before = event_count(cluster, "web", "SyncLoadBalancerFailed")
+    attach_before = event_count(cluster, "db", "FailedAttachVolume")
     advance(cluster, "59m")
     wait_for("a retry at +59m", lambda: event_count(cluster, "web", "SyncLoadBalancerFailed") > before)
+    wait_for("an attach retry at +59m", lambda: event_count(cluster, "db", "FailedAttachVolume") > attach_before)
     assert ingress_ip(cluster, "web") == ""
+    assert pod_phase(cluster, "db") == "Pending"
 
     # +61 minutes: it has; the next retry succeeds without touching the Service.
     advance(cluster, "2m")
     wait_for("the static IP on the Service", lambda: ingress_ip(cluster, "web") == ip)
+    wait_for("the pod on the attached static disk", lambda: pod_phase(cluster, "db") == "Running")
+    assert events(cluster, "db", "SuccessfulAttachVolume")
+    assert az.json("disk", "show", "-g", "disks-rg", "-n", "static-disk")["diskState"] == "Attached"
     assert events(cluster, "web", "EnsuredLoadBalancer")
     node_rg = cluster.created["nodeResourceGroup"]
     uid = json.loads(cluster.out("get", "svc", "web", "-o", "json"))["metadata"]["uid"]
@@ -135,6 +201,39 @@ def test_a_load_balancer_service_gets_its_own_public_ip_in_the_node_resource_gro
     cluster.kubectl("delete", "svc", "shop", "--timeout=30s")
     gone = cluster.az.run("network", "public-ip", "show", "-g", node_rg, "-n", name, check=False)
     assert gone.returncode != 0 and "ResourceNotFound" in gone.stderr, gone.stderr
+
+
+def test_a_claim_provisions_a_disk_in_the_node_resource_group_and_takes_it_along(cluster):
+    cluster.kubectl("apply", "-f", "-", stdin=DYNAMIC_DISK)
+    wait_for("the pod on its new disk", lambda: pod_phase(cluster, "app") == "Running")
+    pvc = json.loads(cluster.out("get", "pvc", "data", "-o", "json"))
+    assert pvc["status"]["phase"] == "Bound"
+    volume = pvc["spec"]["volumeName"]
+    assert volume == "pvc-" + pvc["metadata"]["uid"]
+    assert {e["reason"] for e in json.loads(cluster.out("get", "events", "-o", "json", "--field-selector",
+                                                        "involvedObject.name=data"))["items"]} >= {
+        "Provisioning", "ProvisioningSucceeded"}
+    node_rg = cluster.created["nodeResourceGroup"]
+    disk = cluster.az.json("disk", "show", "-g", node_rg, "-n", volume)
+    assert disk["diskSizeGB"] == 5 and disk["diskState"] == "Attached"
+    assert disk["tags"]["kubernetes.io-created-for-pvc-name"] == "data"
+    node = cluster.out("get", "pod", "app", "-o", "jsonpath={.spec.nodeName}").strip()
+    provider = cluster.out("get", "node", node, "-o", "jsonpath={.spec.providerID}").strip()
+    assert disk["managedBy"].lower() == provider.removeprefix("azure://").lower()
+    vmss = provider.split("/virtualMachineScaleSets/")[1].split("/")[0]
+    instances = cluster.az.json("vmss", "list-instances", "-g", node_rg, "-n", vmss)
+    mine = [i for i in instances if i["osProfile"]["computerName"] == node]
+    assert mine and volume in [d["name"] for d in mine[0]["storageProfile"]["dataDisks"]]
+    assert cluster.out("get", "volumeattachments", "-o", "jsonpath={.items[*].status.attached}").count("true") >= 1
+
+    cluster.kubectl("delete", "pod", "app", "--grace-period=0", "--force")
+    cluster.kubectl("delete", "pvc", "data")
+
+    def gone():
+        r = cluster.az.run("disk", "show", "-g", node_rg, "-n", volume, check=False)
+        return r.returncode != 0 and "ResourceNotFound" in r.stderr
+    wait_for("the disk deleted with its claim", gone)
+    assert cluster.kubectl("get", "pv", volume, check=False).returncode != 0
 
 
 def test_a_service_principal_cluster_whose_secret_expired_gets_no_load_balancer_until_update_credentials(cluster):

@@ -83,7 +83,11 @@ struct Plane {
     pace: Pace,
     /// How components reach Azure as the cluster's identities (none: no cloud side).
     cloud: Option<Arc<dyn ClusterCloud>>,
-    load_balancers: cloud::loadbalancer::tracker::Tracker,
+    load_balancers: cloud::tracker::Tracker<cloud::loadbalancer::Key>,
+    /// Claims and volumes whose cloud step failed, and when to try again.
+    volumes: cloud::tracker::Tracker<Work>,
+    /// Work a step found for others (pods whose volumes are attached now).
+    followups: Vec<Work>,
     /// Pods in their grace period, and when their kubelet removes them.
     terminating: BTreeMap<(String, String, String), time::OffsetDateTime>,
     clients: HashMap<String, Arc<Client>>,
@@ -115,6 +119,7 @@ impl Plane {
                 ("/api/v1/services", 5),
                 ("/apis/apps/v1/statefulsets", 6),
                 ("/apis/batch/v1/cronjobs", 7),
+                ("/api/v1/persistentvolumeclaims", 8),
                 ("/api/v1/pods", 2),
             ] {
                 for o in c.list(path).await.unwrap_or_default() {
@@ -138,6 +143,7 @@ impl Plane {
                         5 => Work::Service { uid, ns, name },
                         6 => Work::StatefulSet { uid, ns, name },
                         7 => Work::CronJob { uid, ns, name },
+                        8 => Work::Claim { uid, ns, name },
                         _ => Work::Pod { uid, ns, name },
                     });
                 }
@@ -176,6 +182,7 @@ impl Plane {
             .into_iter()
             .map(|(uid, ns, name)| Work::LoadBalancer { uid, ns, name })
             .collect();
+        out.extend(self.volumes.due(self.api.now()));
         for uid in self.api.cluster_uids().await.unwrap_or_default() {
             let Ok(c) = self.client(&uid).await else {
                 continue;
@@ -237,6 +244,34 @@ impl Plane {
             Work::Job { uid, ns, name } => {
                 job::reconcile(&*self.client(uid).await?, ns, name).await
             }
+            Work::Claim { uid, ns, name } => {
+                let Some(cloud) = self.cloud.clone() else {
+                    return Ok(());
+                };
+                let c = self.client(uid).await?;
+                let ctx = cloud::disks::Ctx {
+                    c: &c,
+                    cloud: &cloud,
+                    uid,
+                    now: self.api.now(),
+                };
+                let poke = cloud::disks::claim(&ctx, &mut self.volumes, ns, name).await?;
+                self.followups.extend(poke);
+                Ok(())
+            }
+            Work::Volume { uid, name } => {
+                let Some(cloud) = self.cloud.clone() else {
+                    return Ok(());
+                };
+                let c = self.client(uid).await?;
+                let ctx = cloud::disks::Ctx {
+                    c: &c,
+                    cloud: &cloud,
+                    uid,
+                    now: self.api.now(),
+                };
+                cloud::disks::volume(&ctx, &mut self.volumes, name).await
+            }
             Work::LoadBalancer { uid, ns, name } => {
                 let Some(cloud) = self.cloud.clone() else {
                     return Ok(());
@@ -289,6 +324,13 @@ async fn pod(
     let at_once = pace.job_secs <= 0;
     if !pod["spec"]["nodeName"].is_string() {
         return scheduler::schedule(c, ns, &pod).await;
+    }
+    // A pod waits in ContainerCreating until its volumes are attached on its node.
+    if pod["status"]["phase"] == "Pending"
+        && !cloud::disks::claims_of(&pod).is_empty()
+        && !cloud::disks::volumes_ready(c, ns, &pod).await?
+    {
+        return Ok(());
     }
     match (pod["status"]["phase"].as_str(), startup::began(&pod)) {
         (Some("Pending"), _) if pace.startup_secs <= 0 => {
@@ -355,6 +397,8 @@ async fn run(api: Arc<KubeApi>, pace: Pace, cloud: Option<Arc<dyn ClusterCloud>>
         pace,
         cloud,
         load_balancers: Default::default(),
+        volumes: Default::default(),
+        followups: Vec::new(),
         terminating: BTreeMap::new(),
         clients: HashMap::new(),
     };
@@ -365,6 +409,7 @@ async fn run(api: Arc<KubeApi>, pace: Pace, cloud: Option<Arc<dyn ClusterCloud>>
             if let Err(e) = plane.process(&w).await {
                 tracing::debug!(work = ?w, error = %e, "controller work failed; it is retried on the next change");
             }
+            queue.extend(plane.followups.drain(..));
         }
         let received = tokio::select! {
             r = rx.recv() => r,

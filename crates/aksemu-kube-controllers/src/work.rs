@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::meta::controller_of;
 
 /// One thing to reconcile, in one cluster and namespace.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Work {
     Namespace {
         uid: String,
@@ -66,6 +66,17 @@ pub enum Work {
         ns: String,
         name: String,
     },
+    /// A PersistentVolumeClaim: bind, provision, attach where its pods run.
+    Claim {
+        uid: String,
+        ns: String,
+        name: String,
+    },
+    /// A PersistentVolume: its reclaim once released.
+    Volume {
+        uid: String,
+        name: String,
+    },
     /// Every Service of a namespace (its pods changed).
     Services {
         uid: String,
@@ -106,6 +117,8 @@ fn kind_of(segment: &str) -> &str {
         "services" => "Service",
         "pods" => "Pod",
         "nodes" => "Node",
+        "persistentvolumeclaims" => "PersistentVolumeClaim",
+        "persistentvolumes" => "PersistentVolume",
         "namespaces" => "Namespace",
         _ => "",
     }
@@ -125,7 +138,32 @@ pub fn from_change(c: &Change) -> Vec<Work> {
     if c.op != ChangeOp::Deleted || kind == "Service" {
         out.extend(for_kind(kind, uid, ns, name));
     }
+    let body: Value = serde_json::from_str(&c.body).unwrap_or_default();
     match kind {
+        "PersistentVolumeClaim" => out.push(Work::Claim {
+            uid: uid.into(),
+            ns: ns.into(),
+            name: name.into(),
+        }),
+        "PersistentVolume" if c.op != ChangeOp::Deleted => out.push(Work::Volume {
+            uid: uid.into(),
+            name: name.into(),
+        }),
+        "Pod" if c.op != ChangeOp::Deleted => {
+            out.extend(
+                crate::cloud::disks::claims_of(&body)
+                    .into_iter()
+                    .map(|claim| Work::Claim {
+                        uid: uid.into(),
+                        ns: ns.into(),
+                        name: claim,
+                    }),
+            );
+            out.push(Work::Services {
+                uid: uid.into(),
+                ns: ns.into(),
+            });
+        }
         "Service" => out.push(Work::LoadBalancer {
             uid: uid.into(),
             ns: ns.into(),
@@ -152,7 +190,6 @@ pub fn from_change(c: &Change) -> Vec<Work> {
         }),
         _ => {}
     }
-    let body: Value = serde_json::from_str(&c.body).unwrap_or_default();
     if let Some((owner_kind, owner)) = controller_of(&body) {
         out.extend(for_kind(&owner_kind, uid, ns, &owner));
     }

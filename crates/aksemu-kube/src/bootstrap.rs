@@ -100,6 +100,30 @@ fn storage(now: &str) -> Vec<Value> {
             false,
         ),
         sc(
+            "managed",
+            "disk.csi.azure.com",
+            json!({"cachingmode": "ReadOnly", "kind": "Managed", "storageaccounttype": "StandardSSD_LRS"}),
+            false,
+        ),
+        sc(
+            "managed-premium",
+            "disk.csi.azure.com",
+            json!({"cachingmode": "ReadOnly", "kind": "Managed", "storageaccounttype": "Premium_LRS"}),
+            false,
+        ),
+        sc(
+            "azurefile",
+            "file.csi.azure.com",
+            json!({"skuName": "Standard_LRS"}),
+            false,
+        ),
+        sc(
+            "azurefile-premium",
+            "file.csi.azure.com",
+            json!({"skuName": "Premium_LRS"}),
+            false,
+        ),
+        sc(
             "azurefile-csi",
             "file.csi.azure.com",
             json!({"skuName": "Standard_LRS"}),

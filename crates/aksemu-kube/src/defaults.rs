@@ -181,7 +181,7 @@ pub fn initial_status(kind: &str, obj: &mut Value) {
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => json!({}),
         "Pod" => json!({"phase": "Pending", "qosClass": "BestEffort"}),
         "Namespace" => json!({"phase": "Active"}),
-        "PersistentVolumeClaim" => json!({"phase": "Pending"}),
+        "PersistentVolumeClaim" | "PersistentVolume" => json!({"phase": "Pending"}),
         "Service" => json!({"loadBalancer": {}}),
         _ => return,
     };

@@ -26,8 +26,13 @@ const GENERATIONS: &[&str] = &[
 ];
 
 fn is_label(s: &str) -> bool {
+    s.len() <= 63 && is_label_chars(s)
+}
+
+/// A label's characters, of any length (a subdomain's parts have no limit of
+/// their own, only the whole name's 253).
+fn is_label_chars(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 63
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
@@ -35,7 +40,7 @@ fn is_label(s: &str) -> bool {
 }
 
 fn is_subdomain(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(is_label)
+    s.len() <= 253 && s.split('.').all(is_label_chars)
 }
 
 /// The rules Kubernetes applies to names of this type.

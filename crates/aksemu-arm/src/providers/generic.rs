@@ -2,8 +2,6 @@
 //! `properties` kept as sent (plus `provisioningState`), an `identity` block
 //! through the shared capability for types that accept one, and a per-type hook
 //! for the read-only fields Azure fills (subnet ids, a registry's login server).
-//! Scale sets (`Microsoft.Compute/virtualMachineScaleSets`) are also hosts for
-//! the managed-identity endpoints (`aksemu env --host <id>`).
 
 use aksemu_authz::Authorized;
 use aksemu_core::{ArmError, ResourceId};
@@ -20,31 +18,6 @@ use crate::registry::Provider;
 use aksemu_core::request::{ArmRequest, ArmResponse, Method};
 use async_trait::async_trait;
 use std::sync::Arc;
-
-pub const VIRTUAL_MACHINE_SCALE_SETS: ResourceType = ResourceType {
-    namespace: "Microsoft.Compute",
-    type_name: "virtualMachineScaleSets",
-    read: "Microsoft.Compute/virtualMachineScaleSets/read",
-    write: "Microsoft.Compute/virtualMachineScaleSets/write",
-    delete: "Microsoft.Compute/virtualMachineScaleSets/delete",
-    accepts_identity: true,
-};
-
-pub const COMPUTE: Namespace = Namespace {
-    name: "Microsoft.Compute",
-    register: "Microsoft.Compute/register/action",
-    unregister: "Microsoft.Compute/unregister/action",
-    listed_types: &[
-        "virtualMachineScaleSets",
-        "locations",
-        "locations/operations",
-    ],
-    types: &[&VIRTUAL_MACHINE_SCALE_SETS],
-    children: &[],
-    actions: &[],
-    location_reads: &[],
-    provider_actions: &[],
-};
 
 /// A namespace whose resources are all served generically.
 pub struct Generic(pub &'static Namespace);

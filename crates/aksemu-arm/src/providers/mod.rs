@@ -3,6 +3,7 @@
 
 pub mod all_resources;
 pub mod cascade;
+pub mod compute;
 pub mod generic;
 pub mod group_doc;
 pub mod identity_block;
@@ -39,7 +40,7 @@ pub fn register_builtin(r: &mut Registry) {
     r.namespace(&crate::endpoint::AUTHORIZATION)
         .provider(Arc::new(managed_identities::ManagedIdentities))
         .provider(Arc::new(network::Network))
-        .provider(Arc::new(generic::Generic(&generic::COMPUTE)))
+        .provider(Arc::new(compute::Compute))
         .provider(Arc::new(registries::Registries))
         .job(Arc::new(resource_groups::DeleteGroup));
 }

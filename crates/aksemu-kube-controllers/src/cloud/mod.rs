@@ -4,4 +4,6 @@
 
 pub mod arm;
 pub mod azure_error;
+pub mod disks;
 pub mod loadbalancer;
+pub mod tracker;

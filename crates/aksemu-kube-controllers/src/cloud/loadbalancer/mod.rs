@@ -13,7 +13,6 @@ mod internal;
 mod lb_body;
 mod names;
 mod sync_error;
-pub mod tracker;
 
 use std::sync::Arc;
 
@@ -22,11 +21,14 @@ use serde_json::{Value, json};
 
 use crate::client::{CallError, Client};
 use crate::cloud::arm::{Arm, NETWORK_API};
+use crate::cloud::tracker::Tracker;
 use crate::events::{Source, emit_counted};
 use crate::meta;
 use names::{FINALIZER, base_name, lb_name};
 use sync_error::SyncError;
-use tracker::{Key, Tracker};
+
+/// (cluster uid, namespace, name).
+pub type Key = (String, String, String);
 
 const FROM: Source<'static> = Source {
     component: "service-controller",
@@ -71,7 +73,7 @@ fn finalizers(svc: &Value) -> Vec<String> {
 
 pub async fn reconcile(
     ctx: &Ctx<'_>,
-    tracker: &mut Tracker,
+    tracker: &mut Tracker<Key>,
     ns: &str,
     name: &str,
 ) -> Result<(), CallError> {

@@ -1,14 +1,12 @@
-//! What the load-balancer controller remembers per Service: the spec it last
-//! synced, and after a failure when to try again. Back-off doubles from 5 s to
+//! What a cloud controller remembers per object: the spec it last synced, and
+//! after a failure when to try again. Back-off doubles from 5 s to
 //! 300 s, as the service controller's work queue does, on the cloud clock, so
 //! `aksemu clock advance` brings the next try forward.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use time::{Duration, OffsetDateTime};
-
-/// (cluster uid, namespace, name).
-pub type Key = (String, String, String);
 
 struct Entry {
     fingerprint: String,
@@ -16,23 +14,30 @@ struct Entry {
     retry_at: Option<OffsetDateTime>,
 }
 
-#[derive(Default)]
-pub struct Tracker {
-    entries: HashMap<Key, Entry>,
+pub struct Tracker<K> {
+    entries: HashMap<K, Entry>,
+}
+
+impl<K> Default for Tracker<K> {
+    fn default() -> Self {
+        Self {
+            entries: HashMap::new(),
+        }
+    }
 }
 
 const FIRST_SECS: i64 = 5;
 const MAX_SECS: i64 = 300;
 
-impl Tracker {
+impl<K: Hash + Eq + Clone> Tracker<K> {
     /// Nothing to do: synced at this spec, or failed at it and not due yet.
-    pub fn idle(&self, key: &Key, fingerprint: &str, now: OffsetDateTime) -> bool {
+    pub fn idle(&self, key: &K, fingerprint: &str, now: OffsetDateTime) -> bool {
         self.entries
             .get(key)
             .is_some_and(|e| e.fingerprint == fingerprint && e.retry_at.is_none_or(|at| now < at))
     }
 
-    pub fn succeeded(&mut self, key: Key, fingerprint: String) {
+    pub fn succeeded(&mut self, key: K, fingerprint: String) {
         self.entries.insert(
             key,
             Entry {
@@ -43,7 +48,7 @@ impl Tracker {
         );
     }
 
-    pub fn failed(&mut self, key: Key, fingerprint: String, now: OffsetDateTime) {
+    pub fn failed(&mut self, key: K, fingerprint: String, now: OffsetDateTime) {
         let failures = self
             .entries
             .get(&key)
@@ -61,12 +66,12 @@ impl Tracker {
         );
     }
 
-    pub fn forget(&mut self, key: &Key) {
+    pub fn forget(&mut self, key: &K) {
         self.entries.remove(key);
     }
 
     /// Services whose next try is due.
-    pub fn due(&self, now: OffsetDateTime) -> Vec<Key> {
+    pub fn due(&self, now: OffsetDateTime) -> Vec<K> {
         self.entries
             .iter()
             .filter(|(_, e)| e.retry_at.is_some_and(|at| at <= now))
@@ -82,7 +87,7 @@ mod tests {
     #[test]
     fn backs_off_and_settles() {
         let mut t = Tracker::default();
-        let k: Key = ("u".into(), "ns".into(), "s".into());
+        let k = ("u".to_string(), "ns".to_string(), "s".to_string());
         let now = OffsetDateTime::UNIX_EPOCH;
         t.failed(k.clone(), "a".into(), now);
         assert!(t.idle(&k, "a", now));
