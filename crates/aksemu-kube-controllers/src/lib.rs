@@ -217,6 +217,49 @@ impl Plane {
         out
     }
 
+    /// Work on the cloud side, as the cluster identity (none without a cloud).
+    async fn cloud_work(&mut self, w: &Work) -> Result<(), CallError> {
+        let Some(cloud) = self.cloud.clone() else {
+            return Ok(());
+        };
+        let now = self.api.now();
+        match w {
+            Work::Claim { uid, ns, name } => {
+                let c = self.client(uid).await?;
+                let ctx = cloud::disks::Ctx {
+                    c: &c,
+                    cloud: &cloud,
+                    uid,
+                    now,
+                };
+                let poke = cloud::disks::claim(&ctx, &mut self.volumes, ns, name).await?;
+                self.followups.extend(poke);
+                Ok(())
+            }
+            Work::Volume { uid, name } => {
+                let c = self.client(uid).await?;
+                let ctx = cloud::disks::Ctx {
+                    c: &c,
+                    cloud: &cloud,
+                    uid,
+                    now,
+                };
+                cloud::disks::volume(&ctx, &mut self.volumes, name).await
+            }
+            Work::LoadBalancer { uid, ns, name } => {
+                let c = self.client(uid).await?;
+                let ctx = cloud::loadbalancer::Ctx {
+                    c: &c,
+                    cloud: &cloud,
+                    uid,
+                    now,
+                };
+                cloud::loadbalancer::reconcile(&ctx, &mut self.load_balancers, ns, name).await
+            }
+            _ => Ok(()),
+        }
+    }
+
     async fn process(&mut self, w: &Work) -> Result<(), CallError> {
         match w {
             Work::Deployment { uid, ns, name } => {
@@ -244,46 +287,8 @@ impl Plane {
             Work::Job { uid, ns, name } => {
                 job::reconcile(&*self.client(uid).await?, ns, name).await
             }
-            Work::Claim { uid, ns, name } => {
-                let Some(cloud) = self.cloud.clone() else {
-                    return Ok(());
-                };
-                let c = self.client(uid).await?;
-                let ctx = cloud::disks::Ctx {
-                    c: &c,
-                    cloud: &cloud,
-                    uid,
-                    now: self.api.now(),
-                };
-                let poke = cloud::disks::claim(&ctx, &mut self.volumes, ns, name).await?;
-                self.followups.extend(poke);
-                Ok(())
-            }
-            Work::Volume { uid, name } => {
-                let Some(cloud) = self.cloud.clone() else {
-                    return Ok(());
-                };
-                let c = self.client(uid).await?;
-                let ctx = cloud::disks::Ctx {
-                    c: &c,
-                    cloud: &cloud,
-                    uid,
-                    now: self.api.now(),
-                };
-                cloud::disks::volume(&ctx, &mut self.volumes, name).await
-            }
-            Work::LoadBalancer { uid, ns, name } => {
-                let Some(cloud) = self.cloud.clone() else {
-                    return Ok(());
-                };
-                let c = self.client(uid).await?;
-                let ctx = cloud::loadbalancer::Ctx {
-                    c: &c,
-                    cloud: &cloud,
-                    uid,
-                    now: self.api.now(),
-                };
-                cloud::loadbalancer::reconcile(&ctx, &mut self.load_balancers, ns, name).await
+            Work::Claim { .. } | Work::Volume { .. } | Work::LoadBalancer { .. } => {
+                self.cloud_work(w).await
             }
             Work::Pod { uid, ns, name } => {
                 let c = self.client(uid).await?;

@@ -72,3 +72,14 @@ pub fn pod_from_template(owner: &Value, node: Option<&str>) -> Value {
                         "annotations": t["metadata"]["annotations"], "ownerReferences": [controller_ref(owner)]},
            "spec": spec})
 }
+
+/// The claims a pod mounts.
+pub fn claims_of(pod: &Value) -> Vec<String> {
+    pod["spec"]["volumes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["persistentVolumeClaim"]["claimName"].as_str())
+        .map(str::to_string)
+        .collect()
+}

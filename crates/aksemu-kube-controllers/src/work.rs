@@ -151,7 +151,7 @@ pub fn from_change(c: &Change) -> Vec<Work> {
         }),
         "Pod" if c.op != ChangeOp::Deleted => {
             out.extend(
-                crate::cloud::disks::claims_of(&body)
+                crate::meta::claims_of(&body)
                     .into_iter()
                     .map(|claim| Work::Claim {
                         uid: uid.into(),

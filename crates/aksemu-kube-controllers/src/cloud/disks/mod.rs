@@ -15,12 +15,12 @@ mod reclaim;
 use std::sync::Arc;
 
 use aksemu_core::cluster_cloud::ClusterCloud;
-use serde_json::Value;
 
 use crate::client::{CallError, Client};
 use crate::cloud::tracker::Tracker;
 use crate::work::Work;
 
+pub use crate::meta::claims_of;
 pub use attach::volumes_ready;
 
 pub const DRIVER: &str = "disk.csi.azure.com";
@@ -33,17 +33,6 @@ pub struct Ctx<'a> {
     pub cloud: &'a Arc<dyn ClusterCloud>,
     pub uid: &'a str,
     pub now: time::OffsetDateTime,
-}
-
-/// The claims a pod mounts.
-pub fn claims_of(pod: &Value) -> Vec<String> {
-    pod["spec"]["volumes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v["persistentVolumeClaim"]["claimName"].as_str())
-        .map(str::to_string)
-        .collect()
 }
 
 /// A claim's work: bind or provision it, attach it where its pods run.
