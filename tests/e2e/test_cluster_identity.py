@@ -236,6 +236,36 @@ def test_a_claim_provisions_a_disk_in_the_node_resource_group_and_takes_it_along
     assert cluster.kubectl("get", "pv", volume, check=False).returncode != 0
 
 
+def container_waiting(cluster, pod):
+    out = cluster.out("get", "pod", pod, "-o", "jsonpath={.status.containerStatuses[0].state.waiting.reason}")
+    return out.strip()
+
+
+def test_acr_pulls_need_acrpull_for_the_kubelet_identity(cluster):
+    az = cluster.az
+    az.run("acr", "create", "-g", "rg", "-n", "myacr", "--sku", "Basic")
+    az.run("acr", "import", "-n", "myacr", "--source", "docker.io/library/nginx:1.27", "--image", "app:v1")
+    cluster.kubectl("run", "app", "--image=myacr.azurecr.io/app:v1")
+    wait_for("ImagePullBackOff", lambda: container_waiting(cluster, "app") in ("ErrImagePull", "ImagePullBackOff"))
+    failed = [e["message"] for e in events(cluster, "app", "Failed")]
+    assert any("failed to authorize: failed to fetch anonymous token" in m and "401 Unauthorized" in m
+               for m in failed), failed
+    assert "Error: ErrImagePull" in failed
+    wait_for("the back-off", lambda: container_waiting(cluster, "app") == "ImagePullBackOff")
+    row = cluster.out("get", "pod", "app").splitlines()[1].split()
+    assert row[1:3] == ["0/1", "ImagePullBackOff"], row
+
+    az.run("aks", "update", "-g", "rg", "-n", "c1", "--attach-acr", "myacr")
+    advance(cluster, "61m")  # the AcrPull assignment az made propagates, and the back-off runs out
+    wait_for("the pod running", lambda: pod_phase(cluster, "app") == "Running")
+
+    # Allowed now, but a tag the registry does not have is a different failure.
+    cluster.kubectl("run", "ghost", "--image=myacr.azurecr.io/app:v9")
+    wait_for("ErrImagePull", lambda: container_waiting(cluster, "ghost") in ("ErrImagePull", "ImagePullBackOff"))
+    missing = [e["message"] for e in events(cluster, "ghost", "Failed")]
+    assert any(m.endswith("myacr.azurecr.io/app:v9: not found") for m in missing), missing
+
+
 def test_a_service_principal_cluster_whose_secret_expired_gets_no_load_balancer_until_update_credentials(cluster):
     """Runs last in this module: it moves the clock a year on."""
     az = cluster.az

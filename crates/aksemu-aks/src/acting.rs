@@ -47,8 +47,20 @@ pub async fn sign_in_reporting(
     cluster: &Doc,
     on_bad_secret: OnBadSecret,
 ) -> Result<Principal, ArmError> {
-    let body = &cluster.body;
-    let token = match body["properties"]["servicePrincipalProfile"]["clientId"].as_str() {
+    let token = cluster_token(cloud, cluster, ARM, on_bad_secret).await?;
+    cloud.entra.authenticate(Some(&format!("Bearer {token}")))
+}
+
+/// A token for `audience` as the cluster identity: its service principal
+/// signs in with the stored secret, a managed identity's token is minted as
+/// the managed-identity endpoint mints it.
+pub async fn cluster_token(
+    cloud: &Cloud,
+    cluster: &Doc,
+    audience: &str,
+    on_bad_secret: OnBadSecret,
+) -> Result<String, ArmError> {
+    match cluster.body["properties"]["servicePrincipalProfile"]["clientId"].as_str() {
         Some(app) if !app.eq_ignore_ascii_case("msi") => {
             let secret = cloud
                 .store()
@@ -61,13 +73,12 @@ pub async fn sign_in_reporting(
                         .map(str::to_string)
                 })
                 .unwrap_or_default();
-            client_credentials(cloud, app, &secret)
+            client_credentials(cloud, app, &secret, audience)
                 .await
-                .map_err(|e| on_bad_secret(&e, &cloud.entra.tenant_id))?
+                .map_err(|e| on_bad_secret(&e, &cloud.entra.tenant_id))
         }
-        _ => managed_identity_token(cloud, cluster).await?,
-    };
-    cloud.entra.authenticate(Some(&format!("Bearer {token}")))
+        _ => managed_identity_token(cloud, cluster, audience).await,
+    }
 }
 
 /// Signs a service principal in at the token endpoint (client credentials for
@@ -78,22 +89,23 @@ pub async fn service_principal_token(
     app_id: &str,
     secret: &str,
 ) -> Result<String, ArmError> {
-    client_credentials(cloud, app_id, secret)
+    client_credentials(cloud, app_id, secret, ARM)
         .await
         .map_err(|e| invalid_credentials(&e))
 }
 
-/// The client-credentials grant for ARM, at the token endpoint.
+/// The client-credentials grant for `resource`, at the token endpoint.
 async fn client_credentials(
     cloud: &Cloud,
     app_id: &str,
     secret: &str,
+    resource: &str,
 ) -> Result<String, OAuthError> {
     let form: HashMap<String, String> = [
         ("grant_type", "client_credentials"),
         ("client_id", app_id),
         ("client_secret", secret),
-        ("resource", ARM),
+        ("resource", resource),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -111,7 +123,11 @@ async fn client_credentials(
         .access_token)
 }
 
-async fn managed_identity_token(cloud: &Cloud, cluster: &Doc) -> Result<String, ArmError> {
+async fn managed_identity_token(
+    cloud: &Cloud,
+    cluster: &Doc,
+    audience: &str,
+) -> Result<String, ArmError> {
     let identity = IdentityBlock::of(&cluster.body).ok_or(ArmError::InternalServerError)?;
     // The system-assigned identity names the cluster; a user-assigned one, itself.
     let (principal, mirid) = match identity.principal_id.as_deref() {
@@ -121,29 +137,44 @@ async fn managed_identity_token(cloud: &Cloud, cluster: &Doc) -> Result<String, 
             .find_map(|a| Some((a.principal_id?.to_string(), a.resource_id.to_string())))
             .ok_or(ArmError::InternalServerError)?,
     };
-    identity_token(cloud, &principal, mirid).await
+    identity_token(cloud, &principal, mirid, audience).await
 }
 
 /// The kubelet identity (`identityProfile.kubeletidentity`) as an
-/// authenticated caller: what the nodes' credential provider signs in as.
+/// authenticated ARM caller: what the nodes' cloud calls sign in as.
 pub async fn kubelet_sign_in(
     cloud: &Cloud,
     cluster: &Doc,
     on_bad_secret: OnBadSecret,
 ) -> Result<Principal, ArmError> {
-    let kubelet = &cluster.body["properties"]["identityProfile"]["kubeletidentity"];
-    let (Some(principal), Some(mirid)) =
-        (kubelet["objectId"].as_str(), kubelet["resourceId"].as_str())
-    else {
-        // A service-principal cluster's nodes use the service principal.
-        return sign_in_reporting(cloud, cluster, on_bad_secret).await;
-    };
-    let token = identity_token(cloud, principal, mirid.to_string()).await?;
+    let token = kubelet_token(cloud, cluster, ARM, on_bad_secret).await?;
     cloud.entra.authenticate(Some(&format!("Bearer {token}")))
 }
 
-/// A managed identity's ARM token, minted as the managed-identity endpoint mints it.
-async fn identity_token(cloud: &Cloud, principal: &str, mirid: String) -> Result<String, ArmError> {
+/// A token for `audience` as the kubelet identity (a service-principal
+/// cluster's nodes use the service principal).
+pub async fn kubelet_token(
+    cloud: &Cloud,
+    cluster: &Doc,
+    audience: &str,
+    on_bad_secret: OnBadSecret,
+) -> Result<String, ArmError> {
+    let kubelet = &cluster.body["properties"]["identityProfile"]["kubeletidentity"];
+    match (kubelet["objectId"].as_str(), kubelet["resourceId"].as_str()) {
+        (Some(principal), Some(mirid)) => {
+            identity_token(cloud, principal, mirid.to_string(), audience).await
+        }
+        _ => cluster_token(cloud, cluster, audience, on_bad_secret).await,
+    }
+}
+
+/// A managed identity's token, minted as the managed-identity endpoint mints it.
+async fn identity_token(
+    cloud: &Cloud,
+    principal: &str,
+    mirid: String,
+    audience: &str,
+) -> Result<String, ArmError> {
     let (_, sp) = cloud
         .entra
         .service_principal(principal)
@@ -154,7 +185,7 @@ async fn identity_token(cloud: &Cloud, principal: &str, mirid: String) -> Result
             ))
         })?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let mut claims = app_token_claims(&sp, ARM, now, cloud.entra.token_lifetime_secs, "2");
+    let mut claims = app_token_claims(&sp, audience, now, cloud.entra.token_lifetime_secs, "2");
     claims.xms_mirid = Some(mirid);
     let key = cloud
         .entra

@@ -48,6 +48,17 @@ impl CloudReply {
     }
 }
 
+/// What pulling an image on a node came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImagePull {
+    /// Not from a registry of this cloud: pulled without a check.
+    Public,
+    /// Pulled from a registry of this cloud, as the kubelet identity.
+    Pulled { digest: String },
+    /// Refused or missing: the container runtime's error text.
+    Failed(String),
+}
+
 /// Why a call could not be made at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CloudCallError {
@@ -81,4 +92,7 @@ pub trait ClusterCloud: Send + Sync {
         api_version: &str,
         body: Option<&Value>,
     ) -> Result<CloudReply, CloudCallError>;
+    /// Pulls `image` on one of cluster `uid`'s nodes, as its kubelet
+    /// identity (the registry's token exchange, then the manifest).
+    async fn pull_image(&self, uid: &str, image: &str) -> Result<ImagePull, CloudCallError>;
 }

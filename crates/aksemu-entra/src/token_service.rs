@@ -14,7 +14,10 @@ use time::OffsetDateTime;
 use crate::Entra;
 
 /// Resources (App ID URIs) this cloud issues tokens for, besides ARM's.
-const OTHER_RESOURCES: &[&str] = &["https://graph.microsoft.com/"];
+const OTHER_RESOURCES: &[&str] = &[
+    "https://graph.microsoft.com/",
+    "https://containerregistry.azure.net/",
+];
 
 impl Entra {
     /// The tenant GUID a path segment names, if it is ours.

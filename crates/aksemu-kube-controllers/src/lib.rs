@@ -86,6 +86,8 @@ struct Plane {
     load_balancers: cloud::tracker::Tracker<cloud::loadbalancer::Key>,
     /// Claims and volumes whose cloud step failed, and when to try again.
     volumes: cloud::tracker::Tracker<Work>,
+    /// Pods whose image pull failed, and when the kubelet tries again.
+    pulls: cloud::tracker::Tracker<Work>,
     /// Work a step found for others (pods whose volumes are attached now).
     followups: Vec<Work>,
     /// Pods in their grace period, and when their kubelet removes them.
@@ -183,6 +185,7 @@ impl Plane {
             .map(|(uid, ns, name)| Work::LoadBalancer { uid, ns, name })
             .collect();
         out.extend(self.volumes.due(self.api.now()));
+        out.extend(self.pulls.due(self.api.now()));
         for uid in self.api.cluster_uids().await.unwrap_or_default() {
             let Ok(c) = self.client(&uid).await else {
                 continue;
@@ -215,6 +218,72 @@ impl Plane {
             }
         }
         out
+    }
+
+    /// A pod's next step: a node; starting on its node (at once, or after
+    /// `pace.startup_secs` of the cloud clock) once its volumes are attached
+    /// and its images pulled; for a pod that does not restart, finishing (at
+    /// once, or after `pace.job_secs`).
+    async fn pod_step(
+        &mut self,
+        c: &Client,
+        uid: &str,
+        ns: &str,
+        pod: serde_json::Value,
+    ) -> Result<(), CallError> {
+        if meta::deleting(&pod) {
+            return Ok(());
+        }
+        let (pace, now) = (self.pace, self.api.now());
+        let at_once = pace.job_secs <= 0;
+        if !pod["spec"]["nodeName"].is_string() {
+            return scheduler::schedule(c, ns, &pod).await;
+        }
+        // A pod waits in ContainerCreating until its volumes are attached on its node.
+        if pod["status"]["phase"] == "Pending"
+            && !meta::claims_of(&pod).is_empty()
+            && !cloud::disks::volumes_ready(c, ns, &pod).await?
+        {
+            return Ok(());
+        }
+        match (pod["status"]["phase"].as_str(), startup::began(&pod)) {
+            (Some("Pending"), _) if pace.startup_secs <= 0 => {
+                self.start(c, uid, ns, &pod, at_once).await
+            }
+            (Some("Pending"), None) => startup::creating(c, ns, &pod, now).await,
+            (Some("Pending"), Some(t)) if startup::due(t, pace.startup_secs, now) => {
+                self.start(c, uid, ns, &pod, at_once).await
+            }
+            (Some("Running"), Some(t))
+                if kubelet::runs_to_completion(&pod) && startup::due(t, pace.job_secs, now) =>
+            {
+                kubelet::finish(c, ns, &pod).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The kubelet starts the pod's containers once their images are pulled.
+    async fn start(
+        &mut self,
+        c: &Client,
+        uid: &str,
+        ns: &str,
+        pod: &serde_json::Value,
+        at_once: bool,
+    ) -> Result<(), CallError> {
+        if let Some(cloud) = self.cloud.clone() {
+            let ctx = cloud::Ctx {
+                c,
+                cloud: &cloud,
+                uid,
+                now: self.api.now(),
+            };
+            if !cloud::images::pulled(&ctx, &mut self.pulls, ns, pod).await? {
+                return Ok(());
+            }
+        }
+        kubelet::start(c, ns, pod, at_once).await
     }
 
     /// Work on the cloud side, as the cluster identity (none without a cloud).
@@ -303,54 +372,13 @@ impl Plane {
                         .insert((uid.clone(), ns.clone(), name.clone()), at);
                     return Ok(());
                 }
-                pod(&c, ns, p, self.pace, self.api.now()).await
+                self.pod_step(&c, uid, ns, p).await
             }
             Work::DaemonSets { uid }
             | Work::Services { uid, .. }
             | Work::Unscheduled { uid }
             | Work::NodeGone { uid, .. } => fan_out(&*self.client(uid).await?, w).await,
         }
-    }
-}
-
-/// A pod's next step: a node; starting on its node (at once, or after
-/// `pace.startup_secs` of the cloud clock); for a pod that does not restart,
-/// finishing (at once, or after `pace.job_secs`).
-async fn pod(
-    c: &Client,
-    ns: &str,
-    pod: serde_json::Value,
-    pace: Pace,
-    now: time::OffsetDateTime,
-) -> Result<(), CallError> {
-    if meta::deleting(&pod) {
-        return Ok(());
-    }
-    let at_once = pace.job_secs <= 0;
-    if !pod["spec"]["nodeName"].is_string() {
-        return scheduler::schedule(c, ns, &pod).await;
-    }
-    // A pod waits in ContainerCreating until its volumes are attached on its node.
-    if pod["status"]["phase"] == "Pending"
-        && !cloud::disks::claims_of(&pod).is_empty()
-        && !cloud::disks::volumes_ready(c, ns, &pod).await?
-    {
-        return Ok(());
-    }
-    match (pod["status"]["phase"].as_str(), startup::began(&pod)) {
-        (Some("Pending"), _) if pace.startup_secs <= 0 => {
-            kubelet::start(c, ns, &pod, at_once).await
-        }
-        (Some("Pending"), None) => startup::creating(c, ns, &pod, now).await,
-        (Some("Pending"), Some(t)) if startup::due(t, pace.startup_secs, now) => {
-            kubelet::start(c, ns, &pod, at_once).await
-        }
-        (Some("Running"), Some(t))
-            if kubelet::runs_to_completion(&pod) && startup::due(t, pace.job_secs, now) =>
-        {
-            kubelet::finish(c, ns, &pod).await
-        }
-        _ => Ok(()),
     }
 }
 
@@ -404,6 +432,7 @@ async fn run(api: Arc<KubeApi>, pace: Pace, cloud: Option<Arc<dyn ClusterCloud>>
         load_balancers: Default::default(),
         volumes: Default::default(),
         followups: Vec::new(),
+        pulls: Default::default(),
         terminating: BTreeMap::new(),
         clients: HashMap::new(),
     };

@@ -12,7 +12,9 @@ use aksemu_aks::acting::{kubelet_sign_in, sign_in_reporting};
 use aksemu_arm::{ArmRequest, Cloud};
 use aksemu_core::ArmError;
 use aksemu_core::ResourceId;
-use aksemu_core::cluster_cloud::{Acting, CloudCallError, CloudReply, ClusterCloud, Placement};
+use aksemu_core::cluster_cloud::{
+    Acting, CloudCallError, CloudReply, ClusterCloud, ImagePull, Placement,
+};
 use aksemu_core::request::Method;
 use aksemu_identity::OAuthError;
 use async_trait::async_trait;
@@ -95,6 +97,11 @@ impl ClusterCloud for ArmForClusters {
                 body: e.to_body(),
             },
         })
+    }
+
+    async fn pull_image(&self, uid: &str, image: &str) -> Result<ImagePull, CloudCallError> {
+        let doc = self.cluster(uid).await?;
+        Ok(crate::image_pulls::pull(&self.0, &doc, image, credential_failed).await)
     }
 }
 

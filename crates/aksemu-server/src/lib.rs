@@ -7,6 +7,7 @@ pub mod base_url;
 pub mod cluster_cloud;
 pub mod cluster_routes;
 pub mod graph_routes;
+pub mod image_pulls;
 pub mod imds_routes;
 pub mod kube_clusters;
 pub mod listen;

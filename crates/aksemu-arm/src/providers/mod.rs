@@ -15,6 +15,8 @@ pub mod public_ips;
 pub mod put_target;
 pub mod registrations;
 pub mod registries;
+pub mod registry_auth;
+pub mod registry_import;
 pub mod resource_groups;
 pub mod role_assignments;
 pub mod role_definitions;

@@ -13,7 +13,7 @@ use aksemu_store::store_err;
 
 use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
-use crate::endpoint::{Endpoint, Namespace, ProviderAction, ResourceType};
+use crate::endpoint::{Endpoint, Namespace, ProviderAction, ResourceAction, ResourceType};
 use crate::providers::json_object;
 use crate::registry::Provider;
 use aksemu_core::request::{ArmRequest, ArmResponse, Method};
@@ -34,6 +34,13 @@ pub const CHECK_NAME: ProviderAction = ProviderAction {
     action: "Microsoft.ContainerRegistry/checkNameAvailability/read",
 };
 
+/// `az acr import`: a tag copied into the registry.
+pub const IMPORT_IMAGE: ResourceAction = ResourceAction {
+    rtype: &CONTAINER_REGISTRIES,
+    name: "importImage",
+    action: "Microsoft.ContainerRegistry/registries/importImage/action",
+};
+
 pub const NAMESPACE: Namespace = Namespace {
     name: "Microsoft.ContainerRegistry",
     register: "Microsoft.ContainerRegistry/register/action",
@@ -41,7 +48,7 @@ pub const NAMESPACE: Namespace = Namespace {
     listed_types: &["registries", "locations", "locations/operationResults"],
     types: &[&CONTAINER_REGISTRIES],
     children: &[],
-    actions: &[],
+    actions: &[&IMPORT_IMAGE],
     location_reads: &[],
     provider_actions: &[&CHECK_NAME],
 };
@@ -65,6 +72,9 @@ impl Provider<Cloud> for Registries {
     ) -> Result<ArmResponse, ArmError> {
         match ep {
             Endpoint::ProviderAction { .. } => check_name(cloud, auth, req).await,
+            Endpoint::Action { .. } => {
+                crate::providers::registry_import::import(cloud, auth, req).await
+            }
             _ => crate::providers::generic::handle(cloud, auth, ep, req, shape).await,
         }
     }
@@ -81,6 +91,12 @@ impl Provider<Cloud> for Registries {
                 Method::Put,
                 format!(
                     "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/r1"
+                ),
+            ),
+            (
+                Method::Post,
+                format!(
+                    "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/r1/importImage"
                 ),
             ),
         ]

@@ -12,11 +12,8 @@ mod claims;
 mod provision;
 mod reclaim;
 
-use std::sync::Arc;
-
-use aksemu_core::cluster_cloud::ClusterCloud;
-
-use crate::client::{CallError, Client};
+use crate::client::CallError;
+pub use crate::cloud::Ctx;
 use crate::cloud::tracker::Tracker;
 use crate::work::Work;
 
@@ -26,14 +23,6 @@ pub use attach::volumes_ready;
 pub const DRIVER: &str = "disk.csi.azure.com";
 /// Microsoft.Compute's API version, as the driver pins one.
 pub const COMPUTE_API: &str = "2024-07-01";
-
-/// One cluster's controller context.
-pub struct Ctx<'a> {
-    pub c: &'a Client,
-    pub cloud: &'a Arc<dyn ClusterCloud>,
-    pub uid: &'a str,
-    pub now: time::OffsetDateTime,
-}
 
 /// A claim's work: bind or provision it, attach it where its pods run.
 /// Returns the pods to look at again (their volumes may be ready now).

@@ -14,12 +14,11 @@ mod lb_body;
 mod names;
 mod sync_error;
 
-use std::sync::Arc;
-
-use aksemu_core::cluster_cloud::{Acting, ClusterCloud};
+use aksemu_core::cluster_cloud::Acting;
 use serde_json::{Value, json};
 
-use crate::client::{CallError, Client};
+use crate::client::CallError;
+pub use crate::cloud::Ctx;
 use crate::cloud::arm::{Arm, NETWORK_API};
 use crate::cloud::tracker::Tracker;
 use crate::events::{Source, emit_counted};
@@ -34,15 +33,6 @@ const FROM: Source<'static> = Source {
     component: "service-controller",
     host: None,
 };
-
-/// One cluster's controller context.
-pub struct Ctx<'a> {
-    pub c: &'a Client,
-    pub cloud: &'a Arc<dyn ClusterCloud>,
-    pub uid: &'a str,
-    /// The cloud clock's time.
-    pub now: time::OffsetDateTime,
-}
 
 /// What of a Service the load balancer depends on (not its status or finalizers).
 fn fingerprint(svc: &Value) -> String {

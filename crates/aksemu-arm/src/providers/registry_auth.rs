@@ -1,0 +1,240 @@
+//! A registry's token service, as Azure Container Registry runs it for
+//! Entra identities: `POST /oauth2/exchange` trades an Entra access token
+//! (audience `https://containerregistry.azure.net`) for the registry's
+//! refresh token, and `GET /oauth2/token?scope=repository:<repo>:pull` trades
+//! that for an access token whose granted actions follow the caller's roles on
+//! the registry (`…/registries/pull/read` for pull, as AcrPull grants). No
+//! right to any action asked for is a 401, as ACR answers. Tags exist once
+//! imported (`importImage`).
+
+use aksemu_core::principal::PrincipalKind;
+use aksemu_core::{Principal, ResourceId};
+use aksemu_store::{Doc, store_err};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::cloud::Cloud;
+use crate::collections::RESOURCES;
+use crate::providers::registries::TYPE;
+use crate::providers::registry_import::{TAGS, tag_key};
+
+/// The audience of Entra tokens for registries.
+pub const ACR_AUDIENCE: &str = "https://containerregistry.azure.net";
+pub const PULL: &str = "Microsoft.ContainerRegistry/registries/pull/read";
+pub const PUSH: &str = "Microsoft.ContainerRegistry/registries/push/write";
+const ISSUER: &str = "Azure Container Registry";
+const REFRESH_SECS: i64 = 3 * 3600;
+const ACCESS_SECS: i64 = 75 * 60;
+
+/// A refusal, as ACR words it (`{"errors":[{"code":…,"message":…}]}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl RegistryError {
+    fn unauthorized(message: &str) -> Self {
+        Self {
+            status: 401,
+            code: "UNAUTHORIZED",
+            message: message.to_string(),
+        }
+    }
+
+    pub fn body(&self) -> serde_json::Value {
+        json!({"errors": [{"code": self.code, "message": self.message}]})
+    }
+}
+
+const AUTH_REQUIRED: &str =
+    "authentication required, visit https://aka.ms/acr/authorization for more information.";
+
+#[derive(Serialize, Deserialize)]
+struct RegistryClaims {
+    iss: String,
+    aud: String,
+    sub: String,
+    appid: String,
+    tenant: String,
+    nbf: i64,
+    exp: i64,
+    iat: i64,
+    jti: String,
+    grant_type: String,
+    #[serde(default)]
+    access: Vec<serde_json::Value>,
+}
+
+/// The registry whose login server is `host` (`myacr.azurecr.io`).
+pub async fn find(cloud: &Cloud, host: &str) -> Result<Option<Doc>, aksemu_core::ArmError> {
+    let name = host.split('.').next().unwrap_or_default();
+    let all = cloud
+        .store()
+        .list(RESOURCES, "/subscriptions/")
+        .await
+        .map_err(store_err)?;
+    Ok(all.into_iter().find(|d| {
+        d.body["type"]
+            .as_str()
+            .is_some_and(|t| t.eq_ignore_ascii_case(TYPE))
+            && d.body["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }))
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn mint(cloud: &Cloud, claims: &RegistryClaims) -> Result<String, RegistryError> {
+    let key = cloud
+        .entra
+        .signing_key()
+        .ok_or_else(|| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    Ok(aksemu_identity::mint(key, claims))
+}
+
+/// `POST /oauth2/exchange` with `grant_type=access_token`: the registry's
+/// refresh token for the Entra identity in `aad_token`.
+pub fn exchange(cloud: &Cloud, service: &str, aad_token: &str) -> Result<String, RegistryError> {
+    let principal = cloud
+        .entra
+        .authenticate_for(
+            Some(&format!("Bearer {aad_token}")),
+            &[ACR_AUDIENCE, "https://containerregistry.azure.net/"],
+        )
+        .map_err(|e| RegistryError::unauthorized(&e.to_string()))?;
+    let t = now();
+    mint(
+        cloud,
+        &RegistryClaims {
+            iss: ISSUER.into(),
+            aud: service.to_lowercase(),
+            sub: principal.object_id,
+            appid: principal.app_id,
+            tenant: principal.tenant_id,
+            nbf: t,
+            exp: t + REFRESH_SECS,
+            iat: t,
+            jti: uuid::Uuid::new_v4().to_string(),
+            grant_type: "refresh_token".into(),
+            access: Vec::new(),
+        },
+    )
+}
+
+/// `GET /oauth2/token?scope=repository:<repo>:<actions>`: an access token
+/// granting what the refresh token's identity may do on `registry`.
+pub fn token(
+    cloud: &Cloud,
+    registry: &Doc,
+    refresh: &str,
+    scope: &str,
+) -> Result<String, RegistryError> {
+    let service = registry.body["properties"]["loginServer"]
+        .as_str()
+        .unwrap_or_default();
+    let key = cloud
+        .entra
+        .signing_key()
+        .ok_or_else(|| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    let issuers = [ISSUER.to_string()];
+    let expect = aksemu_identity::jwt::TokenExpectations {
+        issuers: &issuers,
+        audiences: &[service],
+        leeway: 0,
+    };
+    let claims: RegistryClaims = aksemu_identity::jwt::verify(refresh, &[key], &expect)
+        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    let principal = Principal {
+        object_id: claims.sub.clone(),
+        app_id: claims.appid.clone(),
+        tenant_id: claims.tenant.clone(),
+        kind: PrincipalKind::ManagedIdentity,
+    };
+    let id =
+        ResourceId::parse(&registry.id).map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    let mut parts = scope.splitn(3, ':');
+    let (Some("repository"), Some(repo), Some(actions)) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(RegistryError {
+            status: 400,
+            code: "DENIED",
+            message: format!("invalid scope {scope}"),
+        });
+    };
+    let granted: Vec<&str> = actions
+        .split(',')
+        .filter(|a| match *a {
+            "pull" => cloud.rbac.allows(&principal, PULL, &id),
+            "push" => cloud.rbac.allows(&principal, PUSH, &id),
+            _ => false,
+        })
+        .collect();
+    if granted.is_empty() {
+        return Err(RegistryError::unauthorized(AUTH_REQUIRED));
+    }
+    let t = now();
+    mint(
+        cloud,
+        &RegistryClaims {
+            iss: ISSUER.into(),
+            aud: service.to_string(),
+            sub: claims.sub,
+            appid: claims.appid,
+            tenant: claims.tenant,
+            nbf: t,
+            exp: t + ACCESS_SECS,
+            iat: t,
+            jti: uuid::Uuid::new_v4().to_string(),
+            grant_type: "access_token".into(),
+            access: vec![json!({"type": "repository", "name": repo, "actions": granted})],
+        },
+    )
+}
+
+/// The manifest of `repo:tag` in `registry`, for a holder of an access token
+/// granting pull on it; `None` when the tag does not exist.
+pub async fn manifest(
+    cloud: &Cloud,
+    registry: &Doc,
+    access: &str,
+    repo: &str,
+    tag: &str,
+) -> Result<Option<serde_json::Value>, RegistryError> {
+    let service = registry.body["properties"]["loginServer"]
+        .as_str()
+        .unwrap_or_default();
+    let key = cloud
+        .entra
+        .signing_key()
+        .ok_or_else(|| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    let issuers = [ISSUER.to_string()];
+    let expect = aksemu_identity::jwt::TokenExpectations {
+        issuers: &issuers,
+        audiences: &[service],
+        leeway: 0,
+    };
+    let claims: RegistryClaims = aksemu_identity::jwt::verify(access, &[key], &expect)
+        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    let may_pull = claims.access.iter().any(|a| {
+        a["name"] == repo
+            && a["actions"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|x| x == "pull"))
+    });
+    if !may_pull {
+        return Err(RegistryError::unauthorized(AUTH_REQUIRED));
+    }
+    let key = tag_key(&registry.key, repo, tag);
+    let doc = cloud
+        .store()
+        .get(TAGS, &key)
+        .await
+        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    Ok(doc.map(|d| d.body))
+}
