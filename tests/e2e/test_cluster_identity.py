@@ -196,11 +196,17 @@ def test_a_load_balancer_service_gets_its_own_public_ip_in_the_node_resource_gro
     assert pip["ipAddress"] == ip and pip["tags"]["k8s-azure-service"] == "default/shop"
     row = cluster.out("get", "svc", "shop").splitlines()[1].split()
     assert row[3] == ip, row
+    base = "a" + uid.replace("-", "")[:31]
+    nsg = cluster.az.json("network", "nsg", "list", "-g", node_rg)[0]
+    rule = [r for r in nsg["securityRules"] if r["name"] == f"{base}-TCP-8080-Internet"]
+    assert rule and rule[0]["destinationAddressPrefix"] == ip and rule[0]["access"] == "Allow", nsg["securityRules"]
     assert "service.kubernetes.io/load-balancer-cleanup" in cluster.out(
         "get", "svc", "shop", "-o", "jsonpath={.metadata.finalizers}")
     cluster.kubectl("delete", "svc", "shop", "--timeout=30s")
     gone = cluster.az.run("network", "public-ip", "show", "-g", node_rg, "-n", name, check=False)
     assert gone.returncode != 0 and "ResourceNotFound" in gone.stderr, gone.stderr
+    nsg = cluster.az.json("network", "nsg", "list", "-g", node_rg)[0]
+    assert not [r for r in nsg["securityRules"] if r["name"].startswith(base)]
 
 
 def test_a_claim_provisions_a_disk_in_the_node_resource_group_and_takes_it_along(cluster):

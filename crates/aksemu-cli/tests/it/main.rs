@@ -5,6 +5,7 @@
 mod aks;
 mod arm_rules;
 mod clock;
+mod compute;
 mod forged_tokens;
 mod graph;
 mod hardening;

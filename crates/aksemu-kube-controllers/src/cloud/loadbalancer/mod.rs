@@ -12,6 +12,7 @@ mod frontend;
 mod internal;
 mod lb_body;
 mod names;
+mod nsg;
 mod sync_error;
 
 use aksemu_core::cluster_cloud::Acting;
@@ -183,6 +184,9 @@ async fn sync(ctx: &Ctx<'_>, svc: &Value) -> Result<String, SyncError> {
     if !unchanged {
         arm.put(&lb_path, NETWORK_API, &want).await?;
     }
+    if !names::internal(svc) {
+        nsg::allow(&arm, &base, &address, &lb_body::ports(svc)).await?;
+    }
     Ok(address)
 }
 
@@ -264,6 +268,7 @@ async fn teardown(ctx: &Ctx<'_>, svc: &Value) -> Result<(), SyncError> {
             None => arm.delete(&lb_path, NETWORK_API).await?,
         }
     }
+    nsg::revoke(&arm, &base).await?;
     let pip_rg = frontend::pip_group(svc, &arm).to_string();
     let pip_path = arm.id(
         &pip_rg,
