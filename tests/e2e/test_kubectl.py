@@ -90,7 +90,8 @@ def test_the_user_session(cluster):
     assert "successfully rolled out" in k("rollout", "status", "deployment/web", "-n", "demo", "--timeout=30s",
                                           timeout=40)
     everything = k("get", "all", "-n", "demo")
-    assert re.search(r"service/web\s+LoadBalancer\s+10\.0\.\d+\.\d+\s+<pending>\s+8080:\d+/TCP", everything)
+    # The cloud controller gives it an address as the cluster identity (pending until then).
+    assert re.search(r"service/web\s+LoadBalancer\s+10\.0\.\d+\.\d+\s+(<pending>|198\.1[89]\.\d+\.\d+)\s+8080:\d+/TCP", everything)
     assert re.search(r"deployment.apps/web\s+3/3\s+3\s+3", everything)
     assert len(re.findall(r"pod/web-\S+\s+1/1\s+Running", everything)) == 3
     pvc = rows(k("get", "pvc", "-n", "demo"))
