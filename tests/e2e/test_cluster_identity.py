@@ -272,6 +272,41 @@ def test_acr_pulls_need_acrpull_for_the_kubelet_identity(cluster):
     assert any(m.endswith("myacr.azurecr.io/app:v9: not found") for m in missing), missing
 
 
+def test_an_image_pushed_through_the_registry_token_flow_pulls(cluster):
+    """A push the way docker and oras do it: the Entra token exchanged at the
+    registry, a token for push, the manifest; the kubelet then pulls the tag."""
+    import requests
+    env = cluster.server.env
+    base = env["AKSEMU_ARM_URL"]
+    host = {"Host": "myacr.azurecr.io"}
+    ca = env["REQUESTS_CA_BUNDLE"]
+    challenge = requests.get(f"{base}/v2/", headers=host, verify=ca, timeout=10)
+    assert challenge.status_code == 401
+    assert challenge.headers["WWW-Authenticate"] == \
+        'Bearer realm="https://myacr.azurecr.io/oauth2/token",service="myacr.azurecr.io"'
+    aad = cluster.az.json("account", "get-access-token", "--resource", "https://containerregistry.azure.net")
+    r = requests.post(f"{base}/oauth2/exchange", headers=host, verify=ca, timeout=10,
+                      data={"grant_type": "access_token", "service": "myacr.azurecr.io",
+                            "access_token": aad["accessToken"]})
+    assert r.status_code == 200, r.text
+    refresh = r.json()["refresh_token"]
+    r = requests.get(f"{base}/oauth2/token", headers=host, verify=ca, timeout=10,
+                     params={"scope": "repository:pushed:pull,push", "service": "myacr.azurecr.io"},
+                     auth=("00000000-0000-0000-0000-000000000000", refresh))
+    assert r.status_code == 200, r.text
+    bearer = {**host, "Authorization": "Bearer " + r.json()["access_token"],
+              "Content-Type": "application/vnd.oci.image.manifest.v1+json"}
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                           "config": {}, "layers": []})
+    r = requests.put(f"{base}/v2/pushed/manifests/v1", headers=bearer, data=manifest, verify=ca, timeout=10)
+    assert r.status_code == 201 and r.headers["Docker-Content-Digest"].startswith("sha256:"), r.text
+    assert requests.head(f"{base}/v2/pushed/manifests/v1", headers=bearer, verify=ca, timeout=10).status_code == 200
+    assert requests.put(f"{base}/v2/pushed/manifests/v2", headers=host, data=manifest, verify=ca,
+                        timeout=10).status_code == 401
+    cluster.kubectl("run", "pushed", "--image=myacr.azurecr.io/pushed:v1")
+    wait_for("the pushed image running", lambda: pod_phase(cluster, "pushed") == "Running")
+
+
 def test_a_service_principal_cluster_whose_secret_expired_gets_no_load_balancer_until_update_credentials(cluster):
     """Runs last in this module: it moves the clock a year on."""
     az = cluster.az

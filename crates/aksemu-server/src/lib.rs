@@ -12,6 +12,7 @@ pub mod imds_routes;
 pub mod kube_clusters;
 pub mod listen;
 pub mod login_routes;
+pub mod registry_routes;
 pub mod render;
 pub mod serve;
 pub mod timing;
@@ -62,8 +63,14 @@ pub fn router(cloud: Arc<Cloud>, kube: Arc<aksemu_kube::KubeApi>) -> Router {
     } else {
         r
     };
+    let state = AppState { cloud, kube };
+    // Requests naming a registry host go to that registry.
+    let r = r.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        registry_routes::by_host,
+    ));
     // HTTP/2 requests carry their authority in the URI, not in `Host`: give
     // every handler the same view of the address the client used.
     r.layer(axum::middleware::map_request(base_url::host_from_authority))
-        .with_state(AppState { cloud, kube })
+        .with_state(state)
 }

@@ -206,6 +206,23 @@ pub async fn manifest(
     repo: &str,
     tag: &str,
 ) -> Result<Option<serde_json::Value>, RegistryError> {
+    grants(cloud, registry, access, repo, "pull")?;
+    let key = tag_key(&registry.key, repo, tag);
+    let doc = cloud
+        .store()
+        .get(TAGS, &key)
+        .await
+        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    Ok(doc.map(|d| d.body))
+}
+
+/// The claims of an access token for `registry`, if its signature, issuer,
+/// audience and time hold.
+fn access_claims(
+    cloud: &Cloud,
+    registry: &Doc,
+    access: &str,
+) -> Result<RegistryClaims, RegistryError> {
     let service = registry.body["properties"]["loginServer"]
         .as_str()
         .unwrap_or_default();
@@ -219,22 +236,66 @@ pub async fn manifest(
         audiences: &[service],
         leeway: 0,
     };
-    let claims: RegistryClaims = aksemu_identity::jwt::verify(access, &[key], &expect)
-        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))?;
-    let may_pull = claims.access.iter().any(|a| {
+    aksemu_identity::jwt::verify(access, &[key], &expect)
+        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))
+}
+
+/// Whether an access token grants `action` on `repo`.
+pub fn grants(
+    cloud: &Cloud,
+    registry: &Doc,
+    access: &str,
+    repo: &str,
+    action: &str,
+) -> Result<(), RegistryError> {
+    let claims = access_claims(cloud, registry, access)?;
+    let ok = claims.access.iter().any(|a| {
         a["name"] == repo
             && a["actions"]
                 .as_array()
-                .is_some_and(|l| l.iter().any(|x| x == "pull"))
+                .is_some_and(|l| l.iter().any(|x| x == action))
     });
-    if !may_pull {
-        return Err(RegistryError::unauthorized(AUTH_REQUIRED));
+    if ok {
+        Ok(())
+    } else {
+        Err(RegistryError::unauthorized(AUTH_REQUIRED))
     }
-    let key = tag_key(&registry.key, repo, tag);
-    let doc = cloud
-        .store()
-        .get(TAGS, &key)
-        .await
-        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))?;
-    Ok(doc.map(|d| d.body))
+}
+
+/// `PUT /v2/<repo>/manifests/<tag>` for a holder of push on `repo`: the tag
+/// now names this manifest (its digest, the sha256 of the bytes).
+pub async fn push_manifest(
+    cloud: &Cloud,
+    registry: &Doc,
+    access: &str,
+    repo: &str,
+    tag: &str,
+    body: &[u8],
+    media_type: &str,
+) -> Result<String, RegistryError> {
+    grants(cloud, registry, access, repo, "push")?;
+    if serde_json::from_slice::<serde_json::Value>(body).is_err() {
+        return Err(RegistryError {
+            status: 400,
+            code: "MANIFEST_INVALID",
+            message: "manifest invalid".into(),
+        });
+    }
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body);
+    let hex: String = d.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let digest = format!("sha256:{hex}");
+    let write = aksemu_store::Write::Put {
+        coll: TAGS,
+        key: tag_key(&registry.key, repo, tag),
+        id: format!("{}/{}:{tag}", registry.id, repo.to_lowercase()),
+        body: json!({"repository": repo.to_lowercase(), "tag": tag, "digest": digest, "mediaType": media_type,
+                     "source": "push", "createdTime": cloud.now_rfc3339()}),
+        cond: aksemu_store::Cond::Any,
+    };
+    cloud.commit(vec![write]).await.map_err(|_| RegistryError {
+        status: 500,
+        code: "UNKNOWN",
+        message: "the tag could not be written".into(),
+    })?;
+    Ok(digest)
 }
