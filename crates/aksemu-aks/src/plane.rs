@@ -9,17 +9,6 @@ use serde_json::Value;
 
 use crate::reconcile::digits;
 
-/// Six base-36 digits, as scale-set computer names end.
-fn base36(mut n: u64) -> String {
-    const D: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = [b'0'; 6];
-    for slot in out.iter_mut().rev() {
-        *slot = D[(n % 36) as usize];
-        n /= 36;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The nth address of the default node subnet (10.224.0.0/16), from .4 as Azure hands them out.
 fn address(n: u64) -> String {
     let a = n + 4;
@@ -45,7 +34,7 @@ fn pool_nodes(p: &Value, ctx: (&str, &str, &str, &str), next_ip: &mut u64) -> Ve
         .map(|i| {
             *next_ip += 1;
             PlaneNode {
-                name: format!("{vmss}{}", base36(i)),
+                name: format!("{vmss}{}", aksemu_arm::providers::compute::base36(i)),
                 pool: name.clone(),
                 mode: s(&p["mode"]),
                 vm_size: s(&p["vmSize"]),
@@ -115,6 +104,7 @@ mod tests {
 
     #[test]
     fn names_as_aks() {
+        use aksemu_arm::providers::compute::base36;
         assert_eq!(base36(0), "000000");
         assert_eq!(base36(37), "000011");
         assert_eq!(address(0), "10.224.0.4");

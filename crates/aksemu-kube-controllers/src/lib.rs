@@ -291,38 +291,27 @@ impl Plane {
         let Some(cloud) = self.cloud.clone() else {
             return Ok(());
         };
+        let (Work::Claim { uid, .. } | Work::Volume { uid, .. } | Work::LoadBalancer { uid, .. }) =
+            w
+        else {
+            return Ok(());
+        };
+        let c = self.client(uid).await?;
         let now = self.api.now();
+        let ctx = cloud::Ctx {
+            c: &c,
+            cloud: &cloud,
+            uid,
+            now,
+        };
         match w {
-            Work::Claim { uid, ns, name } => {
-                let c = self.client(uid).await?;
-                let ctx = cloud::disks::Ctx {
-                    c: &c,
-                    cloud: &cloud,
-                    uid,
-                    now,
-                };
+            Work::Claim { ns, name, .. } => {
                 let poke = cloud::disks::claim(&ctx, &mut self.volumes, ns, name).await?;
                 self.followups.extend(poke);
                 Ok(())
             }
-            Work::Volume { uid, name } => {
-                let c = self.client(uid).await?;
-                let ctx = cloud::disks::Ctx {
-                    c: &c,
-                    cloud: &cloud,
-                    uid,
-                    now,
-                };
-                cloud::disks::volume(&ctx, &mut self.volumes, name).await
-            }
-            Work::LoadBalancer { uid, ns, name } => {
-                let c = self.client(uid).await?;
-                let ctx = cloud::loadbalancer::Ctx {
-                    c: &c,
-                    cloud: &cloud,
-                    uid,
-                    now,
-                };
+            Work::Volume { name, .. } => cloud::disks::volume(&ctx, &mut self.volumes, name).await,
+            Work::LoadBalancer { ns, name, .. } => {
                 cloud::loadbalancer::reconcile(&ctx, &mut self.load_balancers, ns, name).await
             }
             _ => Ok(()),

@@ -5,7 +5,6 @@
 //! assign (`…/userAssignedIdentities/assign/action`, else LinkedAuthorizationFailed).
 
 use aksemu_authz::Authorized;
-use aksemu_core::error::LinkedDenial;
 use aksemu_core::{ArmError, IdentityBlock, ResourceId};
 use aksemu_identity::ServicePrincipal;
 use aksemu_store::{Cond, Write};
@@ -171,16 +170,7 @@ pub fn require_assign(
     raw: &str,
 ) -> Result<(), ArmError> {
     if !cloud.rbac.allows(auth.principal(), ASSIGN_ACTION, id) {
-        return Err(ArmError::LinkedAuthorizationFailed(Box::new(
-            LinkedDenial {
-                client_id: auth.principal().app_id.clone(),
-                object_id: auth.principal().object_id.clone(),
-                action: auth.action().to_string(),
-                scope: auth.scope().as_str().to_string(),
-                linked_action: ASSIGN_ACTION.to_string(),
-                linked_scope: raw.to_string(),
-            },
-        )));
+        return Err(crate::providers::linked_denied(auth, ASSIGN_ACTION, raw));
     }
     Ok(())
 }

@@ -4,7 +4,6 @@
 //! does; a caller without it gets `LinkedAuthorizationFailed`.
 
 use aksemu_authz::Authorized;
-use aksemu_core::error::LinkedDenial;
 use aksemu_core::{ArmError, ResourceId};
 use serde_json::Value;
 
@@ -42,16 +41,7 @@ pub fn check_links(cloud: &Cloud, auth: &Authorized, body: &[u8]) -> Result<(), 
         let id =
             ResourceId::parse(&raw).map_err(|_| ArmError::LinkedInvalidPropertyId(raw.clone()))?;
         if !cloud.rbac.allows(auth.principal(), action, &id) {
-            return Err(ArmError::LinkedAuthorizationFailed(Box::new(
-                LinkedDenial {
-                    client_id: auth.principal().app_id.clone(),
-                    object_id: auth.principal().object_id.clone(),
-                    action: auth.action().to_string(),
-                    scope: auth.scope().as_str().to_string(),
-                    linked_action: action.to_string(),
-                    linked_scope: raw,
-                },
-            )));
+            return Err(crate::providers::linked_denied(auth, action, &raw));
         }
     }
     Ok(())

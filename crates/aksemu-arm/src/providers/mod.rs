@@ -47,6 +47,23 @@ pub fn register_builtin(r: &mut Registry) {
         .job(Arc::new(resource_groups::DeleteGroup));
 }
 
+/// `LinkedAuthorizationFailed`: the caller `auth` may do its action but not
+/// `linked_action` on `linked_scope`, a resource its request uses.
+pub fn linked_denied(
+    auth: &aksemu_authz::Authorized,
+    linked_action: &str,
+    linked_scope: &str,
+) -> aksemu_core::ArmError {
+    aksemu_core::ArmError::LinkedAuthorizationFailed(Box::new(aksemu_core::error::LinkedDenial {
+        client_id: auth.principal().app_id.clone(),
+        object_id: auth.principal().object_id.clone(),
+        action: auth.action().to_string(),
+        scope: auth.scope().as_str().to_string(),
+        linked_action: linked_action.to_string(),
+        linked_scope: linked_scope.to_string(),
+    }))
+}
+
 /// Parses a JSON request body into an object.
 pub fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, ArmError> {
     if body.is_empty() {

@@ -142,6 +142,23 @@ pub fn shape(id: &ResourceId, body: &mut Value) -> Result<(), ArmError> {
     Ok(())
 }
 
+/// The registry called `name` (names are unique in the emulated cloud).
+pub async fn named(cloud: &Cloud, name: &str) -> Result<Option<aksemu_store::Doc>, ArmError> {
+    let all = cloud
+        .store()
+        .list(RESOURCES, "/subscriptions/")
+        .await
+        .map_err(store_err)?;
+    Ok(all.into_iter().find(|d| {
+        d.body["type"]
+            .as_str()
+            .is_some_and(|t| t.eq_ignore_ascii_case(TYPE))
+            && d.body["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }))
+}
+
 /// `{"name": …, "type": "Microsoft.ContainerRegistry/registries"}` →
 /// `{nameAvailable, reason, message}`.
 pub async fn check_name(
@@ -157,20 +174,7 @@ pub async fn check_name(
             json!({"nameAvailable": false, "reason": "Invalid", "message": "The specified resource name is invalid: registry names may contain only alpha numeric characters and must be between 5 and 50 characters."}),
         ));
     }
-    let taken = cloud
-        .store()
-        .list(RESOURCES, "/subscriptions/")
-        .await
-        .map_err(store_err)?
-        .iter()
-        .any(|d| {
-            d.body["type"]
-                .as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case(TYPE))
-                && d.body["name"]
-                    .as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-        });
+    let taken = named(cloud, name).await?.is_some();
     Ok(ArmResponse::json(
         200,
         if taken {

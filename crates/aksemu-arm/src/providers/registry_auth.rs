@@ -9,13 +9,11 @@
 
 use aksemu_core::principal::PrincipalKind;
 use aksemu_core::{Principal, ResourceId};
-use aksemu_store::{Doc, store_err};
+use aksemu_store::Doc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::cloud::Cloud;
-use crate::collections::RESOURCES;
-use crate::providers::registries::TYPE;
 use crate::providers::registry_import::{TAGS, tag_key};
 
 /// The audience of Entra tokens for registries.
@@ -69,24 +67,52 @@ struct RegistryClaims {
 
 /// The registry whose login server is `host` (`myacr.azurecr.io`).
 pub async fn find(cloud: &Cloud, host: &str) -> Result<Option<Doc>, aksemu_core::ArmError> {
-    let name = host.split('.').next().unwrap_or_default();
-    let all = cloud
-        .store()
-        .list(RESOURCES, "/subscriptions/")
-        .await
-        .map_err(store_err)?;
-    Ok(all.into_iter().find(|d| {
-        d.body["type"]
-            .as_str()
-            .is_some_and(|t| t.eq_ignore_ascii_case(TYPE))
-            && d.body["name"]
-                .as_str()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    }))
+    crate::providers::registries::named(cloud, host.split('.').next().unwrap_or_default()).await
 }
 
 fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+impl RegistryClaims {
+    /// Claims for `sub` at `service`, valid from now for `secs`.
+    fn fresh(service: &str, who: (String, String, String), grant_type: &str, secs: i64) -> Self {
+        let (sub, appid, tenant) = who;
+        let t = now();
+        Self {
+            iss: ISSUER.into(),
+            aud: service.to_lowercase(),
+            sub,
+            appid,
+            tenant,
+            nbf: t,
+            exp: t + secs,
+            iat: t,
+            jti: uuid::Uuid::new_v4().to_string(),
+            grant_type: grant_type.into(),
+            access: Vec::new(),
+        }
+    }
+}
+
+/// The claims of a token this registry issued, if its signature, issuer,
+/// audience and time hold.
+fn verified(cloud: &Cloud, registry: &Doc, token: &str) -> Result<RegistryClaims, RegistryError> {
+    let service = registry.body["properties"]["loginServer"]
+        .as_str()
+        .unwrap_or_default();
+    let key = cloud
+        .entra
+        .signing_key()
+        .ok_or_else(|| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    let issuers = [ISSUER.to_string()];
+    let expect = aksemu_identity::jwt::TokenExpectations {
+        issuers: &issuers,
+        audiences: &[service],
+        leeway: 0,
+    };
+    aksemu_identity::jwt::verify(token, &[key], &expect)
+        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))
 }
 
 fn mint(cloud: &Cloud, claims: &RegistryClaims) -> Result<String, RegistryError> {
@@ -107,22 +133,10 @@ pub fn exchange(cloud: &Cloud, service: &str, aad_token: &str) -> Result<String,
             &[ACR_AUDIENCE, "https://containerregistry.azure.net/"],
         )
         .map_err(|e| RegistryError::unauthorized(&e.to_string()))?;
-    let t = now();
+    let who = (principal.object_id, principal.app_id, principal.tenant_id);
     mint(
         cloud,
-        &RegistryClaims {
-            iss: ISSUER.into(),
-            aud: service.to_lowercase(),
-            sub: principal.object_id,
-            appid: principal.app_id,
-            tenant: principal.tenant_id,
-            nbf: t,
-            exp: t + REFRESH_SECS,
-            iat: t,
-            jti: uuid::Uuid::new_v4().to_string(),
-            grant_type: "refresh_token".into(),
-            access: Vec::new(),
-        },
+        &RegistryClaims::fresh(service, who, "refresh_token", REFRESH_SECS),
     )
 }
 
@@ -137,18 +151,7 @@ pub fn token(
     let service = registry.body["properties"]["loginServer"]
         .as_str()
         .unwrap_or_default();
-    let key = cloud
-        .entra
-        .signing_key()
-        .ok_or_else(|| RegistryError::unauthorized(AUTH_REQUIRED))?;
-    let issuers = [ISSUER.to_string()];
-    let expect = aksemu_identity::jwt::TokenExpectations {
-        issuers: &issuers,
-        audiences: &[service],
-        leeway: 0,
-    };
-    let claims: RegistryClaims = aksemu_identity::jwt::verify(refresh, &[key], &expect)
-        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    let claims = verified(cloud, registry, refresh)?;
     let principal = Principal {
         object_id: claims.sub.clone(),
         app_id: claims.appid.clone(),
@@ -178,23 +181,10 @@ pub fn token(
     if granted.is_empty() {
         return Err(RegistryError::unauthorized(AUTH_REQUIRED));
     }
-    let t = now();
-    mint(
-        cloud,
-        &RegistryClaims {
-            iss: ISSUER.into(),
-            aud: service.to_string(),
-            sub: claims.sub,
-            appid: claims.appid,
-            tenant: claims.tenant,
-            nbf: t,
-            exp: t + ACCESS_SECS,
-            iat: t,
-            jti: uuid::Uuid::new_v4().to_string(),
-            grant_type: "access_token".into(),
-            access: vec![json!({"type": "repository", "name": repo, "actions": granted})],
-        },
-    )
+    let who = (claims.sub, claims.appid, claims.tenant);
+    let mut access = RegistryClaims::fresh(service, who, "access_token", ACCESS_SECS);
+    access.access = vec![json!({"type": "repository", "name": repo, "actions": granted})];
+    mint(cloud, &access)
 }
 
 /// The manifest of `repo:tag` in `registry`, for a holder of an access token
@@ -216,30 +206,6 @@ pub async fn manifest(
     Ok(doc.map(|d| d.body))
 }
 
-/// The claims of an access token for `registry`, if its signature, issuer,
-/// audience and time hold.
-fn access_claims(
-    cloud: &Cloud,
-    registry: &Doc,
-    access: &str,
-) -> Result<RegistryClaims, RegistryError> {
-    let service = registry.body["properties"]["loginServer"]
-        .as_str()
-        .unwrap_or_default();
-    let key = cloud
-        .entra
-        .signing_key()
-        .ok_or_else(|| RegistryError::unauthorized(AUTH_REQUIRED))?;
-    let issuers = [ISSUER.to_string()];
-    let expect = aksemu_identity::jwt::TokenExpectations {
-        issuers: &issuers,
-        audiences: &[service],
-        leeway: 0,
-    };
-    aksemu_identity::jwt::verify(access, &[key], &expect)
-        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))
-}
-
 /// Whether an access token grants `action` on `repo`.
 pub fn grants(
     cloud: &Cloud,
@@ -248,7 +214,7 @@ pub fn grants(
     repo: &str,
     action: &str,
 ) -> Result<(), RegistryError> {
-    let claims = access_claims(cloud, registry, access)?;
+    let claims = verified(cloud, registry, access)?;
     let ok = claims.access.iter().any(|a| {
         a["name"] == repo
             && a["actions"]

@@ -7,7 +7,6 @@
 //! `managedBy` and `diskState` change in the same transaction.
 
 use aksemu_authz::Authorized;
-use aksemu_core::error::LinkedDenial;
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_store::{Cond, Doc, Write, store_err};
 use serde_json::{Value, json};
@@ -41,7 +40,8 @@ fn capacity(vmss: &Value) -> u64 {
     vmss["sku"]["capacity"].as_u64().unwrap_or(0)
 }
 
-fn base36(mut n: u64) -> String {
+/// Six base-36 digits, as scale-set instances' computer names end.
+pub fn base36(mut n: u64) -> String {
     const D: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = [b'0'; 6];
     for slot in out.iter_mut().rev() {
@@ -254,16 +254,11 @@ async fn attach(
     vm: &str,
 ) -> Result<Write, ArmError> {
     if !cloud.rbac.allows(auth.principal(), DISK_WRITE, id) {
-        return Err(ArmError::LinkedAuthorizationFailed(Box::new(
-            LinkedDenial {
-                client_id: auth.principal().app_id.clone(),
-                object_id: auth.principal().object_id.clone(),
-                action: auth.action().to_string(),
-                scope: auth.scope().as_str().to_string(),
-                linked_action: DISK_WRITE.to_string(),
-                linked_scope: id.as_str().to_string(),
-            },
-        )));
+        return Err(crate::providers::linked_denied(
+            auth,
+            DISK_WRITE,
+            id.as_str(),
+        ));
     }
     let disk = cloud
         .store()

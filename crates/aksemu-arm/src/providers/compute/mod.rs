@@ -17,7 +17,7 @@ use crate::providers::generic;
 use crate::registry::Provider;
 use aksemu_core::request::{ArmRequest, ArmResponse, Method};
 
-pub use instances::INSTANCE_DISKS;
+pub use instances::{INSTANCE_DISKS, base36};
 
 pub const VIRTUAL_MACHINE_SCALE_SETS: ResourceType = ResourceType {
     namespace: "Microsoft.Compute",
