@@ -149,7 +149,8 @@ pub fn from_change(c: &Change) -> Vec<Work> {
             uid: uid.into(),
             name: name.into(),
         }),
-        "Pod" if c.op != ChangeOp::Deleted => {
+        // A pod that comes, moves or goes changes where its claims are attached.
+        "Pod" => {
             out.extend(
                 crate::meta::claims_of(&body)
                     .into_iter()
@@ -168,10 +169,6 @@ pub fn from_change(c: &Change) -> Vec<Work> {
             uid: uid.into(),
             ns: ns.into(),
             name: name.into(),
-        }),
-        "Pod" => out.push(Work::Services {
-            uid: uid.into(),
-            ns: ns.into(),
         }),
         "Node" if c.op == ChangeOp::Deleted => {
             out.push(Work::NodeGone {

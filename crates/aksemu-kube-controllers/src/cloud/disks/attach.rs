@@ -201,8 +201,22 @@ pub async fn detach_all(
     volume: &str,
     disk: &str,
 ) -> Result<Result<(), String>, CallError> {
+    detach_except(ctx, volume, disk, &[]).await
+}
+
+/// Detaches `volume` from the nodes not in `keep` (a pod moved away: the
+/// attach/detach controller frees the disk for its new node).
+pub async fn detach_except(
+    ctx: &Ctx<'_>,
+    volume: &str,
+    disk: &str,
+    keep: &[&str],
+) -> Result<Result<(), String>, CallError> {
     for va in ctx.c.list(ATTACHMENTS).await? {
-        if va["spec"]["source"]["persistentVolumeName"] != volume {
+        let kept = va["spec"]["nodeName"]
+            .as_str()
+            .is_some_and(|n| keep.contains(&n));
+        if va["spec"]["source"]["persistentVolumeName"] != volume || kept {
             continue;
         }
         let node = va["spec"]["nodeName"].as_str().unwrap_or_default();

@@ -46,6 +46,9 @@ pub async fn reconcile(
         return Ok((false, Vec::new()));
     }
     let volume = pvc["spec"]["volumeName"].as_str().unwrap_or_default();
+    if !free_elsewhere(ctx, volume, &pods).await? {
+        return Ok((false, Vec::new()));
+    }
     let mut poke = Vec::new();
     let mut done = true;
     for pod in pods.iter().filter(|p| p["spec"]["nodeName"].is_string()) {
@@ -61,6 +64,31 @@ pub async fn reconcile(
         }
     }
     Ok((done, poke))
+}
+
+/// Detaches the volume from nodes none of its pods run on any more; `false`
+/// when the cloud refused (tried again later).
+async fn free_elsewhere(ctx: &Ctx<'_>, volume: &str, pods: &[Value]) -> Result<bool, CallError> {
+    let Some(pv) = ctx
+        .c
+        .get(&format!("/api/v1/persistentvolumes/{volume}"))
+        .await?
+    else {
+        return Ok(true);
+    };
+    if pv["spec"]["csi"]["driver"] != DRIVER {
+        return Ok(true);
+    }
+    let disk = pv["spec"]["csi"]["volumeHandle"]
+        .as_str()
+        .unwrap_or_default();
+    let nodes: Vec<&str> = pods
+        .iter()
+        .filter_map(|p| p["spec"]["nodeName"].as_str())
+        .collect();
+    Ok(attach::detach_except(ctx, volume, disk, &nodes)
+        .await?
+        .is_ok())
 }
 
 /// The claim bound (static volume named, or one provisioned); `None` when
