@@ -242,6 +242,88 @@ def test_a_claim_provisions_a_disk_in_the_node_resource_group_and_takes_it_along
     assert cluster.kubectl("get", "pv", volume, check=False).returncode != 0
 
 
+INTERNAL_SVC = """
+apiVersion: v1
+kind: Service
+metadata:
+  name: private
+  annotations: {service.beta.kubernetes.io/azure-load-balancer-internal: "true"}
+spec:
+  type: LoadBalancer
+  selector: {app: private}
+  ports: [{port: 443, targetPort: 8443}]
+"""
+
+LOCKED_CLASS = """
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: locked}
+provisioner: disk.csi.azure.com
+parameters: {skuname: Premium_LRS, resourceGroup: locked-rg}
+reclaimPolicy: Delete
+volumeBindingMode: Immediate
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: locked-claim}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: locked
+  resources: {requests: {storage: 1Gi}}
+"""
+
+READ_ONLY_IP = """
+apiVersion: v1
+kind: Service
+metadata:
+  name: borrowed
+  annotations:
+    service.beta.kubernetes.io/azure-load-balancer-resource-group: readonly-rg
+    service.beta.kubernetes.io/azure-pip-name: theirIP
+spec:
+  type: LoadBalancer
+  ports: [{port: 80}]
+"""
+
+
+def test_internal_services_read_only_ip_groups_and_locked_disk_groups(cluster):
+    az = cluster.az
+    node_rg = cluster.created["nodeResourceGroup"]
+    cluster.kubectl("apply", "-f", "-", stdin=INTERNAL_SVC)
+    ip = wait_for("an internal address", lambda: ingress_ip(cluster, "private"))
+    assert ip.startswith("10.224."), ip
+    lb = az.json("network", "lb", "show", "-g", node_rg, "-n", "kubernetes-internal")
+    fe = lb["frontendIPConfigurations"][0]
+    assert fe["privateIPAddress"] == ip and fe["subnet"]["id"].endswith("/subnets/aks-subnet"), fe
+
+    # Read on the IP's group is not enough: the load balancer must join the IP.
+    for rg in ("readonly-rg", "locked-rg"):
+        az.run("group", "create", "-n", rg, "-l", "westus2")
+    az.run("network", "public-ip", "create", "-g", "readonly-rg", "-n", "theirIP", "--sku", "Standard")
+    principal = cluster.created["identity"]["principalId"]
+    group = az.json("group", "show", "-n", "readonly-rg")["id"]
+    az.run("role", "assignment", "create", "--assignee-object-id", principal, "--assignee-principal-type",
+           "ServicePrincipal", "--role", "Reader", "--scope", group)
+    advance(cluster, "61m")
+    cluster.kubectl("apply", "-f", "-", stdin=READ_ONLY_IP)
+
+    def linked():
+        return [e["message"] for e in events(cluster, "borrowed", "SyncLoadBalancerFailed")
+                if "LinkedAuthorizationFailed" in e["message"]]
+    message = wait_for("LinkedAuthorizationFailed", linked)[0]
+    assert "Microsoft.Network/publicIPAddresses/join/action" in message and "theirIP" in message, message
+    assert message.split("\n")[0].startswith(
+        "Error syncing load balancer: failed to ensure load balancer: PUT https://management.azure.com/"), message
+
+    # A storage class provisioning into a group the identity has no role in.
+    cluster.kubectl("apply", "-f", "-", stdin=LOCKED_CLASS)
+    failed = wait_for("ProvisioningFailed", lambda: events(cluster, "locked-claim", "ProvisioningFailed"))
+    text = failed[0]["message"]
+    assert text.startswith('failed to provision volume with StorageClass "locked": rpc error: code = Internal'), text
+    assert "Microsoft.Compute/disks/write" in text and "AuthorizationFailed" in text, text
+    assert cluster.out("get", "pvc", "locked-claim", "-o", "jsonpath={.status.phase}").strip() == "Pending"
+
+
 def container_waiting(cluster, pod):
     out = cluster.out("get", "pod", pod, "-o", "jsonpath={.status.containerStatuses[0].state.waiting.reason}")
     return out.strip()
