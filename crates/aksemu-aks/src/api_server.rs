@@ -25,6 +25,9 @@ pub struct ClusterView {
     pub monitoring_token: Option<String>,
     pub oidc_issuer: Option<String>,
     pub service_cidr: String,
+    /// `securityProfile.workloadIdentity.enabled`: pods get the webhook's injection.
+    pub workload_identity: bool,
+    pub tenant_id: String,
 }
 
 /// The cluster document whose `resourceUID` is `uid`.
@@ -149,5 +152,7 @@ pub async fn view(cloud: &Cloud, uid: &str) -> Result<Option<ClusterView>, ArmEr
             .as_str()
             .unwrap_or("10.0.0.0/16")
             .to_string(),
+        workload_identity: props["securityProfile"]["workloadIdentity"]["enabled"] == true,
+        tenant_id: cloud.entra.tenant_id.clone(),
     }))
 }

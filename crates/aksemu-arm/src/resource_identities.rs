@@ -60,4 +60,12 @@ impl ResourceIdentities for StoredIdentities {
             })
         }))
     }
+
+    async fn federated_credentials(
+        &self,
+        id: &ResourceId,
+    ) -> Result<Vec<aksemu_identity::federation::FederatedCredential>, ArmError> {
+        let store = aksemu_store::read_only::ReadOnly::new(self.store.as_ref());
+        crate::federated_store::for_identity(&store, id).await
+    }
 }

@@ -2,15 +2,15 @@
 //! the store, and the caches of verified and issued tokens. ARM's `Cloud` holds
 //! one; the HTTP surfaces reach token verification through it.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use aksemu_core::VirtualClock;
 use aksemu_identity::SigningKey;
 use aksemu_store::Store;
 
 use crate::imds::cache::TokenCache;
-use crate::resources::ResourceIdentities;
+use crate::resources::{FederatedIssuers, ResourceIdentities};
 use crate::tenant::Bootstrap;
 use crate::verified_tokens::VerifiedTokens;
 
@@ -30,6 +30,8 @@ pub struct Entra {
     pub(crate) verified_tokens: VerifiedTokens,
     pub(crate) imds_tokens: TokenCache,
     pub(crate) resources: Arc<dyn ResourceIdentities>,
+    /// The clusters' OIDC issuers (set once the Kubernetes side exists).
+    pub(crate) issuers: OnceLock<Arc<dyn FederatedIssuers>>,
     /// The HTTPS port the server answers on: Graph accepts tokens for this
     /// server's loopback URLs at it (never for a host a request claims).
     port: AtomicU16,
@@ -61,6 +63,7 @@ impl Entra {
             verified_tokens: Default::default(),
             imds_tokens: Default::default(),
             resources: settings.resources,
+            issuers: OnceLock::new(),
             port: AtomicU16::new(0),
         }
     }
@@ -71,6 +74,11 @@ impl Entra {
 
     pub fn keys(&self) -> &[SigningKey] {
         &self.keys
+    }
+
+    /// Plugs in the issuers this cloud runs (once).
+    pub fn set_issuers(&self, issuers: Arc<dyn FederatedIssuers>) {
+        let _ = self.issuers.set(issuers);
     }
 
     /// Records the HTTPS port once the server listens.

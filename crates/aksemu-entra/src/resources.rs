@@ -21,4 +21,19 @@ pub trait ResourceIdentities: Send + Sync {
 
     /// A user-assigned identity, if it exists.
     async fn user_assigned(&self, id: &ResourceId) -> Result<Option<UserAssigned>, ArmError>;
+
+    /// The federated identity credentials of user-assigned identity `id`.
+    async fn federated_credentials(
+        &self,
+        id: &ResourceId,
+    ) -> Result<Vec<aksemu_identity::federation::FederatedCredential>, ArmError>;
+}
+
+/// The issuers this cloud runs itself (clusters' OIDC issuers): their keys are
+/// known in process, so a federated exchange never fetches anything.
+#[async_trait]
+pub trait FederatedIssuers: Send + Sync {
+    /// The current keys of `issuer` (exactly as a token names it), or `None`
+    /// when it is not an issuer of this cloud.
+    async fn keys(&self, issuer: &str) -> Option<Vec<std::sync::Arc<aksemu_identity::SigningKey>>>;
 }

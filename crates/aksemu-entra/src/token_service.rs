@@ -1,14 +1,16 @@
 //! The token service over the directory in the store: resolves the tenant (GUID or
-//! domain), authenticates the client against its application's credentials on
-//! the cloud clock, and mints a v1 access token for the requested resource.
+//! domain), authenticates the client (its application's secret on the cloud
+//! clock, or a federated client assertion), and mints a v1 access token for the
+//! requested resource.
 
 use std::collections::HashMap;
 
-use aksemu_core::Clock;
+use aksemu_core::{Clock, ResourceId};
+use aksemu_identity::federation;
 use aksemu_identity::grant::{
-    self, EndpointVersion, app_token_claims, authenticate_client, same_resource,
+    self, ClientCredential, EndpointVersion, app_token_claims, authenticate_client, same_resource,
 };
-use aksemu_identity::{ARM_AUDIENCES, OAuthError, TokenResponse, mint};
+use aksemu_identity::{ARM_AUDIENCES, OAuthError, ServicePrincipal, TokenResponse, mint};
 use time::OffsetDateTime;
 
 use crate::Entra;
@@ -56,22 +58,7 @@ impl Entra {
     ) -> Result<TokenResponse, OAuthError> {
         let tenant_id = self.resolve_tenant(tenant_segment)?.to_string();
         let req = grant::parse_request(form, basic, version)?;
-        let server_error = |_| OAuthError::ServerError;
-        let app = self
-            .application_by_app_id(&tenant_id, &req.client_id)
-            .await
-            .map_err(server_error)?;
-        let sp = self
-            .service_principal_by_app_id(&tenant_id, &req.client_id)
-            .await
-            .map_err(server_error)?;
-        let (Some((_, app)), Some((_, sp))) = (app, sp) else {
-            return Err(OAuthError::UnknownApplication {
-                app_id: req.client_id,
-                tenant: tenant_id,
-            });
-        };
-        authenticate_client(&app, &req.client_secret, self.clock.now())?;
+        let sp = self.authenticate_caller(&tenant_id, &req).await?;
         if !self.known_resource(&req.resource, base_url) {
             return Err(OAuthError::InvalidResource {
                 resource: req.resource,
@@ -79,7 +66,10 @@ impl Entra {
             });
         }
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let claims = app_token_claims(&sp, &req.resource, now, self.token_lifetime_secs, "1");
+        let mut claims = app_token_claims(&sp, &req.resource, now, self.token_lifetime_secs, "1");
+        if sp.service_principal_type == "ManagedIdentity" {
+            claims.xms_mirid = sp.service_principal_names.get(1).cloned();
+        }
         let key = self.signing_key().ok_or(OAuthError::ServerError)?;
         let access_token = mint(key, &claims);
         let v1 = version == EndpointVersion::V1;
@@ -92,5 +82,79 @@ impl Entra {
             resource: v1.then(|| req.resource.clone()),
             access_token,
         })
+    }
+
+    /// The service principal the request authenticates: an application by
+    /// its secret, or an application or managed identity by a federated
+    /// client assertion.
+    async fn authenticate_caller(
+        &self,
+        tenant_id: &str,
+        req: &grant::TokenRequest,
+    ) -> Result<ServicePrincipal, OAuthError> {
+        let server_error = |_| OAuthError::ServerError;
+        let app = self
+            .application_by_app_id(tenant_id, &req.client_id)
+            .await
+            .map_err(server_error)?;
+        let sp = self
+            .service_principal_by_app_id(tenant_id, &req.client_id)
+            .await
+            .map_err(server_error)?;
+        let unknown = || OAuthError::UnknownApplication {
+            app_id: req.client_id.clone(),
+            tenant: tenant_id.to_string(),
+        };
+        let (_, sp) = sp.ok_or_else(unknown)?;
+        match &req.credential {
+            ClientCredential::Secret(secret) => {
+                let (_, app) = app.ok_or_else(unknown)?;
+                authenticate_client(&app, secret, self.clock.now())?;
+            }
+            ClientCredential::Assertion(assertion) => {
+                let fics = self.federated_credentials(&sp).await?;
+                self.check_assertion(assertion, &fics).await?;
+            }
+        }
+        Ok(sp)
+    }
+
+    /// A managed identity's federated credentials (an application has none yet).
+    async fn federated_credentials(
+        &self,
+        sp: &ServicePrincipal,
+    ) -> Result<Vec<federation::FederatedCredential>, OAuthError> {
+        if sp.service_principal_type != "ManagedIdentity" {
+            return Ok(Vec::new());
+        }
+        let Some(id) = sp
+            .service_principal_names
+            .get(1)
+            .and_then(|n| ResourceId::parse(n).ok())
+        else {
+            return Ok(Vec::new());
+        };
+        self.resources
+            .federated_credentials(&id)
+            .await
+            .map_err(|_| OAuthError::ServerError)
+    }
+
+    /// Matches the assertion to a credential and verifies it with its
+    /// issuer's keys (only issuers this cloud runs: nothing is fetched).
+    async fn check_assertion(
+        &self,
+        assertion: &str,
+        fics: &[federation::FederatedCredential],
+    ) -> Result<(), OAuthError> {
+        let presented = federation::presented(assertion)?;
+        let credential = federation::matching(fics, &presented)?;
+        let issuers = self.issuers.get().ok_or(OAuthError::ExternalIssuer)?;
+        let keys = issuers
+            .keys(&presented.iss)
+            .await
+            .ok_or(OAuthError::ExternalIssuer)?;
+        let refs: Vec<&aksemu_identity::SigningKey> = keys.iter().map(|k| k.as_ref()).collect();
+        federation::verify_assertion(assertion, &refs, &presented, credential)
     }
 }

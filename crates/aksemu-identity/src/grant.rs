@@ -18,10 +18,19 @@ pub enum EndpointVersion {
     V2,
 }
 
+/// How the client proves itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientCredential {
+    Secret(String),
+    /// A JWT client assertion (`client_assertion_type=…:jwt-bearer`): for
+    /// applications and managed identities with federated credentials.
+    Assertion(String),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRequest {
     pub client_id: String,
-    pub client_secret: String,
+    pub credential: ClientCredential,
     /// The resource the token is for (its `aud`).
     pub resource: String,
 }
@@ -57,16 +66,24 @@ pub fn parse_request(
             resource_from_scope(scope)?
         }
     };
-    // A secret is compared as sent: spaces are part of it.
-    let client_secret = form
-        .get("client_secret")
-        .filter(|s| !s.is_empty())
-        .cloned()
-        .or(basic_secret)
-        .ok_or_else(|| OAuthError::MissingParameter("client_secret".into()))?;
+    let credential = match field("client_assertion_type") {
+        Some(t) if t == crate::federation::JWT_BEARER => ClientCredential::Assertion(
+            field("client_assertion")
+                .ok_or_else(|| OAuthError::MissingParameter("client_assertion".into()))?
+                .to_string(),
+        ),
+        // A secret is compared as sent: spaces are part of it.
+        _ => ClientCredential::Secret(
+            form.get("client_secret")
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .or(basic_secret)
+                .ok_or_else(|| OAuthError::MissingParameter("client_secret".into()))?,
+        ),
+    };
     Ok(TokenRequest {
         client_id,
-        client_secret,
+        credential,
         resource,
     })
 }
@@ -217,8 +234,8 @@ mod tests {
             v2,
         );
         assert_eq!(
-            basic.map(|r| (r.client_id, r.client_secret)),
-            Ok(("id".into(), "sec".into()))
+            basic.map(|r| (r.client_id, r.credential)),
+            Ok(("id".into(), ClientCredential::Secret("sec".into())))
         );
     }
 }

@@ -5,6 +5,7 @@
 pub mod claims;
 pub mod directory;
 pub mod discovery;
+pub mod federation;
 pub mod grant;
 pub mod jwt;
 pub mod keys;

@@ -38,6 +38,42 @@ pub enum OAuthError {
     InvalidTenantIdentifier(String),
     #[error("AADSTS50000: There was an error issuing a token. Please retry.")]
     ServerError,
+    #[error(
+        "AADSTS700211: No matching federated identity record found for presented assertion issuer '{0}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation"
+    )]
+    NoFederatedIssuer(String),
+    #[error(
+        "AADSTS700212: No matching federated identity record found for presented assertion audience '{0}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation"
+    )]
+    NoFederatedAudience(String),
+    #[error(
+        "AADSTS700213: No matching federated identity record found for presented assertion subject '{0}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation"
+    )]
+    NoFederatedSubject(String),
+    #[error(
+        "AADSTS7002138: No matching federated identity record found for presented assertion subject '{0}'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. See documentation at: https://learn.microsoft.com/entra/workload-id/workload-identity-federation."
+    )]
+    FederatedSubjectCase(String),
+    #[error(
+        "AADSTS7000272: The certificate with identifier {kid} used to sign the federated credential could not be found in the metadata of identity provider {issuer}. Please validate that your Identity Provider's metadata exposes the key used to sign the incoming token."
+    )]
+    UnknownAssertionKey { kid: String, issuer: String },
+    #[error("AADSTS700027: Client assertion failed signature validation.")]
+    AssertionSignature,
+    #[error(
+        "AADSTS700024: Client assertion is not within its valid time range. Current time: {now}, assertion valid from {from}, expiry time of assertion {until}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials ."
+    )]
+    AssertionTime {
+        now: String,
+        from: String,
+        until: String,
+    },
+    #[error("AADSTS90061: Request to External OIDC endpoint failed.")]
+    ExternalIssuer,
+    #[error("AADSTS50027: JWT token is invalid or malformed.")]
+    MalformedAssertion,
+    #[error("AADSTS700222: AAD-issued tokens may not be used for federated identity flows.")]
+    EntraAssertion,
 }
 
 impl OAuthError {
@@ -53,6 +89,8 @@ impl OAuthError {
             InvalidResource { .. } => "invalid_resource",
             UnsupportedGrantType(_) => "unsupported_grant_type",
             ServerError => "server_error",
+            ExternalIssuer => "invalid_request",
+            _ => "invalid_client",
         }
     }
 
@@ -69,13 +107,23 @@ impl OAuthError {
             UnsupportedGrantType(_) => 70003,
             InvalidTenantIdentifier(_) => 900023,
             ServerError => 50000,
+            NoFederatedIssuer(_) => 700211,
+            NoFederatedAudience(_) => 700212,
+            NoFederatedSubject(_) => 700213,
+            FederatedSubjectCase(_) => 7002138,
+            UnknownAssertionKey { .. } => 7000272,
+            AssertionSignature => 700027,
+            AssertionTime { .. } => 700024,
+            ExternalIssuer => 90061,
+            MalformedAssertion => 50027,
+            EntraAssertion => 700222,
         }
     }
 
     pub fn status(&self) -> u16 {
-        match self {
-            OAuthError::InvalidClientSecret(_) | OAuthError::ClientSecretExpired(_) => 401,
-            OAuthError::ServerError => 500,
+        match (self, self.error()) {
+            (OAuthError::ServerError, _) => 500,
+            (_, "invalid_client") => 401,
             _ => 400,
         }
     }

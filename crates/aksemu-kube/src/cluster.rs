@@ -25,6 +25,10 @@ pub struct ClusterInfo {
     pub oidc_issuer: Option<String>,
     /// `10.0.0.0/16`: where Service cluster IPs come from.
     pub service_cidr: String,
+    /// Workload identity on: labelled pods get the webhook's injection.
+    pub workload_identity: bool,
+    /// The tenant the cluster's identities belong to (`AZURE_TENANT_ID`).
+    pub tenant_id: String,
 }
 
 #[async_trait]

@@ -26,6 +26,7 @@ mod managed_fields;
 mod meta;
 mod nodes;
 pub mod objects;
+pub mod oidc;
 pub mod openapi;
 pub mod patch;
 pub mod plane;

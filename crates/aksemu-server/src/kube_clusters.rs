@@ -28,13 +28,25 @@ impl Clusters for FromAks {
                 static_tokens,
                 oidc_issuer: v.oidc_issuer,
                 service_cidr: v.service_cidr,
+                workload_identity: v.workload_identity,
+                tenant_id: v.tenant_id,
             }
         }))
     }
 }
 
+/// The clusters' OIDC issuers, for Entra's federated token exchange.
+struct Issuers(Arc<KubeApi>);
+
+#[async_trait]
+impl aksemu_entra::resources::FederatedIssuers for Issuers {
+    async fn keys(&self, issuer: &str) -> Option<Vec<Arc<aksemu_identity::SigningKey>>> {
+        self.0.issuer_keys(issuer).await.ok().flatten()
+    }
+}
+
 /// The Kubernetes API over `store`, reading clusters from `cloud`, and
-/// plugged into the AKS provider's slot.
+/// plugged into the AKS provider's slot and Entra's federated issuers.
 pub fn wire(
     cloud: &Arc<Cloud>,
     store: Arc<dyn aksemu_store::Store>,
@@ -47,5 +59,6 @@ pub fn wire(
         Arc::new(FromAks(cloud.clone(), Default::default())),
     );
     let _ = slot.set(aksemu_kube::plane::as_plane(&kube));
+    cloud.entra.set_issuers(Arc::new(Issuers(kube.clone())));
     kube
 }

@@ -12,6 +12,7 @@ pub mod imds_routes;
 pub mod kube_clusters;
 pub mod listen;
 pub mod login_routes;
+pub mod oidc_routes;
 pub mod registry_routes;
 pub mod render;
 pub mod serve;
@@ -50,6 +51,10 @@ pub fn router(cloud: Arc<Cloud>, kube: Arc<aksemu_kube::KubeApi>) -> Router {
         .route("/{tenant}/oauth2/token", post(login_routes::token_v1))
         .route("/v1.0/{*rest}", any(graph_routes::graph))
         .route("/aksemu/admin/hosts", post(admin_routes::create_host))
+        .route(
+            "/aksemu/oidc/{region}/{tenant}/{uid}/{*rest}",
+            get(oidc_routes::document),
+        )
         .route("/aksemu/clusters/{uid}", any(cluster_routes::root))
         .route("/aksemu/clusters/{uid}/{*rest}", any(cluster_routes::path))
         .route(

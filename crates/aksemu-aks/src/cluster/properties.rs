@@ -94,8 +94,9 @@ fn dns_names(r: &Request) -> (String, String) {
     (dns_prefix, fqdn)
 }
 
-/// The OIDC issuer: once enabled it stays, with the URL it was given.
-fn oidc_issuer(cloud: &Cloud, r: &Request) -> Value {
+/// The OIDC issuer: once enabled it stays, with the URL it was given
+/// (Azure's shape: region, tenant, the cluster's uid, a trailing slash).
+fn oidc_issuer(cloud: &Cloud, r: &Request, uid: &str) -> Value {
     let old = r.old_props();
     let enabled = r
         .props
@@ -111,10 +112,8 @@ fn oidc_issuer(cloud: &Cloud, r: &Request) -> Value {
             .map(|u| json!(u))
             .unwrap_or_else(|| {
                 json!(format!(
-                    "https://{}.oic.prod-aks.azure.com/{}/{}/",
-                    r.target.location,
-                    cloud.entra.tenant_id,
-                    uuid::Uuid::new_v4()
+                    "https://{}.oic.prod-aks.azure.com/{}/{uid}/",
+                    r.target.location, cloud.entra.tenant_id
                 ))
             });
     }
@@ -204,9 +203,10 @@ pub async fn properties(
     p["nodeResourceGroup"] = json!(node_group);
     let old_network = old.map(|o| &o["networkProfile"]).filter(|v| v.is_object());
     p["networkProfile"] = network_profile(r.props.get("networkProfile"), old_network);
-    p["oidcIssuerProfile"] = oidc_issuer(cloud, r);
     let uid = json!(uuid::Uuid::new_v4().simple().to_string());
     p["resourceUID"] = kept(old, "resourceUID", Value::is_string, uid);
+    let uid = p["resourceUID"].as_str().unwrap_or_default().to_string();
+    p["oidcIssuerProfile"] = oidc_issuer(cloud, r, &uid);
     match (identity_profile, p.as_object_mut()) {
         (Some(ip), _) => p["identityProfile"] = ip,
         (None, Some(o)) => {

@@ -17,7 +17,8 @@ use aksemu_store::store_err;
 use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
 use crate::conditional::precondition;
-use crate::endpoint::{Endpoint, Namespace, ResourceType, RgOp};
+use crate::endpoint::{ChildType, Endpoint, Namespace, ResourceType, RgOp};
+use crate::providers::federated_credentials as fic;
 use crate::providers::identity_block::new_principal;
 use crate::providers::tracked::{
     group_name, location, parent_group, system_data, with_etag, write_err,
@@ -36,13 +37,26 @@ pub const USER_ASSIGNED_IDENTITIES: ResourceType = ResourceType {
     accepts_identity: false,
 };
 
+pub const FEDERATED_IDENTITY_CREDENTIALS: ChildType = ChildType {
+    parent: &USER_ASSIGNED_IDENTITIES,
+    type_name: "federatedIdentityCredentials",
+    read: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read",
+    write: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+    delete: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/delete",
+};
+
 pub const NAMESPACE: Namespace = Namespace {
     name: "Microsoft.ManagedIdentity",
     register: "Microsoft.ManagedIdentity/register/action",
     unregister: "Microsoft.ManagedIdentity/unregister/action",
-    listed_types: &["userAssignedIdentities", "Identities", "operations"],
+    listed_types: &[
+        "userAssignedIdentities",
+        "userAssignedIdentities/federatedIdentityCredentials",
+        "Identities",
+        "operations",
+    ],
     types: &[&USER_ASSIGNED_IDENTITIES],
-    children: &[],
+    children: &[&FEDERATED_IDENTITY_CREDENTIALS],
     actions: &[],
     location_reads: &[],
     provider_actions: &[],
@@ -73,6 +87,25 @@ impl Provider<Cloud> for ManagedIdentities {
                 name,
                 op: RgOp::Put,
             } => put(cloud, auth, rtype, sub, rg, name, req).await,
+            Endpoint::Resource {
+                op: RgOp::Delete, ..
+            } => {
+                let extra = fic::removal(&cloud.store(), auth.scope().key()).await?;
+                crate::providers::tracked::delete_with(cloud, auth, req, extra).await
+            }
+            Endpoint::ChildResource {
+                rg,
+                name,
+                child_name,
+                op,
+                ..
+            } => match op {
+                RgOp::Get | RgOp::Head => fic::get(cloud, auth, rg, name, child_name).await,
+                RgOp::Put => fic::put(cloud, auth, rg, name, child_name, req).await,
+                RgOp::Delete => fic::delete(cloud, auth, rg, name).await,
+                RgOp::Patch => Err(ArmError::UnsupportedHttpMethod("PATCH".into())),
+            },
+            Endpoint::ListChildren { rg, name, .. } => fic::list(cloud, auth, rg, name).await,
             _ => {
                 crate::providers::generic::handle(
                     cloud,
@@ -86,6 +119,16 @@ impl Provider<Cloud> for ManagedIdentities {
         }
     }
 
+    async fn owned(
+        &self,
+        cloud: &Cloud,
+        doc: &aksemu_store::Doc,
+    ) -> Result<crate::effects::Effects, ArmError> {
+        Ok(crate::effects::Effects {
+            writes: fic::removal(&cloud.store(), &doc.key).await?,
+        })
+    }
+
     fn samples(&self, sub: &str, rg: &str) -> Vec<(Method, String)> {
         let g = format!(
             "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities"
@@ -95,6 +138,11 @@ impl Provider<Cloud> for ManagedIdentities {
             (Method::Get, format!("{g}/id1")),
             (Method::Patch, format!("{g}/id1")),
             (Method::Delete, format!("{g}/id1")),
+            (
+                Method::Put,
+                format!("{g}/id1/federatedIdentityCredentials/f1"),
+            ),
+            (Method::Get, format!("{g}/id1/federatedIdentityCredentials")),
             (Method::Get, g),
             (
                 Method::Get,

@@ -4,6 +4,7 @@
 pub mod all_resources;
 pub mod cascade;
 pub mod compute;
+pub mod federated_credentials;
 pub mod generic;
 pub mod group_doc;
 pub mod identity_block;

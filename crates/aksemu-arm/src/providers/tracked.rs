@@ -171,6 +171,16 @@ pub async fn delete(
     auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, ArmError> {
+    delete_with(cloud, auth, req, Vec::new()).await
+}
+
+/// `delete`, with `extra` writes in the same batch (what else goes with it).
+pub async fn delete_with(
+    cloud: &Cloud,
+    auth: &Authorized,
+    req: &ArmRequest,
+    extra: Vec<Write>,
+) -> Result<ArmResponse, ArmError> {
     let Some(doc) = cloud
         .store()
         .get(RESOURCES, auth.scope().key())
@@ -186,6 +196,7 @@ pub async fn delete(
         cond,
     }];
     writes.extend(owned_principal_removal(cloud, &doc.body).await?);
+    writes.extend(extra);
     cloud.commit(writes).await.map_err(write_err)?;
     Ok(ArmResponse::empty(200))
 }

@@ -1,0 +1,136 @@
+"""Workload identity end to end, with the real az CLI, kubectl and Python
+azure-identity: a cluster's OIDC issuer, a federated credential on a
+user-assigned identity, a service-account token exchanged at the token
+endpoint, and each of Entra's refusals."""
+
+import base64
+import json
+import os
+import subprocess
+import time
+
+import pytest
+import requests
+
+from conftest import STORES
+from kube import Cluster
+
+AUDIENCE = "api://AzureADTokenExchange"
+
+
+@pytest.fixture(scope="module", params=STORES)
+def cluster(request):
+    c = Cluster(request.param, nodes=1, extra_args=())
+    yield c
+    c.stop()
+
+
+def enable(cluster):
+    cluster.az.run("aks", "update", "-g", "rg", "-n", "c1", "--enable-oidc-issuer", "--enable-workload-identity")
+    shown = cluster.az.json("aks", "show", "-g", "rg", "-n", "c1")
+    assert shown["securityProfile"]["workloadIdentity"]["enabled"] is True
+    return shown["oidcIssuerProfile"]["issuerUrl"]
+
+
+def token_for(cluster, sa, ns="demo", audience=AUDIENCE, duration=None):
+    args = ["create", "token", sa, "-n", ns, "--audience", audience]
+    if duration:
+        args += ["--duration", duration]
+    return cluster.out(*args).strip()
+
+
+def exchange(cluster, client_id, assertion):
+    env = cluster.server.env
+    return requests.post(f"{env['AKSEMU_ARM_URL']}/{env['AKSEMU_TENANT_ID']}/oauth2/v2.0/token",
+                         verify=env["REQUESTS_CA_BUNDLE"], timeout=10,
+                         data={"grant_type": "client_credentials", "client_id": client_id,
+                               "scope": "https://management.azure.com/.default",
+                               "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                               "client_assertion": assertion})
+
+
+def code(r):
+    return r.json().get("error_codes", [None])[0]
+
+
+def test_a_service_account_token_becomes_an_identitys_access_token(cluster):
+    az = cluster.az
+    issuer = enable(cluster)
+    assert issuer.startswith("https://westus2.oic.prod-aks.azure.com/") and issuer.endswith("/"), issuer
+    env = cluster.server.env
+    path = issuer.removeprefix("https://westus2.oic.prod-aks.azure.com/")
+    base = f"{env['AKSEMU_ARM_URL']}/aksemu/oidc/westus2/{path}"
+    disco = requests.get(base + ".well-known/openid-configuration", verify=env["REQUESTS_CA_BUNDLE"], timeout=10)
+    assert disco.status_code == 200 and disco.json()["issuer"] == issuer, disco.text
+    assert disco.json()["jwks_uri"] == issuer + "openid/v1/jwks"
+    jwks = requests.get(base + "openid/v1/jwks", verify=env["REQUESTS_CA_BUNDLE"], timeout=10).json()
+    assert jwks["keys"] and jwks["keys"][0]["alg"] == "RS256"
+
+    ident = az.json("identity", "create", "-g", "rg", "-n", "app-id")
+    az.run("identity", "federated-credential", "create", "-g", "rg", "--identity-name", "app-id", "-n", "fic1",
+           "--issuer", issuer, "--subject", "system:serviceaccount:demo:app", "--audiences", AUDIENCE)
+    cluster.kubectl("create", "namespace", "demo")
+    cluster.kubectl("create", "sa", "app", "-n", "demo")
+    sa_token = token_for(cluster, "app")
+    claims = json.loads(base64.urlsafe_b64decode(sa_token.split(".")[1] + "=="))
+    assert claims["iss"] == issuer and claims["sub"] == "system:serviceaccount:demo:app"
+
+    r = exchange(cluster, ident["clientId"], sa_token)
+    assert r.status_code == 200, r.text
+    access = r.json()["access_token"]
+    at = json.loads(base64.urlsafe_b64decode(access.split(".")[1] + "=="))
+    assert at["oid"] == ident["principalId"] and at["xms_mirid"].lower() == ident["id"].lower()
+
+    # The SDK, as a pod would run it (instance discovery off).
+    token_file = os.path.join(cluster.server.tmp, "sa-token")
+    with open(token_file, "w") as f:
+        f.write(sa_token)
+    script = ("from azure.identity import WorkloadIdentityCredential as C;"
+              "print(C(disable_instance_discovery=True).get_token('https://management.azure.com/.default').token)")
+    penv = {**os.environ, "AZURE_CLIENT_ID": ident["clientId"], "AZURE_TENANT_ID": env["AKSEMU_TENANT_ID"],
+            "AZURE_FEDERATED_TOKEN_FILE": token_file, "AZURE_AUTHORITY_HOST": env["AKSEMU_ARM_URL"] + "/",
+            "REQUESTS_CA_BUNDLE": env["REQUESTS_CA_BUNDLE"]}
+    py = os.path.join(os.path.dirname(os.path.realpath(subprocess.run(["which", "az"], capture_output=True,
+                                                                        text=True).stdout.strip())), "python")
+    out = subprocess.run([py, "-c", script], env=penv, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    sdk_token = out.stdout.strip()
+
+    # What the identity may do: read its group once granted, nothing else.
+    group = az.json("group", "show", "-n", "rg")["id"]
+    sub = group.split("/resourceGroups/")[0]
+    az.run("role", "assignment", "create", "--assignee-object-id", ident["principalId"],
+           "--assignee-principal-type", "ServicePrincipal", "--role", "Reader", "--scope", group)
+    arm = lambda p: requests.get(f"{env['AKSEMU_ARM_URL']}{p}?api-version=2024-11-01",  # noqa: E731
+                                 headers={"Authorization": f"Bearer {sdk_token}"},
+                                 verify=env["REQUESTS_CA_BUNDLE"], timeout=10)
+    assert arm(group).status_code == 200
+    denied = arm(f"{sub}/resourceGroups/elsewhere-nope")
+    assert denied.status_code in (403, 404)
+    assert arm(f"{sub}/resourcegroups").json()["value"][0]["name"] == "rg"
+
+
+def test_each_mismatch_is_entras_error(cluster):
+    az = cluster.az
+    issuer = az.json("aks", "show", "-g", "rg", "-n", "c1")["oidcIssuerProfile"]["issuerUrl"]
+    ident = az.json("identity", "show", "-g", "rg", "-n", "app-id")
+    cluster.kubectl("create", "sa", "other", "-n", "demo")
+    cluster.kubectl("create", "sa", "cased", "-n", "demo")
+    az.run("identity", "federated-credential", "create", "-g", "rg", "--identity-name", "app-id", "-n", "fic-case",
+           "--issuer", issuer, "--subject", "system:serviceaccount:demo:Cased", "--audiences", AUDIENCE)
+    cid = ident["clientId"]
+    assert code(exchange(cluster, cid, token_for(cluster, "other"))) == 700213
+    assert code(exchange(cluster, cid, token_for(cluster, "cased"))) == 7002138
+    assert code(exchange(cluster, cid, token_for(cluster, "app", audience="api://other"))) == 700212
+    # A credential naming the issuer without its trailing slash matches nothing.
+    az.run("identity", "federated-credential", "create", "-g", "rg", "--identity-name", "app-id", "-n", "fic2",
+           "--issuer", issuer.rstrip("/"), "--subject", "system:serviceaccount:demo:other", "--audiences", AUDIENCE)
+    assert code(exchange(cluster, cid, token_for(cluster, "other"))) == 700213
+    # Deleted credentials stop matching; what is left names the issuer without
+    # its trailing slash (the most common mistake): no credential has this issuer.
+    for name in ("fic1", "fic-case"):
+        az.run("identity", "federated-credential", "delete", "-g", "rg", "--identity-name", "app-id", "-n", name,
+               "--yes")
+    assert code(exchange(cluster, cid, token_for(cluster, "app"))) == 700211
+    bad = exchange(cluster, cid, "not.a.jwt")
+    assert bad.status_code in (400, 401) and code(bad) == 50027
