@@ -110,6 +110,44 @@ def test_a_service_account_token_becomes_an_identitys_access_token(cluster):
     assert arm(f"{sub}/resourcegroups").json()["value"][0]["name"] == "rg"
 
 
+POD = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+  namespace: demo
+  labels: {{azure.workload.identity/use: "true"}}
+  annotations: {annotations}
+spec:
+  serviceAccountName: app
+  containers:
+  - {{name: app, image: myapp:1}}
+  - {{name: sidecar, image: envoy:1}}
+"""
+
+
+def test_the_webhook_injects_what_azure_workload_identity_does(cluster):
+    ident = cluster.az.json("identity", "show", "-g", "rg", "-n", "app-id")
+    cluster.kubectl("annotate", "sa", "app", "-n", "demo", f"azure.workload.identity/client-id={ident['clientId']}")
+    cluster.kubectl("apply", "-f", "-", stdin=POD.format(
+        name="app", annotations='{azure.workload.identity/skip-containers: sidecar}'))
+    pod = json.loads(cluster.out("get", "pod", "app", "-n", "demo", "-o", "json"))
+    app, sidecar = pod["spec"]["containers"]
+    env = {e["name"]: e["value"] for e in app["env"]}
+    assert env == {"AZURE_CLIENT_ID": ident["clientId"], "AZURE_TENANT_ID": cluster.server.env["AKSEMU_TENANT_ID"],
+                   "AZURE_FEDERATED_TOKEN_FILE": "/var/run/secrets/azure/tokens/azure-identity-token",
+                   "AZURE_AUTHORITY_HOST": "https://login.microsoftonline.com/"}, env
+    assert {"name": "azure-identity-token", "mountPath": "/var/run/secrets/azure/tokens",
+            "readOnly": True} in app["volumeMounts"]
+    assert "env" not in sidecar or not sidecar["env"]
+    volume = [v for v in pod["spec"]["volumes"] if v["name"] == "azure-identity-token"][0]
+    assert volume["projected"]["sources"][0]["serviceAccountToken"] == {
+        "path": "azure-identity-token", "expirationSeconds": 3600, "audience": "api://AzureADTokenExchange"}
+    bad = cluster.kubectl("apply", "-f", "-", check=False, stdin=POD.format(
+        name="short", annotations='{azure.workload.identity/service-account-token-expiration: "100"}'))
+    assert bad.returncode != 0 and "token expiration 100 not valid" in bad.stderr, bad.stderr
+
+
 def test_each_mismatch_is_entras_error(cluster):
     az = cluster.az
     issuer = az.json("aks", "show", "-g", "rg", "-n", "c1")["oidcIssuerProfile"]["issuerUrl"]

@@ -47,6 +47,7 @@ pub mod table;
 mod users;
 mod validate;
 pub mod watch;
+mod workload_identity;
 mod write;
 
 use std::collections::HashMap;

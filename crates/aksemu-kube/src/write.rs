@@ -109,6 +109,10 @@ pub async fn prepare_new(
     }
     defaults::initial_status(rt.kind, &mut obj);
     fill(ctx, rt, &mut obj).await?;
+    // Mutating admission, after defaulting and before validation.
+    if rt.kind == "Pod" {
+        crate::workload_identity::mutate(ctx, ns.unwrap_or("default"), &mut obj).await?;
+    }
     validate::object(rt, &obj)?;
     let applied = obj.clone();
     managed_fields::record(&mut obj, mgr, op, &applied, &now, None);
