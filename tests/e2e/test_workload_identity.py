@@ -164,6 +164,19 @@ def test_each_mismatch_is_entras_error(cluster):
     az.run("identity", "federated-credential", "create", "-g", "rg", "--identity-name", "app-id", "-n", "fic2",
            "--issuer", issuer.rstrip("/"), "--subject", "system:serviceaccount:demo:other", "--audiences", AUDIENCE)
     assert code(exchange(cluster, cid, token_for(cluster, "other"))) == 700213
+    # A token that has expired on the cloud clock.
+    stale = token_for(cluster, "app")
+    assert exchange(cluster, cid, stale).status_code == 200
+    subprocess.run([cluster.server.bin, "clock", "advance", "2h", "--data-dir", cluster.server.data_dir],
+                   check=True, capture_output=True)
+    assert code(exchange(cluster, cid, stale)) == 700024
+    # A token of another cluster's issuer: no credential names that issuer.
+    az.run("aks", "create", "-g", "rg", "-n", "c2", "--node-count", "1", "--enable-oidc-issuer")
+    other_kc = os.path.join(cluster.server.tmp, "c2.kubeconfig")
+    az.run("aks", "get-credentials", "-g", "rg", "-n", "c2", "-f", other_kc)
+    other = cluster.out("create", "token", "default", "--audience", AUDIENCE,
+                        env={**cluster.env(), "KUBECONFIG": other_kc}).strip()
+    assert code(exchange(cluster, cid, other)) == 700211
     # Deleted credentials stop matching; what is left names the issuer without
     # its trailing slash (the most common mistake): no credential has this issuer.
     for name in ("fic1", "fic-case"):

@@ -155,6 +155,7 @@ impl Entra {
             .await
             .ok_or(OAuthError::ExternalIssuer)?;
         let refs: Vec<&aksemu_identity::SigningKey> = keys.iter().map(|k| k.as_ref()).collect();
-        federation::verify_assertion(assertion, &refs, &presented, credential)
+        let now = self.clock.now().unix_timestamp();
+        federation::verify_assertion(assertion, &refs, &presented, credential, now)
     }
 }

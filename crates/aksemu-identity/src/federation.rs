@@ -11,7 +11,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::jwt::{TokenExpectations, TokenVerifyError, verify};
+use crate::jwt::{TokenExpectations, TokenVerifyError, verify_at};
 use crate::keys::SigningKey;
 use crate::oauth_error::OAuthError;
 
@@ -104,12 +104,14 @@ fn instant(secs: i64) -> String {
 }
 
 /// Verifies the assertion with the issuer's keys: the key by `kid`, RS256 only,
-/// the signature, the issuer and audience the credential names, the time window.
+/// the signature, the issuer and audience the credential names, the time
+/// window at `now` (the cloud clock, which the issuers' tokens live on).
 pub fn verify_assertion(
     assertion: &str,
     keys: &[&SigningKey],
     p: &Presented,
     credential: &FederatedCredential,
+    now: i64,
 ) -> Result<(), OAuthError> {
     if !keys.iter().any(|k| k.kid() == p.kid) {
         return Err(OAuthError::UnknownAssertionKey {
@@ -124,13 +126,13 @@ pub fn verify_assertion(
         audiences: &audiences,
         leeway: 0,
     };
-    match verify::<Value>(assertion, keys, &expect) {
+    match verify_at::<Value>(assertion, keys, &expect, now) {
         Ok(_) => Ok(()),
         Err(TokenVerifyError::Expired(_) | TokenVerifyError::NotYetValid(_)) => {
             let claims = part(assertion, 1)?;
             let at = |k: &str| instant(claims[k].as_i64().unwrap_or_default());
             Err(OAuthError::AssertionTime {
-                now: instant(OffsetDateTime::now_utc().unix_timestamp()),
+                now: instant(now),
                 from: at("nbf"),
                 until: at("exp"),
             })

@@ -15,7 +15,7 @@ pub mod secret;
 pub use claims::AccessTokenClaims;
 pub use directory::{Application, PasswordCredential, ServicePrincipal};
 pub use grant::{TokenRequest, TokenResponse};
-pub use jwt::{TokenExpectations, TokenVerifyError, mint, verify};
+pub use jwt::{TokenExpectations, TokenVerifyError, mint, verify, verify_at};
 pub use keys::SigningKey;
 pub use oauth_error::OAuthError;
 

@@ -140,9 +140,10 @@ pub async fn mint(
     m: Mint<'_>,
 ) -> Result<(String, i64), KubeError> {
     let key = key(api, &cluster.uid).await?;
-    // Real time, as for Entra's access tokens: verification checks exp/nbf
-    // against real time, and clients' token caches run on it.
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    // The cloud clock: `aksemu clock advance` expires service-account tokens
+    // (a projected token's hour, a TokenRequest's duration), for the API
+    // server and for Entra's federated exchange alike.
+    let now = api.clock.now().unix_timestamp();
     let claims = Claims {
         aud: m.audiences,
         exp: now + m.seconds,
@@ -176,8 +177,9 @@ pub async fn verify(
         audiences,
         leeway: 0,
     };
-    let claims: Claims =
-        aksemu_identity::verify(token, &[key.as_ref()], &expect).map_err(|e| e.to_string())?;
+    let now = api.clock.now().unix_timestamp();
+    let claims: Claims = aksemu_identity::verify_at(token, &[key.as_ref()], &expect, now)
+        .map_err(|e| e.to_string())?;
     // A token outlives nothing it was bound to: the account must still exist
     // with the uid the token names.
     let sa = crate::objects::get_account(

@@ -555,7 +555,7 @@ async fn identity_rules() {
     s.stop().await.unwrap();
 }
 
-async fn advance(s: &Server, t: &str, secs: i64) {
+pub(crate) async fn advance(s: &Server, t: &str, secs: i64) {
     let (st, _) = call(
         s,
         t,
