@@ -149,6 +149,35 @@ def test_the_webhook_injects_what_azure_workload_identity_does(cluster):
     volume = [v for v in pod["spec"]["volumes"] if v["name"] == "azure-identity-token"][0]
     assert volume["projected"]["sources"][0]["serviceAccountToken"] == {
         "path": "azure-identity-token", "expirationSeconds": 3600, "audience": "api://AzureADTokenExchange"}
+    # This shell as the pod: its environment, and a token file the server renews.
+    out = subprocess.run([cluster.server.bin, "env", "--pod", "demo/app", "--data-dir", cluster.server.data_dir],
+                         check=True, capture_output=True, text=True).stdout
+    shell = {}
+    for line in out.splitlines():
+        if line.startswith("export "):
+            k, _, v = line.removeprefix("export ").partition("=")
+            shell[k] = v.strip("'")
+    assert shell["AZURE_CLIENT_ID"] == ident["clientId"]
+    assert shell["AZURE_AUTHORITY_HOST"] == cluster.server.env["AKSEMU_ARM_URL"] + "/"
+    token_file = shell["AZURE_FEDERATED_TOKEN_FILE"]
+    first = open(token_file).read()
+    claims = json.loads(base64.urlsafe_b64decode(first.split(".")[1] + "=="))
+    assert claims["kubernetes.io"]["pod"]["name"] == "app" and claims["aud"] == ["api://AzureADTokenExchange"]
+    script = ("from azure.identity import WorkloadIdentityCredential as C;"
+              "print(C(disable_instance_discovery=True).get_token('https://management.azure.com/.default').token)")
+    penv = {k: v for k, v in os.environ.items() if not k.startswith("AZURE_")}
+    penv.update(shell)
+    py = os.path.join(os.path.dirname(os.path.realpath(subprocess.run(["which", "az"], capture_output=True,
+                                                                        text=True).stdout.strip())), "python")
+    sdk = subprocess.run([py, "-c", script], env=penv, capture_output=True, text=True, timeout=60)
+    assert sdk.returncode == 0, sdk.stderr
+    subprocess.run([cluster.server.bin, "clock", "advance", "50m", "--data-dir", cluster.server.data_dir],
+                   check=True, capture_output=True)
+    deadline = time.time() + 15
+    while open(token_file).read() == first:
+        assert time.time() < deadline, "the token file was not renewed"
+        time.sleep(0.3)
+
     bad = cluster.kubectl("apply", "-f", "-", check=False, stdin=POD.format(
         name="short", annotations='{azure.workload.identity/service-account-token-expiration: "100"}'))
     assert bad.returncode != 0 and "token expiration 100 not valid" in bad.stderr, bad.stderr

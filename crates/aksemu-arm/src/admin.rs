@@ -13,7 +13,7 @@ use crate::collections::RESOURCES;
 use aksemu_entra::imds::Host;
 
 /// The admin API's gate: the one decision, for the administrator only.
-fn admin_only(cloud: &Cloud, caller: &Principal, action: &str) -> Result<Authorized, ArmError> {
+pub fn admin_only(cloud: &Cloud, caller: &Principal, action: &str) -> Result<Authorized, ArmError> {
     let decider = Decider {
         tenant_id: &cloud.entra.tenant_id,
         administrator: &cloud.entra.admin_object_id,

@@ -19,17 +19,28 @@ pub struct EnvArgs {
     /// Run as a host holding these user-assigned identities (resource id or
     /// clientId; repeat for several): exports the managed-identity endpoint
     /// instead of the administrator's secret.
-    #[arg(long = "identity", value_name = "ID", conflicts_with_all = ["host", "node"])]
+    #[arg(long = "identity", value_name = "ID", conflicts_with_all = ["host", "node", "pod"])]
     identities: Vec<String>,
     /// Run on this ARM resource (a virtual machine scale set) as its host: its
     /// system-assigned identity is the default, its user-assigned ones by clientId.
-    #[arg(long, value_name = "RESOURCE_ID", conflicts_with = "node")]
+    #[arg(long, value_name = "RESOURCE_ID", conflicts_with_all = ["node", "pod"])]
     host: Option<String>,
     /// Run on a node of this AKS cluster (name or resource id): the node pool's
     /// scale set is the host, holding the kubelet and add-on identities; the
     /// kubelet identity is the default.
-    #[arg(long, value_name = "CLUSTER")]
+    #[arg(long, value_name = "CLUSTER", conflicts_with = "pod")]
     node: Option<String>,
+    /// Run as this pod (`<namespace>/<name>`) with workload identity: its
+    /// injected environment, the authority pointed at this server, and a token
+    /// file the server keeps fresh while the pod exists.
+    #[arg(long, value_name = "NS/NAME")]
+    pod: Option<String>,
+    /// With --pod: the cluster (name or uid) when several have such a pod.
+    #[arg(long, value_name = "CLUSTER", requires = "pod")]
+    cluster: Option<String>,
+    /// With --pod: the container (default: the first with the injection).
+    #[arg(long, value_name = "NAME", requires = "pod")]
+    container: Option<String>,
     /// With --node: the node pool (default: the first System pool).
     #[arg(long, value_name = "NAME", requires = "node")]
     pool: Option<String>,
@@ -47,7 +58,23 @@ pub fn run(args: EnvArgs) -> anyhow::Result<()> {
     let (dir, info, creds) = server(&args.data_dir)?;
     let ca = dir.file(CA_CERT);
     let mut lines = common(&info, &creds, &ca);
-    if args.identities.is_empty() && args.host.is_none() && args.node.is_none() {
+    if let Some(pod) = &args.pod {
+        let body = json!({"pod": pod, "cluster": args.cluster, "container": args.container});
+        let answer = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(async {
+                let admin = AdminClient::connect(&dir, &info, &creds).await?;
+                admin.post("/aksemu/admin/pods", &body).await
+            })?;
+        lines.push("unset AKSEMU_CLIENT_ID AKSEMU_CLIENT_SECRET AZURE_CLIENT_SECRET AZURE_CLIENT_ID IDENTITY_ENDPOINT IDENTITY_HEADER".to_string());
+        for (k, v) in answer["env"].as_object().into_iter().flatten() {
+            lines.push(format!(
+                "export {k}={}",
+                quote(v.as_str().unwrap_or_default())
+            ));
+        }
+    } else if args.identities.is_empty() && args.host.is_none() && args.node.is_none() {
         for (k, v) in [
             ("AKSEMU_CLIENT_ID", &creds.client_id),
             ("AKSEMU_CLIENT_SECRET", &creds.client_secret),

@@ -202,7 +202,9 @@ async fn listen_https(
         .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     let server_config = aksemu_server::tls::server_config(&tls.cert_pem, &tls.key_pem)?;
-    let app = aksemu_server::router(cloud.clone(), kube.clone());
+    // Absolute: processes elsewhere read the files the server writes there.
+    let files = std::fs::canonicalize(&args.data_dir).unwrap_or_else(|_| args.data_dir.clone());
+    let app = aksemu_server::router(cloud.clone(), kube.clone(), files);
     let serve = |l, app| {
         tokio::spawn(aksemu_server::serve::serve_tls(
             l,

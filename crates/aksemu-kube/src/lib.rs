@@ -30,6 +30,7 @@ pub mod oidc;
 pub mod openapi;
 pub mod patch;
 pub mod plane;
+pub mod pod_identity;
 pub mod protobuf;
 pub mod rbac;
 mod read;

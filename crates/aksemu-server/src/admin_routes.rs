@@ -47,6 +47,17 @@ pub async fn create_host(
     .await
 }
 
+/// `aksemu env --pod`: a pod's identity for a process on this machine.
+pub async fn pod_shell(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let base = base_url::from_headers(&headers);
+    let (kube, files) = (state.kube.clone(), state.files.clone());
+    admin(&state, &headers, 200, |cloud, p| async move {
+        aksemu_arm::admin::admin_only(&cloud, &p, "aksemu/pods/identity/action")?;
+        crate::pod_shell::register(&kube, &files, &body, &base).await
+    })
+    .await
+}
+
 pub async fn clock_show(State(state): State<AppState>, headers: HeaderMap) -> Response {
     admin(&state, &headers, 200, |cloud, p| async move {
         aksemu_arm::admin::clock_show(&cloud, &p)

@@ -13,6 +13,7 @@ pub mod kube_clusters;
 pub mod listen;
 pub mod login_routes;
 pub mod oidc_routes;
+pub mod pod_shell;
 pub mod registry_routes;
 pub mod render;
 pub mod serve;
@@ -29,12 +30,19 @@ use axum::routing::{any, get, post};
 pub struct AppState {
     pub cloud: Arc<Cloud>,
     pub kube: Arc<aksemu_kube::KubeApi>,
+    /// Where the server writes files for processes on this machine (pods'
+    /// token files): the data dir.
+    pub files: Arc<std::path::PathBuf>,
 }
 
 /// Every surface on one router: tenant-scoped login paths, cloud metadata, the
 /// clusters' Kubernetes APIs, and ARM
 /// for everything else (ARM paths are matched case-insensitively by its own parser).
-pub fn router(cloud: Arc<Cloud>, kube: Arc<aksemu_kube::KubeApi>) -> Router {
+pub fn router(
+    cloud: Arc<Cloud>,
+    kube: Arc<aksemu_kube::KubeApi>,
+    files: std::path::PathBuf,
+) -> Router {
     let r = Router::new()
         .route("/metadata/endpoints", get(arm_routes::metadata))
         .route(
@@ -51,6 +59,7 @@ pub fn router(cloud: Arc<Cloud>, kube: Arc<aksemu_kube::KubeApi>) -> Router {
         .route("/{tenant}/oauth2/token", post(login_routes::token_v1))
         .route("/v1.0/{*rest}", any(graph_routes::graph))
         .route("/aksemu/admin/hosts", post(admin_routes::create_host))
+        .route("/aksemu/admin/pods", post(admin_routes::pod_shell))
         .route(
             "/aksemu/oidc/{region}/{tenant}/{uid}/{*rest}",
             get(oidc_routes::document),
@@ -68,7 +77,11 @@ pub fn router(cloud: Arc<Cloud>, kube: Arc<aksemu_kube::KubeApi>) -> Router {
     } else {
         r
     };
-    let state = AppState { cloud, kube };
+    let state = AppState {
+        cloud,
+        kube,
+        files: Arc::new(files),
+    };
     // Requests naming a registry host go to that registry.
     let r = r.layer(axum::middleware::from_fn_with_state(
         state.clone(),
