@@ -220,3 +220,27 @@ def test_each_mismatch_is_entras_error(cluster):
     assert code(exchange(cluster, cid, token_for(cluster, "app"))) == 700211
     bad = exchange(cluster, cid, "not.a.jwt")
     assert bad.status_code in (400, 401) and code(bad) == 50027
+
+
+def test_rotated_keys_keep_old_tokens_valid_for_a_day(cluster):
+    az = cluster.az
+    issuer = az.json("aks", "show", "-g", "rg", "-n", "c1")["oidcIssuerProfile"]["issuerUrl"]
+    ident = az.json("identity", "show", "-g", "rg", "-n", "app-id")
+    az.run("identity", "federated-credential", "create", "-g", "rg", "--identity-name", "app-id", "-n", "fic-rot",
+           "--issuer", issuer, "--subject", "system:serviceaccount:demo:app", "--audiences", AUDIENCE)
+    old = token_for(cluster, "app", duration="72h")
+    az.run("aks", "oidc-issuer", "rotate-signing-keys", "-g", "rg", "-n", "c1", "--yes")
+    env = cluster.server.env
+    path = issuer.removeprefix("https://westus2.oic.prod-aks.azure.com/")
+    jwks = requests.get(f"{env['AKSEMU_ARM_URL']}/aksemu/oidc/westus2/{path}openid/v1/jwks",
+                        verify=env["REQUESTS_CA_BUNDLE"], timeout=10).json()
+    assert len(jwks["keys"]) == 2, jwks
+    new = token_for(cluster, "app", duration="72h")
+    assert json.loads(base64.urlsafe_b64decode(new.split(".")[0] + "=="))["kid"] != \
+        json.loads(base64.urlsafe_b64decode(old.split(".")[0] + "=="))["kid"]
+    assert exchange(cluster, ident["clientId"], old).status_code == 200
+    assert exchange(cluster, ident["clientId"], new).status_code == 200
+    subprocess.run([cluster.server.bin, "clock", "advance", "25h", "--data-dir", cluster.server.data_dir],
+                   check=True, capture_output=True)
+    assert code(exchange(cluster, ident["clientId"], old)) == 7000272
+    assert exchange(cluster, ident["clientId"], new).status_code == 200

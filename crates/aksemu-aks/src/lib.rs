@@ -14,6 +14,7 @@ pub mod identity;
 pub mod lifecycle;
 pub mod names;
 pub mod nodes;
+pub mod oidc;
 pub mod plane;
 pub mod pools;
 pub mod provider;

@@ -62,6 +62,12 @@ pub const RESET_SERVICE_PRINCIPAL: ResourceAction = cluster_action(
     "Microsoft.ContainerService/managedClusters/resetServicePrincipalProfile/action",
 );
 
+/// `az aks oidc-issuer rotate-signing-keys`.
+pub const ROTATE_SA_KEYS: ResourceAction = cluster_action(
+    "rotateServiceAccountSigningKeys",
+    "Microsoft.ContainerService/managedClusters/rotateServiceAccountSigningKeys/action",
+);
+
 pub const KUBERNETES_VERSIONS: LocationRead = LocationRead {
     namespace: "Microsoft.ContainerService",
     name: "kubernetesVersions",
@@ -87,6 +93,7 @@ pub const NAMESPACE: Namespace = Namespace {
         &LIST_ADMIN_CREDENTIAL,
         &LIST_MONITORING_CREDENTIAL,
         &RESET_SERVICE_PRINCIPAL,
+        &ROTATE_SA_KEYS,
     ],
     location_reads: &[&KUBERNETES_VERSIONS],
     provider_actions: &[],

@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use crate::names::{
     AGENT_POOLS, CLUSTER_SECRETS, CLUSTER_UIDS, DELETE_CLUSTER, MANAGED_CLUSTERS, NAMESPACE,
-    RECONCILE_CLUSTER, RESET_SERVICE_PRINCIPAL,
+    RECONCILE_CLUSTER, RESET_SERVICE_PRINCIPAL, ROTATE_SA_KEYS,
 };
 use crate::{cluster, credentials, nodes, pools, reconcile, versions};
 
@@ -87,6 +87,9 @@ impl Provider<Cloud> for Aks {
             }
             Endpoint::Action { action, .. } if *action == &RESET_SERVICE_PRINCIPAL => {
                 cluster::reset_service_principal(cloud, auth, req).await
+            }
+            Endpoint::Action { action, .. } if *action == &ROTATE_SA_KEYS => {
+                crate::oidc::rotate_keys(cloud, auth, &self.plane).await
             }
             Endpoint::Action { action, .. } => credentials::list(cloud, auth, action, req).await,
             Endpoint::LocationRead { location, .. } => versions::for_location(location),

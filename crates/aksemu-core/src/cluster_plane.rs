@@ -56,4 +56,7 @@ pub trait ClusterPlane: Send + Sync {
     async fn sync(&self, cluster: &PlaneCluster) -> Result<(), String>;
     /// Removes every Kubernetes object of the cluster.
     async fn remove(&self, uid: &str) -> Result<(), String>;
+    /// A new service-account signing key; the old one keeps verifying (and
+    /// stays in the issuer's JWKS) for a grace period.
+    async fn rotate_service_account_keys(&self, uid: &str) -> Result<(), String>;
 }

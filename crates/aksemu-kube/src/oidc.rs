@@ -65,7 +65,7 @@ impl KubeApi {
         if cluster.and_then(|c| c.oidc_issuer).as_deref() != Some(issuer) {
             return Ok(None);
         }
-        Ok(Some(vec![crate::sa_tokens::key(self, uid).await?]))
+        Ok(Some(crate::sa_tokens::verifying_keys(self, uid).await?))
     }
 
     /// A document of the issuer served at `/<region>/<tenant>/<uid>/…`, if the

@@ -227,6 +227,12 @@ impl ClusterPlane for KubeApi {
         self.feed.wake();
         Ok(())
     }
+
+    async fn rotate_service_account_keys(&self, uid: &str) -> Result<(), String> {
+        sa_tokens::rotate(self, uid)
+            .await
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// The plane as the AKS provider holds it.

@@ -123,6 +123,56 @@ async fn create_key(api: &KubeApi, uid: &str) -> Result<SigningKey, KubeError> {
     }
 }
 
+/// How long a rotated-out key keeps verifying (and stays in the JWKS).
+pub const ROTATION_GRACE_SECS: i64 = 24 * 3600;
+
+/// The keys tokens of cluster `uid` verify with: the current one, and the
+/// previous one for a day after a rotation.
+pub async fn verifying_keys(api: &KubeApi, uid: &str) -> Result<Vec<Arc<SigningKey>>, KubeError> {
+    let mut keys = vec![key(api, uid).await?];
+    let now = api.clock.now().unix_timestamp();
+    if let Some(doc) = api.store.get(KEYS, uid).await? {
+        let prev = &doc.body["previous"];
+        let in_grace = prev["retiredAt"]
+            .as_i64()
+            .is_some_and(|t| now < t + ROTATION_GRACE_SECS);
+        if let Some(k) = load(prev).filter(|_| in_grace) {
+            keys.push(Arc::new(k));
+        }
+    }
+    Ok(keys)
+}
+
+/// A new signing key for cluster `uid`; the current one becomes the previous.
+pub async fn rotate(api: &KubeApi, uid: &str) -> Result<(), KubeError> {
+    key(api, uid).await?;
+    let doc = api
+        .store
+        .get(KEYS, uid)
+        .await?
+        .ok_or_else(|| KubeError::Internal("no service-account key".into()))?;
+    let (_, pem) = SigningKey::generate(&format!("aksemu-sa-{uid}"))
+        .map_err(|e| KubeError::Internal(e.to_string()))?;
+    let mut previous = doc.body.clone();
+    if let Some(o) = previous.as_object_mut() {
+        o.remove("previous");
+    }
+    previous["retiredAt"] = json!(api.clock.now().unix_timestamp());
+    let write = Write::Put {
+        coll: KEYS,
+        key: uid.to_string(),
+        id: uid.to_string(),
+        body: json!({"keyPem": pem.key_pem, "certPem": pem.cert_pem, "previous": previous}),
+        cond: Cond::Etag(doc.etag),
+    };
+    api.store.apply(vec![write]).await?;
+    api.keys
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(uid);
+    Ok(())
+}
+
 /// What a token is for.
 pub struct Mint<'a> {
     pub namespace: &'a str,
@@ -170,7 +220,10 @@ pub async fn verify(
     base_url: &str,
     audiences: &[&str],
 ) -> Result<Claims, String> {
-    let key = key(api, &cluster.uid).await.map_err(|e| e.to_string())?;
+    let keys = verifying_keys(api, &cluster.uid)
+        .await
+        .map_err(|e| e.to_string())?;
+    let refs: Vec<&SigningKey> = keys.iter().map(|k| k.as_ref()).collect();
     let issuers = vec![issuer(cluster, base_url)];
     let expect = TokenExpectations {
         issuers: &issuers,
@@ -178,8 +231,8 @@ pub async fn verify(
         leeway: 0,
     };
     let now = api.clock.now().unix_timestamp();
-    let claims: Claims = aksemu_identity::verify_at(token, &[key.as_ref()], &expect, now)
-        .map_err(|e| e.to_string())?;
+    let claims: Claims =
+        aksemu_identity::verify_at(token, &refs, &expect, now).map_err(|e| e.to_string())?;
     // A token outlives nothing it was bound to: the account must still exist
     // with the uid the token names.
     let sa = crate::objects::get_account(

@@ -207,6 +207,14 @@ pub async fn properties(
     p["resourceUID"] = kept(old, "resourceUID", Value::is_string, uid);
     let uid = p["resourceUID"].as_str().unwrap_or_default().to_string();
     p["oidcIssuerProfile"] = oidc_issuer(cloud, r, &uid);
+    if p["securityProfile"]["workloadIdentity"]["enabled"] == true
+        && p["oidcIssuerProfile"]["enabled"] != true
+    {
+        return Err(ArmError::InvalidParameter {
+            target: "securityProfile.workloadIdentity".into(),
+            message: "Enabling workload identity requires enabling OIDC issuer (oidcIssuerProfile.enabled).".into(),
+        });
+    }
     match (identity_profile, p.as_object_mut()) {
         (Some(ip), _) => p["identityProfile"] = ip,
         (None, Some(o)) => {

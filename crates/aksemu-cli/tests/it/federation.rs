@@ -177,3 +177,24 @@ async fn forged_assertions_are_refused() {
     crate::aks::advance(&s, &t, 7200).await;
     assert_eq!(exchange(real).await.1, Some(700024));
 }
+
+#[tokio::test]
+async fn workload_identity_needs_the_oidc_issuer() {
+    install_crypto();
+    let (s, t, rg) = with_group(&TestStore::Sqlite, &[]).await;
+    let path = format!("{rg}/providers/Microsoft.ContainerService/managedClusters/wi");
+    let mut body = az_create_body("wi");
+    body["properties"]["securityProfile"] = json!({"workloadIdentity": {"enabled": true}});
+    let (st, answer) = s
+        .call(Some(&t), Method::PUT, &path, "2024-05-01", Some(body))
+        .await;
+    assert_eq!(
+        (st, answer["error"]["code"].as_str()),
+        (400, Some("InvalidParameter")),
+        "{answer}"
+    );
+    let (st, _) = s
+        .call(Some(&t), Method::GET, &path, "2024-05-01", None)
+        .await;
+    assert_eq!(st, 404, "nothing was created");
+}
