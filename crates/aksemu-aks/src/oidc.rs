@@ -49,7 +49,7 @@ pub async fn rotate_keys(
     plane
         .rotate_service_account_keys(uid)
         .await
-        .map_err(|e| ArmError::BadRequest(e))?;
+        .map_err(ArmError::BadRequest)?;
     // The operation's answers are 202 (running) and 204 (done): done at once.
     Ok(ArmResponse::empty(204))
 }
