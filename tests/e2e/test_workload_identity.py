@@ -244,3 +244,26 @@ def test_rotated_keys_keep_old_tokens_valid_for_a_day(cluster):
                    check=True, capture_output=True)
     assert code(exchange(cluster, ident["clientId"], old)) == 7000272
     assert exchange(cluster, ident["clientId"], new).status_code == 200
+
+
+def test_an_app_registration_federates_too(cluster):
+    az = cluster.az
+    issuer = az.json("aks", "show", "-g", "rg", "-n", "c1")["oidcIssuerProfile"]["issuerUrl"]
+    app = az.json("ad", "app", "create", "--display-name", "wi-app")
+    sp = az.json("ad", "sp", "create", "--id", app["appId"])
+    params = json.dumps({"name": "cluster-app", "issuer": issuer, "subject": "system:serviceaccount:demo:app",
+                         "audiences": [AUDIENCE], "description": "the demo app"})
+    made = az.json("ad", "app", "federated-credential", "create", "--id", app["appId"], "--parameters", params)
+    assert made["name"] == "cluster-app" and made["issuer"] == issuer
+    listed = az.json("ad", "app", "federated-credential", "list", "--id", app["appId"])
+    assert [c["name"] for c in listed] == ["cluster-app"]
+    dup = az.run("ad", "app", "federated-credential", "create", "--id", app["appId"], "--parameters",
+                 params.replace("cluster-app", "again"), check=False)
+    assert dup.returncode != 0, "the same issuer and subject twice is refused"
+    r = exchange(cluster, app["appId"], token_for(cluster, "app"))
+    assert r.status_code == 200, r.text
+    claims = json.loads(base64.urlsafe_b64decode(r.json()["access_token"].split(".")[1] + "=="))
+    assert claims["oid"] == sp["id"] and claims["appid"] == app["appId"]
+    az.run("ad", "app", "federated-credential", "delete", "--id", app["appId"], "--federated-credential-id",
+           "cluster-app")
+    assert code(exchange(cluster, app["appId"], token_for(cluster, "app"))) == 700211

@@ -56,6 +56,7 @@ fn administrator(b: &Bootstrap, cred: PasswordCredential) -> (Application, Servi
         display_name: "aksemu-admin".to_string(),
         tenant_id: b.tenant_id.clone(),
         password_credentials: vec![cred],
+        federated_identity_credentials: Vec::new(),
     };
     let sp = ServicePrincipal {
         id: b.admin_object_id.clone(),

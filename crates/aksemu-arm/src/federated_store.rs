@@ -29,6 +29,7 @@ pub fn credential(doc: &Doc) -> FederatedCredential {
     let p = &doc.body["properties"];
     let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
     FederatedCredential {
+        id: String::new(),
         name: text(&doc.body["name"]),
         issuer: text(&p["issuer"]),
         subject: text(&p["subject"]),
@@ -38,6 +39,7 @@ pub fn credential(doc: &Doc) -> FederatedCredential {
             .flatten()
             .map(text)
             .collect(),
+        description: None,
     }
 }
 

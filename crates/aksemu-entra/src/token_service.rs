@@ -112,14 +112,17 @@ impl Entra {
                 authenticate_client(&app, secret, self.clock.now())?;
             }
             ClientCredential::Assertion(assertion) => {
-                let fics = self.federated_credentials(&sp).await?;
+                let fics = match app {
+                    Some((_, app)) => app.federated_identity_credentials,
+                    None => self.federated_credentials(&sp).await?,
+                };
                 self.check_assertion(assertion, &fics).await?;
             }
         }
         Ok(sp)
     }
 
-    /// A managed identity's federated credentials (an application has none yet).
+    /// A managed identity's federated credentials (kept on its ARM resource).
     async fn federated_credentials(
         &self,
         sp: &ServicePrincipal,

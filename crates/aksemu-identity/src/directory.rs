@@ -28,6 +28,9 @@ pub struct Application {
     pub display_name: String,
     pub tenant_id: String,
     pub password_credentials: Vec<PasswordCredential>,
+    /// Workload identity federation: assertions these credentials match sign in.
+    #[serde(default)]
+    pub federated_identity_credentials: Vec<crate::federation::FederatedCredential>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

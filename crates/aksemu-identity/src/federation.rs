@@ -21,10 +21,71 @@ pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-be
 /// A federated identity credential of an application or a managed identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FederatedCredential {
+    /// Graph's id of an application's credential (empty for a managed identity's).
+    #[serde(default)]
+    pub id: String,
     pub name: String,
     pub issuer: String,
     pub subject: String,
     pub audiences: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// At most this many credentials per application or managed identity.
+pub const MAX_CREDENTIALS: usize = 20;
+const MAX_FIELD: usize = 600;
+
+/// Entra's rules for a new or changed credential among `others` (the rest of
+/// its owner's): issuer, subject and exactly one audience, each at most 600
+/// characters without wildcards; issuer and subject used once; at most 20.
+/// A refusal names the field.
+pub fn check(
+    new: &FederatedCredential,
+    others: &[FederatedCredential],
+) -> Result<(), (&'static str, String)> {
+    for (field, v) in [("issuer", &new.issuer), ("subject", &new.subject)] {
+        if v.trim().is_empty() {
+            return Err((field, format!("The '{field}' property is required.")));
+        }
+    }
+    if new.audiences.len() != 1 {
+        return Err(("audiences", "Exactly one audience is required.".into()));
+    }
+    let fields = [
+        ("issuer", &new.issuer),
+        ("subject", &new.subject),
+        ("audiences", &new.audiences[0]),
+    ];
+    for (field, v) in fields {
+        if v.len() > MAX_FIELD || v.contains('*') {
+            return Err((
+                field,
+                format!(
+                    "The '{field}' property must be at most {MAX_FIELD} characters and contain no wildcard."
+                ),
+            ));
+        }
+    }
+    if others.len() >= MAX_CREDENTIALS {
+        return Err((
+            "name",
+            format!("At most {MAX_CREDENTIALS} federated identity credentials are allowed."),
+        ));
+    }
+    if let Some(c) = others
+        .iter()
+        .find(|c| c.issuer == new.issuer && c.subject == new.subject)
+    {
+        return Err((
+            "subject",
+            format!(
+                "A federated identity credential with the same issuer and subject already exists: '{}'.",
+                c.name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// What an assertion says of itself, read before its issuer's keys are known.
@@ -148,10 +209,12 @@ mod tests {
 
     fn fic(sub: &str, aud: &str) -> FederatedCredential {
         FederatedCredential {
+            id: String::new(),
             name: "f".into(),
             issuer: "https://iss/".into(),
             subject: sub.into(),
             audiences: vec![aud.into()],
+            description: None,
         }
     }
 

@@ -8,7 +8,7 @@
 
 use aksemu_authz::Authorized;
 use aksemu_core::ArmError;
-use aksemu_identity::federation::FederatedCredential;
+use aksemu_identity::federation::{FederatedCredential, check};
 use aksemu_store::{Cond, Doc, Write, store_err};
 use serde_json::{Value, json};
 
@@ -21,8 +21,6 @@ use crate::providers::tracked::{not_found, parent_resource, system_data, write_e
 pub use crate::federated_store::removal;
 
 const TYPE: &str = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
-const MAX_PER_IDENTITY: usize = 20;
-const MAX_FIELD: usize = 600;
 use aksemu_core::request::{ArmRequest, ArmResponse};
 
 fn invalid(target: &str, message: String) -> ArmError {
@@ -40,24 +38,7 @@ fn valid_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
 }
 
-/// One text field: present, at most 600 characters, no wildcard.
-fn field(props: &Value, name: &str) -> Result<String, ArmError> {
-    let v = props[name]
-        .as_str()
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| invalid(name, format!("The '{name}' property is required.")))?;
-    if v.len() > MAX_FIELD || v.contains('*') {
-        return Err(invalid(
-            name,
-            format!(
-                "The '{name}' property must be at most {MAX_FIELD} characters and contain no wildcard."
-            ),
-        ));
-    }
-    Ok(v.to_string())
-}
-
-/// The request's credential, checked.
+/// The request's credential (its fields as sent; `check` judges them).
 fn requested(name: &str, req: &ArmRequest) -> Result<FederatedCredential, ArmError> {
     if !valid_name(name) {
         return Err(invalid(
@@ -69,23 +50,19 @@ fn requested(name: &str, req: &ArmRequest) -> Result<FederatedCredential, ArmErr
     }
     let body = Value::Object(json_object(&req.body)?);
     let props = &body["properties"];
-    let audiences: Vec<&Value> = props["audiences"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .collect();
-    if audiences.len() != 1 {
-        return Err(invalid(
-            "audiences",
-            "Exactly one audience is required.".into(),
-        ));
-    }
-    let audience = field(&json!({"audiences": audiences[0]}), "audiences")?;
+    let text = |k: &str| props[k].as_str().unwrap_or_default().to_string();
     Ok(FederatedCredential {
+        id: String::new(),
+        description: None,
         name: name.to_string(),
-        issuer: field(props, "issuer")?,
-        subject: field(props, "subject")?,
-        audiences: vec![audience],
+        issuer: text("issuer"),
+        subject: text("subject"),
+        audiences: props["audiences"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| a.as_str().unwrap_or_default().to_string())
+            .collect(),
     })
 }
 
@@ -122,22 +99,12 @@ pub async fn put(
     let siblings = of_identity(&cloud.store(), &parent.key).await?;
     let key = auth.scope().key().to_string();
     let existing = siblings.iter().find(|d| d.key == key);
-    if existing.is_none() && siblings.len() >= MAX_PER_IDENTITY {
-        return Err(ArmError::BadRequest(format!(
-            "The identity '{identity_name}' already has the maximum of {MAX_PER_IDENTITY} federated identity credentials."
-        )));
-    }
-    let clash = siblings
+    let others: Vec<FederatedCredential> = siblings
         .iter()
         .filter(|d| d.key != key)
         .map(credential)
-        .find(|c| c.issuer == wanted.issuer && c.subject == wanted.subject);
-    if let Some(c) = clash {
-        return Err(ArmError::BadRequest(format!(
-            "A federated identity credential with the same issuer and subject already exists on this identity: '{}'.",
-            c.name
-        )));
-    }
+        .collect();
+    check(&wanted, &others).map_err(|(field, m)| invalid(field, m))?;
     let id = format!("{}/federatedIdentityCredentials/{name}", parent.id);
     let body = render(
         &id,

@@ -83,6 +83,7 @@ pub async fn create(
         display_name: display_name.to_string(),
         tenant_id: entra.tenant_id.clone(),
         password_credentials: Vec::new(),
+        federated_identity_credentials: Vec::new(),
     };
     entra
         .store

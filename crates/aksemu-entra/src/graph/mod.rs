@@ -8,6 +8,7 @@
 
 mod applications;
 pub mod error;
+mod federated_credentials;
 pub mod render;
 mod service_principals;
 
@@ -138,6 +139,18 @@ async fn route(
         (["applications", _, "removepassword"], Method::Post) => {
             applications::remove_password(entra, auth, segs[1], req).await
         }
+        (["applications", _, "federatedidentitycredentials"], Method::Get) => {
+            federated_credentials::list(entra, auth, segs[1], req).await
+        }
+        (["applications", _, "federatedidentitycredentials"], Method::Post) => {
+            federated_credentials::create(entra, auth, segs[1], req).await
+        }
+        (["applications", _, "federatedidentitycredentials", _], Method::Get) => {
+            federated_credentials::get(entra, auth, segs[1], segs[3], req).await
+        }
+        (["applications", _, "federatedidentitycredentials", _], Method::Delete) => {
+            federated_credentials::delete(entra, auth, segs[1], segs[3]).await
+        }
         (["serviceprincipals"], Method::Get) => service_principals::list(entra, auth, req).await,
         (["serviceprincipals"], Method::Post) => service_principals::create(entra, auth, req).await,
         (["serviceprincipals", _], Method::Get) => {
@@ -196,6 +209,16 @@ pub fn samples() -> Vec<(Method, &'static str, bool)> {
             Method::Post,
             "/v1.0/applications/00000000-0000-0000-0000-0000000000ab/removePassword",
             true,
+        ),
+        (
+            Method::Post,
+            "/v1.0/applications/00000000-0000-0000-0000-0000000000ab/federatedIdentityCredentials",
+            true,
+        ),
+        (
+            Method::Get,
+            "/v1.0/applications/00000000-0000-0000-0000-0000000000ab/federatedIdentityCredentials",
+            false,
         ),
         (Method::Get, "/v1.0/servicePrincipals", false),
         (Method::Post, "/v1.0/servicePrincipals", true),
