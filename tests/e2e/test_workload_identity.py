@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from conftest import STORES
+from conftest import STORES, Az
 from kube import Cluster
 
 AUDIENCE = "api://AzureADTokenExchange"
@@ -111,9 +111,20 @@ def test_a_service_account_token_becomes_an_identitys_access_token(cluster):
                                  headers={"Authorization": f"Bearer {sdk_token}"},
                                  verify=env["REQUESTS_CA_BUNDLE"], timeout=10)
     assert arm(group).status_code == 200
-    denied = arm(f"{sub}/resourceGroups/elsewhere-nope")
-    assert denied.status_code in (403, 404)
     assert arm(f"{sub}/resourcegroups").json()["value"][0]["name"] == "rg"
+    denied = requests.put(f"{env['AKSEMU_ARM_URL']}{sub}/resourceGroups/not-mine?api-version=2024-11-01",
+                          json={"location": "westus2"}, headers={"Authorization": f"Bearer {sdk_token}"},
+                          verify=env["REQUESTS_CA_BUNDLE"], timeout=10)
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "AuthorizationFailed", denied.text
+    assert denied.json()["error"]["additionalInfo"], "the denial explains itself"
+
+    # az signs in with the federated token as well.
+    fresh = Az(cluster.server)
+    fresh.register_cloud()
+    login = fresh.run("login", "--service-principal", "-u", ident["clientId"], "--federated-token", sa_token,
+                      "--tenant", env["AKSEMU_TENANT_ID"], "--allow-no-subscriptions", check=False)
+    assert login.returncode == 0, login.stderr
+    assert fresh.json("group", "show", "-n", "rg")["name"] == "rg"
 
 
 POD = """
