@@ -189,6 +189,13 @@ def test_the_webhook_injects_what_azure_workload_identity_does(cluster):
         assert time.time() < deadline, "the token file was not renewed"
         time.sleep(0.3)
 
+    cluster.kubectl("apply", "-f", "-", stdin=POD.format(
+        name="proxied", annotations='{azure.workload.identity/inject-proxy-sidecar: "true"}'))
+    proxied = json.loads(cluster.out("get", "pod", "proxied", "-n", "demo", "-o", "json"))["spec"]
+    assert proxied["initContainers"][0]["name"] == "azwi-proxy-init"
+    assert proxied["containers"][-1]["name"] == "azwi-proxy"
+    assert proxied["containers"][-1]["args"][0] == "--proxy-port=8000"
+
     bad = cluster.kubectl("apply", "-f", "-", check=False, stdin=POD.format(
         name="short", annotations='{azure.workload.identity/service-account-token-expiration: "100"}'))
     assert bad.returncode != 0 and "token expiration 100 not valid" in bad.stderr, bad.stderr

@@ -5,7 +5,8 @@
 //! `azure.workload.identity/client-id`, left out when there is none),
 //! `AZURE_TENANT_ID`, `AZURE_FEDERATED_TOKEN_FILE` and `AZURE_AUTHORITY_HOST`
 //! (each only if not set already), the projected service-account token volume
-//! `azure-identity-token` and its mount.
+//! `azure-identity-token` and its mount, and with `inject-proxy-sidecar` the
+//! proxy's init container and sidecar.
 
 use serde_json::{Value, json};
 
@@ -17,6 +18,13 @@ const CLIENT_ID: &str = "azure.workload.identity/client-id";
 const TENANT_ID: &str = "azure.workload.identity/tenant-id";
 const EXPIRATION: &str = "azure.workload.identity/service-account-token-expiration";
 const SKIP: &str = "azure.workload.identity/skip-containers";
+const PROXY: &str = "azure.workload.identity/inject-proxy-sidecar";
+const PROXY_PORT: &str = "azure.workload.identity/proxy-sidecar-port";
+/// The proxy images of the webhook release AKS documents.
+const PROXY_IMAGES: (&str, &str) = (
+    "mcr.microsoft.com/oss/azure/workload-identity/proxy-init:v1.5.1",
+    "mcr.microsoft.com/oss/azure/workload-identity/proxy:v1.5.1",
+);
 const VOLUME: &str = "azure-identity-token";
 const MOUNT: &str = "/var/run/secrets/azure/tokens";
 const AUTHORITY: &str = "https://login.microsoftonline.com/";
@@ -80,6 +88,9 @@ pub async fn mutate(ctx: &Ctx<'_>, ns: &str, pod: &mut Value) -> Result<(), Kube
         ("AZURE_FEDERATED_TOKEN_FILE", file.as_str()),
         ("AZURE_AUTHORITY_HOST", AUTHORITY),
     ];
+    if annotation(pod, PROXY) == Some("true") {
+        add_proxy(pod)?;
+    }
     let skipped: Vec<String> = annotation(pod, SKIP)
         .map(|s| s.split(';').map(|c| c.trim().to_string()).collect())
         .unwrap_or_default();
@@ -117,6 +128,39 @@ fn inject_container(c: &mut Value, env: &[(&str, &str)]) {
     {
         mounts.push(json!({"name": VOLUME, "mountPath": MOUNT, "readOnly": true}));
     }
+}
+
+/// `inject-proxy-sidecar: "true"`: the init container that redirects IMDS
+/// traffic and the proxy sidecar that answers it with the federated token.
+fn add_proxy(pod: &mut Value) -> Result<(), KubeError> {
+    let port = annotation(pod, PROXY_PORT).unwrap_or("8000").to_string();
+    port.parse::<u16>()
+        .map_err(|_| denied(format!("failed to parse proxy sidecar port {port}")))?;
+    let init = json!({"name": "azwi-proxy-init", "image": PROXY_IMAGES.0, "imagePullPolicy": "IfNotPresent",
+        "securityContext": {"capabilities": {"add": ["NET_ADMIN"], "drop": ["ALL"]}, "privileged": true, "runAsUser": 0},
+        "env": [{"name": "PROXY_PORT", "value": port}]});
+    let sidecar = json!({"name": "azwi-proxy", "image": PROXY_IMAGES.1, "imagePullPolicy": "IfNotPresent",
+        "args": [format!("--proxy-port={port}"), "--log-level=info"],
+        "ports": [{"containerPort": port.parse::<u16>().unwrap_or(8000)}],
+        "lifecycle": {"postStart": {"exec": {"command": ["/proxy", "--probe", format!("--proxy-port={port}")]}}}});
+    for (list, c, first) in [
+        ("initContainers", init, true),
+        ("containers", sidecar, false),
+    ] {
+        if !pod["spec"][list].is_array() {
+            pod["spec"][list] = json!([]);
+        }
+        if let Some(l) = pod["spec"][list].as_array_mut()
+            && !l.iter().any(|x| x["name"] == c["name"])
+        {
+            if first {
+                l.insert(0, c);
+            } else {
+                l.push(c);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn add_volume(pod: &mut Value, seconds: i64) {

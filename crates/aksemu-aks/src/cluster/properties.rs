@@ -95,9 +95,21 @@ fn dns_names(r: &Request) -> (String, String) {
 }
 
 /// The OIDC issuer: once enabled it stays, with the URL it was given
-/// (Azure's shape: region, tenant, the cluster's uid, a trailing slash).
-fn oidc_issuer(cloud: &Cloud, r: &Request, uid: &str) -> Value {
+/// (Azure's shape: region, tenant, the cluster's uid, a trailing slash);
+/// asking to disable it is refused.
+fn oidc_issuer(cloud: &Cloud, r: &Request, uid: &str) -> Result<Value, ArmError> {
     let old = r.old_props();
+    let was = old.is_some_and(|p| p["oidcIssuerProfile"]["enabled"] == true);
+    let asked_off = r
+        .props
+        .get("oidcIssuerProfile")
+        .and_then(|o| o.get("enabled"))
+        .is_some_and(|e| e == false);
+    if was && asked_off {
+        return Err(ArmError::BadRequest(
+            "The OIDC issuer cannot be disabled once it is enabled.".into(),
+        ));
+    }
     let enabled = r
         .props
         .get("oidcIssuerProfile")
@@ -117,7 +129,7 @@ fn oidc_issuer(cloud: &Cloud, r: &Request, uid: &str) -> Value {
                 ))
             });
     }
-    oidc
+    Ok(oidc)
 }
 
 /// What AKS fills in when the client leaves it out.
@@ -206,7 +218,7 @@ pub async fn properties(
     let uid = json!(uuid::Uuid::new_v4().simple().to_string());
     p["resourceUID"] = kept(old, "resourceUID", Value::is_string, uid);
     let uid = p["resourceUID"].as_str().unwrap_or_default().to_string();
-    p["oidcIssuerProfile"] = oidc_issuer(cloud, r, &uid);
+    p["oidcIssuerProfile"] = oidc_issuer(cloud, r, &uid)?;
     if p["securityProfile"]["workloadIdentity"]["enabled"] == true
         && p["oidcIssuerProfile"]["enabled"] != true
     {

@@ -172,6 +172,22 @@ async fn forged_assertions_are_refused() {
         let (status, code) = exchange(assertion).await;
         assert_eq!((status >= 400, code), (true, Some(want)), "{what}");
     }
+    // The issuer cannot be turned off again.
+    let (_, mut again) = s
+        .call(Some(&t), Method::GET, &path, "2024-05-01", None)
+        .await;
+    again["properties"]["oidcIssuerProfile"] = json!({"enabled": false});
+    let (st, refused) = s
+        .call(Some(&t), Method::PUT, &path, "2024-05-01", Some(again))
+        .await;
+    assert_eq!(st, 400, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be disabled"),
+        "{refused}"
+    );
     // The real token still works; a moved clock expires it (700024).
     assert_eq!(exchange(real.clone()).await, (200, None));
     crate::aks::advance(&s, &t, 7200).await;
