@@ -5,37 +5,20 @@
 use aksemu_authz::Authorized;
 use aksemu_core::ArmError;
 use aksemu_core::request::ArmResponse;
-use aksemu_store::store_err;
 
 use aksemu_arm::Cloud;
-use aksemu_arm::collections::RESOURCES;
 
 pub async fn rotate_keys(
     cloud: &Cloud,
     auth: &Authorized,
     plane: &crate::PlaneSlot,
 ) -> Result<ArmResponse, ArmError> {
-    let cluster = aksemu_arm::providers::tracked::parent_resource(auth.scope())?;
-    let doc = cloud
-        .store()
-        .get(RESOURCES, cluster.key())
-        .await
-        .map_err(store_err)?
-        .ok_or_else(|| ArmError::ResourceNotFound {
-            resource_type: "Microsoft.ContainerService/managedClusters".into(),
-            name: cluster
-                .segments()
-                .last()
-                .copied()
-                .unwrap_or_default()
-                .to_string(),
-            group: cluster
-                .segments()
-                .get(3)
-                .copied()
-                .unwrap_or_default()
-                .to_string(),
-        })?;
+    let doc = aksemu_arm::providers::tracked::action_target(
+        cloud,
+        auth.scope(),
+        "Microsoft.ContainerService/managedClusters",
+    )
+    .await?;
     let props = &doc.body["properties"];
     if props["oidcIssuerProfile"]["enabled"] != true {
         return Err(ArmError::BadRequest(

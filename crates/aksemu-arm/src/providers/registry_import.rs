@@ -5,13 +5,12 @@
 
 use aksemu_authz::Authorized;
 use aksemu_core::ArmError;
-use aksemu_store::{Cond, Write, store_err};
+use aksemu_store::{Cond, Write};
 use serde_json::{Value, json};
 
 use crate::cloud::Cloud;
-use crate::collections::RESOURCES;
 use crate::providers::json_object;
-use crate::providers::tracked::{parent_resource, write_err};
+use crate::providers::tracked::{action_target, write_err};
 use aksemu_core::request::{ArmRequest, ArmResponse};
 
 /// The tags a registry holds, keyed `<registry key>/<repository>:<tag>`.
@@ -42,27 +41,12 @@ pub async fn import(
     auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, ArmError> {
-    let registry = parent_resource(auth.scope())?;
-    let doc = cloud
-        .store()
-        .get(RESOURCES, registry.key())
-        .await
-        .map_err(store_err)?
-        .ok_or_else(|| ArmError::ResourceNotFound {
-            resource_type: "Microsoft.ContainerRegistry/registries".into(),
-            name: registry
-                .segments()
-                .last()
-                .copied()
-                .unwrap_or_default()
-                .to_string(),
-            group: registry
-                .segments()
-                .get(3)
-                .copied()
-                .unwrap_or_default()
-                .to_string(),
-        })?;
+    let doc = action_target(
+        cloud,
+        auth.scope(),
+        "Microsoft.ContainerRegistry/registries",
+    )
+    .await?;
     let body = Value::Object(json_object(&req.body)?);
     let source = &body["source"];
     let image = source["sourceImage"].as_str().unwrap_or_default();

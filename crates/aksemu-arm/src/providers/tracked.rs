@@ -81,6 +81,36 @@ pub fn parent_resource(scope: &ResourceId) -> Result<ResourceId, ArmError> {
     ResourceId::parse(&format!("/{}", segs[..segs.len().min(8)].join("/")))
 }
 
+/// The stored resource an action on it (`…/{name}/{action}`) names, or
+/// `ResourceNotFound` of `resource_type`.
+pub async fn action_target(
+    cloud: &Cloud,
+    scope: &ResourceId,
+    resource_type: &str,
+) -> Result<Doc, ArmError> {
+    let id = parent_resource(scope)?;
+    cloud
+        .store()
+        .get(RESOURCES, id.key())
+        .await
+        .map_err(store_err)?
+        .ok_or_else(|| ArmError::ResourceNotFound {
+            resource_type: resource_type.to_string(),
+            name: id
+                .segments()
+                .last()
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
+            group: id
+                .segments()
+                .get(3)
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
+        })
+}
+
 pub fn not_found(rtype: &ResourceType, name: &str, group: &str) -> ArmError {
     ArmError::ResourceNotFound {
         resource_type: format!("{}/{}", rtype.namespace, rtype.type_name),

@@ -24,7 +24,7 @@ fn write_err(e: StoreError) -> GraphError {
     }
 }
 
-async fn load(entra: &Entra, id: &str) -> Result<(String, Application), GraphError> {
+pub(super) async fn load(entra: &Entra, id: &str) -> Result<(String, Application), GraphError> {
     match entra.application(id).await? {
         Some((doc, app)) if app.tenant_id == entra.tenant_id => Ok((doc.etag, app)),
         _ => Err(GraphError::NotFound(id.to_string())),

@@ -8,6 +8,7 @@ use aksemu_identity::federation::{FederatedCredential, check};
 use aksemu_store::Cond;
 use serde_json::{Value, json};
 
+use super::applications::load;
 use super::error::GraphError;
 use super::{body_object, created, no_content, ok, render};
 use crate::Entra;
@@ -33,16 +34,6 @@ fn valid_name(n: &str) -> bool {
     (1..=120).contains(&n.len())
         && n.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c))
-}
-
-async fn load(
-    entra: &Entra,
-    id: &str,
-) -> Result<(String, aksemu_identity::Application), GraphError> {
-    match entra.application(id).await? {
-        Some((doc, app)) if app.tenant_id == entra.tenant_id => Ok((doc.etag, app)),
-        _ => Err(GraphError::NotFound(id.to_string())),
-    }
 }
 
 pub async fn list(
