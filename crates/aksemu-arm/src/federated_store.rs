@@ -6,7 +6,7 @@
 use aksemu_core::{ArmError, ResourceId};
 use aksemu_identity::federation::FederatedCredential;
 use aksemu_store::read_only::ReadOnly;
-use aksemu_store::{Cond, Doc, Write, store_err};
+use aksemu_store::{Doc, Write, store_err};
 use serde_json::Value;
 
 /// Credentials by `<identity key>/federatedidentitycredentials/<name>`.
@@ -43,17 +43,13 @@ pub fn credential(doc: &Doc) -> FederatedCredential {
     }
 }
 
-/// The deletes of an identity's credentials (it is being deleted).
-pub async fn removal(store: &ReadOnly<'_>, identity_key: &str) -> Result<Vec<Write>, ArmError> {
-    Ok(of_identity(store, identity_key)
-        .await?
-        .into_iter()
-        .map(|d| Write::Delete {
-            coll: FEDERATED_CREDENTIALS,
-            key: d.key,
-            cond: Cond::Any,
-        })
-        .collect())
+/// The delete of an identity's credentials (it is being deleted): by prefix,
+/// in the same batch, so one written meanwhile goes too.
+pub async fn removal(_store: &ReadOnly<'_>, identity_key: &str) -> Result<Vec<Write>, ArmError> {
+    Ok(vec![Write::DeletePrefix {
+        coll: FEDERATED_CREDENTIALS,
+        prefix: prefix(identity_key),
+    }])
 }
 
 /// The credentials the token endpoint checks for identity `id`.

@@ -67,7 +67,8 @@ pub struct KubeApi {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) clusters: Arc<dyn Clusters>,
     /// Service-account signing keys by cluster uid.
-    pub(crate) keys: Mutex<HashMap<String, Arc<SigningKey>>>,
+    /// With the etag of the document they were read from.
+    pub(crate) keys: Mutex<HashMap<String, (String, Arc<SigningKey>)>>,
     pub(crate) feed: feed::Feed,
     /// Objects as last rendered for a GET.
     pub(crate) rendered: rendered::Rendered,

@@ -37,15 +37,20 @@ fn env_of(container: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The projected service-account token source the webhook added.
+/// The projected service-account token source the webhook added (its
+/// `azure-identity-token` volume).
 fn projection(pod: &Value) -> Option<&Value> {
-    pod["spec"]["volumes"].as_array()?.iter().find_map(|v| {
-        v["projected"]["sources"]
-            .as_array()?
-            .iter()
-            .find(|s| s["serviceAccountToken"].is_object())
-            .map(|s| &s["serviceAccountToken"])
-    })
+    pod["spec"]["volumes"]
+        .as_array()?
+        .iter()
+        .filter(|v| v["name"] == "azure-identity-token")
+        .find_map(|v| {
+            v["projected"]["sources"]
+                .as_array()?
+                .iter()
+                .find(|s| s["serviceAccountToken"].is_object())
+                .map(|s| &s["serviceAccountToken"])
+        })
 }
 
 impl KubeApi {

@@ -84,19 +84,26 @@ fn load(pem: &serde_json::Value) -> Option<SigningKey> {
 }
 
 /// The cluster's signing key: cached, stored, or made now.
+/// The cache is checked against the stored document's etag (a cached point
+/// read), so a rotation here or by another replica is seen at once.
 pub async fn key(api: &KubeApi, uid: &str) -> Result<Arc<SigningKey>, KubeError> {
-    if let Some(k) = api.keys.lock().unwrap_or_else(|p| p.into_inner()).get(uid) {
+    let stored = api.store.etag(KEYS, uid).await?;
+    if let Some((etag, k)) = api.keys.lock().unwrap_or_else(|p| p.into_inner()).get(uid)
+        && stored.as_ref() == Some(etag)
+    {
         return Ok(k.clone());
     }
-    let key = match api.store.get(KEYS, uid).await?.and_then(|d| load(&d.body)) {
-        Some(k) => k,
-        None => create_key(api, uid).await?,
+    let Some(doc) = api.store.get(KEYS, uid).await? else {
+        return Ok(Arc::new(create_key(api, uid).await?));
     };
-    let key = Arc::new(key);
+    let key = Arc::new(
+        load(&doc.body)
+            .ok_or_else(|| KubeError::Internal("unusable service-account key".into()))?,
+    );
     api.keys
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(uid.to_string(), key.clone());
+        .insert(uid.to_string(), (doc.etag, key.clone()));
     Ok(key)
 }
 
@@ -194,9 +201,11 @@ pub async fn mint(
     // (a projected token's hour, a TokenRequest's duration), for the API
     // server and for Entra's federated exchange alike.
     let now = api.clock.now().unix_timestamp();
+    // Kubernetes' bounds: ten minutes to 2^32 seconds.
+    let seconds = m.seconds.clamp(600, 1 << 32);
     let claims = Claims {
         aud: m.audiences,
-        exp: now + m.seconds,
+        exp: now.saturating_add(seconds),
         iat: now,
         nbf: now,
         iss: issuer(cluster, base_url),

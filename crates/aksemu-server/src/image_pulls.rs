@@ -25,8 +25,15 @@ fn parse(image: &str) -> Option<(&str, &str, &str)> {
     Some((host, repo, tag))
 }
 
+/// The host without a port or a trailing dot, lower-cased (how a resolver
+/// sees it: `myacr.azurecr.io:443` and `myacr.azurecr.io.` are that registry).
+fn bare_host(host: &str) -> String {
+    let h = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    h.trim_end_matches('.').to_ascii_lowercase()
+}
+
 fn is_acr(host: &str) -> bool {
-    let h = host.to_ascii_lowercase();
+    let h = bare_host(host);
     [".azurecr.io", ".azurecr.cn", ".azurecr.us"]
         .iter()
         .any(|s| h.ends_with(s))
@@ -38,9 +45,11 @@ pub async fn pull(
     image: &str,
     on_bad_secret: aksemu_aks::acting::OnBadSecret,
 ) -> ImagePull {
-    let Some((host, repo, tag)) = parse(image).filter(|(h, _, _)| is_acr(h)) else {
+    let Some((raw_host, repo, tag)) = parse(image).filter(|(h, _, _)| is_acr(h)) else {
         return ImagePull::Public;
     };
+    let host = bare_host(raw_host);
+    let host = host.as_str();
     let unpack = format!(
         "failed to pull and unpack image \"{image}\": failed to resolve reference \"{image}\""
     );
@@ -99,5 +108,6 @@ mod tests {
         assert_eq!(parse("nginx:1.27"), None);
         assert_eq!(parse("library/nginx"), None);
         assert!(is_acr("MyAcr.azurecr.io") && !is_acr("mcr.microsoft.com"));
+        assert!(is_acr("myacr.azurecr.io:443") && is_acr("myacr.azurecr.io."));
     }
 }

@@ -20,14 +20,33 @@ fn bad(message: String) -> ArmError {
     ArmError::InvalidRequestContent(message)
 }
 
-/// Writes `token` to `path` whole (a reader never sees half a token).
+/// Writes `token` to `path` whole (a reader never sees half a token), readable
+/// by this user only.
 fn write_token(path: &Path, token: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, token)?;
+    let tmp = path.with_extension(format!("{}.tmp", uuid::Uuid::new_v4().simple()));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    f.write_all(token.as_bytes())?;
+    drop(f);
     std::fs::rename(&tmp, path)
+}
+
+/// A namespace or pod name as Kubernetes allows it (and so a safe path part).
+fn label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && !s.starts_with('.')
+        && !s.contains("..")
 }
 
 /// Handles the admin request `{"pod": "ns/name", "cluster"?, "container"?}`.
@@ -41,6 +60,7 @@ pub async fn register(
     let (ns, name) = req["pod"]
         .as_str()
         .and_then(|p| p.split_once('/'))
+        .filter(|(ns, name)| label(ns) && label(name))
         .ok_or_else(|| bad("'pod' must be <namespace>/<name>".into()))?;
     let found = kube
         .find_pod(req["cluster"].as_str(), ns, name)

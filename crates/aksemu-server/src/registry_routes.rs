@@ -106,7 +106,8 @@ async fn registry(state: &AppState, host: &str, req: Request) -> Response {
     let path = parts.uri.path().to_string();
     let answer = match (&parts.method, path.as_str()) {
         (_, "/v2/") | (_, "/v2") => match bearer(&parts.headers) {
-            Some(_) => Ok((StatusCode::OK, axum::Json(serde_json::json!({}))).into_response()),
+            Some(t) => registry_auth::access_token(cloud, &reg, t)
+                .map(|_| (StatusCode::OK, axum::Json(serde_json::json!({}))).into_response()),
             None => Err(unauthorized()),
         },
         (&Method::POST, "/oauth2/exchange") => exchange(state, host, &body),

@@ -72,6 +72,22 @@ impl Provider<Cloud> for Registries {
     ) -> Result<ArmResponse, ArmError> {
         match ep {
             Endpoint::ProviderAction { .. } => check_name(cloud, auth, req).await,
+            Endpoint::Resource {
+                name,
+                op: crate::endpoint::RgOp::Put,
+                ..
+            } => {
+                // Names are global (they are the login server's host).
+                if let Some(other) = named(cloud, name).await?
+                    && other.key != auth.scope().key()
+                {
+                    return Err(ArmError::OperationNotAllowed(format!(
+                        "The registry DNS name {}.azurecr.io is already in use.",
+                        name.to_lowercase()
+                    )));
+                }
+                crate::providers::generic::handle(cloud, auth, ep, req, shape).await
+            }
             Endpoint::Action { .. } => {
                 crate::providers::registry_import::import(cloud, auth, req).await
             }

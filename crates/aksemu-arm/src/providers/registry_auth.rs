@@ -101,17 +101,15 @@ fn verified(cloud: &Cloud, registry: &Doc, token: &str) -> Result<RegistryClaims
     let service = registry.body["properties"]["loginServer"]
         .as_str()
         .unwrap_or_default();
-    let key = cloud
-        .entra
-        .signing_key()
-        .ok_or_else(|| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    // Every key Entra still verifies with: a rotation keeps outstanding tokens.
+    let keys: Vec<&aksemu_identity::SigningKey> = cloud.entra.keys().iter().collect();
     let issuers = [ISSUER.to_string()];
     let expect = aksemu_identity::jwt::TokenExpectations {
         issuers: &issuers,
         audiences: &[service],
         leeway: 0,
     };
-    aksemu_identity::jwt::verify(token, &[key], &expect)
+    aksemu_identity::jwt::verify(token, &keys, &expect)
         .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))
 }
 
@@ -152,6 +150,9 @@ pub fn token(
         .as_str()
         .unwrap_or_default();
     let claims = verified(cloud, registry, refresh)?;
+    if claims.grant_type != "refresh_token" {
+        return Err(RegistryError::unauthorized(AUTH_REQUIRED));
+    }
     let principal = Principal {
         object_id: claims.sub.clone(),
         app_id: claims.appid.clone(),
@@ -206,6 +207,26 @@ pub async fn manifest(
     Ok(doc.map(|d| d.body))
 }
 
+/// An access token of `registry` (not a refresh token).
+pub fn access_token(
+    cloud: &Cloud,
+    registry: &Doc,
+    token: &str,
+) -> Result<RegistryClaimsView, RegistryError> {
+    let claims = verified(cloud, registry, token)?;
+    if claims.grant_type != "access_token" {
+        return Err(RegistryError::unauthorized(AUTH_REQUIRED));
+    }
+    Ok(RegistryClaimsView {
+        access: claims.access,
+    })
+}
+
+/// What a verified access token grants.
+pub struct RegistryClaimsView {
+    pub access: Vec<serde_json::Value>,
+}
+
 /// Whether an access token grants `action` on `repo`.
 pub fn grants(
     cloud: &Cloud,
@@ -214,7 +235,7 @@ pub fn grants(
     repo: &str,
     action: &str,
 ) -> Result<(), RegistryError> {
-    let claims = verified(cloud, registry, access)?;
+    let claims = access_token(cloud, registry, access)?;
     let ok = claims.access.iter().any(|a| {
         a["name"] == repo
             && a["actions"]

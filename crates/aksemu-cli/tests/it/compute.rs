@@ -197,6 +197,19 @@ async fn disks_attach_to_one_instance_at_a_time_and_bad_input_changes_nothing() 
     );
     let (st, _) = c.call(None, Method::DELETE, &d, COMPUTE, None).await;
     assert_eq!(st, 409, "an attached disk is not deleted");
+    let resized = json!({"location": "westus2", "properties": {"diskSizeGB": 8}});
+    let (st, _) = c.call(None, Method::PUT, &d, COMPUTE, Some(resized)).await;
+    assert_eq!(st, 409, "nor rewritten (its attachment would be lost)");
+    let (st, _) = c
+        .call(
+            None,
+            Method::GET,
+            &format!("{vmss}/virtualMachines/00"),
+            COMPUTE,
+            None,
+        )
+        .await;
+    assert_eq!(st, 404, "one spelling per instance");
 
     let (st, _) = c
         .call(None, Method::PUT, &vm0, COMPUTE, Some(attach_body(&[])))
@@ -337,6 +350,20 @@ async fn registry_imports_check_their_input() {
         )
         .await;
     assert!(matches!(st, 200 | 201));
+    let twin = format!(
+        "{}/providers/Microsoft.ContainerRegistry/registries/MyAcr1",
+        c.other
+    );
+    let (st, body) = c
+        .call(
+            None,
+            Method::PUT,
+            &twin,
+            "2023-07-01",
+            Some(json!({"location": "westus2", "sku": {"name": "Basic"}})),
+        )
+        .await;
+    assert_eq!(st, 409, "registry names are global: {body}");
     let import = format!("{reg}/importImage");
     for bad in [
         json!({}),

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use crate::cloud::Cloud;
 use crate::collections::RESOURCES;
-use crate::providers::tracked;
 use aksemu_core::request::{ArmRequest, ArmResponse};
 
 /// The `Shape` of a disk's PUT (a new disk is unattached; `managedBy` is
@@ -38,22 +37,57 @@ pub fn shape(_: &ResourceId, body: &mut Value) -> Result<(), ArmError> {
     Ok(())
 }
 
-/// DELETE of a disk: refused while a VM holds it (`OperationNotAllowed`).
-pub async fn delete(
-    cloud: &Cloud,
-    auth: &Authorized,
-    req: &ArmRequest,
-) -> Result<ArmResponse, ArmError> {
+/// A disk a VM holds is not rewritten (its attachment would be lost).
+pub async fn refuse_if_attached(cloud: &Cloud, auth: &Authorized) -> Result<(), ArmError> {
     let stored = cloud
         .store()
         .get(RESOURCES, auth.scope().key())
         .await
         .map_err(store_err)?;
-    if let Some(vm) = stored.as_ref().and_then(|d| d.body["managedBy"].as_str()) {
-        return Err(ArmError::OperationNotAllowed(format!(
-            "Disk {} is attached to VM {vm}.",
-            auth.scope().segments().last().copied().unwrap_or_default()
-        )));
+    match stored.as_ref().and_then(|d| d.body["managedBy"].as_str()) {
+        Some(vm) => Err(attached(auth, vm)),
+        None => Ok(()),
     }
-    tracked::delete(cloud, auth, req).await
+}
+
+fn attached(auth: &Authorized, vm: &str) -> ArmError {
+    ArmError::OperationNotAllowed(format!(
+        "Disk {} is attached to VM {vm}.",
+        auth.scope().segments().last().copied().unwrap_or_default()
+    ))
+}
+
+/// DELETE of a disk: refused while a VM holds it (`OperationNotAllowed`); the
+/// delete is conditional on the document checked, so an attach in between wins.
+pub async fn delete(
+    cloud: &Cloud,
+    auth: &Authorized,
+    req: &ArmRequest,
+) -> Result<ArmResponse, ArmError> {
+    let Some(doc) = cloud
+        .store()
+        .get(RESOURCES, auth.scope().key())
+        .await
+        .map_err(store_err)?
+    else {
+        return Ok(ArmResponse::empty(204));
+    };
+    if let Some(vm) = doc.body["managedBy"].as_str() {
+        return Err(attached(auth, vm));
+    }
+    let cond = crate::conditional::precondition(req.if_match.as_deref(), None, Some(&doc.etag))?;
+    let cond = match cond {
+        aksemu_store::Cond::Any => aksemu_store::Cond::Etag(doc.etag.clone()),
+        c => c,
+    };
+    let write = aksemu_store::Write::Delete {
+        coll: RESOURCES,
+        key: doc.key,
+        cond,
+    };
+    cloud
+        .commit(vec![write])
+        .await
+        .map_err(crate::providers::tracked::write_err)?;
+    Ok(ArmResponse::empty(200))
 }

@@ -109,7 +109,8 @@ fn index(i: &str, vmss: &Doc, rg: &str) -> Result<u64, ArmError> {
     let name = vmss.body["name"].as_str().unwrap_or_default();
     i.parse::<u64>()
         .ok()
-        .filter(|n| *n < capacity(&vmss.body))
+        // One spelling per instance ("01" and "+1" are not instance 1).
+        .filter(|n| n.to_string() == i && *n < capacity(&vmss.body))
         .ok_or_else(|| instance_not_found(name, i, rg))
 }
 
@@ -213,7 +214,7 @@ pub async fn put(
         .iter()
         .filter(|b| !after.iter().any(|a| a.key() == b.key()))
     {
-        writes.extend(detach(cloud, d).await?);
+        writes.extend(detach(cloud, d, &vm_id).await?);
     }
     let shaped = shape_data_disks(&wanted);
     writes.push(Write::Put {
@@ -298,8 +299,8 @@ async fn attach(
     })
 }
 
-/// The write that frees disk `id` (none if it is gone).
-async fn detach(cloud: &Cloud, id: &ResourceId) -> Result<Option<Write>, ArmError> {
+/// The write that frees disk `id` from `vm` (none if it is gone or another VM holds it).
+async fn detach(cloud: &Cloud, id: &ResourceId, vm: &str) -> Result<Option<Write>, ArmError> {
     let Some(disk) = cloud
         .store()
         .get(RESOURCES, id.key())
@@ -308,6 +309,12 @@ async fn detach(cloud: &Cloud, id: &ResourceId) -> Result<Option<Write>, ArmErro
     else {
         return Ok(None);
     };
+    if !disk.body["managedBy"]
+        .as_str()
+        .is_some_and(|h| h.eq_ignore_ascii_case(vm))
+    {
+        return Ok(None);
+    }
     let mut body = disk.body.clone();
     if let Some(o) = body.as_object_mut() {
         o.remove("managedBy");

@@ -98,6 +98,9 @@ impl Provider<Cloud> for Compute {
                 // Disks answer a create with 200 (or 202), never 201: the
                 // SDKs refuse any other status.
                 _ => {
+                    if *op == RgOp::Put || *op == RgOp::Patch {
+                        disks::refuse_if_attached(cloud, auth).await?;
+                    }
                     let mut r = generic::handle(cloud, auth, ep, req, disks::shape).await?;
                     if r.status == 201 {
                         r.status = 200;
