@@ -16,6 +16,12 @@ pub fn prefix(identity_key: &str) -> String {
     format!("{identity_key}/federatedidentitycredentials/")
 }
 
+/// A document per identity that every credential write rewrites under its
+/// etag: two writes at once cannot both pass the count and pair checks.
+pub fn guard_key(identity_key: &str) -> String {
+    format!("{identity_key}/federatedidentitycredentialsguard")
+}
+
 /// Every credential of identity `key`.
 pub async fn of_identity(store: &ReadOnly<'_>, key: &str) -> Result<Vec<Doc>, ArmError> {
     store
@@ -46,10 +52,17 @@ pub fn credential(doc: &Doc) -> FederatedCredential {
 /// The delete of an identity's credentials (it is being deleted): by prefix,
 /// in the same batch, so one written meanwhile goes too.
 pub async fn removal(_store: &ReadOnly<'_>, identity_key: &str) -> Result<Vec<Write>, ArmError> {
-    Ok(vec![Write::DeletePrefix {
-        coll: FEDERATED_CREDENTIALS,
-        prefix: prefix(identity_key),
-    }])
+    Ok(vec![
+        Write::DeletePrefix {
+            coll: FEDERATED_CREDENTIALS,
+            prefix: prefix(identity_key),
+        },
+        Write::Delete {
+            coll: FEDERATED_CREDENTIALS,
+            key: guard_key(identity_key),
+            cond: aksemu_store::Cond::Any,
+        },
+    ])
 }
 
 /// The credentials the token endpoint checks for identity `id`.

@@ -111,6 +111,10 @@ pub enum ArmError {
         "The request failed because the resource was changed by another request at the same time. Please retry."
     )]
     ConcurrentUpdate,
+    #[error(
+        "Too many Federated Identity Credentials are written concurrently for the managed identity '{0}'."
+    )]
+    ConcurrentFederatedIdentityCredentialsWrites(String),
     #[error("The role assignment already exists.")]
     RoleAssignmentExists,
     #[error("Tenant ID, application ID, principal ID, and scope are not allowed to be updated.")]
@@ -227,6 +231,9 @@ impl ArmError {
             PreconditionFailed => "PreconditionFailed",
             OperationNotFound(_) => "OperationNotFound",
             ConcurrentUpdate => "Conflict",
+            ConcurrentFederatedIdentityCredentialsWrites(_) => {
+                "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity"
+            }
             RoleAssignmentExists => "RoleAssignmentExists",
             RoleAssignmentUpdateNotPermitted => "RoleAssignmentUpdateNotPermitted",
             RoleAssignmentNotFound(_) => "RoleAssignmentNotFound",
@@ -312,6 +319,7 @@ impl ArmError {
             InvalidResourceGroupLocation { .. }
             | ResourceGroupBeingDeleted(_)
             | ConcurrentUpdate
+            | ConcurrentFederatedIdentityCredentialsWrites(_)
             | RoleAssignmentExists
             | RoleDefinitionWithSameNameExists(_)
             | RoleDefinitionHasAssignments(_)

@@ -66,6 +66,23 @@ fn requested(name: &str, req: &ArmRequest) -> Result<FederatedCredential, ArmErr
     })
 }
 
+/// The identity's guard, rewritten under the etag it was read at.
+async fn guard_write(cloud: &Cloud, identity_key: &str) -> Result<Write, ArmError> {
+    let key = crate::federated_store::guard_key(identity_key);
+    let stored = cloud
+        .store()
+        .get(FEDERATED_CREDENTIALS, &key)
+        .await
+        .map_err(aksemu_store::store_err)?;
+    Ok(Write::Put {
+        coll: FEDERATED_CREDENTIALS,
+        id: key.clone(),
+        key,
+        body: json!({}),
+        cond: stored.map_or(Cond::Absent, |d| Cond::Etag(d.etag)),
+    })
+}
+
 async fn identity(cloud: &Cloud, auth: &Authorized, rg: &str, name: &str) -> Result<Doc, ArmError> {
     cloud
         .store()
@@ -118,7 +135,17 @@ pub async fn put(
         body: body.clone(),
         cond: existing.map_or(Cond::Absent, |d| Cond::Etag(d.etag.clone())),
     };
-    cloud.commit(vec![write]).await.map_err(write_err)?;
+    let guard = guard_write(cloud, &parent.key).await?;
+    cloud
+        .commit(vec![write, guard])
+        .await
+        .map_err(|e| match e {
+            aksemu_store::StoreError::PreconditionFailed { .. }
+            | aksemu_store::StoreError::AlreadyExists { .. } => {
+                ArmError::ConcurrentFederatedIdentityCredentialsWrites(identity_name.to_string())
+            }
+            e => write_err(e),
+        })?;
     Ok(ArmResponse::json(
         if existing.is_some() { 200 } else { 201 },
         body,

@@ -88,11 +88,28 @@ impl Provider<Cloud> for Registries {
                 }
                 crate::providers::generic::handle(cloud, auth, ep, req, shape).await
             }
+            Endpoint::Resource {
+                op: crate::endpoint::RgOp::Delete,
+                ..
+            } => {
+                let tags = tags_removal(auth.scope().key());
+                crate::providers::tracked::delete_with(cloud, auth, req, tags).await
+            }
             Endpoint::Action { .. } => {
                 crate::providers::registry_import::import(cloud, auth, req).await
             }
             _ => crate::providers::generic::handle(cloud, auth, ep, req, shape).await,
         }
+    }
+
+    async fn owned(
+        &self,
+        _cloud: &Cloud,
+        doc: &aksemu_store::Doc,
+    ) -> Result<crate::effects::Effects, ArmError> {
+        Ok(crate::effects::Effects {
+            writes: tags_removal(&doc.key),
+        })
     }
 
     fn samples(&self, sub: &str, rg: &str) -> Vec<(Method, String)> {
@@ -120,6 +137,14 @@ impl Provider<Cloud> for Registries {
 }
 
 pub const TYPE: &str = "Microsoft.ContainerRegistry/registries";
+
+/// A registry's tags go with it (a registry made again under the name starts empty).
+fn tags_removal(registry_key: &str) -> Vec<aksemu_store::Write> {
+    vec![aksemu_store::Write::DeletePrefix {
+        coll: crate::providers::registry_import::TAGS,
+        prefix: format!("{registry_key}/"),
+    }]
+}
 
 fn valid_name(name: &str) -> bool {
     (5..=50).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric())

@@ -214,3 +214,52 @@ async fn workload_identity_needs_the_oidc_issuer() {
         .await;
     assert_eq!(st, 404, "nothing was created");
 }
+
+#[tokio::test]
+async fn credentials_are_limited_to_twenty_even_when_written_at_once() {
+    install_crypto();
+    let (s, t, rg) = with_group(&TestStore::Sqlite, &[]).await;
+    let ident = format!("{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/many");
+    let (st, _) = s
+        .call(
+            Some(&t),
+            Method::PUT,
+            &ident,
+            "2023-01-31",
+            Some(json!({"location": "westus2"})),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let puts = (0..30).map(|i| {
+        let (s, t, ident) = (&s, &t, &ident);
+        async move {
+            let body = json!({"properties": {"issuer": "https://issuer.example/", "subject": format!("s{i}"), "audiences": [AUDIENCE]}});
+            let path = format!("{ident}/federatedIdentityCredentials/fic{i:02}");
+            s.call(Some(t), Method::PUT, &path, "2023-01-31", Some(body)).await
+        }
+    });
+    let answers = aksemu_testkit::join_all(puts.collect()).await;
+    for (st, body) in &answers {
+        let code = body["error"]["code"].as_str().unwrap_or_default();
+        assert!(
+            *st == 201
+                || (*st == 409
+                    && code
+                        == "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity")
+                || (*st == 400 && code == "InvalidParameter"),
+            "{st} {body}"
+        );
+    }
+    let (_, list) = s
+        .call(
+            Some(&t),
+            Method::GET,
+            &format!("{ident}/federatedIdentityCredentials"),
+            "2023-01-31",
+            None,
+        )
+        .await;
+    let made = answers.iter().filter(|(st, _)| *st == 201).count();
+    assert_eq!(list["value"].as_array().unwrap().len(), made);
+    assert!(made <= 20, "{made}");
+}
