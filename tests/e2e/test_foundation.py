@@ -1,6 +1,7 @@
 """The foundation walkthrough with the real az CLI: cloud registration, service
 principal login, resource groups, and the failures a user meets."""
 
+import os
 import time
 
 from conftest import Az
@@ -66,3 +67,14 @@ def test_arm_cloud_metadata_url(aksemu, az):
     assert p.returncode == 0, p.stderr
     assert '"name": "aksemu"' in p.stdout
     assert f'"resourceManager": "{arm}/"' in p.stdout
+
+
+def test_the_exported_ca_bundle_keeps_the_systems_roots(aksemu):
+    """`aksemu env` points Python, OpenSSL and curl at the system's roots plus
+    the local CA, so other HTTPS in that shell keeps working."""
+    bundle = open(aksemu.env["REQUESTS_CA_BUNDLE"]).read()
+    local = open(aksemu.env["NODE_EXTRA_CA_CERTS"]).read().strip()
+    assert local in bundle
+    assert aksemu.env["SSL_CERT_FILE"] == aksemu.env["CURL_CA_BUNDLE"] == aksemu.env["REQUESTS_CA_BUNDLE"]
+    if os.path.exists("/etc/ssl/certs/ca-certificates.crt"):
+        assert bundle.count("BEGIN CERTIFICATE") > 10, "the system's roots are in it"

@@ -15,6 +15,16 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 pub const CA_CERT: &str = "ca.pem";
+/// The system's trusted roots plus the local CA: what `aksemu env` points
+/// `REQUESTS_CA_BUNDLE`/`SSL_CERT_FILE` at, so other HTTPS in that shell still works.
+pub const CA_BUNDLE: &str = "ca-bundle.pem";
+/// Where distributions keep their trusted roots, as one PEM file.
+const SYSTEM_ROOTS: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
 const CA_KEY: &str = "ca-key.pem";
 const TLS_CERT: &str = "tls-cert.pem";
 const TLS_KEY: &str = "tls-key.pem";
@@ -107,6 +117,17 @@ impl DataDir {
         self.write(TLS_CERT, &m.cert_pem, 0o600)?;
         self.write(CA_CERT, &m.ca_cert_pem, 0o600)?;
         Ok(m)
+    }
+
+    /// Writes the system's roots (the first bundle found, if any) and the local
+    /// CA into one bundle; refreshed at every start.
+    pub fn write_ca_bundle(&self, ca_pem: &str) -> anyhow::Result<()> {
+        let system = SYSTEM_ROOTS
+            .iter()
+            .find_map(|p| fs::read_to_string(p).ok())
+            .unwrap_or_default();
+        let bundle = format!("{}\n{ca_pem}", system.trim_end());
+        self.write(CA_BUNDLE, bundle.trim_start(), 0o644)
     }
 
     pub fn signing_key(&self) -> anyhow::Result<SigningKey> {

@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use crate::admin_client::{AdminClient, server};
-use crate::data_dir::{CA_CERT, DataDir, ServerInfo};
+use crate::data_dir::{CA_BUNDLE, CA_CERT, DataDir, ServerInfo};
 use aksemu_arm::bootstrap::AdminCredentials;
 
 #[derive(Args)]
@@ -57,7 +57,9 @@ fn quote(s: &str) -> String {
 pub fn run(args: EnvArgs) -> anyhow::Result<()> {
     let (dir, info, creds) = server(&args.data_dir)?;
     let ca = dir.file(CA_CERT);
-    let mut lines = common(&info, &creds, &ca);
+    let bundle = dir.file(CA_BUNDLE);
+    let bundle = if bundle.exists() { bundle } else { ca.clone() };
+    let mut lines = common(&info, &creds, &ca, &bundle);
     if let Some(pod) = &args.pod {
         let body = json!({"pod": pod, "cluster": args.cluster, "container": args.container});
         let answer = tokio::runtime::Builder::new_current_thread()
@@ -105,16 +107,20 @@ pub fn run(args: EnvArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn common(info: &ServerInfo, creds: &AdminCredentials, ca: &Path) -> Vec<String> {
+fn common(info: &ServerInfo, creds: &AdminCredentials, ca: &Path, bundle: &Path) -> Vec<String> {
     let ca = ca.to_string_lossy().to_string();
+    let bundle = bundle.to_string_lossy().to_string();
     [
         ("AKSEMU_ARM_URL", info.arm_url.clone()),
         ("AKSEMU_IMDS_URL", info.imds_url.clone()),
         ("AKSEMU_TENANT_ID", creds.tenant_id.clone()),
         ("AKSEMU_SUBSCRIPTION_ID", creds.subscription_id.clone()),
-        // Trust: requests (az, MSAL, Python SDKs), urllib/OpenSSL, Node.
-        ("REQUESTS_CA_BUNDLE", ca.clone()),
-        ("SSL_CERT_FILE", ca.clone()),
+        // Trust: requests (az, MSAL, Python SDKs), urllib/OpenSSL, curl (the
+        // system's roots and the local CA, so other HTTPS keeps working), and
+        // Node (which adds the local CA to its own roots).
+        ("REQUESTS_CA_BUNDLE", bundle.clone()),
+        ("SSL_CERT_FILE", bundle.clone()),
+        ("CURL_CA_BUNDLE", bundle),
         ("NODE_EXTRA_CA_CERTS", ca),
         // az: no instance discovery against login.microsoftonline.com, no
         // telemetry upload, no online error recommendations or surveys.

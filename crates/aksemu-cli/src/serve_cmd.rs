@@ -308,6 +308,7 @@ fn print_banner(args: &ServeArgs, dir: &DataDir, cloud: &Cloud, b: &Banner<'_>) 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let dir = DataDir::create(&args.data_dir)?;
     let tls = dir.tls()?;
+    dir.write_ca_bundle(&tls.ca_cert_pem)?;
     aksemu_store::feed::set_retained_changes(args.watch_history);
     let (spec, store_desc) = store_spec(&args, &dir)?;
     let store = aksemu_store::open(&spec)
