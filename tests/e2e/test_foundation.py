@@ -78,3 +78,26 @@ def test_the_exported_ca_bundle_keeps_the_systems_roots(aksemu):
     assert aksemu.env["SSL_CERT_FILE"] == aksemu.env["CURL_CA_BUNDLE"] == aksemu.env["REQUESTS_CA_BUNDLE"]
     if os.path.exists("/etc/ssl/certs/ca-certificates.crt"):
         assert bundle.count("BEGIN CERTIFICATE") > 10, "the system's roots are in it"
+
+
+def test_env_finds_the_nearest_server_from_a_subdirectory(aksemu):
+    """`aksemu env` with no --data-dir looks for `.aksemu` upwards; with none
+    running it says so in one line."""
+    import shutil
+    import subprocess
+    import tempfile
+    root = tempfile.mkdtemp(prefix="aksemu-find-")
+    try:
+        os.symlink(aksemu.data_dir, os.path.join(root, ".aksemu"))
+        deep = os.path.join(root, "a", "b")
+        os.makedirs(deep)
+        env = {k: v for k, v in os.environ.items() if k != "AKSEMU_DATA_DIR"}
+        out = subprocess.run([aksemu.bin, "env"], cwd=deep, env=env, capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, out.stderr
+        assert aksemu.env["AKSEMU_ARM_URL"] in out.stdout
+        lost = subprocess.run([aksemu.bin, "env"], cwd=tempfile.gettempdir(), env=env, capture_output=True,
+                              text=True, timeout=30)
+        assert lost.returncode != 0 and len(lost.stderr.strip().splitlines()) == 1, lost.stderr
+        assert "no running aksemu server" in lost.stderr
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

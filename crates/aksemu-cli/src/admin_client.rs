@@ -17,7 +17,14 @@ pub struct AdminClient {
 
 /// The running server of a data dir, and the administrator's credentials.
 pub fn server(data_dir: &Path) -> anyhow::Result<(DataDir, ServerInfo, AdminCredentials)> {
-    let dir = DataDir::open(data_dir)?;
+    let none = || {
+        anyhow::anyhow!(
+            "no running aksemu server uses the data dir {} (start one with `aksemu serve --data-dir {}`, or name its data dir with --data-dir)",
+            data_dir.display(),
+            data_dir.display()
+        )
+    };
+    let dir = DataDir::open(data_dir).map_err(|_| none())?;
     let Some(info) = dir.server_info()? else {
         bail!(
             "no running aksemu server uses the data dir {} (start one with `aksemu serve --data-dir {}`)",

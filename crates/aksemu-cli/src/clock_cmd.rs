@@ -11,14 +11,10 @@ use crate::admin_client::{AdminClient, server};
 
 #[derive(Args)]
 pub struct ClockArgs {
-    /// The data directory of the running server.
-    #[arg(
-        long,
-        env = "AKSEMU_DATA_DIR",
-        default_value = ".aksemu",
-        global = true
-    )]
-    data_dir: PathBuf,
+    /// The data directory of the running server (default: the nearest
+    /// `.aksemu` with a running server, from here upwards).
+    #[arg(long, env = "AKSEMU_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     action: ClockAction,
 }
@@ -75,7 +71,7 @@ fn print(v: &Value) {
 }
 
 pub fn run(args: ClockArgs) -> anyhow::Result<()> {
-    let (dir, info, creds) = server(&args.data_dir)?;
+    let (dir, info, creds) = server(&crate::data_dir::locate(args.data_dir.as_deref()))?;
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?

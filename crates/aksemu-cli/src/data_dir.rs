@@ -34,6 +34,20 @@ const CREDENTIALS: &str = "credentials.json";
 const SERVER: &str = "server.json";
 pub const DATABASE: &str = "aksemu.db";
 
+/// The data dir a client command means: the one given, else the nearest
+/// `.aksemu` with a running server's `server.json` from the working directory
+/// upwards, else `.aksemu` here (whose absence the command then reports).
+pub fn locate(given: Option<&Path>) -> PathBuf {
+    if let Some(p) = given {
+        return p.to_path_buf();
+    }
+    let here = std::env::current_dir().unwrap_or_default();
+    here.ancestors()
+        .map(|d| d.join(".aksemu"))
+        .find(|d| d.join(SERVER).is_file())
+        .unwrap_or_else(|| PathBuf::from(".aksemu"))
+}
+
 /// What `aksemu env` needs to know about a running server.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

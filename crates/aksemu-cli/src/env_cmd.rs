@@ -13,9 +13,10 @@ use aksemu_arm::bootstrap::AdminCredentials;
 
 #[derive(Args)]
 pub struct EnvArgs {
-    /// The data directory of the running server.
-    #[arg(long, env = "AKSEMU_DATA_DIR", default_value = ".aksemu")]
-    data_dir: PathBuf,
+    /// The data directory of the running server (default: the nearest
+    /// `.aksemu` with a running server, from here upwards).
+    #[arg(long, env = "AKSEMU_DATA_DIR")]
+    data_dir: Option<PathBuf>,
     /// Run as a host holding these user-assigned identities (resource id or
     /// clientId; repeat for several): exports the managed-identity endpoint
     /// instead of the administrator's secret.
@@ -55,7 +56,7 @@ fn quote(s: &str) -> String {
 }
 
 pub fn run(args: EnvArgs) -> anyhow::Result<()> {
-    let (dir, info, creds) = server(&args.data_dir)?;
+    let (dir, info, creds) = server(&crate::data_dir::locate(args.data_dir.as_deref()))?;
     let ca = dir.file(CA_CERT);
     let bundle = dir.file(CA_BUNDLE);
     let bundle = if bundle.exists() { bundle } else { ca.clone() };

@@ -40,13 +40,21 @@ enum Command {
     Bench(bench_cmd::BenchCommand),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Env(args) => env_cmd::run(args),
         Command::Clock(args) => clock_cmd::run(args),
         Command::Bench(cmd) => bench_cmd::run(cmd),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        // One line, causes included: what a user reads, not a backtrace.
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }
 
