@@ -173,7 +173,7 @@ pub fn clock_show(cloud: &Cloud, caller: &Principal) -> Result<Value, ArmError> 
 }
 
 /// `POST /aksemu/admin/clock {"advanceSeconds": n}` or `{"set": "<RFC 3339>"}`.
-/// The clock may not move before real time.
+/// The clock only moves forward (and never before real time).
 pub async fn clock_move(cloud: &Cloud, caller: &Principal, body: &[u8]) -> Result<Value, ArmError> {
     admin_only(cloud, caller, "aksemu/admin/clock/write")?;
     let body: Value =
@@ -195,6 +195,13 @@ pub async fn clock_move(cloud: &Cloud, caller: &Principal, body: &[u8]) -> Resul
         if delta < 0 {
             return Err(ArmError::InvalidRequestContent(
                 "the clock cannot be set before real time".into(),
+            ));
+        }
+        // Forward only, as `advance`: what was decided on the clock (expiries,
+        // propagation, grace periods) is never undone, and replicas follow.
+        if delta < i128::from(current) {
+            return Err(ArmError::InvalidRequestContent(
+                "the clock only moves forward".into(),
             ));
         }
         i64::try_from(delta)

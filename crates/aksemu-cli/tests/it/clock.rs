@@ -95,7 +95,6 @@ async fn clock_moves_secret_expiry() {
     )
     .await;
     assert_eq!(st, 400);
-
     // The CLI, as a user runs it.
     let out = std::process::Command::new(bin())
         .args(["clock", "advance", "366d", "--data-dir"])
@@ -108,6 +107,17 @@ async fn clock_moves_secret_expiry() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("offset: {} s", 366 * 86_400)));
+    // Not back either, even to a time after real time.
+    let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let (st, body) = clock(
+        reqwest::Method::POST,
+        Some(json!({"set": tomorrow})),
+        admin.clone(),
+    )
+    .await;
+    assert_eq!(st, 400, "the clock is a year ahead already: {body}");
 
     let (st, b) = token_status(&s, &sp.app_id, &year_secret).await;
     assert_eq!(
