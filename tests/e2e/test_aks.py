@@ -47,7 +47,7 @@ def test_seed_walkthrough(aksemu, az):
     assert kc["users"][0]["name"] == "clusterUser_myResourceGroup_MyManagedCluster"
     assert kc["clusters"][0]["cluster"]["server"].startswith(aksemu.env["AKSEMU_ARM_URL"] + "/aksemu/clusters/")
     ca = base64.b64decode(kc["clusters"][0]["cluster"]["certificate-authority-data"]).decode()
-    assert ca == open(aksemu.env["REQUESTS_CA_BUNDLE"]).read()
+    assert ca == open(aksemu.env["NODE_EXTRA_CA_CERTS"]).read()
     az.run("aks", "get-credentials", "-g", "myResourceGroup", "-n", "MyManagedCluster", "--admin")
     assert "MyManagedCluster-admin" in open(path).read()
 

@@ -95,7 +95,7 @@ def test_a_service_account_token_becomes_an_identitys_access_token(cluster):
     out = subprocess.run([py, "-c", script], env=penv, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     sdk_token = out.stdout.strip()
-    node_env = {**penv, "NODE_PATH": os.environ["AKSEMU_NODE_MODULES"], "NODE_EXTRA_CA_CERTS": env["REQUESTS_CA_BUNDLE"]}
+    node_env = {**penv, "NODE_PATH": os.environ["AKSEMU_NODE_MODULES"], "NODE_EXTRA_CA_CERTS": env["NODE_EXTRA_CA_CERTS"]}
     js = subprocess.run(["node", os.path.join(os.path.dirname(os.path.abspath(__file__)), "wi_token.js")],
                         env=node_env, capture_output=True, text=True, timeout=60)
     assert js.returncode == 0, js.stderr

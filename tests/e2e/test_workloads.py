@@ -29,7 +29,7 @@ def test_a_deployment_rolls_out_scales_and_updates(cluster):
     cluster.kubectl("wait", "--for=create", "serviceaccount/default", "configmap/kube-root-ca.crt", "-n", "apps",
                     "--timeout=20s")
     ca = json.loads(k("get", "cm", "kube-root-ca.crt", "-n", "apps", "-o", "json"))["data"]["ca.crt"]
-    assert ca == open(cluster.server.env["REQUESTS_CA_BUNDLE"]).read()
+    assert ca == open(cluster.server.env["NODE_EXTRA_CA_CERTS"]).read()
     # `create deployment` sends a protobuf Deployment.
     assert k("create", "deployment", "web", "-n", "apps", "--image=nginx:1.27", "--replicas=3").strip() == \
         "deployment.apps/web created"
