@@ -394,11 +394,17 @@ def test_an_image_pushed_through_the_registry_token_flow_pulls(cluster):
                            "config": {}, "layers": []})
     r = requests.put(f"{base}/v2/pushed/manifests/v1", headers=bearer, data=manifest, verify=ca, timeout=10)
     assert r.status_code == 201 and r.headers["Docker-Content-Digest"].startswith("sha256:"), r.text
+    digest = r.headers["Docker-Content-Digest"]
     assert requests.head(f"{base}/v2/pushed/manifests/v1", headers=bearer, verify=ca, timeout=10).status_code == 200
     assert requests.put(f"{base}/v2/pushed/manifests/v2", headers=host, data=manifest, verify=ca,
                         timeout=10).status_code == 401
     cluster.kubectl("run", "pushed", "--image=myacr.azurecr.io/pushed:v1")
     wait_for("the pushed image running", lambda: pod_phase(cluster, "pushed") == "Running")
+    # By digest too; a digest the repository does not hold is not found.
+    cluster.kubectl("run", "by-digest", f"--image=myacr.azurecr.io/pushed@{digest}")
+    wait_for("the image by digest running", lambda: pod_phase(cluster, "by-digest") == "Running")
+    cluster.kubectl("run", "no-digest", "--image=myacr.azurecr.io/pushed@sha256:" + "0" * 64)
+    wait_for("a missing digest", lambda: container_waiting(cluster, "no-digest") in ("ErrImagePull", "ImagePullBackOff"))
 
 
 def test_a_service_principal_cluster_whose_secret_expired_gets_no_load_balancer_until_update_credentials(cluster):

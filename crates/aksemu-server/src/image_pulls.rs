@@ -12,12 +12,16 @@ use aksemu_core::cluster_cloud::ImagePull;
 use aksemu_store::Doc;
 
 /// `(registry host, repository, tag)` of an image reference.
+/// (A digest reference, `repo@sha256:…`, gives the digest as the tag.)
 fn parse(image: &str) -> Option<(&str, &str, &str)> {
     let (host, rest) = image.split_once('/')?;
     if !host.contains('.') && !host.contains(':') {
         return None;
     }
-    let rest = rest.split('@').next().unwrap_or(rest);
+    if let Some((named, digest)) = rest.split_once('@') {
+        let repo = named.rsplit_once(':').map_or(named, |(r, _)| r);
+        return Some((host, repo, digest));
+    }
     let (repo, tag) = match rest.rsplit_once(':') {
         Some((r, t)) if !t.contains('/') => (r, t),
         _ => (rest, "latest"),
@@ -104,6 +108,10 @@ mod tests {
         assert_eq!(
             parse("myacr.azurecr.io/team/app"),
             Some(("myacr.azurecr.io", "team/app", "latest"))
+        );
+        assert_eq!(
+            parse("myacr.azurecr.io/app:v1@sha256:ab"),
+            Some(("myacr.azurecr.io", "app", "sha256:ab"))
         );
         assert_eq!(parse("nginx:1.27"), None);
         assert_eq!(parse("library/nginx"), None);

@@ -198,12 +198,22 @@ pub async fn manifest(
     tag: &str,
 ) -> Result<Option<serde_json::Value>, RegistryError> {
     grants(cloud, registry, access, repo, "pull")?;
+    let failed = |_| RegistryError {
+        status: 500,
+        code: "UNKNOWN",
+        message: "the registry could not be read".into(),
+    };
+    // A digest names whichever tag of the repository holds it.
+    if tag.starts_with("sha256:") {
+        let prefix = tag_key(&registry.key, repo, "");
+        let tags = cloud.store().list(TAGS, &prefix).await.map_err(failed)?;
+        return Ok(tags
+            .into_iter()
+            .map(|d| d.body)
+            .find(|b| b["digest"] == tag));
+    }
     let key = tag_key(&registry.key, repo, tag);
-    let doc = cloud
-        .store()
-        .get(TAGS, &key)
-        .await
-        .map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))?;
+    let doc = cloud.store().get(TAGS, &key).await.map_err(failed)?;
     Ok(doc.map(|d| d.body))
 }
 
