@@ -59,6 +59,45 @@ pub enum ImagePull {
     Failed(String),
 }
 
+/// An image of a registry of this cloud (`<name>.azurecr.io/<repo>:<tag>` or
+/// `…@sha256:…`): what a pull must authorise. Other images are public.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryImage<'a> {
+    /// The registry host without a port or a trailing dot, lower-cased (how a
+    /// resolver sees it).
+    pub host: String,
+    pub repo: &'a str,
+    /// The tag, or the digest of a digest reference.
+    pub reference: &'a str,
+}
+
+impl<'a> RegistryImage<'a> {
+    /// The reference, if `image` names a registry of this cloud.
+    pub fn of(image: &'a str) -> Option<Self> {
+        let (raw_host, rest) = image.split_once('/')?;
+        let h = raw_host.rsplit_once(':').map_or(raw_host, |(h, _)| h);
+        let host = h.trim_end_matches('.').to_ascii_lowercase();
+        let ours = [".azurecr.io", ".azurecr.cn", ".azurecr.us"]
+            .iter()
+            .any(|s| host.ends_with(s));
+        if !ours {
+            return None;
+        }
+        let (repo, reference) = match rest.split_once('@') {
+            Some((named, digest)) => (named.rsplit_once(':').map_or(named, |(r, _)| r), digest),
+            None => match rest.rsplit_once(':') {
+                Some((r, t)) if !t.contains('/') => (r, t),
+                _ => (rest, "latest"),
+            },
+        };
+        Some(Self {
+            host,
+            repo,
+            reference,
+        })
+    }
+}
+
 /// Why a call could not be made at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CloudCallError {
@@ -92,7 +131,40 @@ pub trait ClusterCloud: Send + Sync {
         api_version: &str,
         body: Option<&Value>,
     ) -> Result<CloudReply, CloudCallError>;
-    /// Pulls `image` on one of cluster `uid`'s nodes, as its kubelet
-    /// identity (the registry's token exchange, then the manifest).
+    /// Pulls `image` (of a registry of this cloud, `RegistryImage::of`) on one
+    /// of cluster `uid`'s nodes, as its kubelet identity (the registry's token
+    /// exchange, then the manifest).
     async fn pull_image(&self, uid: &str, image: &str) -> Result<ImagePull, CloudCallError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_images() {
+        let r = |i| RegistryImage::of(i).map(|r| (r.host, r.repo, r.reference));
+        assert_eq!(
+            r("myacr.azurecr.io/app:v1"),
+            Some(("myacr.azurecr.io".into(), "app", "v1"))
+        );
+        assert_eq!(
+            r("MyAcr.azurecr.io/team/app"),
+            Some(("myacr.azurecr.io".into(), "team/app", "latest"))
+        );
+        assert_eq!(
+            r("myacr.azurecr.io:443/app:v1"),
+            Some(("myacr.azurecr.io".into(), "app", "v1"))
+        );
+        assert_eq!(
+            r("myacr.azurecr.io./app"),
+            Some(("myacr.azurecr.io".into(), "app", "latest"))
+        );
+        assert_eq!(
+            r("myacr.azurecr.io/app:v1@sha256:ab"),
+            Some(("myacr.azurecr.io".into(), "app", "sha256:ab"))
+        );
+        assert_eq!(r("nginx:1.27"), None);
+        assert_eq!(r("mcr.microsoft.com/oss/kube-proxy:v1"), None);
+    }
 }

@@ -55,7 +55,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use aksemu_core::Clock;
-use aksemu_identity::SigningKey;
 use aksemu_store::Store;
 
 pub use cluster::{ClusterInfo, Clusters, StaticRole};
@@ -68,7 +67,7 @@ pub struct KubeApi {
     pub(crate) clusters: Arc<dyn Clusters>,
     /// Service-account signing keys by cluster uid.
     /// With the etag of the document they were read from.
-    pub(crate) keys: Mutex<HashMap<String, (String, Arc<SigningKey>)>>,
+    pub(crate) keys: Mutex<HashMap<String, (String, Arc<sa_tokens::KeySet>)>>,
     pub(crate) feed: feed::Feed,
     /// Objects as last rendered for a GET.
     pub(crate) rendered: rendered::Rendered,

@@ -83,28 +83,48 @@ fn load(pem: &serde_json::Value) -> Option<SigningKey> {
     .ok()
 }
 
-/// The cluster's signing key: cached, stored, or made now.
-/// The cache is checked against the stored document's etag (a cached point
-/// read), so a rotation here or by another replica is seen at once.
-pub async fn key(api: &KubeApi, uid: &str) -> Result<Arc<SigningKey>, KubeError> {
+/// A cluster's keys as stored: the one that signs, and the one a rotation
+/// retired (with when, cloud time).
+pub struct KeySet {
+    pub current: Arc<SigningKey>,
+    pub previous: Option<(Arc<SigningKey>, i64)>,
+}
+
+/// The cluster's keys: cached, stored, or made now. The cache is checked
+/// against the stored document's etag (a point read), so a rotation here or by
+/// another replica is seen at once.
+async fn key_set(api: &KubeApi, uid: &str) -> Result<Arc<KeySet>, KubeError> {
     let stored = api.store.etag(KEYS, uid).await?;
-    if let Some((etag, k)) = api.keys.lock().unwrap_or_else(|p| p.into_inner()).get(uid)
+    if let Some((etag, set)) = api.keys.lock().unwrap_or_else(|p| p.into_inner()).get(uid)
         && stored.as_ref() == Some(etag)
     {
-        return Ok(k.clone());
+        return Ok(set.clone());
     }
     let Some(doc) = api.store.get(KEYS, uid).await? else {
-        return Ok(Arc::new(create_key(api, uid).await?));
+        let current = Arc::new(create_key(api, uid).await?);
+        return Ok(Arc::new(KeySet {
+            current,
+            previous: None,
+        }));
     };
-    let key = Arc::new(
-        load(&doc.body)
-            .ok_or_else(|| KubeError::Internal("unusable service-account key".into()))?,
-    );
+    let unusable = || KubeError::Internal("unusable service-account key".into());
+    let prev = &doc.body["previous"];
+    let set = Arc::new(KeySet {
+        current: Arc::new(load(&doc.body).ok_or_else(unusable)?),
+        previous: load(prev)
+            .zip(prev["retiredAt"].as_i64())
+            .map(|(k, t)| (Arc::new(k), t)),
+    });
     api.keys
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(uid.to_string(), (doc.etag, key.clone()));
-    Ok(key)
+        .insert(uid.to_string(), (doc.etag, set.clone()));
+    Ok(set)
+}
+
+/// The key that signs cluster `uid`'s tokens.
+pub async fn key(api: &KubeApi, uid: &str) -> Result<Arc<SigningKey>, KubeError> {
+    Ok(key_set(api, uid).await?.current.clone())
 }
 
 async fn create_key(api: &KubeApi, uid: &str) -> Result<SigningKey, KubeError> {
@@ -136,16 +156,13 @@ pub const ROTATION_GRACE_SECS: i64 = 24 * 3600;
 /// The keys tokens of cluster `uid` verify with: the current one, and the
 /// previous one for a day after a rotation.
 pub async fn verifying_keys(api: &KubeApi, uid: &str) -> Result<Vec<Arc<SigningKey>>, KubeError> {
-    let mut keys = vec![key(api, uid).await?];
+    let set = key_set(api, uid).await?;
     let now = api.clock.now().unix_timestamp();
-    if let Some(doc) = api.store.get(KEYS, uid).await? {
-        let prev = &doc.body["previous"];
-        let in_grace = prev["retiredAt"]
-            .as_i64()
-            .is_some_and(|t| now < t + ROTATION_GRACE_SECS);
-        if let Some(k) = load(prev).filter(|_| in_grace) {
-            keys.push(Arc::new(k));
-        }
+    let mut keys = vec![set.current.clone()];
+    if let Some((k, retired)) = &set.previous
+        && now < retired + ROTATION_GRACE_SECS
+    {
+        keys.push(k.clone());
     }
     Ok(keys)
 }

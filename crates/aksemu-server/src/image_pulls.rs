@@ -8,40 +8,8 @@
 
 use aksemu_arm::Cloud;
 use aksemu_arm::providers::registry_auth::{self, ACR_AUDIENCE};
-use aksemu_core::cluster_cloud::ImagePull;
+use aksemu_core::cluster_cloud::{ImagePull, RegistryImage};
 use aksemu_store::Doc;
-
-/// `(registry host, repository, tag)` of an image reference.
-/// (A digest reference, `repo@sha256:…`, gives the digest as the tag.)
-fn parse(image: &str) -> Option<(&str, &str, &str)> {
-    let (host, rest) = image.split_once('/')?;
-    if !host.contains('.') && !host.contains(':') {
-        return None;
-    }
-    if let Some((named, digest)) = rest.split_once('@') {
-        let repo = named.rsplit_once(':').map_or(named, |(r, _)| r);
-        return Some((host, repo, digest));
-    }
-    let (repo, tag) = match rest.rsplit_once(':') {
-        Some((r, t)) if !t.contains('/') => (r, t),
-        _ => (rest, "latest"),
-    };
-    Some((host, repo, tag))
-}
-
-/// The host without a port or a trailing dot, lower-cased (how a resolver
-/// sees it: `myacr.azurecr.io:443` and `myacr.azurecr.io.` are that registry).
-fn bare_host(host: &str) -> String {
-    let h = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    h.trim_end_matches('.').to_ascii_lowercase()
-}
-
-fn is_acr(host: &str) -> bool {
-    let h = bare_host(host);
-    [".azurecr.io", ".azurecr.cn", ".azurecr.us"]
-        .iter()
-        .any(|s| h.ends_with(s))
-}
 
 pub async fn pull(
     cloud: &Cloud,
@@ -49,11 +17,10 @@ pub async fn pull(
     image: &str,
     on_bad_secret: aksemu_aks::acting::OnBadSecret,
 ) -> ImagePull {
-    let Some((raw_host, repo, tag)) = parse(image).filter(|(h, _, _)| is_acr(h)) else {
+    let Some(r) = RegistryImage::of(image) else {
         return ImagePull::Public;
     };
-    let host = bare_host(raw_host);
-    let host = host.as_str();
+    let (host, repo, tag) = (r.host.as_str(), r.repo, r.reference);
     let unpack = format!(
         "failed to pull and unpack image \"{image}\": failed to resolve reference \"{image}\""
     );
@@ -92,30 +59,5 @@ pub async fn pull(
         },
         Ok(None) => ImagePull::Failed(format!("{unpack}: {image}: not found")),
         Err(_) => ImagePull::Failed(denied),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn references() {
-        assert_eq!(
-            parse("myacr.azurecr.io/app:v1"),
-            Some(("myacr.azurecr.io", "app", "v1"))
-        );
-        assert_eq!(
-            parse("myacr.azurecr.io/team/app"),
-            Some(("myacr.azurecr.io", "team/app", "latest"))
-        );
-        assert_eq!(
-            parse("myacr.azurecr.io/app:v1@sha256:ab"),
-            Some(("myacr.azurecr.io", "app", "sha256:ab"))
-        );
-        assert_eq!(parse("nginx:1.27"), None);
-        assert_eq!(parse("library/nginx"), None);
-        assert!(is_acr("MyAcr.azurecr.io") && !is_acr("mcr.microsoft.com"));
-        assert!(is_acr("myacr.azurecr.io:443") && is_acr("myacr.azurecr.io."));
     }
 }

@@ -34,6 +34,17 @@ fn hs256(header: &Value, claims: &Value, secret: &[u8]) -> String {
     jsonwebtoken::encode(&h, claims, &key).unwrap()
 }
 
+/// A new user-assigned identity in group `rg`: its id and document.
+async fn identity(s: &aksemu_testkit::Server, t: &str, rg: &str, name: &str) -> (String, Value) {
+    let ident = format!("{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}");
+    let body = Some(json!({"location": "westus2"}));
+    let (st, doc) = s
+        .call(Some(t), Method::PUT, &ident, "2023-01-31", body)
+        .await;
+    assert_eq!(st, 201, "{doc}");
+    (ident, doc)
+}
+
 #[tokio::test]
 async fn forged_assertions_are_refused() {
     install_crypto();
@@ -51,17 +62,7 @@ async fn forged_assertions_are_refused() {
         .unwrap()
         .to_string();
 
-    let ident = format!("{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/wi");
-    let (st, id) = s
-        .call(
-            Some(&t),
-            Method::PUT,
-            &ident,
-            "2023-01-31",
-            Some(json!({"location": "westus2"})),
-        )
-        .await;
-    assert_eq!(st, 201, "{id}");
+    let (ident, id) = identity(&s, &t, &rg, "wi").await;
     let client_id = id["properties"]["clientId"].as_str().unwrap().to_string();
     let fic = json!({"properties": {"issuer": issuer, "subject": "system:serviceaccount:default:default", "audiences": [AUDIENCE]}});
     let (st, body) = s
@@ -219,17 +220,7 @@ async fn workload_identity_needs_the_oidc_issuer() {
 async fn credentials_are_limited_to_twenty_even_when_written_at_once() {
     install_crypto();
     let (s, t, rg) = with_group(&TestStore::Sqlite, &[]).await;
-    let ident = format!("{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/many");
-    let (st, _) = s
-        .call(
-            Some(&t),
-            Method::PUT,
-            &ident,
-            "2023-01-31",
-            Some(json!({"location": "westus2"})),
-        )
-        .await;
-    assert_eq!(st, 201);
+    let (ident, _) = identity(&s, &t, &rg, "many").await;
     let puts = (0..30).map(|i| {
         let (s, t, ident) = (&s, &t, &ident);
         async move {

@@ -5,7 +5,7 @@
 //! with the events a kubelet writes; the next try after the back-off starts
 //! the pod if the pull succeeds then.
 
-use aksemu_core::cluster_cloud::ImagePull;
+use aksemu_core::cluster_cloud::{ImagePull, RegistryImage};
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -43,7 +43,11 @@ pub async fn pulled(
         backing_off(ctx, ns, pod).await?;
         return Ok(false);
     }
-    for (container, image) in images(pod) {
+    // Public images pull without a check (and without a call).
+    let ours = images(pod)
+        .into_iter()
+        .filter(|(_, i)| RegistryImage::of(i).is_some());
+    for (container, image) in ours {
         let outcome = ctx
             .cloud
             .pull_image(ctx.uid, &image)

@@ -74,9 +74,14 @@ fn instance_not_found(vmss: &str, i: &str, rg: &str) -> ArmError {
     }
 }
 
+/// The resource id of instance `i` of `vmss`.
+fn instance_id(vmss: &Doc, i: u64) -> String {
+    format!("{}/{}/{i}", vmss.id, SCALE_SET_VMS.type_name)
+}
+
 /// Instance `i` of `vmss`, with its data disks.
 fn render(vmss: &Doc, i: u64, disks: &Value) -> Value {
-    let id = format!("{}/{}/{i}", vmss.id, SCALE_SET_VMS.type_name);
+    let id = instance_id(vmss, i);
     let b = &vmss.body;
     let name = b["name"].as_str().unwrap_or_default();
     let prefix = b["properties"]["virtualMachineProfile"]["osProfile"]["computerNamePrefix"]
@@ -199,10 +204,7 @@ pub async fn put(
             .unwrap_or(Value::Null),
     )?;
     let after = disk_ids(&wanted)?;
-    let vm_id = render(&doc, n, &Value::Null)["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let vm_id = instance_id(&doc, n);
     let mut writes = Vec::new();
     for d in after
         .iter()
