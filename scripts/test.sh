@@ -41,6 +41,10 @@ if [ ! -f "$NODE_DIR/node_modules/@azure/identity/package.json" ]; then
   (cd "$NODE_DIR" && echo '{"name":"aksemu-e2e-node","private":true}' > package.json \
     && npm install --no-audit --no-fund --silent "@azure/identity@4.13.1")
 fi
+if [ ! -f "$NODE_DIR/node_modules/@azure/arm-containerservice/package.json" ]; then
+  echo "== installing @azure/arm-containerservice 25.5.0 (npm) in $NODE_DIR"
+  (cd "$NODE_DIR" && npm install --no-audit --no-fund --silent "@azure/arm-containerservice@25.5.0")
+fi
 export AKSEMU_NODE_MODULES=$NODE_DIR/node_modules
 
 pg_start
@@ -56,4 +60,10 @@ AKSEMU_REQUIRE_POSTGRES=1 cargo test --workspace
 echo "== az CLI end-to-end (azure-cli $AZ_VERSION)"
 cargo build --quiet --bin aksemu
 export AKSEMU_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/aksemu"
+# An unmodified Azure SDK for Rust program (azure_identity), built once, for the
+# zero-configuration tests; its own lock file, its own target dir beside ours.
+RUST_CLIENT_TARGET="${CARGO_TARGET_DIR:-$ROOT/target}/rust-client"
+CARGO_TARGET_DIR=$RUST_CLIENT_TARGET cargo build --quiet --locked \
+  --manifest-path tests/e2e/rust_client/Cargo.toml
+export AKSEMU_RUST_CLIENT=$RUST_CLIENT_TARGET/debug/aksemu-rust-client
 AKSEMU_REQUIRE_POSTGRES=1 PATH="$VENV/bin:$PATH" "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/e2e

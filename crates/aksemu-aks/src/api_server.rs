@@ -156,3 +156,29 @@ pub async fn view(cloud: &Cloud, uid: &str) -> Result<Option<ClusterView>, ArmEr
         tenant_id: cloud.entra.tenant_id.clone(),
     }))
 }
+
+/// The `resourceUID` of the cluster whose API server name is `fqdn`
+/// (`<prefix>-<hex>.hcp.<region>.azmk8s.io`, random once chosen, so found by
+/// a scan of the clusters: it is asked once per proxied connection).
+pub async fn uid_by_fqdn(cloud: &Cloud, fqdn: &str) -> Result<Option<String>, ArmError> {
+    let all = cloud
+        .store()
+        .list(RESOURCES, "/subscriptions/")
+        .await
+        .map_err(store_err)?;
+    Ok(all.into_iter().find_map(|d| {
+        let p = &d.body["properties"];
+        let m = &crate::names::MANAGED_CLUSTERS;
+        let is_cluster = d.body["type"].as_str().is_some_and(|t| {
+            t.split_once('/').is_some_and(|(ns, ty)| {
+                ns.eq_ignore_ascii_case(m.namespace) && ty.eq_ignore_ascii_case(m.type_name)
+            })
+        });
+        (is_cluster
+            && p["fqdn"]
+                .as_str()
+                .is_some_and(|f| f.eq_ignore_ascii_case(fqdn)))
+        .then(|| p["resourceUID"].as_str().map(str::to_string))
+        .flatten()
+    }))
+}

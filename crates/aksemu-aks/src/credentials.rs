@@ -86,11 +86,16 @@ pub async fn list(
     let id = aksemu_core::ResourceId::parse(&doc.id)?;
     let name = doc.body["name"].as_str().unwrap_or_default();
     let rg = id.resource_group_name().unwrap_or_default();
-    let server = format!(
-        "{}{}",
-        req.base_url,
-        api_server_path(props["resourceUID"].as_str().unwrap_or_default())
-    );
+    // Through the interception proxy, the API server's public name, as on
+    // Azure; otherwise its path on this server's loopback address.
+    let server = match props["fqdn"].as_str() {
+        Some(fqdn) if req.via_public_name() => format!("https://{fqdn}:443"),
+        _ => format!(
+            "{}{}",
+            req.base_url,
+            api_server_path(props["resourceUID"].as_str().unwrap_or_default())
+        ),
+    };
     let yaml = kubeconfig(
         name,
         &format!("{role}_{rg}_{name}"),

@@ -21,6 +21,10 @@ pub const MANAGED_CLUSTERS: ResourceType = ResourceType {
     accepts_identity: true,
 };
 
+/// The monitoring add-on's data-collection rule associations on a cluster.
+pub const DCR_ASSOCIATIONS: ChildType =
+    aksemu_arm::providers::insights::associations_of(&MANAGED_CLUSTERS);
+
 pub const AGENT_POOLS: ChildType = ChildType {
     parent: &MANAGED_CLUSTERS,
     type_name: "agentPools",
@@ -87,7 +91,7 @@ pub const NAMESPACE: Namespace = Namespace {
         "locations/kubernetesVersions",
     ],
     types: &[&MANAGED_CLUSTERS],
-    children: &[&AGENT_POOLS, &UPGRADE_PROFILES],
+    children: &[&AGENT_POOLS, &UPGRADE_PROFILES, &DCR_ASSOCIATIONS],
     actions: &[
         &LIST_USER_CREDENTIAL,
         &LIST_ADMIN_CREDENTIAL,

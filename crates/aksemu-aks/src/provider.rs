@@ -23,8 +23,8 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::names::{
-    AGENT_POOLS, CLUSTER_SECRETS, CLUSTER_UIDS, DELETE_CLUSTER, MANAGED_CLUSTERS, NAMESPACE,
-    RECONCILE_CLUSTER, RESET_SERVICE_PRINCIPAL, ROTATE_SA_KEYS,
+    AGENT_POOLS, CLUSTER_SECRETS, CLUSTER_UIDS, DCR_ASSOCIATIONS, DELETE_CLUSTER, MANAGED_CLUSTERS,
+    NAMESPACE, RECONCILE_CLUSTER, RESET_SERVICE_PRINCIPAL, ROTATE_SA_KEYS,
 };
 use crate::{cluster, credentials, nodes, pools, reconcile, versions};
 
@@ -133,6 +133,10 @@ impl Provider<Cloud> for Aks {
             (Method::Delete, format!("{c}/c1/agentPools/p1")),
             (Method::Get, format!("{c}/c1/agentPools")),
             (Method::Post, format!("{c}/c1/listClusterUserCredential")),
+            (
+                Method::Put,
+                format!("{c}/c1/providers/Microsoft.Insights/dataCollectionRuleAssociations/a1"),
+            ),
             (Method::Post, format!("{c}/c1/listClusterAdminCredential")),
             (
                 Method::Get,
@@ -152,6 +156,11 @@ async fn child(
     req: &ArmRequest,
 ) -> Result<ArmResponse, ArmError> {
     match ep {
+        Endpoint::ChildResource { child, .. } | Endpoint::ListChildren { child, .. }
+            if *child == &DCR_ASSOCIATIONS =>
+        {
+            aksemu_arm::providers::insights::association(cloud, auth, ep, req).await
+        }
         Endpoint::ChildResource {
             child,
             rg,

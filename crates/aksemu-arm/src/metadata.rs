@@ -8,21 +8,38 @@ use serde_json::{Value, json};
 /// the real Entra ID.
 pub const CLOUD_NAME: &str = "aksemu";
 
+/// Azure's public cloud, as this server answers it through the interception
+/// proxy (asked at `https://management.azure.com/metadata/endpoints`).
+const PUBLIC_LOGIN: &str = "https://login.microsoftonline.com";
+const PUBLIC_ARM: &str = "https://management.azure.com";
+const PUBLIC_GRAPH: &str = "https://graph.microsoft.com/";
+
 pub fn cloud(base: &str) -> Value {
+    let public = aksemu_core::request::is_public_base(base);
+    let (name, login, graph) = if public {
+        (
+            "AzureCloud",
+            PUBLIC_LOGIN.to_string(),
+            PUBLIC_GRAPH.to_string(),
+        )
+    } else {
+        (CLOUD_NAME, base.to_string(), format!("{base}/"))
+    };
+    let base = if public { PUBLIC_ARM } else { base };
     let slash = format!("{base}/");
     json!({
-        "name": CLOUD_NAME,
+        "name": name,
         "portal": base,
         "authentication": {
-            "loginEndpoint": base,
+            "loginEndpoint": login,
             "audiences": ["https://management.core.windows.net/", "https://management.azure.com/"],
             "tenant": "common",
             "identityProvider": "AAD",
         },
         "resourceManager": slash,
-        "microsoftGraphResourceId": slash,
-        "graph": slash,
-        "graphAudience": slash,
+        "microsoftGraphResourceId": graph,
+        "graph": graph,
+        "graphAudience": graph,
         "media": base,
         "batch": base,
         "sqlManagement": base,

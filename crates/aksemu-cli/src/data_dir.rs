@@ -34,18 +34,36 @@ const CREDENTIALS: &str = "credentials.json";
 const SERVER: &str = "server.json";
 pub const DATABASE: &str = "aksemu.db";
 
-/// The data dir a client command means: the one given, else the nearest
-/// `.aksemu` with a running server's `server.json` from the working directory
-/// upwards, else `.aksemu` here (whose absence the command then reports).
+/// The data dir a client command means: the one given (`--data-dir` or
+/// `AKSEMU_DATA_DIR`), else the nearest `.aksemu` with a running server's
+/// `server.json` from the working directory upwards, else the data dir of the
+/// server this user started last (the per-user pointer), else `.aksemu` here
+/// (whose absence the command then reports).
 pub fn locate(given: Option<&Path>) -> PathBuf {
     if let Some(p) = given {
         return p.to_path_buf();
     }
     let here = std::env::current_dir().unwrap_or_default();
+    let running = |d: &Path| d.join(SERVER).is_file();
     here.ancestors()
         .map(|d| d.join(".aksemu"))
-        .find(|d| d.join(SERVER).is_file())
+        .find(|d| running(d))
+        .or_else(|| {
+            let last = fs::read_to_string(user_pointer()?).ok()?;
+            Some(PathBuf::from(last.trim())).filter(|d| running(d))
+        })
         .unwrap_or_else(|| PathBuf::from(".aksemu"))
+}
+
+/// `$XDG_STATE_HOME/aksemu/last-server` (or under `~/.local/state`): the data
+/// dir of the server this user started last, so `aksemu env` and `exec` work
+/// from any directory.
+fn user_pointer() -> Option<PathBuf> {
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+    Some(state.join("aksemu").join("last-server"))
 }
 
 /// What `aksemu env` needs to know about a running server.
@@ -56,6 +74,9 @@ pub struct ServerInfo {
     pub listen: String,
     /// The managed-identity endpoint (plain HTTP, loopback).
     pub imds_url: String,
+    /// The interception proxy (absent in files written before it existed).
+    #[serde(default)]
+    pub proxy_url: Option<String>,
     pub pid: u32,
     pub store: String,
     pub tenant_id: String,
@@ -172,7 +193,15 @@ impl DataDir {
     }
 
     pub fn write_server_info(&self, info: &ServerInfo) -> anyhow::Result<()> {
-        self.write(SERVER, &serde_json::to_string_pretty(info)?, 0o600)
+        self.write(SERVER, &serde_json::to_string_pretty(info)?, 0o600)?;
+        // Best effort: without it, only --data-dir and `.aksemu` lookups work.
+        if let Some(p) = user_pointer()
+            && let Some(parent) = p.parent()
+            && fs::create_dir_all(parent).is_ok()
+        {
+            let _ = fs::write(&p, format!("{}\n", self.path.display()));
+        }
+        Ok(())
     }
 
     /// Creates an empty file readable by the owner only, if missing (SQLite gives

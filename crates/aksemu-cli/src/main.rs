@@ -1,12 +1,16 @@
 //! `aksemu`: a local emulator of AKS with managed identities.
 
 mod admin_client;
+mod az_login;
 mod bench_cmd;
 mod bench_kube;
 mod bench_watch;
 mod clock_cmd;
 mod data_dir;
 mod env_cmd;
+mod exec_cmd;
+mod exports;
+mod run_as;
 mod serve_cmd;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +37,11 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// Print shell exports that point az and the Azure SDKs at a running server.
     Env(env_cmd::EnvArgs),
+    /// Run a command that talks to Azure's public names (its default
+    /// settings) and reaches this server through the interception proxy.
+    Exec(exec_cmd::ExecArgs),
+    /// `aksemu exec -- az …`: az on AzureCloud, signed in as the administrator.
+    Az(exec_cmd::AzArgs),
     /// Show or move the emulated cloud's clock (secret expiry, propagation).
     Clock(clock_cmd::ClockArgs),
     /// Helpers for the benchmarks in benches/.
@@ -43,6 +52,8 @@ enum Command {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Exec(args) => return exit_with(exec_cmd::run(args)),
+        Command::Az(args) => return exit_with(exec_cmd::run_az(args)),
         Command::Serve(args) => serve_cmd::run(args),
         Command::Env(args) => env_cmd::run(args),
         Command::Clock(args) => clock_cmd::run(args),
@@ -54,6 +65,18 @@ fn main() -> std::process::ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// A command's own exit code, or ours for failing to run it.
+fn exit_with(r: anyhow::Result<u8>) -> std::process::ExitCode {
+    match r {
+        Ok(code) => std::process::ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            // As shells report a command that cannot be run.
+            std::process::ExitCode::from(127)
         }
     }
 }

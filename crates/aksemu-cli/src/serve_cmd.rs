@@ -22,6 +22,11 @@ pub struct ServeArgs {
     /// Service protocols). Default: the HTTPS port + 1 (or a free port with port 0).
     #[arg(long, env = "AKSEMU_IMDS_LISTEN")]
     imds_listen: Option<SocketAddr>,
+    /// Loopback address of the interception proxy (`HTTPS_PROXY` for `aksemu
+    /// exec`): it answers Azure's public hostnames from this server and
+    /// refuses every other. Default: the HTTPS port + 2 (or a free port with port 0).
+    #[arg(long, env = "AKSEMU_PROXY_LISTEN")]
+    proxy_listen: Option<SocketAddr>,
     /// Where keys, certificates, credentials and the SQLite database live.
     #[arg(long, env = "AKSEMU_DATA_DIR", default_value = ".aksemu")]
     data_dir: PathBuf,
@@ -243,11 +248,40 @@ async fn listen_imds(
     Ok((imds_url, task))
 }
 
+/// The interception proxy: `--proxy-listen`, else the HTTPS port + 2.
+async fn listen_proxy(
+    args: &ServeArgs,
+    addr: SocketAddr,
+    cloud: &Arc<Cloud>,
+    kube: &Arc<aksemu_kube::KubeApi>,
+    tls: &aksemu_server::tls::TlsMaterial,
+    arm_url: &str,
+) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
+    let proxy_addr = args.proxy_listen.unwrap_or_else(|| {
+        let free = addr.port() == 0 || args.listen.port() == 0;
+        SocketAddr::new(addr.ip(), if free { 0 } else { addr.port() + 2 })
+    });
+    let listener = bind_loopback(proxy_addr)
+        .await
+        .with_context(|| format!("binding the interception proxy {proxy_addr}"))?;
+    let proxy_url = format!("http://{}", listener.local_addr()?);
+    let files = std::fs::canonicalize(&args.data_dir).unwrap_or_else(|_| args.data_dir.clone());
+    let proxy = aksemu_server::proxy::Proxy {
+        app: aksemu_server::router(cloud.clone(), kube.clone(), files),
+        imds: aksemu_server::imds_routes::router(cloud.clone(), arm_url.to_string()),
+        certs: aksemu_server::proxy::certs::HostCerts::new(&tls.ca_cert_pem, &tls.ca_key_pem)?,
+        cloud: cloud.clone(),
+    };
+    let task = tokio::spawn(aksemu_server::proxy::serve_proxy(listener, Arc::new(proxy)));
+    Ok((proxy_url, task))
+}
+
 /// What `serve` prints once it listens.
 struct Banner<'a> {
     addr: SocketAddr,
     arm_url: &'a str,
     imds_url: &'a str,
+    proxy_url: &'a str,
     store_desc: &'a str,
     boot: &'a bootstrap::Bootstrap,
     resumed: usize,
@@ -268,6 +302,10 @@ fn print_banner(args: &ServeArgs, dir: &DataDir, cloud: &Cloud, b: &Banner<'_>) 
     println!(
         "  managed identity (IMDS): {}/hosts/<host>/metadata/identity/oauth2/token",
         b.imds_url
+    );
+    println!(
+        "  interception proxy:      {} (aksemu exec / aksemu env --proxy)",
+        b.proxy_url
     );
     println!("  store:                   {}", b.store_desc);
     println!(
@@ -328,10 +366,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let arm_url = format!("https://localhost:{}", addr.port());
     let (imds_url, imds) = listen_imds(&args, addr, &cloud, &arm_url).await?;
     tasks.push(imds);
+    let (proxy_url, proxy) = listen_proxy(&args, addr, &cloud, &kube, &tls, &arm_url).await?;
+    tasks.push(proxy);
     dir.write_server_info(&ServerInfo {
         arm_url: arm_url.clone(),
         listen: addr.to_string(),
         imds_url: imds_url.clone(),
+        proxy_url: Some(proxy_url.clone()),
         pid: std::process::id(),
         store: cloud.store().backend().to_string(),
         tenant_id: boot.tenant_id.clone(),
@@ -341,6 +382,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         addr,
         arm_url: &arm_url,
         imds_url: &imds_url,
+        proxy_url: &proxy_url,
         store_desc: &store_desc,
         boot: &boot,
         resumed,

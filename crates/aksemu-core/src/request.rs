@@ -61,6 +61,48 @@ impl ArmRequest {
     pub fn api_version(&self) -> Option<&str> {
         self.query.get("api-version").map(String::as_str)
     }
+
+    /// Whether the client addressed Azure's public name (through the
+    /// interception proxy) rather than this server's loopback address: URLs
+    /// handed back then use public names too.
+    pub fn via_public_name(&self) -> bool {
+        is_public_base(&self.base_url)
+    }
+}
+
+/// `https://host[:port]` naming something other than a loopback address.
+pub fn is_public_base(base_url: &str) -> bool {
+    let rest = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"))
+        .unwrap_or(base_url);
+    let host = match rest.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => rest.split(':').next().unwrap_or_default(),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    !host.is_empty() && !loopback
+}
+
+#[cfg(test)]
+mod public_base_tests {
+    use super::is_public_base;
+
+    #[test]
+    fn loopback_names_are_not_public() {
+        for b in [
+            "https://localhost:8443",
+            "https://127.0.0.1:1",
+            "https://[::1]:8443",
+        ] {
+            assert!(!is_public_base(b), "{b}");
+        }
+        assert!(is_public_base("https://management.azure.com"));
+        assert!(is_public_base("https://management.azure.com:443"));
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -65,6 +65,17 @@ fn respond(r: KubeResponse) -> Response {
     resp
 }
 
+/// The API server's URL as the client named it: its public name through the
+/// interception proxy, else its path on this server.
+fn cluster_base(headers: &HeaderMap, uid: &str) -> String {
+    let base = base_url::from_headers(headers);
+    if base.ends_with(".azmk8s.io") {
+        base
+    } else {
+        format!("{base}{}", aksemu_aks::credentials::api_server_path(uid))
+    }
+}
+
 async fn serve(
     state: AppState,
     uid: String,
@@ -90,11 +101,7 @@ async fn serve(
         accept: header(&headers, "accept"),
         bearer: bearer(&headers),
         body,
-        base_url: format!(
-            "{}{}",
-            base_url::from_headers(&headers),
-            aksemu_aks::credentials::api_server_path(&uid)
-        ),
+        base_url: cluster_base(&headers, &uid),
     };
     respond(state.kube.handle(&uid, req).await)
 }

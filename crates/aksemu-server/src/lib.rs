@@ -14,6 +14,7 @@ pub mod listen;
 pub mod login_routes;
 pub mod oidc_routes;
 pub mod pod_shell;
+pub mod proxy;
 pub mod registry_routes;
 pub mod render;
 pub mod serve;
@@ -55,6 +56,10 @@ pub fn router(
         )
         .route("/{tenant}/discovery/v2.0/keys", get(login_routes::jwks_v2))
         .route("/{tenant}/discovery/keys", get(login_routes::jwks_v1))
+        .route(
+            "/{tenant}/discovery/instance",
+            get(login_routes::instance_discovery),
+        )
         .route("/{tenant}/oauth2/v2.0/token", post(login_routes::token_v2))
         .route("/{tenant}/oauth2/token", post(login_routes::token_v1))
         .route("/v1.0/{*rest}", any(graph_routes::graph))

@@ -52,8 +52,55 @@ pub async fn openid_v2(
     headers: HeaderMap,
 ) -> Response {
     discovery(&s, &tenant, &headers, |base, tid| {
-        openid_configuration_v2(base, tid, &format!("{base}/"))
+        let graph = if aksemu_core::request::is_public_base(base) {
+            "https://graph.microsoft.com/".to_string()
+        } else {
+            format!("{base}/")
+        };
+        openid_configuration_v2(base, tid, &graph)
     })
+}
+
+/// `/{tenant}/discovery/instance` (MSAL's instance discovery, asked of
+/// `common`): where the authority's tenant discovery document is, and the
+/// aliases of this authority host.
+pub async fn instance_discovery(
+    Path(_tenant): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let base = base_url::from_headers(&headers);
+    let host = base.trim_start_matches("https://").to_string();
+    // The authority MSAL is about to use names the tenant.
+    let tenant = q
+        .get("authorization_endpoint")
+        .and_then(|a| a.strip_prefix(&format!("{base}/")))
+        .and_then(|rest| rest.split('/').next())
+        .filter(|t| !t.is_empty())
+        .unwrap_or("common");
+    let mut aliases = vec![host.clone()];
+    if host == "login.microsoftonline.com" {
+        aliases.extend(
+            [
+                "login.windows.net",
+                "login.microsoft.com",
+                "sts.windows.net",
+            ]
+            .map(String::from),
+        );
+    }
+    cached(json_response(
+        200,
+        &serde_json::json!({
+            "tenant_discovery_endpoint": format!("{base}/{tenant}/v2.0/.well-known/openid-configuration"),
+            "api-version": "1.1",
+            "metadata": [{
+                "preferred_network": host,
+                "preferred_cache": host,
+                "aliases": aliases,
+            }],
+        }),
+    ))
 }
 
 pub async fn openid_v1(

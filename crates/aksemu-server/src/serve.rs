@@ -18,10 +18,10 @@ use tokio::sync::OwnedSemaphorePermit;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A request head must arrive within this, counted from when the connection
 /// is ready for one: it bounds slow headers and idle keep-alive alike.
-const HEAD_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const HEAD_TIMEOUT: Duration = Duration::from_secs(20);
 /// A handler (reading the request body included) must produce its response
 /// within this. Only producing the response is timed, not streaming its body,
 /// so long-lived responses (Kubernetes watches) are not cut.
@@ -44,12 +44,23 @@ fn normalise(uri: &Uri) -> Option<Uri> {
     pq.parse().ok()
 }
 
+/// Maps a request before routing (the proxy's tunnels: a public hostname's
+/// paths onto this server's), or answers it at once.
+pub type Rewrite =
+    Arc<dyn Fn(&mut Request<Incoming>) -> Result<(), Box<axum::response::Response>> + Send + Sync>;
+
 async fn route(
     app: Router,
     mut req: Request<Incoming>,
+    rewrite: Option<Rewrite>,
 ) -> Result<axum::response::Response, Infallible> {
     if let Some(u) = normalise(req.uri()) {
         *req.uri_mut() = u;
+    }
+    if let Some(r) = rewrite
+        && let Err(answer) = r(&mut req)
+    {
+        return Ok(*answer);
     }
     match tokio::time::timeout(RESPONSE_TIMEOUT, app.oneshot(req.map(Body::new))).await {
         Ok(answer) => answer,
@@ -59,7 +70,9 @@ async fn route(
 
 /// Accepts the next connection that gets a slot; over the cap, connections are
 /// closed as they come (a clean refusal, no descriptor held).
-async fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr, OwnedSemaphorePermit) {
+pub(crate) async fn accept(
+    listener: &TcpListener,
+) -> (TcpStream, SocketAddr, OwnedSemaphorePermit) {
     loop {
         let (tcp, peer) = match listener.accept().await {
             Ok(c) => c,
@@ -90,7 +103,7 @@ pub async fn serve_plain(listener: TcpListener, app: Router) {
         let (tcp, peer, slot) = accept(&listener).await;
         let app = app.clone();
         tokio::spawn(async move {
-            serve_connection(tcp, peer, app).await;
+            serve_connection(tcp, peer, app, None).await;
             drop(slot);
         });
     }
@@ -112,17 +125,22 @@ pub async fn serve_tls(listener: TcpListener, tls: Arc<rustls::ServerConfig>, ap
                 }
                 Err(_) => return,
             };
-            serve_connection(stream, peer, app).await;
+            serve_connection(stream, peer, app, None).await;
             drop(slot);
         });
     }
 }
 
-async fn serve_connection<S>(stream: S, peer: SocketAddr, app: Router)
-where
+/// Serves HTTP/1.1 or HTTP/2 on an accepted (and decrypted) stream.
+pub(crate) async fn serve_connection<S>(
+    stream: S,
+    peer: SocketAddr,
+    app: Router,
+    rewrite: Option<Rewrite>,
+) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let svc = hyper::service::service_fn(move |req| route(app.clone(), req));
+    let svc = hyper::service::service_fn(move |req| route(app.clone(), req, rewrite.clone()));
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()

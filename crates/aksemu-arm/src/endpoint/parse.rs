@@ -228,6 +228,32 @@ fn group_provider(p: &Parts) -> Result<Endpoint, ArmError> {
         .resource_type(&ns, &t)
         .ok_or_else(|| p.unknown_type(&ns, &t))?;
     let name = p.seg(7);
+    // An extension resource of another namespace on this resource
+    // (`{resource}/providers/{ns}/{type}[/{name}]`), served as the
+    // resource's child of type `providers/{ns}/{type}`.
+    if matches!(p.segs.len(), 11 | 12) && p.l[8] == "providers" {
+        let ext = format!("providers/{}/{}", p.seg(9), p.seg(10));
+        let child = p
+            .cat
+            .child_type(rtype, &ext)
+            .ok_or_else(|| p.unknown_type(&p.seg(9), &p.seg(10)))?;
+        if p.segs.len() == 11 {
+            return p.get_only(Endpoint::ListChildren {
+                child,
+                sub,
+                rg,
+                name,
+            });
+        }
+        return Ok(Endpoint::ChildResource {
+            child,
+            sub,
+            rg,
+            name,
+            child_name: p.seg(11),
+            op: rg_op(p.method)?,
+        });
+    }
     match p.segs.len() {
         7 => p.get_only(Endpoint::ListResources {
             rtype,

@@ -60,6 +60,11 @@ pub async fn resource_removal(cloud: &Cloud, doc: &Doc) -> Result<Effects, ArmEr
     let mut r = owned(cloud, doc).await?;
     r.extend(assignments_under(cloud, &doc.key).await?);
     r.writes.extend(hosts_under(cloud, &doc.key).await?);
+    // Extension resources on it (a cluster's data-collection rule associations).
+    r.writes.push(Write::DeletePrefix {
+        coll: RESOURCES,
+        prefix: format!("{}/", doc.key),
+    });
     Ok(r)
 }
 

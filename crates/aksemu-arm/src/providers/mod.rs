@@ -8,6 +8,7 @@ pub mod federated_credentials;
 pub mod generic;
 pub mod group_doc;
 pub mod identity_block;
+pub mod insights;
 pub mod load_balancers;
 pub mod managed_identities;
 pub mod network;
@@ -45,6 +46,8 @@ pub fn register_builtin(r: &mut Registry) {
         .provider(Arc::new(network::Network))
         .provider(Arc::new(compute::Compute))
         .provider(Arc::new(registries::Registries))
+        .provider(Arc::new(insights::Workspaces))
+        .provider(Arc::new(insights::Insights))
         .job(Arc::new(resource_groups::DeleteGroup));
 }
 

@@ -1,0 +1,92 @@
+//! `aksemu exec [--identity …|--host …|--node …|--pod …] -- CMD…` and
+//! `aksemu az …`: runs a command with the interception proxy's environment
+//! (Azure's public names answered by the running server, every other host
+//! refused), az signed in as the administrator in its own configuration
+//! directory, and the credentials of whom the command runs as. The exit code
+//! is the command's.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::env_cmd::{runtime, target};
+use crate::exports::{Export, exports};
+use crate::run_as::RunAs;
+
+#[derive(Args)]
+pub struct ExecArgs {
+    /// The data directory of the running server (default: the nearest
+    /// `.aksemu` with a running server from here upwards, else the server
+    /// started last).
+    #[arg(long, env = "AKSEMU_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub run_as: RunAs,
+    /// The command and its arguments (after `--`).
+    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct AzArgs {
+    /// The data directory of the running server.
+    #[arg(long, env = "AKSEMU_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// az's arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+/// `aksemu az …` is `aksemu exec -- az …`.
+pub fn run_az(args: AzArgs) -> anyhow::Result<u8> {
+    let mut command = vec!["az".to_string()];
+    command.extend(args.args);
+    run(ExecArgs {
+        data_dir: args.data_dir,
+        run_as: RunAs::default(),
+        command,
+    })
+}
+
+pub fn run(args: ExecArgs) -> anyhow::Result<u8> {
+    let t = target(args.data_dir.as_deref())?;
+    let env = runtime()?.block_on(exports(&t, &args.run_as, true))?;
+    if args.run_as.is_admin() {
+        crate::az_login::ensure(&t, &env)?;
+    }
+    let (program, rest) = args.command.split_first().context("no command to run")?;
+    let mut cmd = Command::new(program);
+    cmd.args(rest);
+    apply(&mut cmd, &env);
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot run `{program}`"))?;
+    Ok(exit_code(status))
+}
+
+pub fn apply(cmd: &mut Command, env: &[Export]) {
+    for e in env {
+        match e {
+            Export::Set(k, v) => {
+                cmd.env(k, v);
+            }
+            Export::Unset(names) => {
+                for n in names {
+                    cmd.env_remove(n);
+                }
+            }
+        }
+    }
+}
+
+/// The command's exit code; a signal's as a shell reports it (128 + n).
+fn exit_code(status: std::process::ExitStatus) -> u8 {
+    use std::os::unix::process::ExitStatusExt as _;
+    match (status.code(), status.signal()) {
+        (Some(c), _) => u8::try_from(c).unwrap_or(1),
+        (None, Some(sig)) => u8::try_from(128 + sig).unwrap_or(1),
+        _ => 1,
+    }
+}
