@@ -54,6 +54,8 @@ class Aksemu:
                              check=True, capture_output=True, text=True).stdout
         self.env = {}
         for line in out.splitlines():
+            if not line.startswith("export "):
+                continue
             key, _, value = line.removeprefix("export ").partition("=")
             self.env[key] = shlex.split(value)[0]
 

@@ -77,6 +77,11 @@ def test_az_on_azurecloud_runs_the_walkthrough_and_kubectl_uses_the_public_name(
     assert f"server: https://{cluster['fqdn']}:443" in open(kubeconfig).read()
     nodes = run(server, os.environ["AKSEMU_KUBECTL"], "--kubeconfig", kubeconfig, "get", "nodes", "-o", "name").stdout
     assert nodes.strip().startswith("node/aks-nodepool1-"), nodes
+    # A registry's own token endpoints answer under its public name.
+    az(server, "acr", "create", "-g", "rg", "-n", "zcregistry1", "--sku", "Basic")
+    exposed = az(server, "acr", "login", "-n", "zcregistry1", "--expose-token")
+    assert exposed["loginServer"] == "zcregistry1.azurecr.io"
+    assert claims(exposed["accessToken"])["aud"] == "zcregistry1.azurecr.io"
 
 
 def test_the_monitoring_addon_creates_its_workspace_rule_association_and_identity(server):

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use serde_json::Value;
 
 use crate::credentials::token;
-use crate::names::{CLUSTER_SECRETS, CLUSTER_UIDS};
+use crate::names::{CLUSTER_SECRETS, CLUSTER_UIDS, MANAGED_CLUSTERS};
 
 #[derive(Debug, Clone)]
 pub struct ClusterView {
@@ -161,24 +161,15 @@ pub async fn view(cloud: &Cloud, uid: &str) -> Result<Option<ClusterView>, ArmEr
 /// (`<prefix>-<hex>.hcp.<region>.azmk8s.io`, random once chosen, so found by
 /// a scan of the clusters: it is asked once per proxied connection).
 pub async fn uid_by_fqdn(cloud: &Cloud, fqdn: &str) -> Result<Option<String>, ArmError> {
-    let all = cloud
-        .store()
-        .list(RESOURCES, "/subscriptions/")
-        .await
-        .map_err(store_err)?;
-    Ok(all.into_iter().find_map(|d| {
-        let p = &d.body["properties"];
-        let m = &crate::names::MANAGED_CLUSTERS;
-        let is_cluster = d.body["type"].as_str().is_some_and(|t| {
-            t.split_once('/').is_some_and(|(ns, ty)| {
-                ns.eq_ignore_ascii_case(m.namespace) && ty.eq_ignore_ascii_case(m.type_name)
-            })
-        });
-        (is_cluster
-            && p["fqdn"]
-                .as_str()
-                .is_some_and(|f| f.eq_ignore_ascii_case(fqdn)))
-        .then(|| p["resourceUID"].as_str().map(str::to_string))
-        .flatten()
+    let found = aksemu_arm::providers::tracked::find_anywhere(cloud, &MANAGED_CLUSTERS, |b| {
+        b["properties"]["fqdn"]
+            .as_str()
+            .is_some_and(|f| f.eq_ignore_ascii_case(fqdn))
+    })
+    .await?;
+    Ok(found.and_then(|d| {
+        d.body["properties"]["resourceUID"]
+            .as_str()
+            .map(str::to_string)
     }))
 }

@@ -9,8 +9,7 @@ use std::process::Command;
 use anyhow::{Context as _, bail};
 use serde_json::Value;
 
-use crate::exec_cmd::apply;
-use crate::exports::{AZ_CONFIG_DIR, Export, Target};
+use crate::exports::{AZ_CONFIG_DIR, Export, Target, apply};
 
 /// `az` on `PATH`, if any.
 fn find_az() -> Option<PathBuf> {
@@ -42,19 +41,36 @@ fn signed_in(dir: &Path, t: &Target) -> bool {
         })
 }
 
-/// Tells az its version was just checked, so a fresh configuration directory
-/// does not make it look for a newer release (a request the proxy would
-/// refuse anyway). Best effort.
-fn seed_version_check(dir: &Path) {
+/// What az's own interpreter says its versions are (azure-cli, core,
+/// telemetry), for the version cache; `None` when it cannot be asked.
+fn local_versions(az: &Path) -> Option<Value> {
+    let text = std::fs::read_to_string(az).ok()?;
+    let python = text.lines().next()?.strip_prefix("#!")?.trim().to_string();
+    let code = "import importlib.metadata as m, json; \
+        print(json.dumps({k: {'local': m.version(p), 'pypi': m.version(p)} for k, p in \
+        [('azure-cli', 'azure-cli'), ('core', 'azure-cli-core'), ('telemetry', 'azure-cli-telemetry')]}))";
+    let out = Command::new(python).args(["-c", code]).output().ok()?;
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+/// Tells az it is up to date, so a fresh configuration directory does not
+/// make it look for a newer release (a request the proxy would refuse):
+/// the version cache holds the installed versions as the latest, checked
+/// now and not due again. Best effort.
+fn seed_version_check(dir: &Path, az: &Path) {
     let path = dir.join("versionCheck.json");
-    if path.exists() {
+    let Some(versions) = local_versions(az).filter(|_| !path.exists()) else {
         return;
-    }
+    };
     let fmt = time::macros::format_description!(
         "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]"
     );
-    if let Ok(now) = time::OffsetDateTime::now_utc().format(&fmt) {
-        let _ = std::fs::write(path, serde_json::json!({"check_time": now}).to_string());
+    let now = time::OffsetDateTime::now_utc();
+    let later = now + time::Duration::days(3650);
+    if let (Ok(now), Ok(later)) = (now.format(&fmt), later.format(&fmt)) {
+        let seeded =
+            serde_json::json!({"check_time": now, "update_time": later, "versions": versions});
+        let _ = std::fs::write(path, seeded.to_string());
     }
 }
 
@@ -68,8 +84,8 @@ pub fn ensure(t: &Target, env: &[Export]) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
-    seed_version_check(&dir);
-    let mut cmd = Command::new(az);
+    seed_version_check(&dir, &az);
+    let mut cmd = Command::new(&az);
     cmd.args([
         "login",
         "--service-principal",

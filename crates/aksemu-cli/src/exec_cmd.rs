@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use crate::env_cmd::{runtime, target};
-use crate::exports::{Export, exports};
+use crate::exports::{apply, exports};
 use crate::run_as::RunAs;
 
 #[derive(Args)]
@@ -64,21 +64,6 @@ pub fn run(args: ExecArgs) -> anyhow::Result<u8> {
         .status()
         .with_context(|| format!("cannot run `{program}`"))?;
     Ok(exit_code(status))
-}
-
-pub fn apply(cmd: &mut Command, env: &[Export]) {
-    for e in env {
-        match e {
-            Export::Set(k, v) => {
-                cmd.env(k, v);
-            }
-            Export::Unset(names) => {
-                for n in names {
-                    cmd.env_remove(n);
-                }
-            }
-        }
-    }
 }
 
 /// The command's exit code; a signal's as a shell reports it (128 + n).

@@ -20,6 +20,22 @@ pub enum Export {
     Unset(Vec<String>),
 }
 
+/// Gives a command the environment changes.
+pub fn apply(cmd: &mut std::process::Command, env: &[Export]) {
+    for e in env {
+        match e {
+            Export::Set(k, v) => {
+                cmd.env(k, v);
+            }
+            Export::Unset(names) => {
+                for n in names {
+                    cmd.env_remove(n);
+                }
+            }
+        }
+    }
+}
+
 fn set(k: &str, v: impl Into<String>) -> Export {
     Export::Set(k.to_string(), v.into())
 }
@@ -122,6 +138,10 @@ fn proxied(t: &Target, proxy_url: &str) -> Vec<Export> {
 
 fn admin(creds: &AdminCredentials) -> Vec<Export> {
     vec![
+        // Back from a host's or a pod's environment in the same shell.
+        unset(
+            "AZURE_POD_IDENTITY_AUTHORITY_HOST IDENTITY_ENDPOINT IDENTITY_HEADER AKSEMU_HOST_ID AZURE_FEDERATED_TOKEN_FILE",
+        ),
         set("AKSEMU_CLIENT_ID", &creds.client_id),
         set("AKSEMU_CLIENT_SECRET", &creds.client_secret),
         // Azure SDKs' EnvironmentCredential.

@@ -5,7 +5,7 @@
 use aksemu_core::{ApiVersion, ArmError, ResourceId};
 
 use super::catalogue::Catalogue;
-use super::{Endpoint, RbacOp, RgOp};
+use super::{Endpoint, RbacOp, ResourceType, RgOp};
 use aksemu_core::request::Method;
 
 const AUTHZ: &str = "/providers/microsoft.authorization/";
@@ -228,31 +228,8 @@ fn group_provider(p: &Parts) -> Result<Endpoint, ArmError> {
         .resource_type(&ns, &t)
         .ok_or_else(|| p.unknown_type(&ns, &t))?;
     let name = p.seg(7);
-    // An extension resource of another namespace on this resource
-    // (`{resource}/providers/{ns}/{type}[/{name}]`), served as the
-    // resource's child of type `providers/{ns}/{type}`.
     if matches!(p.segs.len(), 11 | 12) && p.l[8] == "providers" {
-        let ext = format!("providers/{}/{}", p.seg(9), p.seg(10));
-        let child = p
-            .cat
-            .child_type(rtype, &ext)
-            .ok_or_else(|| p.unknown_type(&p.seg(9), &p.seg(10)))?;
-        if p.segs.len() == 11 {
-            return p.get_only(Endpoint::ListChildren {
-                child,
-                sub,
-                rg,
-                name,
-            });
-        }
-        return Ok(Endpoint::ChildResource {
-            child,
-            sub,
-            rg,
-            name,
-            child_name: p.seg(11),
-            op: rg_op(p.method)?,
-        });
+        return extension(p, rtype, sub, rg, name);
     }
     match p.segs.len() {
         7 => p.get_only(Endpoint::ListResources {
@@ -286,25 +263,54 @@ fn group_provider(p: &Parts) -> Result<Endpoint, ArmError> {
                 .cat
                 .child_type(rtype, &last)
                 .ok_or_else(|| p.unknown_type(&ns, &format!("{t}/{last}")))?;
-            if p.segs.len() == 9 {
-                return p.get_only(Endpoint::ListChildren {
-                    child,
-                    sub,
-                    rg,
-                    name,
-                });
-            }
-            Ok(Endpoint::ChildResource {
-                child,
-                sub,
-                rg,
-                name,
-                child_name: p.seg(9),
-                op: rg_op(p.method)?,
-            })
+            child_endpoint(p, child, (sub, rg, name), 9)
         }
         _ => Err(p.unknown_type(&ns, &p.seg(p.segs.len() - 1))),
     }
+}
+
+/// An extension resource of another namespace on a resource
+/// (`{resource}/providers/{ns}/{type}[/{name}]`), served as the resource's
+/// child of type `providers/{ns}/{type}`.
+fn extension(
+    p: &Parts,
+    rtype: &'static ResourceType,
+    sub: String,
+    rg: String,
+    name: String,
+) -> Result<Endpoint, ArmError> {
+    let ext = format!("providers/{}/{}", p.seg(9), p.seg(10));
+    let child = p
+        .cat
+        .child_type(rtype, &ext)
+        .ok_or_else(|| p.unknown_type(&p.seg(9), &p.seg(10)))?;
+    child_endpoint(p, child, (sub, rg, name), 11)
+}
+
+/// A child's list (the path ends before segment `at`) or one child (named
+/// by segment `at`).
+fn child_endpoint(
+    p: &Parts,
+    child: &'static super::ChildType,
+    (sub, rg, name): (String, String, String),
+    at: usize,
+) -> Result<Endpoint, ArmError> {
+    if p.segs.len() == at {
+        return p.get_only(Endpoint::ListChildren {
+            child,
+            sub,
+            rg,
+            name,
+        });
+    }
+    Ok(Endpoint::ChildResource {
+        child,
+        sub,
+        rg,
+        name,
+        child_name: p.seg(at),
+        op: rg_op(p.method)?,
+    })
 }
 
 /// `{scope}/providers/Microsoft.Authorization/{roleDefinitions|roleAssignments}[/{name}]`,

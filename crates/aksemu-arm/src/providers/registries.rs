@@ -9,10 +9,7 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-use aksemu_store::store_err;
-
 use crate::cloud::Cloud;
-use crate::collections::RESOURCES;
 use crate::endpoint::{Endpoint, Namespace, ProviderAction, ResourceAction, ResourceType};
 use crate::providers::json_object;
 use crate::registry::Provider;
@@ -185,19 +182,12 @@ pub fn shape(id: &ResourceId, body: &mut Value) -> Result<(), ArmError> {
 
 /// The registry called `name` (names are unique in the emulated cloud).
 pub async fn named(cloud: &Cloud, name: &str) -> Result<Option<aksemu_store::Doc>, ArmError> {
-    let all = cloud
-        .store()
-        .list(RESOURCES, "/subscriptions/")
-        .await
-        .map_err(store_err)?;
-    Ok(all.into_iter().find(|d| {
-        d.body["type"]
+    crate::providers::tracked::find_anywhere(cloud, &CONTAINER_REGISTRIES, |b| {
+        b["name"]
             .as_str()
-            .is_some_and(|t| t.eq_ignore_ascii_case(TYPE))
-            && d.body["name"]
-                .as_str()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    }))
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
+    .await
 }
 
 /// `{"name": …, "type": "Microsoft.ContainerRegistry/registries"}` →

@@ -286,3 +286,21 @@ pub async fn patch(
     let etags = cloud.commit(writes).await.map_err(write_err)?;
     Ok(with_etag(ArmResponse::json(200, b), etags.first()))
 }
+
+/// The first resource of `rtype` anywhere in the cloud whose document `pred`
+/// accepts: a scan, for names Azure makes global (a registry's login server,
+/// a cluster's API server).
+pub async fn find_anywhere(
+    cloud: &Cloud,
+    rtype: &ResourceType,
+    pred: impl Fn(&Value) -> bool,
+) -> Result<Option<Doc>, ArmError> {
+    let all = cloud
+        .store()
+        .list(RESOURCES, "/subscriptions/")
+        .await
+        .map_err(store_err)?;
+    Ok(all
+        .into_iter()
+        .find(|d| d.body["type"].as_str().is_some_and(|t| rtype.is(t)) && pred(&d.body)))
+}
