@@ -43,7 +43,9 @@ class Aksemu:
         if store == "postgres":
             args += ["--store", _postgres_url()]
         self.log = open(os.path.join(self.tmp, "server.log"), "w")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        # The server remembers itself for `aksemu env` in a per-user state dir: keep it here.
+        env = dict(os.environ, XDG_STATE_HOME=os.path.join(self.tmp, "state"))
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         info = os.path.join(self.data_dir, "server.json")
         deadline = time.time() + 30
         while not os.path.exists(info):

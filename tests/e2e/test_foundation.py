@@ -81,23 +81,45 @@ def test_the_exported_ca_bundle_keeps_the_systems_roots(aksemu):
 
 
 def test_env_finds_the_nearest_server_from_a_subdirectory(aksemu):
-    """`aksemu env` with no --data-dir looks for `.aksemu` upwards; with none
-    running it says so in one line."""
+    """`aksemu env` with no --data-dir looks for `.aksemu` upwards, then for
+    the server this user started last; with none running it says so in one
+    line."""
     import shutil
     import subprocess
     import tempfile
+    import time
     root = tempfile.mkdtemp(prefix="aksemu-find-")
     try:
         os.symlink(aksemu.data_dir, os.path.join(root, ".aksemu"))
         deep = os.path.join(root, "a", "b")
         os.makedirs(deep)
         env = {k: v for k, v in os.environ.items() if k != "AKSEMU_DATA_DIR"}
+        env["XDG_STATE_HOME"] = os.path.join(root, "state")
         out = subprocess.run([aksemu.bin, "env"], cwd=deep, env=env, capture_output=True, text=True, timeout=30)
         assert out.returncode == 0, out.stderr
         assert aksemu.env["AKSEMU_ARM_URL"] in out.stdout
-        lost = subprocess.run([aksemu.bin, "env"], cwd=tempfile.gettempdir(), env=env, capture_output=True,
-                              text=True, timeout=30)
+        elsewhere = tempfile.mkdtemp(prefix="aksemu-elsewhere-")
+
+        def env_from_elsewhere():
+            return subprocess.run([aksemu.bin, "env"], cwd=elsewhere, env=env, capture_output=True, text=True,
+                                  timeout=30)
+        lost = env_from_elsewhere()
         assert lost.returncode != 0 and len(lost.stderr.strip().splitlines()) == 1, lost.stderr
         assert "no running aksemu server" in lost.stderr
+        # A server started by this user is found from any directory while it runs.
+        data = os.path.join(root, "last")
+        server = subprocess.Popen([aksemu.bin, "serve", "--listen", "127.0.0.1:0", "--store", "memory",
+                                   "--data-dir", data], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.time() + 30
+            while not os.path.exists(os.path.join(data, "server.json")) and time.time() < deadline:
+                time.sleep(0.02)
+            found = env_from_elsewhere()
+            assert found.returncode == 0, found.stderr
+            assert f"{os.path.realpath(data)}/ca.pem" in found.stdout
+        finally:
+            server.terminate()
+            server.wait(10)
+        assert env_from_elsewhere().returncode != 0
     finally:
         shutil.rmtree(root, ignore_errors=True)

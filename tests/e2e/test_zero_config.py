@@ -77,6 +77,18 @@ def test_az_on_azurecloud_runs_the_walkthrough_and_kubectl_uses_the_public_name(
     assert f"server: https://{cluster['fqdn']}:443" in open(kubeconfig).read()
     nodes = run(server, os.environ["AKSEMU_KUBECTL"], "--kubeconfig", kubeconfig, "get", "nodes", "-o", "name").stdout
     assert nodes.strip().startswith("node/aks-nodepool1-"), nodes
+    # Without --file, the kubeconfig goes to the data dir (KUBECONFIG under exec), not ~/.kube/config.
+    run(server, "az", "aks", "get-credentials", "-g", "rg", "-n", "c1")
+    assert not os.path.exists(os.path.join(server.home, ".kube", "config"))
+    assert run(server, os.environ["AKSEMU_KUBECTL"], "get", "nodes", "-o", "name").stdout == nodes
+    # Graph under its public name, and MSAL's instance discovery.
+    sp = az(server, "ad", "sp", "show", "--id", server.env["AKSEMU_CLIENT_ID"])
+    assert sp["appId"] == server.env["AKSEMU_CLIENT_ID"]
+    discovery = json.loads(run(server, "curl", "-sS", "https://login.microsoftonline.com/common/discovery/instance"
+                               "?api-version=1.1&authorization_endpoint=https://login.microsoftonline.com/"
+                               f"{server.env['AKSEMU_TENANT_ID']}/oauth2/v2.0/authorize").stdout)
+    assert discovery["tenant_discovery_endpoint"] == (
+        f"https://login.microsoftonline.com/{server.env['AKSEMU_TENANT_ID']}/v2.0/.well-known/openid-configuration")
     # A registry's own token endpoints answer under its public name.
     az(server, "acr", "create", "-g", "rg", "-n", "zcregistry1", "--sku", "Basic")
     exposed = az(server, "acr", "login", "-n", "zcregistry1", "--expose-token")

@@ -5,14 +5,14 @@
 //! directory, and the credentials of whom the command runs as. The exit code
 //! is the command's.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::Context as _;
 use clap::Args;
 
 use crate::env_cmd::{runtime, target};
-use crate::exports::{apply, exports};
+use crate::exports::{KUBECONFIG, apply, exports};
 use crate::run_as::RunAs;
 
 #[derive(Args)]
@@ -56,14 +56,41 @@ pub fn run(args: ExecArgs) -> anyhow::Result<u8> {
     if args.run_as.is_admin() {
         crate::az_login::ensure(&t, &env)?;
     }
-    let (program, rest) = args.command.split_first().context("no command to run")?;
+    let kubeconfig = t.dir.file(KUBECONFIG);
+    let (command, rewritten) = with_kubeconfig_file(args.command, &kubeconfig);
+    let (program, rest) = command.split_first().context("no command to run")?;
     let mut cmd = Command::new(program);
     cmd.args(rest);
     apply(&mut cmd, &env);
+    if rewritten {
+        cmd.env("KUBECONFIG", &kubeconfig);
+    }
     let status = cmd
         .status()
         .with_context(|| format!("cannot run `{program}`"))?;
     Ok(exit_code(status))
+}
+
+/// `az aks get-credentials` without `--file` writes to the data dir's
+/// kubeconfig (az ignores `KUBECONFIG` and writes `~/.kube/config`): its
+/// servers are public names only the proxy answers, so they stay out of the
+/// user's own kubeconfig. Says whether it rewrote the command.
+fn with_kubeconfig_file(mut command: Vec<String>, kubeconfig: &Path) -> (Vec<String>, bool) {
+    let is_az = command
+        .first()
+        .and_then(|p| Path::new(p).file_name())
+        .is_some_and(|n| n == "az");
+    let words: Vec<&str> = command.iter().skip(1).map(String::as_str).collect();
+    let get_credentials = words.windows(2).any(|w| w == ["aks", "get-credentials"]);
+    let has_file = words
+        .iter()
+        .any(|w| *w == "--file" || *w == "-f" || w.starts_with("--file="));
+    let rewrite = is_az && get_credentials && !has_file;
+    if rewrite {
+        command.push("--file".into());
+        command.push(kubeconfig.to_string_lossy().into_owned());
+    }
+    (command, rewrite)
 }
 
 /// The command's exit code; a signal's as a shell reports it (128 + n).

@@ -55,6 +55,10 @@ pub struct Target {
 /// from the user's own `~/.azure`.
 pub const AZ_CONFIG_DIR: &str = "az";
 
+/// The kubeconfig `aksemu exec -- az aks get-credentials` writes (servers
+/// named by their public names), `KUBECONFIG` under the proxy once it exists.
+pub const KUBECONFIG: &str = "kubeconfig";
+
 pub async fn exports(t: &Target, who: &RunAs, proxy: bool) -> anyhow::Result<Vec<Export>> {
     let mut out = common(t);
     let proxy_url = match (proxy, &t.info.proxy_url) {
@@ -133,6 +137,10 @@ fn proxied(t: &Target, proxy_url: &str) -> Vec<Export> {
     }
     out.push(set("AKSEMU_PROXY_URL", proxy_url));
     out.push(set("AZURE_CONFIG_DIR", az_dir.to_string_lossy()));
+    let kubeconfig = t.dir.file(KUBECONFIG);
+    if kubeconfig.exists() {
+        out.push(set("KUBECONFIG", kubeconfig.to_string_lossy()));
+    }
     out
 }
 
