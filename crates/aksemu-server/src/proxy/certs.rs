@@ -9,6 +9,10 @@ use rcgen::{CertificateParams, DnType, ExtendedKeyUsagePurpose, Issuer, KeyPair}
 
 use crate::tls::{TlsError, server_config};
 
+/// Certificates kept at once: registry and issuer names are open-ended, so a
+/// local client could otherwise make the map grow without bound.
+const KEPT: usize = 1024;
+
 pub struct HostCerts {
     issuer: Issuer<'static, KeyPair>,
     minted: Mutex<HashMap<String, Arc<rustls::ServerConfig>>>,
@@ -31,7 +35,11 @@ impl HostCerts {
             return Ok(c.clone());
         }
         let config = self.mint(&host)?;
-        self.lock().insert(host, config.clone());
+        let mut minted = self.lock();
+        if minted.len() >= KEPT {
+            minted.clear();
+        }
+        minted.insert(host, config.clone());
         Ok(config)
     }
 
