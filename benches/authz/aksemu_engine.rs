@@ -7,17 +7,29 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use aksemu_authz::{Assignment, AssignmentIndex, FxBuild, Permission, RoleDefinition};
+use aksemu_authz::{ActionKind, Assignment, AssignmentIndex, FxBuild, Permission, RoleDefinition};
 use aksemu_core::ResourceId;
 
 use crate::{Engine, ROLES, Workload};
 
 pub struct AksemuEngine {
     index: AssignmentIndex,
+    kind: ActionKind,
 }
 
 impl AksemuEngine {
     pub fn build(w: &Workload) -> Self {
+        Self::build_kind(w, ActionKind::Control)
+    }
+
+    /// The same workload with every role's patterns as `dataActions` /
+    /// `notDataActions`, decided as data actions: the same answers, so the
+    /// harness's labels still check them.
+    pub fn build_data(w: &Workload) -> Self {
+        Self::build_kind(w, ActionKind::Data)
+    }
+
+    fn build_kind(w: &Workload, kind: ActionKind) -> Self {
         let roles: Vec<RoleDefinition> = ROLES
             .iter()
             .enumerate()
@@ -26,10 +38,13 @@ impl AksemuEngine {
                 role_name: d.name.to_string(),
                 description: String::new(),
                 built_in: false,
-                permissions: vec![Permission {
-                    actions: d.actions.iter().map(|s| s.to_string()).collect(),
-                    not_actions: d.not_actions.iter().map(|s| s.to_string()).collect(),
-                    ..Permission::default()
+                permissions: vec![{
+                    let allow: Vec<String> = d.actions.iter().map(|s| s.to_string()).collect();
+                    let deny: Vec<String> = d.not_actions.iter().map(|s| s.to_string()).collect();
+                    match kind {
+                        ActionKind::Control => Permission { actions: allow, not_actions: deny, ..Permission::default() },
+                        ActionKind::Data => Permission { data_actions: allow, not_data_actions: deny, ..Permission::default() },
+                    }
                 }],
                 assignable_scopes: vec!["/".to_string()],
             })
@@ -46,14 +61,14 @@ impl AksemuEngine {
         }));
         let roles: HashMap<String, RoleDefinition, FxBuild> = roles.into_iter().map(|r| (r.name.clone(), r)).collect();
         index.resolve_roles(|g| roles.get(g).cloned());
-        AksemuEngine { index }
+        AksemuEngine { index, kind }
     }
 }
 
 impl Engine for AksemuEngine {
     #[inline]
     fn check(&self, principal: &str, action: &str, target: &str) -> bool {
-        self.index.allows(principal, action, target, 0)
+        self.index.allows_kind(principal, action, target, 0, self.kind)
     }
 }
 

@@ -21,9 +21,11 @@ if "mod aksemu_engine;" not in main:
         f'        "timed-{name}" => Box::new(aksemu_engine::Timed::new({ctor})),\n'
         for name, ctor in [
             ("aksemu", "Box::new(aksemu_engine::AksemuEngine::build(&w))"),
+            ("aksemu-data", "Box::new(aksemu_engine::AksemuEngine::build_data(&w))"),
             ("ref", "Box::new(RefEngine::build(&w))"),
             ("cedar-attr", "Box::new(cedar_engines::CedarEngine::build_attr(&w))"),
         ])
-    main = main.replace(anchor, anchor + '        "aksemu" => Box::new(aksemu_engine::AksemuEngine::build(&w)),\n' + timed, 1)
+    main = main.replace(anchor, anchor + '        "aksemu" => Box::new(aksemu_engine::AksemuEngine::build(&w)),\n'
+                        + '        "aksemu-data" => Box::new(aksemu_engine::AksemuEngine::build_data(&w)),\n' + timed, 1)
     main = main + "\nmod aksemu_engine;\n"
     (harness / "src/main.rs").write_text(main)

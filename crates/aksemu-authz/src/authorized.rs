@@ -5,6 +5,7 @@
 use aksemu_core::{ArmError, Principal, ResourceId};
 
 use crate::index::AssignmentIndex;
+use crate::role::ActionKind::{self, Control, Data};
 
 #[derive(Debug)]
 pub struct Authorized {
@@ -40,6 +41,12 @@ pub enum Requirement<'a> {
         action: &'a str,
         scope: &'a ResourceId,
     },
+    /// The data action `action` at `scope` (inside a resource: a Kubernetes
+    /// request on an Azure RBAC cluster), granted by roles' `dataActions`.
+    DataAction {
+        action: &'a str,
+        scope: &'a ResourceId,
+    },
 }
 
 /// What a decision is made against.
@@ -64,10 +71,20 @@ pub fn authorize(
     match req {
         Requirement::TenantMember { action } => tenant_member(principal, d.tenant_id, action),
         Requirement::Administrator { action } => administrator(principal, d, action),
-        Requirement::Scope { action, scope } => match d.index {
-            Some(index) => check(principal, action, scope, index, d.now),
-            None => Err(denied(principal, action, scope, Vec::new())),
-        },
+        Requirement::Scope { action, scope } => scoped(principal, (action, Control), scope, d),
+        Requirement::DataAction { action, scope } => scoped(principal, (action, Data), scope, d),
+    }
+}
+
+fn scoped(
+    principal: &Principal,
+    (action, kind): (&str, ActionKind),
+    scope: &ResourceId,
+    d: &Decider<'_>,
+) -> Result<Authorized, ArmError> {
+    match d.index {
+        Some(index) => check(principal, (action, kind), scope, index, d.now),
+        None => Err(denied(principal, action, scope, Vec::new())),
     }
 }
 
@@ -94,18 +111,19 @@ fn denied(
     }
 }
 
-/// Checks `action` at `scope` for `principal` against the assignment index.
+/// Checks `action` of `kind` at `scope` for `principal` against the assignment index.
 fn check(
     principal: &Principal,
-    action: &str,
+    (action, kind): (&str, ActionKind),
     scope: &ResourceId,
     index: &AssignmentIndex,
     now: i64,
 ) -> Result<Authorized, ArmError> {
-    if index.allows(&principal.object_id, action, scope.key(), now) {
+    let oid = &principal.object_id;
+    if index.allows_kind(oid, action, scope.key(), now, kind) {
         Ok(granted(principal, action, scope.clone()))
     } else {
-        let explanation = index.explain(&principal.object_id, action, scope.key(), now);
+        let explanation = index.explain_kind(oid, action, scope.key(), now, kind);
         Err(denied(principal, action, scope, explanation))
     }
 }
@@ -176,11 +194,11 @@ mod tests {
         let mut a = AssignmentIndex::from_assignments([contributor_on(&rg)]);
         a.resolve_roles(|g| builtin_role(g).cloned());
         let write = "Microsoft.Resources/subscriptions/resourceGroups/write";
-        assert!(check(&p(), write, &rg, &a, 0).is_ok());
+        assert!(check(&p(), (write, Control), &rg, &a, 0).is_ok());
         assert!(
             check(
                 &p(),
-                write,
+                (write, Control),
                 &rg.child(&["providers", "X.Y", "t", "n"]),
                 &a,
                 0
@@ -189,7 +207,7 @@ mod tests {
         );
         let err = check(
             &p(),
-            write,
+            (write, Control),
             &ResourceId::resource_group("s", "other"),
             &a,
             0,
@@ -200,7 +218,7 @@ mod tests {
         assert!(
             check(
                 &p(),
-                "Microsoft.Authorization/roleAssignments/write",
+                ("Microsoft.Authorization/roleAssignments/write", Control),
                 &rg,
                 &a,
                 0

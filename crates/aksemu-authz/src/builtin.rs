@@ -56,7 +56,7 @@ mod tests {
     #[test]
     fn the_table_parses_with_the_named_roles() {
         let roles = builtin_roles();
-        assert_eq!(roles.len(), 20);
+        assert_eq!(roles.len(), 22);
         for guid in [OWNER, CONTRIBUTOR, READER] {
             assert!(builtin_role(guid).is_some(), "{guid}");
         }

@@ -5,7 +5,7 @@
 //! general matcher.
 
 use crate::action::action_matches;
-use crate::role::RoleDefinition;
+use crate::role::{ActionKind, RoleDefinition};
 
 #[derive(Debug, Clone)]
 enum Pattern {
@@ -78,30 +78,43 @@ impl Pattern {
 /// notActions.
 #[derive(Debug, Clone)]
 pub struct CompiledRole {
-    blocks: Vec<(Vec<Pattern>, Vec<Pattern>)>,
+    blocks: Vec<Block>,
+    data_blocks: Vec<Block>,
+}
+
+/// One permission block's granting and excluding patterns.
+type Block = (Vec<Pattern>, Vec<Pattern>);
+
+fn blocks(role: &RoleDefinition, kind: ActionKind) -> Vec<Block> {
+    role.permissions
+        .iter()
+        .map(|p| {
+            let (allow, deny) = p.lists(kind);
+            let compile = |l: &[String]| l.iter().map(|a| Pattern::new(a)).collect::<Vec<_>>();
+            (compile(allow), compile(deny))
+        })
+        // A block granting nothing of this kind cannot change an answer.
+        .filter(|(allow, _)| !allow.is_empty())
+        .collect()
 }
 
 impl CompiledRole {
     pub fn new(role: &RoleDefinition) -> Self {
         CompiledRole {
-            blocks: role
-                .permissions
-                .iter()
-                .map(|p| {
-                    (
-                        p.actions.iter().map(|a| Pattern::new(a)).collect(),
-                        p.not_actions.iter().map(|a| Pattern::new(a)).collect(),
-                    )
-                })
-                .collect(),
+            blocks: blocks(role, ActionKind::Control),
+            data_blocks: blocks(role, ActionKind::Data),
         }
     }
 
-    /// Whether this role grants `action` (the same answer as
-    /// `RoleDefinition::grants`).
+    /// Whether this role grants `action` of `kind` (the same answer as
+    /// `RoleDefinition::grants_kind`).
     #[inline]
-    pub fn grants(&self, action: &str) -> bool {
-        self.blocks.iter().any(|(allow, deny)| {
+    pub fn grants(&self, action: &str, kind: ActionKind) -> bool {
+        let blocks = match kind {
+            ActionKind::Control => &self.blocks,
+            ActionKind::Data => &self.data_blocks,
+        };
+        blocks.iter().any(|(allow, deny)| {
             allow.iter().any(|p| p.matches(action)) && !deny.iter().any(|p| p.matches(action))
         })
     }
@@ -111,6 +124,51 @@ impl CompiledRole {
 mod tests {
     use super::*;
     use crate::builtin::builtin_roles;
+
+    const DATA_ACTIONS: &[&str] = &[
+        "Microsoft.ContainerService/managedClusters/pods/read",
+        "Microsoft.ContainerService/managedClusters/apps/deployments/write",
+        "Microsoft.ContainerService/managedClusters/namespaces/write",
+        "Microsoft.ContainerService/managedClusters/secrets/read",
+        "Microsoft.ContainerService/managedClusters/resourcequotas/delete",
+        "microsoft.containerservice/managedclusters/PODS/exec/action",
+    ];
+
+    #[test]
+    fn data_actions_come_only_from_data_lists() {
+        let roles = builtin_roles();
+        let named = |n: &str| {
+            roles
+                .iter()
+                .find(|r| r.role_name == n)
+                .map(CompiledRole::new)
+        };
+        let (Some(owner), Some(admin), Some(reader), Some(writer)) = (
+            named("Owner"),
+            named("Azure Kubernetes Service RBAC Admin"),
+            named("Azure Kubernetes Service RBAC Reader"),
+            named("Azure Kubernetes Service RBAC Writer"),
+        ) else {
+            panic!("built-in roles missing")
+        };
+        let pods = "Microsoft.ContainerService/managedClusters/pods/read";
+        // Owner's `*` is an action pattern: it grants no data action.
+        assert!(!owner.grants(pods, ActionKind::Data));
+        assert!(reader.grants(pods, ActionKind::Data) && !reader.grants(pods, ActionKind::Control));
+        let secrets = "Microsoft.ContainerService/managedClusters/secrets/read";
+        assert!(
+            !reader.grants(secrets, ActionKind::Data) && writer.grants(secrets, ActionKind::Data)
+        );
+        let ns = "Microsoft.ContainerService/managedClusters/namespaces/write";
+        assert!(
+            !admin.grants(ns, ActionKind::Data),
+            "excluded by notDataActions"
+        );
+        assert!(admin.grants(
+            "Microsoft.ContainerService/managedClusters/rbac.authorization.k8s.io/roles/write",
+            ActionKind::Data
+        ));
+    }
 
     #[test]
     fn same_answers_as_the_definitions() {
@@ -150,8 +208,15 @@ mod tests {
         };
         for r in builtin_roles().iter().chain([&extra]) {
             let c = CompiledRole::new(r);
-            for a in actions {
-                assert_eq!(c.grants(a), r.grants(a), "{} / {a}", r.role_name);
+            for a in actions.iter().chain(DATA_ACTIONS) {
+                for kind in [ActionKind::Control, ActionKind::Data] {
+                    assert_eq!(
+                        c.grants(a, kind),
+                        r.grants_kind(a, kind),
+                        "{} / {a} / {kind:?}",
+                        r.role_name
+                    );
+                }
             }
         }
     }

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::assignment::Assignment;
 use crate::compiled::CompiledRole;
-use crate::role::{RoleDefinition, role_guid};
+use crate::role::{ActionKind, RoleDefinition, role_guid};
 
 /// What the scan reads of an assignment: its scope's length (high 8 bits; 255
 /// for 255 and longer) and the scope's last 3 bytes (low 24), so a candidate is
@@ -477,6 +477,21 @@ impl AssignmentIndex {
     /// `action` at virtual time `now` (unix seconds). `target` is a normalised
     /// scope key.
     pub fn allows(&self, principal_id: &str, action: &str, target: &str, now: i64) -> bool {
+        self.allows_kind(principal_id, action, target, now, ActionKind::Control)
+    }
+
+    /// Whether the principal's assignments grant `action` of `kind` at
+    /// `target` at cloud time `now` (data actions: by the roles'
+    /// `dataActions` minus `notDataActions`, with the same scopes and windows).
+    #[inline]
+    pub fn allows_kind(
+        &self,
+        principal_id: &str,
+        action: &str,
+        target: &str,
+        now: i64,
+        kind: ActionKind,
+    ) -> bool {
         let bytes = target.as_bytes();
         // Read the target's cache lines now: the loads then overlap the principal
         // lookup instead of waiting behind it (the scan needs the lookup first).
@@ -513,7 +528,7 @@ impl AssignmentIndex {
                     self.compiled
                         .get(e.role as usize)
                         .and_then(Option::as_ref)
-                        .is_some_and(|r| r.grants(action))
+                        .is_some_and(|r| r.grants(action, kind))
                 };
                 if !effective || !grants() {
                     continue;
@@ -563,6 +578,26 @@ impl AssignmentIndex {
 
     /// Why none of the principal's assignments grants `action` at `target`.
     pub fn explain(&self, principal_id: &str, action: &str, target: &str, now: i64) -> Vec<Value> {
+        self.explain_kind(principal_id, action, target, now, ActionKind::Control)
+    }
+
+    /// Why none of the principal's assignments grants `action` of `kind` at `target`.
+    pub fn explain_kind(
+        &self,
+        principal_id: &str,
+        action: &str,
+        target: &str,
+        now: i64,
+        kind: ActionKind,
+    ) -> Vec<Value> {
+        let no_grant = match kind {
+            ActionKind::Control => {
+                "role does not grant the action (no matching action, or excluded by notActions)"
+            }
+            ActionKind::Data => {
+                "role does not grant the data action (no matching dataAction, or excluded by notDataActions)"
+            }
+        };
         let mut out: Vec<Value> = self
             .named(principal_id)
             .iter()
@@ -583,10 +618,10 @@ impl AssignmentIndex {
                     "deleted, and no longer effective"
                 } else if r.is_none() {
                     "role definition not found"
-                } else if r.is_some_and(|r| r.grants(action)) {
+                } else if r.is_some_and(|r| r.grants_kind(action, kind)) {
                     "role grants the action"
                 } else {
-                    "role does not grant the action (no matching action, or excluded by notActions)"
+                    no_grant
                 };
                 json!({
                     "roleAssignmentId": self.assignment_id(e, *name),
@@ -715,6 +750,42 @@ mod tests {
             assert_eq!(tail(t.as_bytes(), a.len()), tail(a.as_bytes(), a.len()));
         }
         assert_ne!(tail(t.as_bytes(), 16), tail(b"/subscriptions/x", 16));
+    }
+
+    #[test]
+    fn data_actions_at_a_namespace_scope() {
+        let cluster = ResourceId::parse(
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c1",
+        )
+        .unwrap_or_else(|_| ResourceId::root());
+        let ns = cluster.child(&["namespaces", "dev"]);
+        let a = Assignment {
+            id: format!("{ns}/providers/Microsoft.Authorization/roleAssignments/22222222-2222-2222-2222-222222222222"),
+            scope: ns.clone(),
+            role_definition_id: "/providers/Microsoft.Authorization/roleDefinitions/a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb".into(),
+            principal_id: "u".into(),
+            window: None,
+        };
+        let mut idx = AssignmentIndex::from_assignments([a]);
+        idx.resolve_roles(|g| builtin_role(g).cloned());
+        let create = "Microsoft.ContainerService/managedClusters/apps/deployments/write";
+        assert!(idx.allows_kind("u", create, ns.key(), 0, ActionKind::Data));
+        // Not as a control-plane action, not in another namespace, not cluster-wide.
+        assert!(!idx.allows("u", create, ns.key(), 0));
+        let other = cluster.child(&["namespaces", "prod"]);
+        assert!(!idx.allows_kind("u", create, other.key(), 0, ActionKind::Data));
+        assert!(!idx.allows_kind("u", create, cluster.key(), 0, ActionKind::Data));
+        let roles =
+            "Microsoft.ContainerService/managedClusters/rbac.authorization.k8s.io/roles/write";
+        let why = idx.explain_kind("u", roles, ns.key(), 0, ActionKind::Data);
+        assert_eq!(
+            why[0]["reason"],
+            "role does not grant the data action (no matching dataAction, or excluded by notDataActions)"
+        );
+        assert_eq!(
+            why[0]["roleDefinitionName"],
+            "Azure Kubernetes Service RBAC Writer"
+        );
     }
 
     #[test]

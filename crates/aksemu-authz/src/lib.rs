@@ -13,4 +13,4 @@ pub use action::action_matches;
 pub use assignment::Assignment;
 pub use authorized::{Authorized, Decider, Requirement, authorize};
 pub use index::{AssignmentIndex, FxBuild};
-pub use role::{Permission, RoleDefinition};
+pub use role::{ActionKind, Permission, RoleDefinition};

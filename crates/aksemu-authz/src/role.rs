@@ -24,12 +24,39 @@ pub struct RoleDefinition {
     pub assignable_scopes: Vec<String>,
 }
 
+/// What kind of operation is decided: a control-plane action (ARM) or a
+/// data action (a request inside a resource, such as a Kubernetes API call on
+/// an Azure RBAC cluster). Each is granted only by its own lists: `*` in
+/// `actions` grants no data action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    Control,
+    Data,
+}
+
+impl Permission {
+    /// (granting patterns, excluding patterns) for `kind`.
+    pub fn lists(&self, kind: ActionKind) -> (&[String], &[String]) {
+        match kind {
+            ActionKind::Control => (&self.actions, &self.not_actions),
+            ActionKind::Data => (&self.data_actions, &self.not_data_actions),
+        }
+    }
+}
+
 impl RoleDefinition {
     /// Whether this role alone grants a control-plane `action`.
     pub fn grants(&self, action: &str) -> bool {
+        self.grants_kind(action, ActionKind::Control)
+    }
+
+    /// Whether this role alone grants `action` of `kind`: some permission
+    /// block lists it and does not exclude it.
+    pub fn grants_kind(&self, action: &str, kind: ActionKind) -> bool {
         self.permissions.iter().any(|p| {
-            p.actions.iter().any(|a| action_matches(a, action))
-                && !p.not_actions.iter().any(|a| action_matches(a, action))
+            let (allow, deny) = p.lists(kind);
+            allow.iter().any(|a| action_matches(a, action))
+                && !deny.iter().any(|a| action_matches(a, action))
         })
     }
 }
