@@ -126,6 +126,7 @@ pub fn as_principal(cloud: &Cloud, object_id: &str, app_id: &str) -> Principal {
         app_id: app_id.to_string(),
         tenant_id: cloud.entra.tenant_id.clone(),
         kind: PrincipalKind::ManagedIdentity,
+        groups: Vec::new(),
     }
 }
 

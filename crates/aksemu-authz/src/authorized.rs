@@ -119,11 +119,22 @@ fn check(
     index: &AssignmentIndex,
     now: i64,
 ) -> Result<Authorized, ArmError> {
-    let oid = &principal.object_id;
-    if index.allows_kind(oid, action, scope.key(), now, kind) {
+    // The principal's own assignments, then those of its groups.
+    let mut ids = std::iter::once(&principal.object_id).chain(&principal.groups);
+    if ids.any(|id| index.allows_kind(id, action, scope.key(), now, kind)) {
         Ok(granted(principal, action, scope.clone()))
     } else {
-        let explanation = index.explain_kind(oid, action, scope.key(), now, kind);
+        // The principal's own explanation, then its groups' assignments.
+        let mut explanation =
+            index.explain_kind(&principal.object_id, action, scope.key(), now, kind);
+        for g in &principal.groups {
+            let theirs = index.explain_kind(g, action, scope.key(), now, kind);
+            explanation.extend(
+                theirs
+                    .into_iter()
+                    .filter(|e| e.get("roleAssignmentId").is_some()),
+            );
+        }
         Err(denied(principal, action, scope, explanation))
     }
 }
@@ -173,6 +184,7 @@ mod tests {
             app_id: "app".into(),
             tenant_id: "t".into(),
             kind: PrincipalKind::Application,
+            groups: Vec::new(),
         }
     }
 

@@ -9,7 +9,7 @@ use std::process::Command;
 use anyhow::{Context as _, bail};
 use serde_json::Value;
 
-use crate::exports::{AZ_CONFIG_DIR, Export, Target, apply};
+use crate::exports::{AZ_CONFIG_DIR, AZ_WORKLOAD_CONFIG_DIR, Export, Target, apply};
 
 /// `az` on `PATH`, if any.
 fn find_az() -> Option<PathBuf> {
@@ -45,11 +45,22 @@ fn signed_in(dir: &Path, t: &Target) -> bool {
 /// telemetry), for the version cache; `None` when it cannot be asked.
 fn local_versions(az: &Path) -> Option<Value> {
     let text = std::fs::read_to_string(az).ok()?;
-    let python = text.lines().next()?.strip_prefix("#!")?.trim().to_string();
+    // `#!/path/python3`, or `#!/usr/bin/env python3`: a program and its arguments.
+    let shebang: Vec<&str> = text
+        .lines()
+        .next()?
+        .strip_prefix("#!")?
+        .split_whitespace()
+        .collect();
+    let (program, args) = shebang.split_first()?;
     let code = "import importlib.metadata as m, json; \
         print(json.dumps({k: {'local': m.version(p), 'pypi': m.version(p)} for k, p in \
         [('azure-cli', 'azure-cli'), ('core', 'azure-cli-core'), ('telemetry', 'azure-cli-telemetry')]}))";
-    let out = Command::new(python).args(["-c", code]).output().ok()?;
+    let out = Command::new(program)
+        .args(args)
+        .args(["-c", code])
+        .output()
+        .ok()?;
     serde_json::from_slice(&out.stdout).ok()
 }
 
@@ -74,6 +85,22 @@ fn seed_version_check(dir: &Path, az: &Path) {
     }
 }
 
+/// Creates az's configuration directory (0700) with its version cache seeded.
+fn prepare(dir: &Path, az: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    seed_version_check(dir, az);
+    Ok(())
+}
+
+/// A host's or a pod's own az configuration directory, empty of any sign-in.
+pub fn workload_dir(t: &Target) -> anyhow::Result<()> {
+    match find_az() {
+        Some(az) => prepare(&t.dir.file(AZ_WORKLOAD_CONFIG_DIR), &az),
+        None => Ok(()),
+    }
+}
+
 pub fn ensure(t: &Target, env: &[Export]) -> anyhow::Result<()> {
     let Some(az) = find_az() else {
         return Ok(());
@@ -82,9 +109,7 @@ pub fn ensure(t: &Target, env: &[Export]) -> anyhow::Result<()> {
     if signed_in(&dir, t) {
         return Ok(());
     }
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
-    seed_version_check(&dir, &az);
+    prepare(&dir, &az)?;
     let mut cmd = Command::new(&az);
     cmd.args([
         "login",

@@ -48,9 +48,20 @@ pub fn run(args: EnvArgs) -> anyhow::Result<()> {
     let lines = runtime()?.block_on(exports(&t, &args.run_as, args.proxy))?;
     for l in lines {
         match l {
-            Export::Set(k, v) => println!("export {k}={}", quote(&v)),
+            Export::Set(k, v) if shell_name(&k) => println!("export {k}={}", quote(&v)),
+            Export::Set(..) => {}
             Export::Unset(names) => println!("unset {}", names.join(" ")),
         }
     }
     Ok(())
+}
+
+/// A name a shell takes as a variable (`[A-Za-z_][A-Za-z0-9_]*`): anything
+/// else is not printed, so `eval` cannot run it.
+fn shell_name(k: &str) -> bool {
+    let mut chars = k.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

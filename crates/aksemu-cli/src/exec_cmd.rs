@@ -55,9 +55,15 @@ pub fn run(args: ExecArgs) -> anyhow::Result<u8> {
     let env = runtime()?.block_on(exports(&t, &args.run_as, true))?;
     if args.run_as.is_admin() {
         crate::az_login::ensure(&t, &env)?;
+    } else {
+        crate::az_login::workload_dir(&t)?;
     }
     let kubeconfig = t.dir.file(KUBECONFIG);
-    let (command, rewritten) = with_kubeconfig_file(args.command, &kubeconfig);
+    let (command, rewritten) = if args.run_as.is_admin() {
+        with_kubeconfig_file(args.command, &kubeconfig)
+    } else {
+        (args.command, false)
+    };
     let (program, rest) = command.split_first().context("no command to run")?;
     let mut cmd = Command::new(program);
     cmd.args(rest);
@@ -65,10 +71,9 @@ pub fn run(args: ExecArgs) -> anyhow::Result<u8> {
     if rewritten {
         cmd.env("KUBECONFIG", &kubeconfig);
     }
-    let status = cmd
-        .status()
-        .with_context(|| format!("cannot run `{program}`"))?;
-    Ok(exit_code(status))
+    // The command replaces this process: its exit code and signals are its own.
+    let err = std::os::unix::process::CommandExt::exec(&mut cmd);
+    Err(anyhow::Error::new(err).context(format!("cannot run `{program}`")))
 }
 
 /// `az aks get-credentials` without `--file` writes to the data dir's
@@ -91,14 +96,4 @@ fn with_kubeconfig_file(mut command: Vec<String>, kubeconfig: &Path) -> (Vec<Str
         command.push(kubeconfig.to_string_lossy().into_owned());
     }
     (command, rewrite)
-}
-
-/// The command's exit code; a signal's as a shell reports it (128 + n).
-fn exit_code(status: std::process::ExitStatus) -> u8 {
-    use std::os::unix::process::ExitStatusExt as _;
-    match (status.code(), status.signal()) {
-        (Some(c), _) => u8::try_from(c).unwrap_or(1),
-        (None, Some(sig)) => u8::try_from(128 + sig).unwrap_or(1),
-        _ => 1,
-    }
 }

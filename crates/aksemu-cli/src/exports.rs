@@ -52,8 +52,21 @@ pub struct Target {
 }
 
 /// Where `aksemu exec` keeps az's configuration (profile, token cache), away
-/// from the user's own `~/.azure`.
+/// from the user's own `~/.azure`: the administrator's.
 pub const AZ_CONFIG_DIR: &str = "az";
+/// az's configuration for commands run as a host or a pod: never the
+/// administrator's (its token cache would answer for them).
+pub const AZ_WORKLOAD_CONFIG_DIR: &str = "az-workload";
+
+/// The variables the workload-identity webhook injects: all a pod's
+/// environment contributes (the rest of a pod spec's env is not this
+/// machine's business, and could reconfigure the local process).
+const POD_VARIABLES: &[&str] = &[
+    "AZURE_CLIENT_ID",
+    "AZURE_TENANT_ID",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "AZURE_AUTHORITY_HOST",
+];
 
 /// The kubeconfig `aksemu exec -- az aks get-credentials` writes (servers
 /// named by their public names), `KUBECONFIG` under the proxy once it exists.
@@ -69,7 +82,7 @@ pub async fn exports(t: &Target, who: &RunAs, proxy: bool) -> anyhow::Result<Vec
         (false, _) => None,
     };
     match &proxy_url {
-        Some(u) => out.extend(proxied(t, u)),
+        Some(u) => out.extend(proxied(t, u, who.is_admin())),
         None => out.extend(explicit(t)),
     }
     if let Some(pod) = &who.pod {
@@ -124,9 +137,14 @@ fn explicit(t: &Target) -> Vec<Export> {
 }
 
 /// Through the proxy: Azure's public names and default settings, az in its
-/// own configuration directory on AzureCloud.
-fn proxied(t: &Target, proxy_url: &str) -> Vec<Export> {
-    let az_dir = t.dir.file(AZ_CONFIG_DIR);
+/// own configuration directory on AzureCloud (the administrator's only for
+/// the administrator, and its kubeconfig likewise).
+fn proxied(t: &Target, proxy_url: &str, admin: bool) -> Vec<Export> {
+    let az_dir = t.dir.file(if admin {
+        AZ_CONFIG_DIR
+    } else {
+        AZ_WORKLOAD_CONFIG_DIR
+    });
     let mut out = vec![unset("AZURE_AUTHORITY_HOST AZURE_CORE_INSTANCE_DISCOVERY")];
     // curl reads only the lowercase http_proxy; Go and Python read both.
     for k in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
@@ -138,7 +156,7 @@ fn proxied(t: &Target, proxy_url: &str) -> Vec<Export> {
     out.push(set("AKSEMU_PROXY_URL", proxy_url));
     out.push(set("AZURE_CONFIG_DIR", az_dir.to_string_lossy()));
     let kubeconfig = t.dir.file(KUBECONFIG);
-    if kubeconfig.exists() {
+    if admin && kubeconfig.exists() {
         out.push(set("KUBECONFIG", kubeconfig.to_string_lossy()));
     }
     out
@@ -175,9 +193,11 @@ async fn pod_exports(
         .post("/aksemu/admin/pods", &body)
         .await?;
     let mut out = vec![unset(
-        "AKSEMU_CLIENT_ID AKSEMU_CLIENT_SECRET AZURE_CLIENT_SECRET AZURE_CLIENT_ID IDENTITY_ENDPOINT IDENTITY_HEADER",
+        "AKSEMU_CLIENT_ID AKSEMU_CLIENT_SECRET AZURE_CLIENT_SECRET AZURE_CLIENT_ID IDENTITY_ENDPOINT IDENTITY_HEADER \
+         AZURE_POD_IDENTITY_AUTHORITY_HOST AKSEMU_HOST_ID MSI_ENDPOINT MSI_SECRET IMDS_ENDPOINT",
     )];
-    for (k, v) in answer["env"].as_object().into_iter().flatten() {
+    let env = answer["env"].as_object().into_iter().flatten();
+    for (k, v) in env.filter(|(k, _)| POD_VARIABLES.contains(&k.as_str())) {
         let v = v.as_str().unwrap_or_default();
         // Through the proxy the webhook's own value stands: Entra's public name.
         let v = if proxy && k == "AZURE_AUTHORITY_HOST" {
@@ -211,7 +231,8 @@ fn host_exports(t: &Target, host: &Value, app_service: bool, proxy: Option<&str>
     let token = host["token"].as_str().unwrap_or_default();
     let base = format!("{}/hosts/{token}", t.info.imds_url);
     let mut out = vec![unset(
-        "AKSEMU_CLIENT_ID AKSEMU_CLIENT_SECRET AZURE_CLIENT_SECRET AZURE_TENANT_ID MSI_ENDPOINT MSI_SECRET IMDS_ENDPOINT",
+        "AKSEMU_CLIENT_ID AKSEMU_CLIENT_SECRET AZURE_CLIENT_SECRET AZURE_TENANT_ID MSI_ENDPOINT MSI_SECRET IMDS_ENDPOINT \
+         AZURE_FEDERATED_TOKEN_FILE",
     )];
     match (app_service, proxy) {
         (true, _) => {

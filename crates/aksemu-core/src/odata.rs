@@ -6,9 +6,20 @@ use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {
-    Eq { property: String, value: String },
-    StartsWith { property: String, value: String },
-    AnyEq { collection: String, value: String },
+    Eq {
+        property: String,
+        value: String,
+    },
+    StartsWith {
+        property: String,
+        value: String,
+    },
+    AnyEq {
+        collection: String,
+        value: String,
+    },
+    /// `a and b …`: every clause holds (az's `displayName eq … and mailNickname eq …`).
+    All(Vec<Filter>),
 }
 
 /// Parses a quoted OData string literal (`'it''s'` → `it's`), returning it and the rest.
@@ -31,8 +42,41 @@ pub fn literal(s: &str) -> Option<(String, &str)> {
     None
 }
 
+/// The clauses of `a and b …`, split outside string literals.
+fn clauses(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    let lower = s.to_ascii_lowercase();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\'' {
+            quoted = !quoted;
+        } else if !quoted && lower.as_bytes()[i..].starts_with(b" and ") {
+            out.push(&s[start..i]);
+            i += 5;
+            start = i;
+            continue;
+        }
+        i += 1;
+    }
+    out.push(&s[start..]);
+    out
+}
+
 /// `None`: not a form aksemu understands (callers answer with their API's error).
 pub fn parse(raw: &str) -> Option<Filter> {
+    match clauses(raw.trim()).as_slice() {
+        [one] => clause(one),
+        many => many
+            .iter()
+            .map(|c| clause(c))
+            .collect::<Option<Vec<_>>>()
+            .map(Filter::All),
+    }
+}
+
+fn clause(raw: &str) -> Option<Filter> {
     let s = raw.trim();
     if let Some(rest) = s.strip_prefix("startswith(") {
         let (property, rest) = rest.split_once(',')?;
@@ -84,6 +128,7 @@ impl Filter {
                 a.iter()
                     .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(value)))
             }),
+            Filter::All(all) => all.iter().all(|f| f.matches(object)),
         }
     }
 }
@@ -92,6 +137,14 @@ impl Filter {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn conjunctions_outside_literals() {
+        let f = parse("displayName eq 'a and b' and mailNickname eq 'x'").unwrap();
+        assert!(f.matches(&json!({"displayName": "A and B", "mailNickname": "x"})));
+        assert!(!f.matches(&json!({"displayName": "a and b", "mailNickname": "y"})));
+        assert_eq!(parse("displayName eq 'a' and"), None);
+    }
 
     #[test]
     fn forms_az_sends() {

@@ -30,4 +30,7 @@ pub struct Principal {
     pub app_id: String,
     pub tenant_id: String,
     pub kind: PrincipalKind,
+    /// The groups the token says the principal is in (a user's `groups`
+    /// claim): role assignments to them grant it too.
+    pub groups: Vec<String>,
 }

@@ -80,9 +80,12 @@ impl Entra {
         let principal = Principal {
             kind: if claims.xms_mirid.is_some() {
                 PrincipalKind::ManagedIdentity
+            } else if claims.idtyp == "user" {
+                PrincipalKind::User
             } else {
                 PrincipalKind::Application
             },
+            groups: claims.groups.clone().unwrap_or_default(),
             object_id: claims.oid,
             app_id: claims.appid,
             tenant_id: claims.tid,

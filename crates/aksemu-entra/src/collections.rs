@@ -8,6 +8,12 @@ pub const SERVICE_PRINCIPALS: &str = "servicePrincipals";
 pub const APP_IDS: &str = "applicationAppIds";
 /// Index `{tenantId}/{appId}` → service principal object id.
 pub const SP_APP_IDS: &str = "servicePrincipalAppIds";
+/// Users, keyed by object id.
+pub const USERS: &str = "users";
+/// Index `{tenantId}/{userPrincipalName}` → user object id.
+pub const USER_NAMES: &str = "userPrincipalNames";
+/// Groups, keyed by object id, with their direct members.
+pub const GROUPS: &str = "groups";
 /// Managed-identity hosts, keyed by their endpoint token.
 pub const HOSTS: &str = "hosts";
 

@@ -18,13 +18,13 @@ pub fn object_key(object_id: &str) -> String {
     object_id.to_lowercase()
 }
 
-fn parse<T: DeserializeOwned>(doc: Doc) -> Result<(Doc, T), ArmError> {
+pub(crate) fn parse<T: DeserializeOwned>(doc: Doc) -> Result<(Doc, T), ArmError> {
     let v = serde_json::from_value(doc.body.clone()).map_err(|_| ArmError::InternalServerError)?;
     Ok((doc, v))
 }
 
 impl Entra {
-    async fn by_index<T: DeserializeOwned>(
+    pub(crate) async fn by_index<T: DeserializeOwned>(
         &self,
         index: &str,
         coll: &str,
@@ -94,7 +94,7 @@ impl Entra {
 }
 
 /// An object and its `{tenant}/{appId}` index entry, written together.
-fn put_indexed(
+pub(crate) fn put_indexed(
     coll: &'static str,
     index: &'static str,
     object_id: &str,
@@ -126,7 +126,7 @@ fn put_indexed(
     ]
 }
 
-fn delete_indexed(
+pub(crate) fn delete_indexed(
     coll: &'static str,
     index: &'static str,
     object_id: &str,

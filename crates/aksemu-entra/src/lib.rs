@@ -12,9 +12,11 @@ pub mod context;
 pub mod directory;
 pub mod graph;
 pub mod imds;
+pub mod people;
 pub mod resources;
 pub mod tenant;
 pub mod token_service;
+pub mod user_sign_in;
 pub mod verified_tokens;
 
 pub use context::{Entra, EntraSettings};

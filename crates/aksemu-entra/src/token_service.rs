@@ -19,6 +19,8 @@ use crate::Entra;
 const OTHER_RESOURCES: &[&str] = &[
     "https://graph.microsoft.com/",
     "https://containerregistry.azure.net/",
+    // The AKS server application: Entra-integrated clusters' API servers.
+    "6dae42f8-4368-4678-94ff-3960e28e3630",
 ];
 
 impl Entra {
@@ -39,7 +41,7 @@ impl Entra {
         }
     }
 
-    fn known_resource(&self, resource: &str, base_url: &str) -> bool {
+    pub(crate) fn known_resource(&self, resource: &str, base_url: &str) -> bool {
         ARM_AUDIENCES
             .iter()
             .chain(OTHER_RESOURCES)
@@ -56,6 +58,11 @@ impl Entra {
         version: EndpointVersion,
         base_url: &str,
     ) -> Result<TokenResponse, OAuthError> {
+        if let Some(user_req) = crate::user_sign_in::user_request(form, version)? {
+            return self
+                .issue_user_token(tenant_segment, user_req, version, base_url)
+                .await;
+        }
         let tenant_id = self.resolve_tenant(tenant_segment)?.to_string();
         let req = grant::parse_request(form, basic, version)?;
         let sp = self.authenticate_caller(&tenant_id, &req).await?;
@@ -81,6 +88,10 @@ impl Entra {
             not_before: v1.then(|| claims.nbf.to_string()),
             resource: v1.then(|| req.resource.clone()),
             access_token,
+            scope: None,
+            refresh_token: None,
+            id_token: None,
+            client_info: None,
         })
     }
 

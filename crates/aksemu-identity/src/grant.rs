@@ -36,7 +36,7 @@ pub struct TokenRequest {
 }
 
 /// Scopes that OIDC clients add and that do not name a resource.
-const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access", "email"];
+pub(crate) const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access", "email"];
 
 /// Parses a token request body. `basic` is the HTTP Basic client authentication,
 /// if any (`client_secret_basic`).
@@ -90,7 +90,7 @@ pub fn parse_request(
 
 /// `https://management.core.windows.net//.default` → `https://management.core.windows.net/`.
 /// Client credentials allow exactly one `<resource>/.default` scope.
-fn resource_from_scope(scope: &str) -> Result<String, OAuthError> {
+pub(crate) fn resource_from_scope(scope: &str) -> Result<String, OAuthError> {
     let resources: Vec<&str> = scope
         .split_whitespace()
         .filter(|s| !OIDC_SCOPES.contains(s))
@@ -163,6 +163,14 @@ pub fn app_token_claims(
         ver: "1.0".to_string(),
         xms_mirid: None,
         xms_az_rid: None,
+        upn: None,
+        unique_name: None,
+        name: None,
+        scp: None,
+        amr: None,
+        groups: None,
+        claim_names: None,
+        claim_sources: None,
     }
 }
 
@@ -179,6 +187,15 @@ pub struct TokenResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     pub access_token: String,
+    /// Delegated flows (a user's sign-in): what MSAL caches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_info: Option<String>,
 }
 
 #[cfg(test)]
@@ -215,7 +232,7 @@ mod tests {
         let v2 = EndpointVersion::V2;
         let code = |f: &[(&str, &str)]| parse_request(&form(f), None, v2).err().map(|e| e.aadsts());
         assert_eq!(code(&[]), Some(900144));
-        assert_eq!(code(&[("grant_type", "password")]), Some(70003));
+        assert_eq!(code(&[("grant_type", "authorization_code")]), Some(70003));
         assert_eq!(code(&[("grant_type", "client_credentials")]), Some(900144));
         assert_eq!(
             code(&[

@@ -10,7 +10,9 @@ pub mod grant;
 pub mod jwt;
 pub mod keys;
 pub mod oauth_error;
+pub mod people;
 pub mod secret;
+pub mod user_grant;
 
 pub use claims::AccessTokenClaims;
 pub use directory::{Application, PasswordCredential, ServicePrincipal};
@@ -18,6 +20,7 @@ pub use grant::{TokenRequest, TokenResponse};
 pub use jwt::{TokenExpectations, TokenVerifyError, mint, verify, verify_at};
 pub use keys::SigningKey;
 pub use oauth_error::OAuthError;
+pub use people::{Group, User};
 
 /// The issuer of v1 access tokens for a tenant, as Entra writes it.
 pub fn v1_issuer(tenant_id: &str) -> String {

@@ -74,6 +74,22 @@ pub enum OAuthError {
     MalformedAssertion,
     #[error("AADSTS700222: AAD-issued tokens may not be used for federated identity flows.")]
     EntraAssertion,
+    #[error("AADSTS50126: Error validating credentials due to invalid username or password.")]
+    InvalidUserCredentials,
+    #[error(
+        "AADSTS50034: The user account {{EmailHidden}} does not exist in the {0} directory. To sign into this application, the account must be added to the directory."
+    )]
+    UnknownUser(String),
+    #[error(
+        "AADSTS50057: The user account is disabled. The account has been disabled by an administrator."
+    )]
+    UserDisabled,
+    #[error("AADSTS9002313: Invalid request. Request is malformed or invalid.")]
+    InvalidRefreshToken,
+    #[error(
+        "AADSTS700082: The refresh token has expired due to inactivity. The token was issued on {0} and was inactive for 90.00:00:00."
+    )]
+    RefreshTokenExpired(String),
 }
 
 impl OAuthError {
@@ -90,6 +106,11 @@ impl OAuthError {
             UnsupportedGrantType(_) => "unsupported_grant_type",
             ServerError => "server_error",
             ExternalIssuer => "invalid_request",
+            InvalidUserCredentials
+            | UnknownUser(_)
+            | UserDisabled
+            | InvalidRefreshToken
+            | RefreshTokenExpired(_) => "invalid_grant",
             _ => "invalid_client",
         }
     }
@@ -117,6 +138,11 @@ impl OAuthError {
             ExternalIssuer => 90061,
             MalformedAssertion => 50027,
             EntraAssertion => 700222,
+            InvalidUserCredentials => 50126,
+            UnknownUser(_) => 50034,
+            UserDisabled => 50057,
+            InvalidRefreshToken => 9002313,
+            RefreshTokenExpired(_) => 700082,
         }
     }
 

@@ -57,6 +57,10 @@ pub fn router(
         .route("/{tenant}/discovery/v2.0/keys", get(login_routes::jwks_v2))
         .route("/{tenant}/discovery/keys", get(login_routes::jwks_v1))
         .route(
+            "/common/userrealm/{username}",
+            get(login_routes::user_realm),
+        )
+        .route(
             "/{tenant}/discovery/instance",
             get(login_routes::instance_discovery),
         )

@@ -37,13 +37,44 @@ fn discovery(
     headers: &HeaderMap,
     doc: impl FnOnce(&str, &str) -> serde_json::Value,
 ) -> Response {
+    let base = base_url::from_headers(headers);
+    // The multi-tenant aliases MSAL starts a user's sign-in at: endpoints
+    // under the alias, the issuer with Entra's `{tenantid}` placeholder.
+    if ["organizations", "common"]
+        .iter()
+        .any(|a| tenant.eq_ignore_ascii_case(a))
+    {
+        let mut d = doc(&base, tenant);
+        if d["issuer"].as_str().is_some_and(|i| i.ends_with("/v2.0")) {
+            d["issuer"] = serde_json::json!(format!("{base}/{{tenantid}}/v2.0"));
+        }
+        return cached(json_response(200, &d));
+    }
     match state.cloud.entra.resolve_tenant(tenant) {
-        Ok(tid) => cached(json_response(
-            200,
-            &doc(&base_url::from_headers(headers), tid),
-        )),
+        Ok(tid) => cached(json_response(200, &doc(&base, tid))),
         Err(e) => oauth_error(&e, &correlation(headers)),
     }
+}
+
+/// `/common/userrealm/{username}` (MSAL's user realm discovery before a
+/// password sign-in): accounts in this tenant's domain are managed here.
+pub async fn user_realm(State(s): State<AppState>, Path(username): Path<String>) -> Response {
+    let entra = &s.cloud.entra;
+    let domain = username
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .unwrap_or_default();
+    let ours = domain.eq_ignore_ascii_case(&entra.tenant_domain);
+    json_response(
+        200,
+        &serde_json::json!({
+            "ver": "1.0",
+            "account_type": if ours { "Managed" } else { "Unknown" },
+            "domain_name": if ours { entra.tenant_domain.as_str() } else { domain },
+            "cloud_instance_name": "microsoftonline.com",
+            "cloud_audience_urn": "urn:federation:MicrosoftOnline",
+        }),
+    )
 }
 
 pub async fn openid_v2(

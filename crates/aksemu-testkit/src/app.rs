@@ -184,5 +184,6 @@ fn principal_of(tenant_id: &str, object_id: &str, app_id: &str) -> Principal {
         app_id: app_id.to_string(),
         tenant_id: tenant_id.to_string(),
         kind: PrincipalKind::Application,
+        groups: Vec::new(),
     }
 }

@@ -106,6 +106,13 @@ fn derived_id(id: &ResourceId, salt: &str) -> String {
     uuid::Builder::from_random_bytes(b).into_uuid().to_string()
 }
 
+/// The generic PUT's `resourceGuid` is a network resources' field, not Monitor's.
+fn without_resource_guid(body: &mut Value) {
+    if let Some(p) = body["properties"].as_object_mut() {
+        p.remove("resourceGuid");
+    }
+}
+
 fn shape_workspace(id: &ResourceId, body: &mut Value) -> Result<(), ArmError> {
     let p = &mut body["properties"];
     p["customerId"] = json!(derived_id(id, "workspace"));
@@ -115,14 +122,22 @@ fn shape_workspace(id: &ResourceId, body: &mut Value) -> Result<(), ArmError> {
     if p["retentionInDays"].is_null() {
         p["retentionInDays"] = json!(30);
     }
-    p["publicNetworkAccessForIngestion"] = json!("Enabled");
-    p["publicNetworkAccessForQuery"] = json!("Enabled");
+    for k in [
+        "publicNetworkAccessForIngestion",
+        "publicNetworkAccessForQuery",
+    ] {
+        if p[k].is_null() {
+            p[k] = json!("Enabled");
+        }
+    }
+    without_resource_guid(body);
     Ok(())
 }
 
 fn shape_rule(id: &ResourceId, body: &mut Value) -> Result<(), ArmError> {
     let hex: String = derived_id(id, "dcr").replace('-', "");
     body["properties"]["immutableId"] = json!(format!("dcr-{hex}"));
+    without_resource_guid(body);
     Ok(())
 }
 
@@ -284,6 +299,32 @@ async fn get_association(cloud: &Cloud, auth: &Authorized) -> Result<ArmResponse
     Ok(with_etag(ArmResponse::json(200, doc.body), Some(&doc.etag)))
 }
 
+/// The rule (or endpoint) an association names: of that type, readable by the
+/// caller (`LinkedAuthorizationFailed` otherwise, as ARM's linked check), and
+/// existing.
+async fn linked_readable(cloud: &Cloud, auth: &Authorized, linked: &str) -> Result<(), ArmError> {
+    let id = ResourceId::parse(linked)
+        .map_err(|_| ArmError::LinkedInvalidPropertyId(linked.to_string()))?;
+    let rtype = [&DATA_COLLECTION_RULES, &DATA_COLLECTION_ENDPOINTS]
+        .into_iter()
+        .find(|t| {
+            id.as_str().to_ascii_lowercase().contains(&format!(
+                "/providers/{}/",
+                t.full_name().to_ascii_lowercase()
+            ))
+        })
+        .ok_or_else(|| ArmError::LinkedInvalidPropertyId(linked.to_string()))?;
+    if !cloud.rbac.allows(auth.principal(), rtype.read, &id) {
+        return Err(crate::providers::linked_denied(auth, rtype.read, linked));
+    }
+    if existing(cloud, linked).await?.is_none() {
+        return Err(ArmError::BadRequest(format!(
+            "The data collection rule or endpoint '{linked}' does not exist."
+        )));
+    }
+    Ok(())
+}
+
 async fn existing(cloud: &Cloud, id: &str) -> Result<Option<Doc>, ArmError> {
     let Ok(rid) = ResourceId::parse(id) else {
         return Ok(None);
@@ -313,12 +354,7 @@ async fn put_association(
         .as_str()
         .or_else(|| props["dataCollectionEndpointId"].as_str());
     match linked {
-        Some(l) if existing(cloud, l).await?.is_some() => {}
-        Some(l) => {
-            return Err(ArmError::BadRequest(format!(
-                "The data collection rule or endpoint '{l}' does not exist."
-            )));
-        }
+        Some(l) => linked_readable(cloud, auth, l).await?,
         None => {
             return Err(ArmError::BadRequest(
                 "An association needs properties.dataCollectionRuleId or properties.dataCollectionEndpointId.".into(),

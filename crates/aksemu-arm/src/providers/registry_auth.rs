@@ -158,6 +158,7 @@ pub fn token(
         app_id: claims.appid.clone(),
         tenant_id: claims.tenant.clone(),
         kind: PrincipalKind::ManagedIdentity,
+        groups: Vec::new(),
     };
     let id =
         ResourceId::parse(&registry.id).map_err(|_| RegistryError::unauthorized(AUTH_REQUIRED))?;

@@ -194,15 +194,15 @@ impl Rbac {
     /// Whether the caller holds any role at, above or below `scope` (how Azure
     /// decides which subscriptions a principal sees).
     pub fn has_access_around(&self, principal: &Principal, scope: &ResourceId) -> bool {
-        self.index()
-            .has_any_around(&principal.object_id, scope.key())
+        let index = self.index();
+        ids(principal).any(|id| index.has_any_around(id, scope.key()))
     }
 
     /// Whether the caller may perform `action` at `scope`: for filtering list
     /// results item by item, after the endpoint itself was authorised.
     pub fn allows(&self, principal: &Principal, action: &str, scope: &ResourceId) -> bool {
-        self.index()
-            .allows(&principal.object_id, action, scope.key(), self.now())
+        let (index, now) = (self.index(), self.now());
+        ids(principal).any(|id| index.allows(id, action, scope.key(), now))
     }
 
     /// A linked check (an action on a second resource the request uses): the
@@ -215,7 +215,7 @@ impl Rbac {
     ) -> Result<(), ArmError> {
         let now = self.now();
         let index = self.index();
-        if index.allows(&principal.object_id, action, scope.key(), now) {
+        if ids(principal).any(|id| index.allows(id, action, scope.key(), now)) {
             return Ok(());
         }
         Err(ArmError::AuthorizationFailed {
@@ -226,6 +226,11 @@ impl Rbac {
             explanation: index.explain(&principal.object_id, action, scope.key(), now),
         })
     }
+}
+
+/// The ids whose role assignments count for `principal`: its own, then its groups'.
+fn ids(principal: &Principal) -> impl Iterator<Item = &String> {
+    std::iter::once(&principal.object_id).chain(&principal.groups)
 }
 
 /// A role definition by GUID: built-in, or one of the custom roles.

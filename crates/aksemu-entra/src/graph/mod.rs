@@ -9,8 +9,10 @@
 mod applications;
 pub mod error;
 mod federated_credentials;
+mod groups;
 pub mod render;
 mod service_principals;
+mod users;
 
 use aksemu_authz::{Authorized, Decider, Requirement};
 use aksemu_core::Clock;
@@ -67,7 +69,8 @@ const WRITE: &str = "Application.ReadWrite.All";
 /// What a Graph request needs, by method and (lower-case) path.
 fn requirement(segs: &[&str], m: Method) -> Requirement<'static> {
     match (segs, m) {
-        (["directoryobjects", "getbyids"], _) => Requirement::TenantMember {
+        (["directoryobjects", "getbyids"], _)
+        | ([_, _, "getmembergroups" | "checkmembergroups"], _) => Requirement::TenantMember {
             action: READ_DIRECTORY,
         },
         (_, Method::Get | Method::Head) => Requirement::TenantMember { action: READ },
@@ -162,17 +165,51 @@ async fn route(
         (["directoryobjects", "getbyids"], Method::Post) => {
             service_principals::get_by_ids(entra, auth, req).await
         }
-        // The directory holds no users or groups: lists are empty and every id
-        // is unknown, as Graph answers for an id that does not exist.
-        (["users"] | ["groups"], Method::Get) => {
-            filter_of(req)?;
-            Ok(ArmResponse::json(
-                200,
-                render::list(&req.base_url, l[0], vec![]),
-            ))
+        _ => people(entra, auth, req, segs, l).await,
+    }
+}
+
+/// Users, groups, memberships and `/me`.
+async fn people(
+    entra: &Entra,
+    auth: &Authorized,
+    req: &ArmRequest,
+    segs: &[&str],
+    l: &[&str],
+) -> Result<ArmResponse, GraphError> {
+    match (l, req.method) {
+        (["me"], Method::Get) => users::me(entra, auth, req).await,
+        (["users"], Method::Get) => users::list(entra, auth, req).await,
+        (["users"], Method::Post) => users::create(entra, auth, req).await,
+        (["users", _], Method::Get) => users::get(entra, auth, segs[1], req).await,
+        (["users", _], Method::Patch) => users::update(entra, auth, segs[1], req).await,
+        (["users", _], Method::Delete) => users::delete(entra, auth, segs[1]).await,
+        (
+            [
+                "users" | "directoryobjects" | "groups" | "serviceprincipals",
+                _,
+                "getmembergroups",
+            ],
+            Method::Post,
+        ) => users::member_groups(entra, auth, segs[1]).await,
+        (
+            [
+                "users" | "directoryobjects" | "groups" | "serviceprincipals",
+                _,
+                "checkmembergroups",
+            ],
+            Method::Post,
+        ) => groups::check_member_groups(entra, auth, segs[1], req).await,
+        (["groups"], Method::Get) => groups::list(entra, auth, req).await,
+        (["groups"], Method::Post) => groups::create(entra, auth, req).await,
+        (["groups", _], Method::Get) => groups::get(entra, auth, segs[1], req).await,
+        (["groups", _], Method::Delete) => groups::delete(entra, auth, segs[1]).await,
+        (["groups", _, "members"], Method::Get) => groups::members(entra, auth, segs[1], req).await,
+        (["groups", _, "members", "$ref"], Method::Post) => {
+            groups::add_member(entra, auth, segs[1], req).await
         }
-        (["users", _] | ["groups", _], Method::Get) => {
-            Err(GraphError::NotFound(segs[1].to_string()))
+        (["groups", _, "members", _, "$ref"], Method::Delete) => {
+            groups::remove_member(entra, auth, segs[1], segs[3]).await
         }
         _ => Err(GraphError::UnknownSegment(
             segs.last().copied().unwrap_or_default().to_string(),

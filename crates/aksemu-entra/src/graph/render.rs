@@ -71,3 +71,40 @@ pub fn entity(base: &str, entity_set: &str, mut v: Value) -> Value {
     v["@odata.context"] = json!(format!("{base}/v1.0/$metadata#{entity_set}/$entity"));
     v
 }
+
+pub fn user(u: &aksemu_identity::User) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.user",
+        "id": u.id,
+        "userPrincipalName": u.user_principal_name,
+        "displayName": u.display_name,
+        "mailNickname": u.mail_nickname,
+        "accountEnabled": u.account_enabled,
+        "userType": "Member",
+        "createdDateTime": u.created_date_time,
+        "businessPhones": [],
+        "givenName": null,
+        "surname": null,
+        "jobTitle": null,
+        "mail": null,
+        "mobilePhone": null,
+        "officeLocation": null,
+        "preferredLanguage": null,
+    })
+}
+
+pub fn group(g: &aksemu_identity::Group) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.group",
+        "id": g.id,
+        "displayName": g.display_name,
+        "mailNickname": g.mail_nickname,
+        "description": g.description,
+        "securityEnabled": g.security_enabled,
+        "mailEnabled": g.mail_enabled,
+        "createdDateTime": g.created_date_time,
+        "groupTypes": [],
+        "mail": null,
+        "visibility": null,
+    })
+}

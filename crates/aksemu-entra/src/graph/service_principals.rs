@@ -159,6 +159,18 @@ pub async fn get_by_ids(
             value.push(render::service_principal(&sp));
             continue;
         }
+        if wants("user")
+            && let Some((_, u)) = entra.user(id).await?
+        {
+            value.push(render::user(&u));
+            continue;
+        }
+        if wants("group")
+            && let Some((_, g)) = entra.group(id).await?
+        {
+            value.push(render::group(&g));
+            continue;
+        }
         if wants("application")
             && let Some(doc) = entra
                 .store

@@ -22,6 +22,9 @@ pub(super) async fn connect(
     host: &str,
     port: u16,
 ) -> Response<Body> {
+    // One spelling from here on: the certificate, `Host` and returned URLs.
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = host.as_str();
     let Some(target) = classify(host) else {
         return refuse_unknown(host);
     };
@@ -39,9 +42,15 @@ pub(super) async fn connect(
             return refuse(host, "has no certificate here");
         }
     };
-    let rewrite = rewrite(host.to_ascii_lowercase(), prefix);
+    // The tunnel outlives the proxy connection that asked for it: it holds a
+    // connection slot of its own.
+    let Some(slot) = crate::listen::connection_slot() else {
+        return refuse(host, "cannot be served now: too many open connections");
+    };
+    let rewrite = rewrite(host.to_string(), prefix);
     let app = proxy.app.clone();
     tokio::spawn(async move {
+        let _slot = slot;
         let upgraded = match hyper::upgrade::on(req).await {
             Ok(u) => u,
             Err(e) => {
@@ -75,6 +84,12 @@ async fn prefix(proxy: &Proxy, target: &Target) -> Result<Option<String>, String
     }
 }
 
+fn bad_target() -> Response<Body> {
+    let mut r = Response::new(Body::from("the request target must be an absolute path"));
+    *r.status_mut() = StatusCode::BAD_REQUEST;
+    r
+}
+
 fn not_found(path: &str) -> Response<Body> {
     let body = json!({"error": {"code": "NotFound", "message": format!("{path} is not served on this host")}});
     let mut r = Response::new(Body::from(body.to_string()));
@@ -92,14 +107,18 @@ fn not_found(path: &str) -> Response<Body> {
 fn rewrite(host: String, prefix: Option<String>) -> Rewrite {
     let host_value = HeaderValue::from_str(&host).ok();
     Arc::new(move |req: &mut Request<Incoming>| {
+        let path = req.uri().path();
+        if !path.starts_with('/') {
+            return Err(Box::new(bad_target()));
+        }
+        if path.starts_with("/aksemu/") || path == "/aksemu" {
+            return Err(Box::new(not_found(path)));
+        }
         let pq = req
             .uri()
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
-        if pq.starts_with("/aksemu/") || pq == "/aksemu" {
-            return Err(Box::new(not_found(req.uri().path())));
-        }
         let mapped = match &prefix {
             Some(p) => format!("{p}{pq}"),
             None => pq,
