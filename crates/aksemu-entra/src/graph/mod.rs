@@ -277,6 +277,23 @@ pub fn samples() -> Vec<(Method, &'static str, bool)> {
             "/v1.0/users/00000000-0000-0000-0000-0000000000ab",
             false,
         ),
+        (Method::Post, "/v1.0/users", true),
+        (
+            Method::Delete,
+            "/v1.0/users/00000000-0000-0000-0000-0000000000ab",
+            true,
+        ),
+        (Method::Post, "/v1.0/groups", true),
+        (
+            Method::Post,
+            "/v1.0/groups/00000000-0000-0000-0000-0000000000ab/members/$ref",
+            true,
+        ),
+        (
+            Method::Post,
+            "/v1.0/directoryObjects/00000000-0000-0000-0000-0000000000ab/checkMemberGroups",
+            false,
+        ),
     ]
 }
 
