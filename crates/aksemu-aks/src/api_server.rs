@@ -28,6 +28,16 @@ pub struct ClusterView {
     /// `securityProfile.workloadIdentity.enabled`: pods get the webhook's injection.
     pub workload_identity: bool,
     pub tenant_id: String,
+    /// Entra integration: its admin groups and whether Azure RBAC authorizes.
+    pub entra: Option<EntraView>,
+    /// The managed cluster's ARM id.
+    pub resource_id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntraView {
+    pub admin_groups: Vec<String>,
+    pub azure_rbac: bool,
 }
 
 /// The cluster document whose `resourceUID` is `uid`.
@@ -154,6 +164,17 @@ pub async fn view(cloud: &Cloud, uid: &str) -> Result<Option<ClusterView>, ArmEr
             .to_string(),
         workload_identity: props["securityProfile"]["workloadIdentity"]["enabled"] == true,
         tenant_id: cloud.entra.tenant_id.clone(),
+        entra: props["aadProfile"].is_object().then(|| EntraView {
+            admin_groups: props["aadProfile"]["adminGroupObjectIDs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_ascii_lowercase)
+                .collect(),
+            azure_rbac: props["aadProfile"]["enableAzureRBAC"] == true,
+        }),
+        resource_id: doc.id.clone(),
     }))
 }
 

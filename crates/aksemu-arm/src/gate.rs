@@ -52,6 +52,17 @@ pub async fn authorize(
     }
 }
 
+/// A data action at `scope` (a request inside a resource: a Kubernetes call on
+/// an Azure RBAC cluster), decided by the same evaluator and clock.
+pub fn authorize_data(
+    cloud: &Cloud,
+    principal: &Principal,
+    action: &str,
+    scope: &ResourceId,
+) -> Result<Authorized, ArmError> {
+    decide_now(cloud, principal, Requirement::DataAction { action, scope })
+}
+
 /// A subscription other than the cloud's own must exist.
 async fn require_subscription(cloud: &Cloud, sub: &str) -> Result<(), ArmError> {
     if sub.eq_ignore_ascii_case(&cloud.subscription_id) {

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::KubeApi;
+use crate::azure_rbac;
 use crate::error::KubeError;
 use crate::objects;
 use crate::rbac::{self, Attributes, Decision, Policy, UserInfo};
@@ -71,8 +72,21 @@ pub async fn decide(
             reason: String::new(),
         });
     }
+    // AKS's webhook first (an allow suffices), then Kubernetes RBAC; a denial
+    // by both carries the webhook's reason.
+    let azure = azure_rbac::opinion(api, uid, user, attrs).await;
+    if azure == Some(true) {
+        return Ok(Decision {
+            allowed: true,
+            reason: azure_rbac::ALLOWED.to_string(),
+        });
+    }
     let p = policy(api, uid).await?;
-    Ok(rbac::authorize(user, attrs, &p.as_policy()))
+    let mut d = rbac::authorize(user, attrs, &p.as_policy());
+    if azure == Some(false) && !d.allowed {
+        d.reason = azure_rbac::DENIED.to_string();
+    }
+    Ok(d)
 }
 
 /// The rules `user` has in `namespace` (SelfSubjectRulesReview).
@@ -93,17 +107,18 @@ pub async fn authorize(
     user: UserInfo,
     attrs: &Attributes,
 ) -> Result<Authorized, KubeError> {
-    if decide(api, uid, &user, attrs).await?.allowed {
+    let d = decide(api, uid, &user, attrs).await?;
+    if d.allowed {
         return Ok(Authorized { user });
+    }
+    let mut message = rbac::forbidden_message(&user, attrs);
+    if !d.reason.is_empty() {
+        message = format!("{message}: {}", d.reason);
     }
     let resource = if attrs.subresource.is_empty() {
         attrs.resource.clone()
     } else {
         format!("{}/{}", attrs.resource, attrs.subresource)
     };
-    Err(KubeError::Forbidden(
-        rbac::forbidden_message(&user, attrs),
-        resource,
-        attrs.name.clone(),
-    ))
+    Err(KubeError::Forbidden(message, resource, attrs.name.clone()))
 }

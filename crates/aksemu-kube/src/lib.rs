@@ -10,6 +10,7 @@
 mod aks_system;
 pub mod api;
 pub mod authn;
+pub mod azure_rbac;
 mod body;
 pub mod bootstrap;
 pub mod cluster;
@@ -57,7 +58,9 @@ use std::sync::{Arc, Mutex};
 use aksemu_core::Clock;
 use aksemu_store::Store;
 
-pub use cluster::{ClusterInfo, Clusters, StaticRole};
+pub use cluster::{
+    AzureRbac, ClusterInfo, Clusters, EntraAuth, EntraCaller, EntraTokens, StaticRole,
+};
 pub use error::KubeError;
 pub use request::{KubeBody, KubeRequest, KubeResponse};
 
@@ -71,6 +74,10 @@ pub struct KubeApi {
     pub(crate) feed: feed::Feed,
     /// Objects as last rendered for a GET.
     pub(crate) rendered: rendered::Rendered,
+    /// Entra token verification, plugged in by the server (Entra-integrated clusters).
+    pub(crate) entra: std::sync::OnceLock<Arc<dyn EntraTokens>>,
+    /// Azure RBAC decisions, plugged in by the server.
+    pub(crate) azure_rbac: std::sync::OnceLock<Arc<dyn AzureRbac>>,
 }
 
 impl KubeApi {
@@ -86,7 +93,19 @@ impl KubeApi {
             clusters,
             keys: Mutex::new(HashMap::new()),
             rendered: rendered::Rendered::default(),
+            entra: std::sync::OnceLock::new(),
+            azure_rbac: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Plugs in Azure RBAC decisions (once).
+    pub fn set_azure_rbac(&self, rbac: Arc<dyn AzureRbac>) {
+        let _ = self.azure_rbac.set(rbac);
+    }
+
+    /// Plugs in Entra token verification (once).
+    pub fn set_entra_tokens(&self, tokens: Arc<dyn EntraTokens>) {
+        let _ = self.entra.set(tokens);
     }
 }
 

@@ -173,6 +173,35 @@ fn kept(old: Option<&Value>, key: &str, keep: fn(&Value) -> bool, fresh: Value) 
     old.map(|o| o[key].clone()).filter(keep).unwrap_or(fresh)
 }
 
+/// Entra integration as AKS records it (`managed`, `enableAzureRBAC`,
+/// `adminGroupObjectIDs`, the tenant filled in); only the managed kind exists
+/// now (the legacy client/server application fields are refused).
+fn aad_profile(cloud: &Cloud, sent: &Value) -> Result<Option<Value>, ArmError> {
+    if !sent.is_object() {
+        return Ok(None);
+    }
+    if sent["managed"] == false
+        || sent["serverAppID"].is_string()
+        || sent["clientAppID"].is_string()
+    {
+        return Err(ArmError::InvalidParameter {
+            target: "aadProfile".into(),
+            message: "Azure AD integration (legacy) is deprecated: use managed Microsoft Entra integration (aadProfile.managed = true).".into(),
+        });
+    }
+    let groups = match &sent["adminGroupObjectIDs"] {
+        Value::Array(a) => Value::Array(a.clone()),
+        _ => Value::Null,
+    };
+    Ok(Some(json!({
+        "managed": true,
+        "enableAzureRBAC": sent["enableAzureRBAC"] == true,
+        "adminGroupObjectIDs": groups,
+        "adminUsers": null,
+        "tenantID": sent["tenantID"].as_str().unwrap_or(&cloud.entra.tenant_id),
+    })))
+}
+
 /// The cluster's `properties` as stored and returned.
 pub async fn properties(
     cloud: &Cloud,
@@ -226,6 +255,9 @@ pub async fn properties(
             target: "securityProfile.workloadIdentity".into(),
             message: "Enabling workload identity requires enabling OIDC issuer (oidcIssuerProfile.enabled).".into(),
         });
+    }
+    if let Some(aad) = aad_profile(cloud, &p["aadProfile"])? {
+        p["aadProfile"] = aad;
     }
     match (identity_profile, p.as_object_mut()) {
         (Some(ip), _) => p["identityProfile"] = ip,
