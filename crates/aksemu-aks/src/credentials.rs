@@ -31,8 +31,59 @@ pub(crate) fn token(seed: &str, role: &str) -> String {
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn kubeconfig(cluster: &str, user: &str, server: &str, ca_pem: &str, token: &str) -> String {
+/// The AKS server application (Entra-integrated clusters' token audience)
+/// and kubelogin's client application.
+pub const AKS_SERVER_APP: &str = "6dae42f8-4368-4678-94ff-3960e28e3630";
+const KUBELOGIN_CLIENT: &str = "80faf920-1908-4b52-b5ef-a8e7bedfc67a";
+
+/// How a kubeconfig's user signs in: a static token, or (Entra-integrated
+/// clusters' user credential) kubelogin as an exec plugin, as AKS writes it.
+enum Credential {
+    Token(String),
+    Kubelogin { tenant_id: String },
+}
+
+fn user_block(c: &Credential) -> String {
+    match c {
+        Credential::Token(t) => format!("    token: {t}\n"),
+        Credential::Kubelogin { tenant_id } => format!(
+            "    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      args:
+      - get-token
+      - --environment
+      - AzurePublicCloud
+      - --server-id
+      - {AKS_SERVER_APP}
+      - --client-id
+      - {KUBELOGIN_CLIENT}
+      - --tenant-id
+      - {tenant_id}
+      - --login
+      - devicecode
+      command: kubelogin
+      env: null
+      installHint: |2
+
+        kubelogin is not installed which is required to connect to AAD enabled cluster.
+
+        To learn more, please go to https://aka.ms/aks/kubelogin
+      interactiveMode: IfAvailable
+      provideClusterInfo: false
+"
+        ),
+    }
+}
+
+fn kubeconfig(
+    cluster: &str,
+    user: &str,
+    server: &str,
+    ca_pem: &str,
+    credential: &Credential,
+) -> String {
     let ca = STANDARD.encode(ca_pem.as_bytes());
+    let user_block = user_block(credential);
     format!(
         "apiVersion: v1
 clusters:
@@ -51,8 +102,7 @@ preferences: {{}}
 users:
 - name: {user}
   user:
-    token: {token}
-"
+{user_block}"
     )
 }
 
@@ -96,12 +146,18 @@ pub async fn list(
             api_server_path(props["resourceUID"].as_str().unwrap_or_default())
         ),
     };
+    let credential = match props["aadProfile"]["tenantID"].as_str() {
+        Some(tenant_id) if role == "clusterUser" => Credential::Kubelogin {
+            tenant_id: tenant_id.to_string(),
+        },
+        _ => Credential::Token(token(&seed, role)),
+    };
     let yaml = kubeconfig(
         name,
         &format!("{role}_{rg}_{name}"),
         &server,
         cloud.ca_pem.get().map(String::as_str).unwrap_or_default(),
-        &token(&seed, role),
+        &credential,
     );
     Ok(ArmResponse::json(
         200,
@@ -120,14 +176,14 @@ mod tests {
             "clusterUser_rg_c",
             "https://x",
             "PEM",
-            &token("s", "u"),
+            &Credential::Token(token("s", "u")),
         );
         let b = kubeconfig(
             "c",
             "clusterUser_rg_c",
             "https://x",
             "PEM",
-            &token("s", "u"),
+            &Credential::Token(token("s", "u")),
         );
         assert_eq!(a, b);
         assert_ne!(token("s", "clusterUser"), token("s", "clusterAdmin"));

@@ -73,7 +73,9 @@ pub fn run(args: ExecArgs) -> anyhow::Result<u8> {
     }
     // The command replaces this process: its exit code and signals are its own.
     let err = std::os::unix::process::CommandExt::exec(&mut cmd);
-    Err(anyhow::Error::new(err).context(format!("cannot run `{program}`")))
+    eprintln!("error: cannot run `{program}`: {err}");
+    // As shells report a command that cannot be run.
+    Ok(127)
 }
 
 /// `az aks get-credentials` without `--file` writes to the data dir's

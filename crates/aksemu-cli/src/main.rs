@@ -10,6 +10,7 @@ mod data_dir;
 mod env_cmd;
 mod exec_cmd;
 mod exports;
+mod kubelogin;
 mod run_as;
 mod serve_cmd;
 
@@ -44,14 +45,23 @@ enum Command {
     Az(exec_cmd::AzArgs),
     /// Show or move the emulated cloud's clock (secret expiry, propagation).
     Clock(clock_cmd::ClockArgs),
+    /// A kubelogin-compatible credential plugin (also run as `kubelogin`
+    /// through `aksemu kubelogin link <dir>`).
+    #[command(subcommand)]
+    Kubelogin(kubelogin::KubeloginCommand),
     /// Helpers for the benchmarks in benches/.
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
 }
 
 fn main() -> std::process::ExitCode {
+    if kubelogin::invoked_as_kubelogin() {
+        let cli = kubelogin::KubeloginCli::parse();
+        return exit_with(kubelogin::run(cli.command).map(|()| 0));
+    }
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Kubelogin(cmd) => kubelogin::run(cmd),
         Command::Exec(args) => return exit_with(exec_cmd::run(args)),
         Command::Az(args) => return exit_with(exec_cmd::run_az(args)),
         Command::Serve(args) => serve_cmd::run(args),
@@ -75,8 +85,7 @@ fn exit_with(r: anyhow::Result<u8>) -> std::process::ExitCode {
         Ok(code) => std::process::ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            // As shells report a command that cannot be run.
-            std::process::ExitCode::from(127)
+            std::process::ExitCode::FAILURE
         }
     }
 }

@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use crate::Entra;
 
 /// Resources (App ID URIs) this cloud issues tokens for, besides ARM's.
-const OTHER_RESOURCES: &[&str] = &[
+pub(crate) const OTHER_RESOURCES: &[&str] = &[
     "https://graph.microsoft.com/",
     "https://containerregistry.azure.net/",
     // The AKS server application: Entra-integrated clusters' API servers.

@@ -57,8 +57,12 @@ fn requested_resource<'a>(
     let resource = *query
         .get("resource")
         .ok_or(ImdsError::MissingParameter("resource"))?;
-    let known = ARM_AUDIENCES.iter().any(|r| same_resource(r, resource))
-        || same_resource("https://graph.microsoft.com/", resource)
+    // The resources the token service knows (ARM, Graph, registries, the AKS
+    // server application), and this server's own URL.
+    let known = ARM_AUDIENCES
+        .iter()
+        .chain(crate::token_service::OTHER_RESOURCES)
+        .any(|r| same_resource(r, resource))
         || same_resource(req.base_url, resource);
     if !known {
         return Err(ImdsError::InvalidResource(
