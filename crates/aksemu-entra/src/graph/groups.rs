@@ -8,7 +8,7 @@ use aksemu_store::Cond;
 use serde_json::{Value, json};
 
 use super::error::GraphError;
-use super::{body_object, created, filter_of, no_content, ok, render};
+use super::{body_object, created, filtered_list, no_content, ok, render};
 use crate::Entra;
 use crate::people::put_group;
 use aksemu_core::request::{ArmRequest, ArmResponse};
@@ -25,15 +25,11 @@ pub async fn list(
     _auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    let filter = filter_of(req)?;
-    let value: Vec<Value> = entra
-        .groups()
-        .await?
-        .iter()
-        .map(render::group)
-        .filter(|v| filter.as_ref().is_none_or(|f| f.matches(v)))
-        .collect();
-    Ok(ok(render::list(&req.base_url, "groups", value)))
+    filtered_list(
+        req,
+        "groups",
+        entra.groups().await?.iter().map(render::group),
+    )
 }
 
 pub async fn get(

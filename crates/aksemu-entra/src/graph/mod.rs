@@ -297,6 +297,19 @@ pub fn samples() -> Vec<(Method, &'static str, bool)> {
     ]
 }
 
+/// A collection answer: the rendered objects the request's `$filter` keeps.
+pub(crate) fn filtered_list(
+    req: &ArmRequest,
+    entity_set: &str,
+    rendered: impl Iterator<Item = Value>,
+) -> Result<ArmResponse, GraphError> {
+    let filter = filter_of(req)?;
+    let value: Vec<Value> = rendered
+        .filter(|v| filter.as_ref().is_none_or(|f| f.matches(v)))
+        .collect();
+    Ok(ok(render::list(&req.base_url, entity_set, value)))
+}
+
 pub(crate) fn no_content() -> ArmResponse {
     ArmResponse::empty(204)
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::applications::principal_for;
 use super::error::GraphError;
-use super::{body_object, created, filter_of, no_content, ok, render};
+use super::{body_object, created, filtered_list, no_content, ok, render};
 use crate::Entra;
 use crate::collections::{APPLICATIONS, SERVICE_PRINCIPALS};
 use crate::directory::{delete_service_principal, put_service_principal};
@@ -31,14 +31,12 @@ pub async fn list(
     _auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    let filter = filter_of(req)?;
-    let value: Vec<Value> = all(entra)
-        .await?
-        .iter()
-        .map(render::service_principal)
-        .filter(|v| filter.as_ref().is_none_or(|f| f.matches(v)))
-        .collect();
-    Ok(ok(render::list(&req.base_url, "servicePrincipals", value)))
+    let all = all(entra).await?;
+    filtered_list(
+        req,
+        "servicePrincipals",
+        all.iter().map(render::service_principal),
+    )
 }
 
 async fn load(entra: &Entra, id: &str) -> Result<ServicePrincipal, GraphError> {

@@ -7,7 +7,7 @@ use aksemu_store::{Cond, StoreError};
 use serde_json::{Map, Value};
 
 use super::error::GraphError;
-use super::{body_object, created, filter_of, no_content, ok, render};
+use super::{body_object, created, filtered_list, no_content, ok, render};
 use crate::Entra;
 use crate::people::{delete_user, put_user};
 use aksemu_core::request::{ArmRequest, ArmResponse};
@@ -31,15 +31,7 @@ pub async fn list(
     _auth: &Authorized,
     req: &ArmRequest,
 ) -> Result<ArmResponse, GraphError> {
-    let filter = filter_of(req)?;
-    let value: Vec<Value> = entra
-        .users()
-        .await?
-        .iter()
-        .map(render::user)
-        .filter(|v| filter.as_ref().is_none_or(|f| f.matches(v)))
-        .collect();
-    Ok(ok(render::list(&req.base_url, "users", value)))
+    filtered_list(req, "users", entra.users().await?.iter().map(render::user))
 }
 
 pub async fn get(
