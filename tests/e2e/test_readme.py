@@ -110,5 +110,9 @@ def test_every_readme_command_runs():
     p = subprocess.run(["bash", "-x", path], cwd=work, env=env, capture_output=True, text=True, timeout=900)
     log = open(os.path.join(work, "server.log")).read() if os.path.exists(os.path.join(work, "server.log")) else ""
     assert p.returncode == 0, f"{p.stderr[-6000:]}\n--- server log ---\n{log[-3000:]}"
-    # Nothing run under `aksemu exec` tried to reach a host aksemu does not serve.
-    assert "proxy refused" not in log, log
+    # Nothing run through the proxy tried to reach a host aksemu does not serve,
+    # except az looking for a newer release from a configuration directory of
+    # the reader's own (the README's `.az-dev`; `aksemu exec` seeds its own).
+    refused = [line for line in log.splitlines() if "proxy refused" in line
+               and 'host="azcliprod.blob.core.windows.net"' not in line]
+    assert not refused, refused
