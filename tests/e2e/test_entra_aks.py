@@ -136,6 +136,21 @@ def test_an_entra_user_under_azure_rbac_for_kubernetes(server):
     whoami = run(boss_env, "kubectl", "auth", "whoami", "-o", "json").stdout
     assert "system:masters" in json.loads(whoami)["status"]["userInfo"]["groups"]
     assert run(boss_env, "kubectl", "get", "nodes", "-o", "name").stdout.startswith("node/")
+    # Kubernetes RBAC still counts for Entra principals: a RoleBinding naming the UPN.
+    run(boss_env, "kubectl", "create", "rolebinding", "dev-view", "-n", "kube-system", "--clusterrole=view",
+        f"--user={upn}")
+    run(env, "kubectl", "get", "pods", "-n", "kube-system")
+
+
+def test_local_accounts_switched_off_stop_the_admin_token(server):
+    admin(server, "aks", "create", "-g", "rg", "-n", "c2", "--node-count", "1", "--enable-aad")
+    path = os.path.join(server.tmp, "c2-admin.kubeconfig")
+    admin(server, "aks", "get-credentials", "-g", "rg", "-n", "c2", "--admin", "--file", path)
+    env = proxied_env(server, "c2", path)
+    run(env, "kubectl", "get", "namespaces")
+    admin(server, "aks", "update", "-g", "rg", "-n", "c2", "--disable-local-accounts", "--enable-azure-rbac")
+    refused = run(env, "kubectl", "get", "namespaces", check=False)
+    assert refused.returncode != 0 and "Unauthorized" in refused.stderr, refused.stderr
 
 
 def test_a_service_principal_and_a_managed_identity_sign_in(server):
