@@ -242,7 +242,8 @@ async fn every_graph_endpoint_needs_a_token_and_writes_need_the_administrator() 
             .await
             .unwrap();
         assert_eq!(resp.status().as_u16(), 401, "anonymous {method} {path}");
-        let (st, body) = g(&s, &token, method.clone(), path, Some(json!({"ids": []}))).await;
+        let body = json!({"ids": [], "groupIds": []});
+        let (st, body) = g(&s, &token, method.clone(), path, Some(body)).await;
         if writes {
             assert_eq!(st, 403, "member {method} {path}: {body}");
             assert_eq!(body["error"]["code"], "Authorization_RequestDenied");
