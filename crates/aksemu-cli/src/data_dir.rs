@@ -44,7 +44,7 @@ pub fn locate(given: Option<&Path>) -> PathBuf {
         return p.to_path_buf();
     }
     let here = std::env::current_dir().unwrap_or_default();
-    let running = |d: &Path| d.join(SERVER).is_file();
+    let running = |d: &Path| d.join(SERVER).is_file() && ours(d) && alive(d);
     here.ancestors()
         .map(|d| d.join(".aksemu"))
         .find(|d| running(d))
@@ -53,6 +53,30 @@ pub fn locate(given: Option<&Path>) -> PathBuf {
             Some(PathBuf::from(last.trim())).filter(|d| running(d))
         })
         .unwrap_or_else(|| PathBuf::from(".aksemu"))
+}
+
+/// A directory found by looking around (not named by the user) is used only
+/// if this user owns it and nobody else may write to it: another local user
+/// could otherwise plant a `.aksemu` (with a kubeconfig whose exec plugin runs
+/// their command) in a parent directory such as /tmp.
+fn ours(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    // The process's own /proc entry is owned by its effective user (Linux);
+    // elsewhere the ownership check is left to the mode check.
+    let me = fs::metadata("/proc/self").map(|m| m.uid()).ok();
+    fs::metadata(dir).is_ok_and(|m| m.mode() & 0o022 == 0 && me.is_none_or(|uid| m.uid() == uid))
+}
+
+/// Whether the server a data dir records still runs (a crashed one leaves
+/// `server.json` behind). Checked where /proc exists.
+fn alive(dir: &Path) -> bool {
+    if !Path::new("/proc/self").exists() {
+        return true;
+    }
+    fs::read_to_string(dir.join(SERVER))
+        .ok()
+        .and_then(|s| serde_json::from_str::<ServerInfo>(&s).ok())
+        .is_some_and(|info| Path::new(&format!("/proc/{}", info.pid)).exists())
 }
 
 /// `$XDG_STATE_HOME/aksemu/last-server` (or under `~/.local/state`): the data
@@ -219,5 +243,44 @@ impl DataDir {
 
     pub fn remove_server_info(&self) {
         let _ = fs::remove_file(self.file(SERVER));
+    }
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+
+    fn recorded(dir: &Path, pid: u32) {
+        let info = ServerInfo {
+            arm_url: String::new(),
+            listen: String::new(),
+            imds_url: String::new(),
+            proxy_url: None,
+            pid,
+            store: String::new(),
+            tenant_id: String::new(),
+            subscription_id: String::new(),
+        };
+        let written = serde_json::to_string(&info).map(|t| fs::write(dir.join(SERVER), t));
+        assert!(matches!(written, Ok(Ok(()))));
+    }
+
+    #[test]
+    fn only_private_directories_of_running_servers_are_found() {
+        let Ok(tmp) = tempfile::tempdir() else {
+            panic!("no temp dir")
+        };
+        let dir = tmp.path();
+        recorded(dir, std::process::id());
+        let mode = |m| fs::set_permissions(dir, fs::Permissions::from_mode(m)).is_ok();
+        assert!(mode(0o700));
+        assert!(ours(dir) && alive(dir));
+        // Planted where others may write: not trusted.
+        assert!(mode(0o777));
+        assert!(!ours(dir));
+        assert!(mode(0o700));
+        // A server that is gone.
+        recorded(dir, u32::MAX - 1);
+        assert!(!alive(dir) || !Path::new("/proc/self").exists());
     }
 }
