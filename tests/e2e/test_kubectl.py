@@ -214,3 +214,31 @@ def test_http2_keeps_the_port_in_absolute_urls(cluster):
     body, version = api.rsplit("\n", 1)
     assert version == "2"
     assert json.loads(body)["serverAddressByClientCIDRs"][0]["serverAddress"] == f"localhost:{port}"
+
+
+LIMIT_RANGE = """
+apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: limited}
+spec:
+  limits:
+  - type: Container
+    default: {cpu: 500m, memory: 256Mi}
+    defaultRequest: {cpu: 100m}
+"""
+
+
+def test_limit_ranges_default_what_containers_leave_out(cluster):
+    cluster.kubectl("create", "namespace", "limited")
+    cluster.kubectl("apply", "-f", "-", stdin=LIMIT_RANGE)
+    cluster.kubectl("run", "plain", "-n", "limited", "--image=nginx:1.27")
+    cluster.kubectl("run", "sized", "-n", "limited", "--image=nginx:1.27",
+                    "--overrides", '{"spec":{"containers":[{"name":"sized","image":"nginx:1.27",'
+                                   '"resources":{"limits":{"memory":"1Gi"}}}]}}')
+    plain = json.loads(cluster.out("get", "pod", "plain", "-n", "limited", "-o", "json"))
+    assert plain["spec"]["containers"][0]["resources"] == {
+        "limits": {"cpu": "500m", "memory": "256Mi"}, "requests": {"cpu": "100m", "memory": "256Mi"}}
+    assert plain["metadata"]["annotations"]["kubernetes.io/limit-ranger"] == (
+        "LimitRanger plugin set: cpu, memory request for container plain; cpu, memory limit for container plain")
+    sized = json.loads(cluster.out("get", "pod", "sized", "-n", "limited", "-o", "json"))
+    assert sized["spec"]["containers"][0]["resources"]["limits"] == {"cpu": "500m", "memory": "1Gi"}

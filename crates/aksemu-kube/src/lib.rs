@@ -22,6 +22,7 @@ pub mod error;
 pub mod feed;
 pub mod gate;
 mod gc;
+mod limit_ranger;
 mod logs;
 mod managed_fields;
 mod meta;

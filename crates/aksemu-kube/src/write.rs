@@ -111,6 +111,7 @@ pub async fn prepare_new(
     fill(ctx, rt, &mut obj).await?;
     // Mutating admission, after defaulting and before validation.
     if rt.kind == "Pod" {
+        crate::limit_ranger::admit(ctx, ns.unwrap_or("default"), &mut obj).await?;
         crate::workload_identity::mutate(ctx, ns.unwrap_or("default"), &mut obj).await?;
     }
     validate::object(rt, &obj)?;
