@@ -242,3 +242,33 @@ def test_limit_ranges_default_what_containers_leave_out(cluster):
         "LimitRanger plugin set: cpu, memory request for container plain; cpu, memory limit for container plain")
     sized = json.loads(cluster.out("get", "pod", "sized", "-n", "limited", "-o", "json"))
     assert sized["spec"]["containers"][0]["resources"]["limits"] == {"cpu": "500m", "memory": "1Gi"}
+
+
+QUOTA = """
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: small, namespace: quota}
+spec:
+  hard: {pods: "2", requests.cpu: "1"}
+"""
+
+
+def pod_with_cpu(name, cpu):
+    return ("--overrides", json.dumps({"spec": {"containers": [
+        {"name": name, "image": "nginx:1.27", "resources": {"requests": {"cpu": cpu}}}]}}))
+
+
+def test_a_quota_refuses_what_would_pass_it(cluster):
+    cluster.kubectl("create", "namespace", "quota")
+    cluster.kubectl("apply", "-f", "-", stdin=QUOTA)
+    unsized = cluster.kubectl("run", "unsized", "-n", "quota", "--image=nginx:1.27", check=False)
+    assert unsized.returncode != 0
+    assert 'pods "unsized" is forbidden: failed quota: small: must specify requests.cpu for: unsized' in unsized.stderr
+    cluster.kubectl("run", "a", "-n", "quota", "--image=nginx:1.27", *pod_with_cpu("a", "500m"))
+    big = cluster.kubectl("run", "b", "-n", "quota", "--image=nginx:1.27", *pod_with_cpu("b", "600m"), check=False)
+    assert ('pods "b" is forbidden: exceeded quota: small, requested: requests.cpu=600m, '
+            'used: requests.cpu=500m, limited: requests.cpu=1') in big.stderr, big.stderr
+    cluster.kubectl("run", "b", "-n", "quota", "--image=nginx:1.27", *pod_with_cpu("b", "500m"))
+    third = cluster.kubectl("run", "c", "-n", "quota", "--image=nginx:1.27", *pod_with_cpu("c", "0"), check=False)
+    assert ('pods "c" is forbidden: exceeded quota: small, requested: pods=1, used: pods=2, limited: pods=2'
+            in third.stderr), third.stderr

@@ -115,6 +115,9 @@ pub async fn prepare_new(
         crate::workload_identity::mutate(ctx, ns.unwrap_or("default"), &mut obj).await?;
     }
     validate::object(rt, &obj)?;
+    if let Some(ns) = ns {
+        crate::resource_quota::admit(ctx, rt, ns, &obj).await?;
+    }
     let applied = obj.clone();
     managed_fields::record(&mut obj, mgr, op, &applied, &now, None);
     Ok(obj)
