@@ -1,29 +1,12 @@
 //! Resource quantities (`250m`, `2`, `512Mi`, `1G`) as numbers: CPU in
-//! millicores, everything else in bytes or units.
+//! millicores, everything else in bytes or units (the API server's parser,
+//! `aksemu_kube::quantity`).
 
-/// A quantity in its base unit (thousandths of it for CPU, when `milli`).
+/// A quantity in its base unit (thousandths of it for CPU, when `milli`);
+/// `None` for a malformed or negative one.
 pub fn parse(q: &str, milli: bool) -> Option<u128> {
-    let q = q.trim();
-    let split = q
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(q.len());
-    let (number, suffix) = q.split_at(split);
-    let value: f64 = number.parse().ok()?;
-    let factor: f64 = match suffix {
-        "" => 1.0,
-        "m" => 0.001,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "Ki" => 1024.0,
-        "Mi" => 1024.0 * 1024.0,
-        "Gi" => 1024.0 * 1024.0 * 1024.0,
-        "Ti" => 1024.0_f64.powi(4),
-        _ => return None,
-    };
-    let scaled = value * factor * if milli { 1000.0 } else { 1.0 };
-    (scaled.is_finite() && scaled >= 0.0).then(|| scaled.round() as u128)
+    let m = u128::try_from(aksemu_kube::quantity::milli(q)?).ok()?;
+    Some(if milli { m } else { (m + 500) / 1000 })
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub mod patch;
 pub mod plane;
 pub mod pod_identity;
 pub mod protobuf;
-mod quantity;
+pub mod quantity;
 pub mod rbac;
 mod read;
 mod rendered;
