@@ -68,6 +68,9 @@ const POD_VARIABLES: &[&str] = &[
     "AZURE_AUTHORITY_HOST",
 ];
 
+/// Where clients read their proxy (curl reads only the lowercase `http_proxy`).
+const PROXY_VARIABLES: [&str; 4] = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
+
 /// The kubeconfig `aksemu exec -- az aks get-credentials` writes (servers
 /// named by their public names), `KUBECONFIG` under the proxy once it exists.
 pub const KUBECONFIG: &str = "kubeconfig";
@@ -146,8 +149,7 @@ fn proxied(t: &Target, proxy_url: &str, admin: bool) -> Vec<Export> {
         AZ_WORKLOAD_CONFIG_DIR
     });
     let mut out = vec![unset("AZURE_AUTHORITY_HOST AZURE_CORE_INSTANCE_DISCOVERY")];
-    // curl reads only the lowercase http_proxy; Go and Python read both.
-    for k in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+    for k in PROXY_VARIABLES {
         out.push(set(k, proxy_url));
     }
     for k in ["NO_PROXY", "no_proxy"] {
@@ -248,7 +250,7 @@ fn host_exports(t: &Target, host: &Value, app_service: bool, proxy: Option<&str>
                 "IDENTITY_ENDPOINT IDENTITY_HEADER AZURE_POD_IDENTITY_AUTHORITY_HOST",
             ));
             let with_host = proxy_url.replacen("http://", &format!("http://host:{token}@"), 1);
-            for k in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+            for k in PROXY_VARIABLES {
                 out.push(set(k, &with_host));
             }
         }

@@ -63,20 +63,9 @@ pub async fn authenticate(
 
 /// Whether a JWT names Entra's v1 issuer (read unverified, to pick the verifier).
 fn entra_issued(token: &str) -> bool {
-    use base64::Engine as _;
-    let Some(payload) = token.split('.').nth(1) else {
-        return false;
-    };
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|c| {
-            c["iss"]
-                .as_str()
-                .map(|i| i.starts_with("https://sts.windows.net/"))
-        })
-        .unwrap_or(false)
+    aksemu_identity::jwt::unverified(token)["iss"]
+        .as_str()
+        .is_some_and(|i| i.starts_with("https://sts.windows.net/"))
 }
 
 /// An Entra caller on an Entra-integrated cluster: its user name (`upn`, or

@@ -66,7 +66,7 @@ impl aksemu_kube::EntraTokens for EntraForClusters {
             .authenticate_for(Some(&format!("Bearer {token}")), &auds)
             .map_err(|e| e.to_string())?;
         // Verified above: the payload is read for the claims Principal omits.
-        let claims = unverified_claims(token);
+        let claims = aksemu_identity::jwt::unverified(token);
         let user = principal.kind == aksemu_core::PrincipalKind::User;
         let overage = claims.get("_claim_names").is_some();
         let groups = match (overage, user) {
@@ -110,20 +110,6 @@ impl aksemu_kube::AzureRbac for AzureRbacForClusters {
         };
         aksemu_arm::gate::authorize_data(&self.0, &principal, action, &scope).is_ok()
     }
-}
-
-fn unverified_claims(token: &str) -> serde_json::Value {
-    use base64::Engine as _;
-    token
-        .split('.')
-        .nth(1)
-        .and_then(|p| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(p)
-                .ok()
-        })
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
 }
 
 /// The Kubernetes API over `store`, reading clusters from `cloud`, and
