@@ -25,6 +25,8 @@ pub struct Client {
     api: Arc<KubeApi>,
     uid: String,
     token: String,
+    /// What the component's writes are recorded as in managedFields.
+    user_agent: String,
 }
 
 impl Client {
@@ -45,6 +47,10 @@ impl Client {
             api: api.clone(),
             uid: uid.to_string(),
             token,
+            user_agent: format!(
+                "{}/v1 (linux/amd64) aksemu",
+                user.strip_prefix("system:").unwrap_or(user)
+            ),
         })
     }
 
@@ -78,6 +84,7 @@ impl Client {
             content_type,
             accept: Some("application/json".into()),
             bearer: Some(self.token.clone()),
+            user_agent: Some(self.user_agent.clone()),
             body,
             base_url: format!("https://aksemu.internal/aksemu/clusters/{}", self.uid),
         };

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use crate::crd::Catalog;
 use crate::ctx::{Ctx, verb};
 use crate::error::{KubeError, unknown_path};
 use crate::gate;
@@ -38,7 +39,8 @@ impl KubeApi {
             .await
             .map_err(KubeError::Internal)?
             .ok_or_else(unknown_path)?;
-        let target = route::parse(&req.path)?;
+        let crds = self.crds.get(self, uid).await?;
+        let target = route::parse(&req.path, Catalog { crds: &crds })?;
         let public = matches!(target, Target::Version | Target::Health);
         let user = if public && req.bearer.is_none() {
             authn::anonymous()
@@ -52,6 +54,8 @@ impl KubeApi {
             cluster: &cluster,
             req,
             auth,
+            crds,
+            warnings: Default::default(),
         };
         match target {
             Target::Resource(rp) => resource_ops::dispatch(&ctx, rp).await,
@@ -67,12 +71,15 @@ fn not_found<T>(v: Option<T>) -> Result<T, KubeError> {
 /// Discovery, OpenAPI, version and health.
 fn non_resource(ctx: &Ctx<'_>, target: Target) -> Result<KubeResponse, KubeError> {
     let req = ctx.req;
+    let types = ctx.catalog();
     let aggregated = discovery::aggregated_version(req.accept.as_deref());
     let doc = |legacy: bool, fallback: Value| match aggregated {
         Some(v) => KubeResponse::bytes(
             200,
             &discovery::aggregated_content_type(v),
-            discovery::aggregated(legacy, v).to_string().into_bytes(),
+            discovery::aggregated(types, legacy, v)
+                .to_string()
+                .into_bytes(),
         ),
         None => KubeResponse::json(200, &fallback),
     };
@@ -83,13 +90,17 @@ fn non_resource(ctx: &Ctx<'_>, target: Target) -> Result<KubeResponse, KubeError
             true,
             discovery::api_versions(&server_address(&req.base_url)),
         ),
-        Target::ApisRoot => doc(false, discovery::api_group_list()),
-        Target::ApiGroup(g) => KubeResponse::json(200, &not_found(discovery::api_group(&g))?),
-        Target::ResourceList(g, v) => {
-            KubeResponse::json(200, &not_found(discovery::resource_list(&g, &v))?)
+        Target::ApisRoot => doc(false, discovery::api_group_list(types)),
+        Target::ApiGroup(g) => {
+            KubeResponse::json(200, &not_found(discovery::api_group(types, &g))?)
         }
-        Target::OpenApiRoot => KubeResponse::json(200, &openapi::root(&path_of(&req.base_url))),
-        Target::OpenApiDoc(p) => KubeResponse::json(200, &not_found(openapi::document(&p))?),
+        Target::ResourceList(g, v) => {
+            KubeResponse::json(200, &not_found(discovery::resource_list(types, &g, &v))?)
+        }
+        Target::OpenApiRoot => {
+            KubeResponse::json(200, &openapi::root(types, &path_of(&req.base_url)))
+        }
+        Target::OpenApiDoc(p) => KubeResponse::json(200, &not_found(openapi::document(types, &p))?),
         Target::OpenApiV2 | Target::Resource(_) => return Err(unknown_path()),
     })
 }

@@ -93,6 +93,7 @@ mod tests {
             content_type: Some(ct.into()),
             accept: None,
             bearer: None,
+            user_agent: None,
             body: body.as_bytes().to_vec(),
             base_url: String::new(),
         }

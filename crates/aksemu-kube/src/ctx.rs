@@ -6,6 +6,8 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use crate::cluster::ClusterInfo;
+use crate::crd::Catalog;
+use crate::crd::CrdSet;
 use crate::gate::Authorized;
 use crate::request::{KubeRequest, KubeResponse};
 use crate::resources::ResourceType;
@@ -18,9 +20,18 @@ pub struct Ctx<'a> {
     pub cluster: &'a ClusterInfo,
     pub req: &'a KubeRequest,
     pub auth: Authorized,
+    /// The cluster's custom resource types as the request found them.
+    pub crds: Arc<CrdSet>,
+    /// `Warning` headers for the answer (unknown fields, unsupported rules).
+    pub warnings: std::sync::Mutex<Vec<String>>,
 }
 
 impl Ctx<'_> {
+    /// The types this cluster serves.
+    pub fn catalog(&self) -> Catalog<'_> {
+        Catalog { crds: &self.crds }
+    }
+
     pub fn uid(&self) -> &str {
         &self.cluster.uid
     }
@@ -29,14 +40,34 @@ impl Ctx<'_> {
         self.api.clock.now()
     }
 
-    /// An object (or a Table of it, when asked for).
+    /// Adds `Warning`s to the answer (each once).
+    pub fn warn(&self, messages: Vec<String>) {
+        let mut w = self.warnings.lock().unwrap_or_else(|p| p.into_inner());
+        for m in messages {
+            if !w.contains(&m) {
+                w.push(m);
+            }
+        }
+    }
+
+    /// An object (or a Table of it, when asked for), with the warnings.
     pub fn object(&self, status: u16, rt: &ResourceType, obj: &Value) -> KubeResponse {
-        if self.req.wants_table() {
+        let mut r = if self.req.wants_table() {
             let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
             let t = table::table(rt, std::slice::from_ref(obj), self.now(), true, meta);
-            return KubeResponse::json(status, &t);
+            KubeResponse::json(status, &t)
+        } else {
+            KubeResponse::json(status, obj)
+        };
+        for w in self
+            .warnings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            r = r.warn(w);
         }
-        KubeResponse::json(status, obj)
+        r
     }
 }
 

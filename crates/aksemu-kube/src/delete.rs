@@ -159,6 +159,13 @@ async fn remove(
         }
         Propagation::Background => {}
     }
+    // A CRD takes its custom objects with it (kube's customresourcecleanup).
+    if rp.rt.kind == "CustomResourceDefinition" && rp.rt.custom.is_none() {
+        writes.push(Write::DeletePrefix {
+            coll: OBJECTS,
+            prefix: format!("{}/{}/", ctx.uid(), name_of(rp)),
+        });
+    }
     objects::commit(ctx.api, rp.rt, name_of(rp), writes).await?;
     if propagation == Propagation::Background {
         gc::collect_later(ctx.api, ctx.uid(), obj.clone());
@@ -204,8 +211,10 @@ async fn delete_namespace(
 
 /// Removes a terminating namespace's contents and the namespace, in one batch.
 pub async fn finish_namespace(api: &Arc<KubeApi>, uid: &str, ns: &str) -> Result<(), KubeError> {
+    let crds = api.crds.get(api, uid).await?;
     let mut writes: Vec<Write> = TYPES
         .iter()
+        .chain(crds.types())
         .filter(|t| t.namespaced)
         .map(|t| Write::DeletePrefix {
             coll: OBJECTS,

@@ -5,7 +5,8 @@
 
 use serde_json::{Value, json};
 
-use crate::resources::{ResourceType, TYPES, groups, versions};
+use crate::crd::Catalog;
+use crate::resources::ResourceType;
 
 /// The aggregated-discovery version the Accept header asks for, if any.
 pub fn aggregated_version(accept: Option<&str>) -> Option<&'static str> {
@@ -65,12 +66,13 @@ fn aggregated_resource(t: &ResourceType) -> Value {
     r
 }
 
-fn aggregated_group(group: &str) -> Value {
-    let versions: Vec<Value> = versions(group)
+fn aggregated_group(types: Catalog<'_>, group: &str) -> Value {
+    let versions: Vec<Value> = types
+        .versions(group)
         .into_iter()
         .map(|v| {
-            let resources: Vec<Value> = TYPES
-                .iter()
+            let resources: Vec<Value> = types
+                .all()
                 .filter(|t| t.group == group && t.version == v)
                 .map(aggregated_resource)
                 .collect();
@@ -81,11 +83,12 @@ fn aggregated_group(group: &str) -> Value {
 }
 
 /// `/api` (`legacy`) or `/apis` as an `APIGroupDiscoveryList`.
-pub fn aggregated(legacy: bool, version: &str) -> Value {
-    let items: Vec<Value> = groups()
+pub fn aggregated(types: Catalog<'_>, legacy: bool, version: &str) -> Value {
+    let items: Vec<Value> = types
+        .groups()
         .into_iter()
         .filter(|g| g.is_empty() == legacy)
-        .map(aggregated_group)
+        .map(|g| aggregated_group(types, g))
         .collect();
     json!({
         "kind": "APIGroupDiscoveryList",
@@ -104,8 +107,9 @@ pub fn api_versions(server_address: &str) -> Value {
     })
 }
 
-fn group_entry(group: &str) -> Value {
-    let vs: Vec<Value> = versions(group)
+fn group_entry(types: Catalog<'_>, group: &str) -> Value {
+    let vs: Vec<Value> = types
+        .versions(group)
         .into_iter()
         .map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v}))
         .collect();
@@ -114,30 +118,31 @@ fn group_entry(group: &str) -> Value {
 }
 
 /// Legacy `/apis`.
-pub fn api_group_list() -> Value {
-    let groups: Vec<Value> = groups()
+pub fn api_group_list(types: Catalog<'_>) -> Value {
+    let groups: Vec<Value> = types
+        .groups()
         .into_iter()
         .filter(|g| !g.is_empty())
-        .map(group_entry)
+        .map(|g| group_entry(types, g))
         .collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 }
 
 /// Legacy `/apis/<group>`, if the group is served.
-pub fn api_group(group: &str) -> Option<Value> {
-    if group.is_empty() || versions(group).is_empty() {
+pub fn api_group(types: Catalog<'_>, group: &str) -> Option<Value> {
+    if group.is_empty() || types.versions(group).is_empty() {
         return None;
     }
-    let mut g = group_entry(group);
+    let mut g = group_entry(types, group);
     g["kind"] = json!("APIGroup");
     g["apiVersion"] = json!("v1");
     Some(g)
 }
 
 /// Legacy `/api/v1` or `/apis/<group>/<version>`, if served.
-pub fn resource_list(group: &str, version: &str) -> Option<Value> {
-    let types: Vec<&ResourceType> = TYPES
-        .iter()
+pub fn resource_list(catalog: Catalog<'_>, group: &str, version: &str) -> Option<Value> {
+    let types: Vec<&ResourceType> = catalog
+        .all()
         .filter(|t| t.group == group && t.version == version)
         .collect();
     if types.is_empty() {
@@ -192,9 +197,11 @@ mod tests {
 
     #[test]
     fn documents_carry_the_types() {
-        let core = aggregated(true, "v2");
+        let crds = Default::default();
+        let types = Catalog { crds: &crds };
+        let core = aggregated(types, true, "v2");
         assert_eq!(core["items"][0]["metadata"]["name"], "");
-        let apis = aggregated(false, "v2");
+        let apis = aggregated(types, false, "v2");
         assert!(
             apis["items"]
                 .as_array()
@@ -202,7 +209,7 @@ mod tests {
                 .iter()
                 .any(|g| g["metadata"]["name"] == "apps")
         );
-        let v1 = resource_list("", "v1").unwrap();
+        let v1 = resource_list(types, "", "v1").unwrap();
         assert!(
             v1["resources"]
                 .as_array()
@@ -210,6 +217,6 @@ mod tests {
                 .iter()
                 .any(|r| r["name"] == "pods/status")
         );
-        assert!(resource_list("nope", "v1").is_none());
+        assert!(resource_list(types, "nope", "v1").is_none());
     }
 }

@@ -24,6 +24,9 @@ pub enum KubeError {
     AlreadyExists { kind: String, name: String },
     #[error("{0}")]
     Conflict(String, String, String),
+    /// Server-side apply's field conflicts: 409 with a cause per field.
+    #[error("{message}")]
+    ApplyConflict { message: String, causes: Vec<Cause> },
     #[error("{message}")]
     Invalid {
         message: String,
@@ -99,7 +102,9 @@ impl KubeError {
     pub fn code(&self) -> u16 {
         match self {
             KubeError::NotFound { .. } => 404,
-            KubeError::AlreadyExists { .. } | KubeError::Conflict(..) => 409,
+            KubeError::AlreadyExists { .. }
+            | KubeError::Conflict(..)
+            | KubeError::ApplyConflict { .. } => 409,
             KubeError::Invalid { .. } => 422,
             KubeError::BadRequest(_) => 400,
             KubeError::Forbidden(..) => 403,
@@ -117,7 +122,7 @@ impl KubeError {
         match self {
             KubeError::NotFound { .. } => "NotFound",
             KubeError::AlreadyExists { .. } => "AlreadyExists",
-            KubeError::Conflict(..) => "Conflict",
+            KubeError::Conflict(..) | KubeError::ApplyConflict { .. } => "Conflict",
             KubeError::Invalid { .. } => "Invalid",
             KubeError::BadRequest(_) => "BadRequest",
             KubeError::Forbidden(..) => "Forbidden",
@@ -142,7 +147,14 @@ impl KubeError {
             }
             d
         };
+        let causes = |causes: &[Cause]| -> Value {
+            causes
+                .iter()
+                .map(|c| json!({"reason": c.reason, "message": c.message, "field": c.field}))
+                .collect()
+        };
         match self {
+            KubeError::ApplyConflict { causes: c, .. } => Some(json!({"causes": causes(c)})),
             KubeError::NotFound { kind, name, .. } | KubeError::AlreadyExists { kind, name } => {
                 Some(kn(kind, name))
             }
@@ -150,13 +162,13 @@ impl KubeError {
                 Some(kn(kind, name))
             }
             KubeError::Invalid {
-                kind, name, causes, ..
+                kind,
+                name,
+                causes: c,
+                ..
             } => {
                 let mut d = kn(kind, name);
-                d["causes"] = causes
-                    .iter()
-                    .map(|c| json!({"reason": c.reason, "message": c.message, "field": c.field}))
-                    .collect();
+                d["causes"] = causes(c);
                 Some(d)
             }
             _ => None,

@@ -14,6 +14,7 @@ pub mod azure_rbac;
 mod body;
 pub mod bootstrap;
 pub mod cluster;
+pub mod crd;
 pub mod ctx;
 mod defaults;
 mod delete;
@@ -45,10 +46,12 @@ pub mod resources;
 mod reviews;
 pub mod route;
 pub mod sa_tokens;
+pub mod schema;
 pub mod selectors;
 mod subresources;
 pub mod system_tokens;
 pub mod table;
+mod typed;
 mod users;
 mod validate;
 pub mod watch;
@@ -81,6 +84,8 @@ pub struct KubeApi {
     pub(crate) entra: std::sync::OnceLock<Arc<dyn EntraTokens>>,
     /// Azure RBAC decisions, plugged in by the server.
     pub(crate) azure_rbac: std::sync::OnceLock<Arc<dyn AzureRbac>>,
+    /// Each cluster's custom resource types.
+    pub(crate) crds: crd::Registry,
 }
 
 impl KubeApi {
@@ -98,6 +103,7 @@ impl KubeApi {
             rendered: rendered::Rendered::default(),
             entra: std::sync::OnceLock::new(),
             azure_rbac: std::sync::OnceLock::new(),
+            crds: crd::Registry::default(),
         })
     }
 

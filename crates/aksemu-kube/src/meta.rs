@@ -164,7 +164,7 @@ pub fn on_create(
     ] {
         m.remove(gone);
     }
-    if GENERATIONS.contains(&rt.kind) {
+    if GENERATIONS.contains(&rt.kind) || rt.custom.is_some() {
         m.insert("generation".into(), json!(1));
     } else {
         m.remove("generation");

@@ -206,6 +206,9 @@ pub async fn commit(
     writes: Vec<Write>,
 ) -> Result<Vec<String>, KubeError> {
     let result = api.store.apply(writes).await;
+    if rt.kind == "CustomResourceDefinition" {
+        api.crds.forget();
+    }
     api.feed.wake();
     result.map_err(|e| match e {
         StoreError::AlreadyExists { .. } => KubeError::AlreadyExists {

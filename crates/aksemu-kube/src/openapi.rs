@@ -1,12 +1,17 @@
-//! OpenAPI v3, as much as kubectl needs: a root listing one document per
-//! group-version (full prefixed `serverRelativeURL`s with a `?hash=`), and per
-//! document a `patch` operation per kind carrying the GVK extension and the
-//! `fieldValidation` parameter, which is how kubectl decides to let the server
-//! validate (`fieldValidation=Strict`) instead of downloading schemas.
+//! OpenAPI v3: a root listing one document per group-version (full prefixed
+//! `serverRelativeURL`s with a `?hash=`), and per document a `patch`
+//! operation per kind carrying the GVK extension and the `fieldValidation`
+//! parameter (how kubectl decides to let the server validate), with the
+//! kinds' schemas: the upstream ones for built-in kinds, the CRD's for
+//! custom resources.
+
+use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use crate::resources::{TYPES, groups, versions};
+use crate::crd::Catalog;
+use crate::resources::ResourceType;
+use crate::schema::builtin::BUILTIN;
 
 /// The document path of a group-version: `api/v1` or `apis/apps/v1`.
 fn doc_path(group: &str, version: &str) -> String {
@@ -17,12 +22,21 @@ fn doc_path(group: &str, version: &str) -> String {
     }
 }
 
-/// A stable hash of what the server serves (changes only with the binary).
-fn hash() -> String {
-    let d = aws_lc_rs::digest::digest(
-        &aws_lc_rs::digest::SHA256,
-        concat!("aksemu-openapi-", env!("CARGO_PKG_VERSION")).as_bytes(),
-    );
+/// A stable hash of what the server serves: the binary's, and the custom
+/// types' (so clients fetch a document again when a CRD changes).
+fn hash(types: Catalog<'_>, group: &str, version: &str) -> String {
+    let mut text = format!("aksemu-openapi-{}", env!("CARGO_PKG_VERSION"));
+    for t in types
+        .crds
+        .types()
+        .filter(|t| t.group == group && t.version == version)
+    {
+        if let Some(c) = t.custom {
+            text.push_str(&c.schema.to_string());
+            text.push_str(t.plural);
+        }
+    }
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, text.as_bytes());
     d.as_ref()[..16]
         .iter()
         .map(|b| format!("{b:02X}"))
@@ -30,11 +44,11 @@ fn hash() -> String {
 }
 
 /// `/openapi/v3`. `prefix`: the cluster's path prefix (`/aksemu/clusters/<uid>`).
-pub fn root(prefix: &str) -> Value {
-    let h = hash();
+pub fn root(types: Catalog<'_>, prefix: &str) -> Value {
     let mut paths = Map::new();
-    for g in groups() {
-        for v in versions(g) {
+    for g in types.groups() {
+        for v in types.versions(g) {
+            let h = hash(types, g, v);
             let p = doc_path(g, v);
             paths.insert(
                 p.clone(),
@@ -45,8 +59,8 @@ pub fn root(prefix: &str) -> Value {
     json!({ "paths": paths })
 }
 
-fn patch_operation(group: &str, version: &str, kind: &str) -> Value {
-    let body = json!({"schema": {"type": "object"}});
+fn patch_operation(group: &str, version: &str, kind: &str, schema: &str) -> Value {
+    let body = json!({"schema": {"$ref": format!("#/components/schemas/{schema}")}});
     json!({
         "operationId": format!("patch{kind}"),
         "x-kubernetes-action": "patch",
@@ -68,17 +82,19 @@ fn patch_operation(group: &str, version: &str, kind: &str) -> Value {
 }
 
 /// `/openapi/v3/<doc path>`, if that group-version is served.
-pub fn document(path: &str) -> Option<Value> {
+pub fn document(types: Catalog<'_>, path: &str) -> Option<Value> {
     let (group, version) = match path.split('/').collect::<Vec<_>>().as_slice() {
         ["api", v] => ("", *v),
         ["apis", g, v] => (*g, *v),
         _ => return None,
     };
     let mut paths = Map::new();
-    for t in TYPES
-        .iter()
+    let mut schemas = Map::new();
+    for t in types
+        .all()
         .filter(|t| t.group == group && t.version == version)
     {
+        let name = add_schema(t, &mut schemas);
         let base = if t.namespaced {
             format!(
                 "/{}/namespaces/{{namespace}}/{}/{{name}}",
@@ -90,7 +106,7 @@ pub fn document(path: &str) -> Option<Value> {
         };
         paths.insert(
             base,
-            json!({"patch": patch_operation(group, version, t.kind)}),
+            json!({"patch": patch_operation(group, version, t.kind, &name)}),
         );
     }
     if paths.is_empty() {
@@ -100,8 +116,73 @@ pub fn document(path: &str) -> Option<Value> {
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes", "version": "aksemu"},
         "paths": paths,
-        "components": {"schemas": {}},
+        "components": {"schemas": schemas},
     }))
+}
+
+/// A custom kind's schema name, as kube-apiserver builds it
+/// (`io.cert-manager.v1.Certificate`).
+fn custom_name(t: &ResourceType) -> String {
+    let reversed: Vec<&str> = t.group.split('.').rev().collect();
+    format!("{}.{}.{}", reversed.join("."), t.version, t.kind)
+}
+
+/// Adds a kind's schema (and, for built-in kinds, every schema it refers to)
+/// to `schemas`; returns its name.
+fn add_schema(t: &ResourceType, schemas: &mut Map<String, Value>) -> String {
+    let gvk = json!([{"group": t.group, "version": t.version, "kind": t.kind}]);
+    if let Some(c) = t.custom {
+        let name = custom_name(t);
+        let mut s = if c.schema.is_object() {
+            c.schema.clone()
+        } else {
+            json!({"type": "object"})
+        };
+        s["x-kubernetes-group-version-kind"] = gvk;
+        schemas.insert(name.clone(), s);
+        return name;
+    }
+    let Some(name) = BUILTIN.name_of(t.group, t.kind) else {
+        schemas.insert(
+            t.kind.to_string(),
+            json!({"type": "object", "x-kubernetes-group-version-kind": gvk}),
+        );
+        return t.kind.to_string();
+    };
+    let name = name.to_string();
+    let mut todo = vec![name.clone()];
+    let mut seen = BTreeSet::new();
+    while let Some(n) = todo.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        let Some(s) = BUILTIN.defs.get(&n) else {
+            continue;
+        };
+        refs(s, &mut todo);
+        let mut s = s.clone();
+        if n == name {
+            s["x-kubernetes-group-version-kind"] = gvk.clone();
+        }
+        schemas.insert(n, s);
+    }
+    name
+}
+
+/// The schema names a schema refers to.
+fn refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(r) = o.get("$ref").and_then(Value::as_str)
+                && let Some(n) = r.strip_prefix("#/components/schemas/")
+            {
+                out.push(n.to_string());
+            }
+            o.values().for_each(|c| refs(c, out));
+        }
+        Value::Array(a) => a.iter().for_each(|c| refs(c, out)),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -110,12 +191,14 @@ mod tests {
 
     #[test]
     fn root_and_documents() {
-        let r = root("/aksemu/clusters/x");
+        let crds = Default::default();
+        let types = Catalog { crds: &crds };
+        let r = root(types, "/aksemu/clusters/x");
         let url = r["paths"]["apis/apps/v1"]["serverRelativeURL"]
             .as_str()
             .unwrap();
         assert!(url.starts_with("/aksemu/clusters/x/openapi/v3/apis/apps/v1?hash="));
-        let d = document("apis/apps/v1").unwrap();
+        let d = document(types, "apis/apps/v1").unwrap();
         let op = &d["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"];
         assert_eq!(op["x-kubernetes-group-version-kind"]["kind"], "Deployment");
         assert!(
@@ -125,6 +208,8 @@ mod tests {
                 .iter()
                 .any(|p| p["name"] == "fieldValidation")
         );
-        assert!(document("apis/nope/v1").is_none());
+        assert!(document(types, "apis/nope/v1").is_none());
+        let spec = &d["components"]["schemas"]["io.k8s.api.apps.v1.DeploymentSpec"];
+        assert_eq!(spec["properties"]["replicas"]["type"], "integer");
     }
 }

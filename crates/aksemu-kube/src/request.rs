@@ -14,6 +14,8 @@ pub struct KubeRequest {
     pub accept: Option<String>,
     /// The bearer token of `Authorization`, if any.
     pub bearer: Option<String>,
+    /// `User-Agent`: its first word names the default field manager.
+    pub user_agent: Option<String>,
     pub body: Vec<u8>,
     /// `https://<authority>/aksemu/clusters/<uid>`: what absolute URLs start with.
     pub base_url: String,

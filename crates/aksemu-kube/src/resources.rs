@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use serde_json::Value;
+
 /// A subresource: `pods/status`, `deployments/scale`, `serviceaccounts/token`.
 #[derive(Debug)]
 pub struct Sub {
@@ -21,6 +23,23 @@ pub enum Storage {
     Review,
 }
 
+/// What a custom resource type carries besides its names.
+#[derive(Debug)]
+pub struct Custom {
+    /// The CRD's name (`certificates.cert-manager.io`).
+    pub crd: String,
+    /// The version objects are stored at.
+    pub storage_version: String,
+    /// `openAPIV3Schema` of this version (`{}` when none).
+    pub schema: Value,
+    /// `additionalPrinterColumns` of this version.
+    pub columns: Vec<Value>,
+    /// `subresources.scale` of this version, if served.
+    pub scale: Option<Value>,
+    /// Whether `subresources.status` is served.
+    pub status: bool,
+}
+
 #[derive(Debug)]
 pub struct ResourceType {
     pub group: &'static str,
@@ -34,6 +53,8 @@ pub struct ResourceType {
     pub verbs: &'static [&'static str],
     pub subresources: &'static [Sub],
     pub storage: Storage,
+    /// A custom resource's definition (schema, columns, scale paths).
+    pub custom: Option<&'static Custom>,
 }
 
 impl ResourceType {
@@ -109,6 +130,7 @@ macro_rules! rt {
             verbs: $verbs,
             subresources: $subs,
             storage: Storage::Stored,
+            custom: None,
         }
     };
 }
@@ -127,6 +149,7 @@ macro_rules! review {
             verbs: CREATE,
             subresources: &[],
             storage: Storage::Review,
+            custom: None,
         }
     };
 }

@@ -1,8 +1,9 @@
 //! Which part of the API a path names: discovery, OpenAPI, health, or a
 //! resource (type, namespace, name, subresource).
 
+use crate::crd::Catalog;
 use crate::error::{KubeError, unknown_path};
-use crate::resources::{ResourceType, find};
+use crate::resources::ResourceType;
 
 #[derive(Debug)]
 pub struct ResourcePath {
@@ -28,7 +29,7 @@ pub enum Target {
 }
 
 /// Parses a path under the cluster prefix.
-pub fn parse(path: &str) -> Result<Target, KubeError> {
+pub fn parse(path: &str, types: Catalog<'_>) -> Result<Target, KubeError> {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match segs.as_slice() {
         ["version"] => Ok(Target::Version),
@@ -41,13 +42,18 @@ pub fn parse(path: &str) -> Result<Target, KubeError> {
         ["openapi", "v3"] => Ok(Target::OpenApiRoot),
         ["openapi", "v3", rest @ ..] => Ok(Target::OpenApiDoc(rest.join("/"))),
         ["openapi", "v2"] | ["swagger-2.0.0.pb-v1"] | ["swagger.json"] => Ok(Target::OpenApiV2),
-        ["api", v, rest @ ..] => resource("", v, rest).map(Target::Resource),
-        ["apis", g, v, rest @ ..] => resource(g, v, rest).map(Target::Resource),
+        ["api", v, rest @ ..] => resource(types, "", v, rest).map(Target::Resource),
+        ["apis", g, v, rest @ ..] => resource(types, g, v, rest).map(Target::Resource),
         _ => Err(unknown_path()),
     }
 }
 
-fn resource(group: &str, version: &str, rest: &[&str]) -> Result<ResourcePath, KubeError> {
+fn resource(
+    types: Catalog<'_>,
+    group: &str,
+    version: &str,
+    rest: &[&str],
+) -> Result<ResourcePath, KubeError> {
     let (namespace, rest) = match rest {
         ["namespaces", ns, plural, tail @ ..] if !matches!(*plural, "status" | "finalize") => {
             (Some(ns.to_string()), {
@@ -64,7 +70,9 @@ fn resource(group: &str, version: &str, rest: &[&str]) -> Result<ResourcePath, K
         [p, n, s] => (*p, Some(n.to_string()), Some(s.to_string())),
         _ => return Err(unknown_path()),
     };
-    let rt = find(group, version, plural).ok_or_else(unknown_path)?;
+    let rt = types
+        .find(group, version, plural)
+        .ok_or_else(unknown_path)?;
     if namespace.is_some() && !rt.namespaced {
         return Err(unknown_path());
     }
@@ -87,6 +95,15 @@ fn resource(group: &str, version: &str, rest: &[&str]) -> Result<ResourcePath, K
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(p: &str) -> Result<Target, KubeError> {
+        super::parse(
+            p,
+            Catalog {
+                crds: &Default::default(),
+            },
+        )
+    }
 
     fn res(p: &str) -> ResourcePath {
         match parse(p).unwrap() {

@@ -14,23 +14,71 @@ use crate::route::ResourcePath;
 use crate::sa_tokens::{self, Mint, Named};
 use crate::{body, objects};
 
-fn scale_of(obj: &Value) -> Value {
+/// Where a type keeps what `scale` shows: the built-in workloads'
+/// `spec.replicas`, or a CRD's `specReplicasPath` and friends.
+struct ScalePaths<'a> {
+    spec: &'a str,
+    status: &'a str,
+    selector: Option<&'a str>,
+}
+
+fn paths_of(rt: &crate::resources::ResourceType) -> ScalePaths<'static> {
+    match rt.custom.and_then(|c| c.scale.as_ref()) {
+        Some(s) => ScalePaths {
+            spec: s["specReplicasPath"].as_str().unwrap_or(".spec.replicas"),
+            status: s["statusReplicasPath"]
+                .as_str()
+                .unwrap_or(".status.replicas"),
+            selector: s["labelSelectorPath"].as_str(),
+        },
+        None => ScalePaths {
+            spec: ".spec.replicas",
+            status: ".status.replicas",
+            selector: None,
+        },
+    }
+}
+
+fn at<'a>(obj: &'a Value, path: &str) -> &'a Value {
+    path.split('.')
+        .filter(|s| !s.is_empty())
+        .fold(obj, |v, f| &v[f])
+}
+
+/// Sets a dotted path, creating objects on the way; a non-object in the way
+/// leaves the object as it is.
+fn set_at(obj: &mut Value, path: &str, value: Value) {
+    let mut cur = obj;
+    for f in path.split('.').filter(|s| !s.is_empty()) {
+        if cur.is_null() {
+            *cur = json!({});
+        }
+        let Some(o) = cur.as_object_mut() else { return };
+        cur = o.entry(f).or_insert(Value::Null);
+    }
+    *cur = value;
+}
+
+fn scale_of(obj: &Value, paths: &ScalePaths<'_>) -> Value {
     let m = &obj["metadata"];
-    let selector = obj["spec"]["selector"]["matchLabels"]
-        .as_object()
-        .map(|l| {
-            l.iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-        .unwrap_or_default();
+    let selector = match paths.selector {
+        Some(p) => at(obj, p).as_str().unwrap_or_default().to_string(),
+        None => obj["spec"]["selector"]["matchLabels"]
+            .as_object()
+            .map(|l| {
+                l.iter()
+                    .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default(),
+    };
     json!({
         "kind": "Scale", "apiVersion": "autoscaling/v1",
         "metadata": {"name": m["name"], "namespace": m["namespace"], "uid": m["uid"],
                      "resourceVersion": m["resourceVersion"], "creationTimestamp": m["creationTimestamp"]},
-        "spec": {"replicas": obj["spec"]["replicas"].as_i64().unwrap_or(1)},
-        "status": {"replicas": obj["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector},
+        "spec": {"replicas": at(obj, paths.spec).as_i64().unwrap_or(1)},
+        "status": {"replicas": at(obj, paths.status).as_i64().unwrap_or(0), "selector": selector},
     })
 }
 
@@ -56,7 +104,8 @@ async fn scale_once(
     verb: &str,
 ) -> Result<KubeResponse, KubeError> {
     let obj = existing(ctx, rp).await?;
-    let current = scale_of(&obj);
+    let paths = paths_of(rp.rt);
+    let current = scale_of(&obj, &paths);
     let wanted = match verb {
         "get" => return Ok(KubeResponse::json(200, &current)),
         "update" => body::decode(ctx.req)?,
@@ -83,19 +132,29 @@ async fn scale_once(
         return Err(objects::conflict(rp.rt, name_of(rp)));
     }
     let mut new = obj.clone();
-    new["spec"]["replicas"] = json!(replicas);
+    set_at(&mut new, paths.spec, json!(replicas));
     if let Some(g) = obj["metadata"]["generation"].as_i64()
-        && obj["spec"]["replicas"].as_i64() != Some(replicas)
+        && at(&obj, paths.spec).as_i64() != Some(replicas)
     {
         new["metadata"]["generation"] = json!(g + 1);
     }
+    let mgr = crate::write::manager(ctx, "kubectl-scale");
+    let now = objects::now(ctx.api);
+    let keys = crate::managed_fields::keys_for(rp.rt);
+    let w = crate::managed_fields::Writer {
+        manager: &mgr,
+        keys: &*keys,
+        now: &now,
+        subresource: Some("scale"),
+    };
+    crate::managed_fields::updated(&obj, &mut new, &w);
     if ctx.req.dry_run() {
-        return Ok(KubeResponse::json(200, &scale_of(&new)));
+        return Ok(KubeResponse::json(200, &scale_of(&new, &paths)));
     }
     let w = objects::put(ctx.uid(), rp.rt, &new, objects::at_version(&obj));
     let rv = objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
     let stored = objects::with_rv(new, rv.first().map(String::as_str).unwrap_or_default());
-    Ok(KubeResponse::json(200, &scale_of(&stored)))
+    Ok(KubeResponse::json(200, &scale_of(&stored, &paths)))
 }
 
 /// The pod a TokenRequest binds to, with its uid.

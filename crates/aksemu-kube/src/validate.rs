@@ -165,98 +165,6 @@ pub fn object(rt: &ResourceType, obj: &Value) -> Result<(), KubeError> {
     })
 }
 
-/// Top-level fields each built-in kind has besides apiVersion, kind and metadata.
-fn known_fields(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "ConfigMap" => &["data", "binaryData", "immutable"],
-        "Secret" => &["data", "stringData", "type", "immutable"],
-        "ServiceAccount" => &[
-            "secrets",
-            "imagePullSecrets",
-            "automountServiceAccountToken",
-        ],
-        "Endpoints" => &["subsets"],
-        "EndpointSlice" => &["addressType", "endpoints", "ports"],
-        "Event" => &[
-            "involvedObject",
-            "reason",
-            "message",
-            "source",
-            "firstTimestamp",
-            "lastTimestamp",
-            "count",
-            "type",
-            "eventTime",
-            "series",
-            "action",
-            "related",
-            "reportingComponent",
-            "reportingInstance",
-            "regarding",
-            "note",
-            "reportingController",
-            "deprecatedSource",
-            "deprecatedFirstTimestamp",
-            "deprecatedLastTimestamp",
-            "deprecatedCount",
-        ],
-        "Role" | "ClusterRole" => &["rules", "aggregationRule"],
-        "RoleBinding" | "ClusterRoleBinding" => &["subjects", "roleRef"],
-        "StorageClass" => &[
-            "provisioner",
-            "parameters",
-            "reclaimPolicy",
-            "mountOptions",
-            "allowVolumeExpansion",
-            "volumeBindingMode",
-            "allowedTopologies",
-        ],
-        "CSINode" | "CSIDriver" | "IngressClass" | "Lease" | "LimitRange" | "NetworkPolicy" => {
-            &["spec"]
-        }
-        "ControllerRevision" => &["data", "revision"],
-        _ => &["spec", "status"],
-    }
-}
-
-/// Top-level fields a built-in kind does not have.
-pub fn unknown_fields(rt: &ResourceType, obj: &Value) -> Vec<String> {
-    let Some(o) = obj.as_object() else {
-        return Vec::new();
-    };
-    let known = known_fields(rt.kind);
-    o.keys()
-        .filter(|k| {
-            !matches!(k.as_str(), "apiVersion" | "kind" | "metadata")
-                && !known.contains(&k.as_str())
-        })
-        .map(|k| format!("unknown field \"{k}\""))
-        .collect()
-}
-
-/// `fieldValidation`: `Strict` refuses unknown fields, `Warn` (the default)
-/// returns them as warnings, `Ignore` drops the check.
-pub fn field_validation(
-    rt: &ResourceType,
-    mode: Option<&str>,
-    obj: &Value,
-) -> Result<Vec<String>, KubeError> {
-    let found = match mode {
-        Some("Ignore") => return Ok(Vec::new()),
-        _ => unknown_fields(rt, obj),
-    };
-    match mode {
-        Some("Strict") if !found.is_empty() => Err(KubeError::BadRequest(format!(
-            "strict decoding error: {}",
-            found.join(", ")
-        ))),
-        Some("Strict") | None | Some("Warn") => Ok(found),
-        Some(other) => Err(KubeError::BadRequest(format!(
-            "fieldValidation must be one of Ignore, Warn or Strict, not {other:?}"
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,18 +184,5 @@ mod tests {
             panic!()
         };
         assert_eq!(causes.len(), 2);
-    }
-
-    #[test]
-    fn unknown_top_level_fields() {
-        let cm = find("", "v1", "configmaps").unwrap();
-        let o = json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {}, "spek": 1});
-        assert_eq!(
-            unknown_fields(cm, &o),
-            vec!["unknown field \"spek\"".to_string()]
-        );
-        assert!(field_validation(cm, Some("Strict"), &o).is_err());
-        assert_eq!(field_validation(cm, None, &o).unwrap().len(), 1);
-        assert!(field_validation(cm, Some("Ignore"), &o).unwrap().is_empty());
     }
 }

@@ -6,12 +6,13 @@ use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
 use crate::error::{KubeError, invalid};
+use crate::managed_fields::Writer;
 use crate::patch::{self, PatchKind};
 use crate::read::{existing, name_of, ns_of};
 use crate::request::KubeResponse;
 use crate::resources::{ResourceType, find};
 use crate::route::ResourcePath;
-use crate::{body, defaults, managed_fields, meta, objects, validate};
+use crate::{body, crd, defaults, managed_fields, meta, objects, typed, validate};
 
 /// The namespace a namespaced write goes to must exist and not be terminating.
 async fn check_namespace(ctx: &Ctx<'_>, rt: &ResourceType, ns: &str) -> Result<(), KubeError> {
@@ -35,8 +36,14 @@ async fn check_namespace(ctx: &Ctx<'_>, rt: &ResourceType, ns: &str) -> Result<(
     }
 }
 
-fn manager(ctx: &Ctx<'_>, fallback: &str) -> String {
-    managed_fields::manager(ctx.req.param("fieldManager"), fallback)
+/// `fieldManager`, else the User-Agent's program name, as kube-apiserver
+/// names managers (kubectl always sends its own).
+pub(crate) fn manager(ctx: &Ctx<'_>, fallback: &str) -> String {
+    let agent = ctx.req.user_agent.as_deref().and_then(|a| {
+        let name = a.split('/').next().unwrap_or_default().trim();
+        (!name.is_empty()).then_some(name)
+    });
+    managed_fields::manager(ctx.req.param("fieldManager"), agent.unwrap_or(fallback))
 }
 
 /// Service addresses in use in the cluster, to allocate around.
@@ -109,6 +116,7 @@ pub async fn prepare_new(
     }
     defaults::initial_status(rt.kind, &mut obj);
     fill(ctx, rt, &mut obj).await?;
+    admit_kind(ctx, rt, None, &mut obj)?;
     // Mutating admission, after defaulting and before validation.
     if rt.kind == "Pod" {
         crate::limit_ranger::admit(ctx, ns.unwrap_or("default"), &mut obj).await?;
@@ -119,7 +127,14 @@ pub async fn prepare_new(
         crate::resource_quota::admit(ctx, rt, ns, &obj).await?;
     }
     let applied = obj.clone();
-    managed_fields::record(&mut obj, mgr, op, &applied, &now, None);
+    let keys = managed_fields::keys_for(rt);
+    let w = Writer {
+        manager: mgr,
+        keys: &*keys,
+        now: &now,
+        subresource: None,
+    };
+    managed_fields::created(&mut obj, &w, op, &applied);
     Ok(obj)
 }
 
@@ -148,47 +163,65 @@ async fn store_new(
     Ok(ctx.object(201, rt, &stored))
 }
 
-/// Unknown fields of a body, refused or returned as warnings (`fieldValidation`).
-fn checked_fields(ctx: &Ctx<'_>, rt: &ResourceType, obj: &Value) -> Result<Vec<String>, KubeError> {
-    validate::field_validation(rt, ctx.req.param("fieldValidation"), obj)
+/// Unknown fields of a body, refused or warned of (`fieldValidation`).
+fn checked_fields(ctx: &Ctx<'_>, rt: &ResourceType, obj: &Value) -> Result<(), KubeError> {
+    let warnings = typed::field_validation(rt, ctx.req.param("fieldValidation"), obj)?;
+    ctx.warn(warnings);
+    Ok(())
 }
 
-fn with_warnings(mut r: KubeResponse, warnings: &[String]) -> KubeResponse {
-    for w in warnings {
-        r = r.warn(w);
+/// The steps of custom resources and CRDs (schema; a CRD's checks and status).
+fn admit_kind(
+    ctx: &Ctx<'_>,
+    rt: &ResourceType,
+    old: Option<&Value>,
+    obj: &mut Value,
+) -> Result<(), KubeError> {
+    crd::admit::custom_object(rt, obj)?;
+    if rt.kind == "CustomResourceDefinition" && rt.custom.is_none() {
+        let now = objects::now(ctx.api);
+        let warnings = crd::admit::definition(&ctx.crds, old, obj, &now)?;
+        ctx.warn(warnings);
     }
-    r
+    Ok(())
 }
 
 pub async fn create(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let obj = body::decode(ctx.req)?;
-    let warnings = checked_fields(ctx, rp.rt, &obj)?;
+    checked_fields(ctx, rp.rt, &obj)?;
+    typed::decodable(rp.rt, &obj)?;
     let mgr = manager(ctx, "kubectl-create");
     let obj = prepare_new(ctx, rp.rt, rp.namespace.as_deref(), obj, &mgr, "Update").await?;
-    Ok(with_warnings(store_new(ctx, rp.rt, obj).await?, &warnings))
+    store_new(ctx, rp.rt, obj).await
 }
 
 /// Writes `new` over `old` (which was read at its resourceVersion, or as the
 /// client's `resourceVersion` demands) and answers 200.
-/// `by`: the manager and operation to record (`None`: recorded already).
+/// `by`: the manager of an update to record (`None`: recorded already).
 async fn store_update(
     ctx: &Ctx<'_>,
     rp: &ResourcePath,
     old: &Value,
     mut new: Value,
-    by: Option<(&str, &str)>,
+    by: Option<&str>,
 ) -> Result<KubeResponse, KubeError> {
     meta::on_update(rp.rt, old, &mut new, rp.sub.as_deref())?;
     if rp.rt.kind == "Service" {
         keep_cluster_ip(old, &mut new)?;
     }
     fill(ctx, rp.rt, &mut new).await?;
+    admit_kind(ctx, rp.rt, Some(old), &mut new)?;
     validate::object(rp.rt, &new)?;
-    if let Some((mgr, op)) = by {
+    if let Some(mgr) = by {
         let now = objects::now(ctx.api);
-        let applied = new.clone();
-        let sub = rp.sub.as_deref().filter(|s| *s == "status");
-        managed_fields::record(&mut new, mgr, op, &applied, &now, sub);
+        let keys = managed_fields::keys_for(rp.rt);
+        let w = Writer {
+            manager: mgr,
+            keys: &*keys,
+            now: &now,
+            subresource: rp.sub.as_deref().filter(|s| *s == "status"),
+        };
+        managed_fields::updated(old, &mut new, &w);
     }
     // A client resourceVersion must match; else the version we read must.
     let cond = match new["metadata"]["resourceVersion"]
@@ -267,14 +300,15 @@ fn pinned(body: &Value) -> bool {
 
 pub async fn update(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let new = body::decode(ctx.req)?;
-    let warnings = checked_fields(ctx, rp.rt, &new)?;
+    checked_fields(ctx, rp.rt, &new)?;
+    typed::decodable(rp.rt, &new)?;
     let mgr = manager(ctx, "kubectl-edit");
     let written = retried(pinned(&new), || async {
         let old = existing(ctx, rp).await?;
-        store_update(ctx, rp, &old, new.clone(), Some((&mgr, "Update"))).await
+        store_update(ctx, rp, &old, new.clone(), Some(&mgr)).await
     })
     .await?;
-    Ok(with_warnings(written, &warnings))
+    Ok(written)
 }
 
 /// A patch, tried again when another writer got in between (unless the
@@ -298,25 +332,54 @@ async fn patch_once(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
         }
         None => return Err(crate::error::not_found(&rp.rt.qualified(), name_of(rp))),
     };
-    let (mgr, op) = if kind == PatchKind::Apply {
-        let m = apply_manager(ctx, rp)?;
-        (m.to_string(), "Apply")
-    } else {
-        (manager(ctx, "kubectl-patch"), "Update")
-    };
+    if kind == PatchKind::Apply {
+        return apply_existing(ctx, rp, &old, &patch_body).await;
+    }
+    if kind == PatchKind::Strategic && rp.rt.custom.is_some() {
+        return Err(KubeError::UnsupportedMediaType(
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml".into(),
+        ));
+    }
+    if ctx.req.flag("force") {
+        return Err(invalid(
+            rp.rt.kind,
+            name_of(rp),
+            "force",
+            "Invalid value: true: may not be specified for non-apply patch",
+        ));
+    }
+    let new = patch::apply(kind, rp.rt.kind, &old, &patch_body)?;
+    typed::decodable(rp.rt, &new)?;
+    let mgr = manager(ctx, "kubectl-patch");
+    store_update(ctx, rp, &old, new, Some(&mgr)).await
+}
+
+/// Server-side apply over an existing object: merged, then owned (or refused
+/// with the fields other managers own, unless `force`).
+async fn apply_existing(
+    ctx: &Ctx<'_>,
+    rp: &ResourcePath,
+    old: &Value,
+    config: &Value,
+) -> Result<KubeResponse, KubeError> {
+    let mgr = apply_manager(ctx, rp)?;
+    typed::applicable(rp.rt, ns_of(rp), name_of(rp), config)?;
     let mut base = old.clone();
     if let Some(m) = base["metadata"].as_object_mut() {
         m.remove("managedFields");
     }
-    let mut new = patch::apply(kind, rp.rt.kind, &base, &patch_body)?;
+    let mut new = patch::apply(PatchKind::Apply, rp.rt.kind, &base, config)?;
     new["metadata"]["managedFields"] = old["metadata"]["managedFields"].clone();
-    if kind == PatchKind::Apply {
-        // The applied configuration's fields are what the manager owns.
-        let now = objects::now(ctx.api);
-        managed_fields::record(&mut new, &mgr, "Apply", &patch_body, &now, None);
-        return store_update(ctx, rp, &old, new, None).await;
-    }
-    store_update(ctx, rp, &old, new, Some((&mgr, op))).await
+    let now = objects::now(ctx.api);
+    let keys = managed_fields::keys_for(rp.rt);
+    let w = Writer {
+        manager: mgr,
+        keys: &*keys,
+        now: &now,
+        subresource: rp.sub.as_deref().filter(|s| *s == "status"),
+    };
+    managed_fields::applied(old, &mut new, config, &w, ctx.req.flag("force"))?;
+    store_update(ctx, rp, old, new, None).await
 }
 
 /// The field manager a server-side apply must name.
@@ -347,6 +410,7 @@ async fn apply_create(
             "an apply configuration must be an object".into(),
         ));
     }
+    typed::applicable(rp.rt, ns_of(rp), name_of(rp), &applied)?;
     match obj["metadata"]["name"].as_str() {
         Some(n) if n != name_of(rp) => {
             return Err(KubeError::BadRequest(format!(
@@ -358,9 +422,13 @@ async fn apply_create(
     }
     let mut new = prepare_new(ctx, rp.rt, rp.namespace.as_deref(), obj, mgr, "Apply").await?;
     let now = objects::now(ctx.api);
-    if let Some(m) = new["metadata"].as_object_mut() {
-        m.remove("managedFields");
-    }
-    managed_fields::record(&mut new, mgr, "Apply", &applied, &now, None);
+    let keys = managed_fields::keys_for(rp.rt);
+    let w = Writer {
+        manager: mgr,
+        keys: &*keys,
+        now: &now,
+        subresource: None,
+    };
+    managed_fields::created(&mut new, &w, "Apply", &applied);
     store_new(ctx, rp.rt, new).await
 }

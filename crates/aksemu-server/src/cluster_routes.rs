@@ -100,6 +100,7 @@ async fn serve(
         content_type: header(&headers, "content-type"),
         accept: header(&headers, "accept"),
         bearer: bearer(&headers),
+        user_agent: header(&headers, "user-agent"),
         body,
         base_url: cluster_base(&headers, &uid),
     };

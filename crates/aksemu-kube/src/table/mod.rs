@@ -5,14 +5,19 @@
 mod age;
 mod cells;
 mod columns;
+mod custom;
+mod jsonpath;
 pub mod printers;
 
 use serde_json::{Value, json};
 
 use crate::resources::ResourceType;
 
-fn column_defs(kind: &str) -> Value {
-    match printers::columns(kind) {
+fn column_defs(rt: &ResourceType) -> Value {
+    if let Some(c) = rt.custom {
+        return custom::column_defs(c);
+    }
+    match printers::columns(rt.kind) {
         Some(cols) => cols
             .iter()
             .map(|c| {
@@ -30,8 +35,11 @@ fn column_defs(kind: &str) -> Value {
     }
 }
 
-fn row(kind: &str, obj: &Value, now: time::OffsetDateTime) -> Value {
-    let cells = if printers::columns(kind).is_some() {
+fn row(rt: &ResourceType, obj: &Value, now: time::OffsetDateTime) -> Value {
+    let kind = rt.kind;
+    let cells = if let Some(c) = rt.custom {
+        custom::cells(c, obj, now)
+    } else if printers::columns(kind).is_some() {
         printers::cells(kind, obj, now)
     } else {
         vec![
@@ -57,11 +65,11 @@ pub fn table(
     list_meta: Value,
 ) -> Value {
     let defs = if with_columns {
-        column_defs(rt.kind)
+        column_defs(rt)
     } else {
         json!([])
     };
-    let rows: Vec<Value> = objects.iter().map(|o| row(rt.kind, o, now)).collect();
+    let rows: Vec<Value> = objects.iter().map(|o| row(rt, o, now)).collect();
     json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": list_meta,
            "columnDefinitions": defs, "rows": rows})
 }
