@@ -54,6 +54,16 @@ pub fn field_validation(
     }
 }
 
+/// Drops what a built-in kind's schema does not declare, as its decoder does
+/// (custom resources are pruned on the write path, after defaulting).
+pub fn prune(rt: &ResourceType, obj: &mut Value) {
+    if rt.custom.is_none()
+        && let Some(s) = schema_of(rt)
+    {
+        schema::prune(s, obj);
+    }
+}
+
 fn go_kind(json_type: &str) -> &str {
     match json_type {
         "integer" => "number",

@@ -163,10 +163,13 @@ async fn store_new(
     Ok(ctx.object(201, rt, &stored))
 }
 
-/// Unknown fields of a body, refused or warned of (`fieldValidation`).
-fn checked_fields(ctx: &Ctx<'_>, rt: &ResourceType, obj: &Value) -> Result<(), KubeError> {
+/// Unknown fields of a body, refused or warned of (`fieldValidation`);
+/// either way they are not kept (a built-in kind's decoder drops them, a
+/// custom resource is pruned to its schema).
+fn checked_fields(ctx: &Ctx<'_>, rt: &ResourceType, obj: &mut Value) -> Result<(), KubeError> {
     let warnings = typed::field_validation(rt, ctx.req.param("fieldValidation"), obj)?;
     ctx.warn(warnings);
+    typed::prune(rt, obj);
     Ok(())
 }
 
@@ -187,8 +190,8 @@ fn admit_kind(
 }
 
 pub async fn create(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
-    let obj = body::decode(ctx.req)?;
-    checked_fields(ctx, rp.rt, &obj)?;
+    let mut obj = body::decode(ctx.req)?;
+    checked_fields(ctx, rp.rt, &mut obj)?;
     typed::decodable(rp.rt, &obj)?;
     let mgr = manager(ctx, "kubectl-create");
     let obj = prepare_new(ctx, rp.rt, rp.namespace.as_deref(), obj, &mgr, "Update").await?;
@@ -299,8 +302,8 @@ fn pinned(body: &Value) -> bool {
 }
 
 pub async fn update(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
-    let new = body::decode(ctx.req)?;
-    checked_fields(ctx, rp.rt, &new)?;
+    let mut new = body::decode(ctx.req)?;
+    checked_fields(ctx, rp.rt, &mut new)?;
     typed::decodable(rp.rt, &new)?;
     let mgr = manager(ctx, "kubectl-edit");
     let written = retried(pinned(&new), || async {
@@ -321,19 +324,20 @@ pub async fn patch(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kub
 async fn patch_once(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let kind = PatchKind::from_media_type(&body::patch_type(ctx.req))?;
     let patch_body = body::decode(ctx.req)?;
-    if kind != PatchKind::Json {
-        checked_fields(ctx, rp.rt, &patch_body)?;
-    }
     let old = match objects::get(ctx.api, ctx.uid(), rp.rt, ns_of(rp), name_of(rp)).await? {
         Some(o) => o,
         // Server-side apply creates what does not exist.
         None if kind == PatchKind::Apply && rp.sub.is_none() => {
-            return apply_create(ctx, rp, patch_body).await;
+            let mut config = patch_body;
+            checked_fields(ctx, rp.rt, &mut config)?;
+            return apply_create(ctx, rp, config).await;
         }
         None => return Err(crate::error::not_found(&rp.rt.qualified(), name_of(rp))),
     };
     if kind == PatchKind::Apply {
-        return apply_existing(ctx, rp, &old, &patch_body).await;
+        let mut config = patch_body;
+        checked_fields(ctx, rp.rt, &mut config)?;
+        return apply_existing(ctx, rp, &old, &config).await;
     }
     if kind == PatchKind::Strategic && rp.rt.custom.is_some() {
         return Err(KubeError::UnsupportedMediaType(
@@ -348,7 +352,8 @@ async fn patch_once(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
             "Invalid value: true: may not be specified for non-apply patch",
         ));
     }
-    let new = patch::apply(kind, rp.rt.kind, &old, &patch_body)?;
+    let mut new = patch::apply(kind, rp.rt.kind, &old, &patch_body)?;
+    checked_fields(ctx, rp.rt, &mut new)?;
     typed::decodable(rp.rt, &new)?;
     let mgr = manager(ctx, "kubectl-patch");
     store_update(ctx, rp, &old, new, Some(&mgr)).await

@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value};
 
+use crate::patch::strategic::{merge_key, merges_primitives};
+
 macro_rules! kinds {
     ($( $group:literal $kind:literal => $ty:ty ),* $(,)?) => {
         /// `(group, kind)` → the schema name of every served built-in kind.
@@ -90,11 +92,73 @@ pub static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
         .with(|s| s.meta_schema = None)
         .into_generator();
     let kinds = generate(&mut generator);
-    Builtin {
-        defs: generator.take_definitions(true),
-        kinds,
+    let mut defs = generator.take_definitions(true);
+    for (_, kind, name) in &kinds {
+        annotate(&mut defs, kind, name, &mut Vec::new(), 0);
     }
+    Builtin { defs, kinds }
 });
+
+/// The schema a node refers to, if any.
+fn ref_name(node: &Value) -> Option<String> {
+    let r = node["$ref"]
+        .as_str()
+        .or_else(|| node["allOf"][0]["$ref"].as_str())?;
+    r.strip_prefix("#/components/schemas/").map(str::to_string)
+}
+
+/// Marks the lists strategic merge patches merge (`x-kubernetes-patch-merge-key`,
+/// `x-kubernetes-patch-strategy`), from the same table the server merges by:
+/// kubectl computes its patches from these documents, so both must agree.
+fn annotate(
+    defs: &mut Map<String, Value>,
+    kind: &str,
+    def: &str,
+    path: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > 16 || def.contains("JSONSchemaProps") {
+        return;
+    }
+    let props: Vec<(String, Value)> = match defs.get(def).and_then(|d| d["properties"].as_object())
+    {
+        Some(p) => p.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        None => return,
+    };
+    for (field, node) in props {
+        path.push(field.clone());
+        let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+        let is_list = node["type"] == "array";
+        let strategy = if !is_list {
+            None
+        } else if let Some(key) = merge_key(kind, &refs) {
+            Some(
+                serde_json::json!({"x-kubernetes-patch-merge-key": key, "x-kubernetes-patch-strategy": "merge"}),
+            )
+        } else if merges_primitives(kind, &refs) {
+            Some(serde_json::json!({"x-kubernetes-patch-strategy": "merge"}))
+        } else {
+            None
+        };
+        if let (Some(s), Some(p)) = (
+            strategy,
+            defs.get_mut(def)
+                .and_then(|d| d["properties"].get_mut(&field)),
+        ) && let (Some(p), Some(s)) = (p.as_object_mut(), s.as_object())
+        {
+            p.extend(s.clone());
+        }
+        let child = if is_list {
+            ref_name(&node["items"])
+        } else {
+            ref_name(&node)
+        };
+        if let Some(c) = child {
+            annotate(defs, kind, &c, path, depth + 1);
+        }
+        path.pop();
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -106,5 +170,9 @@ mod tests {
         assert_eq!(name, "io.k8s.api.apps.v1.Deployment");
         let spec = &BUILTIN.defs["io.k8s.api.apps.v1.DeploymentSpec"];
         assert_eq!(spec["properties"]["replicas"]["type"], "integer");
+        let pod = &BUILTIN.defs["io.k8s.api.core.v1.PodSpec"]["properties"];
+        assert_eq!(pod["containers"]["x-kubernetes-patch-merge-key"], "name");
+        let svc = &BUILTIN.defs["io.k8s.api.core.v1.ServiceSpec"]["properties"];
+        assert_eq!(svc["ports"]["x-kubernetes-patch-merge-key"], "port");
     }
 }
