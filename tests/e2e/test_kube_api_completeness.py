@@ -187,6 +187,22 @@ def test_cert_manager_crds_install_and_serve_their_kinds(cluster):
             "certificaterequest.cert-manager.io/web-1", "order.acme.cert-manager.io/web-1-order",
             "challenge.acme.cert-manager.io/web-1-challenge"} <= set(everything), everything
     assert rows(k("get", "clusterissuers").stdout)[0][0] == "root"
+    # Every kind of the bundle: listed with its columns, patched, deleted.
+    for kind, name, header in [("certificaterequest", "web-1", ["NAME", "APPROVED", "DENIED", "READY", "ISSUER",
+                                                                 "REQUESTOR", "AGE"]),
+                               ("order.acme.cert-manager.io", "web-1-order", ["NAME", "STATE", "AGE"]),
+                               ("challenge", "web-1-challenge", ["NAME", "STATE", "DOMAIN", "AGE"]),
+                               ("issuer", "selfsigned", ["NAME", "READY", "AGE"]),
+                               ("clusterissuer", "root", ["NAME", "READY", "AGE"])]:
+        scope = [] if kind == "clusterissuer" else ["-n", "certs"]
+        listed = k("get", kind, *scope).stdout
+        assert listed.split("\n")[0].split() == header, listed
+        assert rows(listed)[0][0] == name
+        k("label", kind, name, *scope, "team=platform")
+        assert k("get", kind, name, *scope, "-o", "jsonpath={.metadata.labels.team}").stdout == "platform"
+        if kind in ("clusterissuer", "challenge"):
+            k("delete", kind, name, *scope)
+            assert k("get", kind, *scope, "-o", "name").stdout == ""
     k("patch", "certificate", "web", "-n", "certs", "--type=merge", "-p", '{"spec":{"dnsNames":["a.example.com"]}}')
     cert = json.loads(k("get", "cert", "web", "-n", "certs", "-o", "json").stdout)
     assert cert["spec"]["dnsNames"] == ["a.example.com"] and cert["metadata"]["generation"] == 2
@@ -275,6 +291,29 @@ def test_a_crd_of_ones_own_defaults_scales_and_joins_all(cluster):
     assert "com.example.v1.Widget" in openapi["components"]["schemas"]
     k("delete", "namespace", "widgets")
     k("delete", "crd", "widgets.example.com")
+
+
+def test_pods_run_as_a_service_account_with_its_token_mounted(cluster):
+    k = cluster.kubectl
+    k("create", "namespace", "sa")
+    k("create", "serviceaccount", "quiet", "-n", "sa")
+    k("patch", "sa", "quiet", "-n", "sa", "-p", '{"automountServiceAccountToken": false}')
+    k("run", "plain", "-n", "sa", "--image=nginx:1.27")
+    pod = json.loads(k("get", "pod", "plain", "-n", "sa", "-o", "json").stdout)
+    assert pod["spec"]["serviceAccountName"] == "default"
+    [vol] = [v for v in pod["spec"]["volumes"] if v["name"].startswith("kube-api-access-")]
+    assert len(vol["name"]) == len("kube-api-access-") + 5
+    assert [s_ for s_ in vol["projected"]["sources"] if "serviceAccountToken" in s_][0]["serviceAccountToken"][
+        "path"] == "token"
+    assert {"name": vol["name"], "readOnly": True, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"} \
+        in pod["spec"]["containers"][0]["volumeMounts"]
+    k("run", "quiet", "-n", "sa", "--image=nginx:1.27", "--overrides", '{"spec":{"serviceAccountName":"quiet"}}')
+    quiet = json.loads(k("get", "pod", "quiet", "-n", "sa", "-o", "json").stdout)
+    assert not any(v["name"].startswith("kube-api-access-") for v in quiet["spec"].get("volumes", []))
+    lost = k("run", "lost", "-n", "sa", "--image=nginx:1.27", "--overrides", '{"spec":{"serviceAccountName":"nope"}}',
+             check=False)
+    assert ('pods "lost" is forbidden: error looking up service account sa/nope: serviceaccount "nope" not found'
+            in lost.stderr), lost.stderr
 
 
 def test_python_client_server_side_apply_conflicts(cluster):

@@ -48,6 +48,7 @@ pub mod route;
 pub mod sa_tokens;
 pub mod schema;
 pub mod selectors;
+mod service_account;
 mod subresources;
 pub mod system_tokens;
 pub mod table;

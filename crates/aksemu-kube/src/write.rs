@@ -120,6 +120,7 @@ pub async fn prepare_new(
     // Mutating admission, after defaulting and before validation.
     if rt.kind == "Pod" {
         crate::limit_ranger::admit(ctx, ns.unwrap_or("default"), &mut obj).await?;
+        crate::service_account::admit(ctx, ns.unwrap_or("default"), &mut obj).await?;
         crate::workload_identity::mutate(ctx, ns.unwrap_or("default"), &mut obj).await?;
     }
     validate::object(rt, &obj)?;
