@@ -242,6 +242,14 @@ spec:
   scope: Namespaced
   names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd], categories: [all]}
   versions:
+  - name: v1beta1
+    served: true
+    storage: false
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
   - name: v1
     served: true
     storage: true
@@ -287,6 +295,23 @@ def test_a_crd_of_ones_own_defaults_scales_and_joins_all(cluster):
             check=False)
     assert 'spec.colour: Unsupported value: "green": supported values: "red", "blue"' in bad.stderr, bad.stderr
     assert "spec.size in body should be greater than or equal to 1" in bad.stderr
+    # Conversion None: stored at v1, served at the version asked for.
+    k("apply", "-n", "widgets", "-f", "-",
+      stdin='{"apiVersion":"example.com/v1beta1","kind":"Widget","metadata":{"name":"old"},"spec":{"size":2}}')
+    assert k("get", "widgets.v1.example.com", "old", "-n", "widgets", "-o", "jsonpath={.apiVersion}").stdout == \
+        "example.com/v1"
+    assert k("get", "widgets.v1beta1.example.com", "-n", "widgets", "-o", "jsonpath={.items[*].apiVersion}").stdout \
+        == "example.com/v1beta1 example.com/v1beta1"
+    # An object a widget owns goes with it.
+    uid = k("get", "wd", "old", "-n", "widgets", "-o", "jsonpath={.metadata.uid}").stdout
+    owned = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "owned", "ownerReferences": [
+        {"apiVersion": "example.com/v1", "kind": "Widget", "name": "old", "uid": uid}]}}
+    k("apply", "-n", "widgets", "-f", "-", stdin=json.dumps(owned))
+    k("delete", "wd", "old", "-n", "widgets")
+    deadline = time.time() + 10
+    while time.time() < deadline and "owned" in k("get", "cm", "-n", "widgets", "-o", "name").stdout:
+        time.sleep(0.2)
+    assert "owned" not in k("get", "cm", "-n", "widgets", "-o", "name").stdout
     openapi = json.loads(k("get", "--raw", "/openapi/v3/apis/example.com/v1").stdout)
     assert "com.example.v1.Widget" in openapi["components"]["schemas"]
     k("delete", "namespace", "widgets")

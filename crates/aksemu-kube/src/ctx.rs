@@ -52,6 +52,15 @@ impl Ctx<'_> {
 
     /// An object (or a Table of it, when asked for), with the warnings.
     pub fn object(&self, status: u16, rt: &ResourceType, obj: &Value) -> KubeResponse {
+        let converted;
+        let obj = if crate::crd::convert::differs(rt) {
+            let mut o = obj.clone();
+            crate::crd::convert::for_client(rt, &mut o);
+            converted = o;
+            &converted
+        } else {
+            obj
+        };
         let mut r = if self.req.wants_table() {
             let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
             let t = table::table(rt, std::slice::from_ref(obj), self.now(), true, meta);

@@ -59,10 +59,17 @@ async fn direct(
     ns: Option<&str>,
 ) -> Result<Vec<(&'static ResourceType, Value)>, KubeError> {
     let mut out = Vec::new();
+    let crds = api.crds.get(api, cluster).await?;
+    let mut seen = BTreeSet::new();
     for rt in TYPES
         .iter()
+        .chain(crds.types())
         .filter(|t| t.storage == crate::resources::Storage::Stored)
     {
+        // A CRD's versions share one store.
+        if !seen.insert(rt.qualified()) {
+            continue;
+        }
         let scope = if rt.namespaced { ns } else { None };
         if ns.is_some() && !rt.namespaced {
             continue;

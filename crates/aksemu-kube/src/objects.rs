@@ -176,9 +176,16 @@ pub fn put(uid: &str, rt: &ResourceType, obj: &Value, cond: Cond) -> Write {
         coll: OBJECTS,
         key: k.clone(),
         id: k,
-        body: for_storage(obj.clone()),
+        body: for_storage(stored_version(rt, obj)),
         cond,
     }
+}
+
+/// The object at its type's storage version (custom resources).
+fn stored_version(rt: &ResourceType, obj: &Value) -> Value {
+    let mut o = obj.clone();
+    crate::crd::convert::for_storage(rt, &mut o);
+    o
 }
 
 pub fn delete(uid: &str, rt: &ResourceType, ns: &str, name: &str, cond: Cond) -> Write {

@@ -7,6 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
+use crate::crd::convert;
 use crate::ctx::Ctx;
 use crate::error::{KubeError, not_found};
 use crate::objects;
@@ -32,7 +33,7 @@ pub async fn existing(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<Value, KubeErr
 }
 
 pub async fn get(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
-    if !ctx.req.wants_table() {
+    if !ctx.req.wants_table() && !convert::differs(rp.rt) {
         return get_json(ctx, rp).await;
     }
     let obj = existing(ctx, rp).await?;
@@ -152,11 +153,14 @@ async fn list_raw(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kube
 
 pub async fn list(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let sel = selector(ctx)?;
-    if sel.is_empty() && !ctx.req.wants_table() {
+    if sel.is_empty() && !ctx.req.wants_table() && !convert::differs(rp.rt) {
         return list_raw(ctx, rp).await;
     }
     let (items, rev) = objects::list(ctx.api, ctx.uid(), rp.rt, rp.namespace.as_deref()).await?;
     let mut items: Vec<Value> = items.into_iter().filter(|o| sel.matches(o)).collect();
+    for o in &mut items {
+        convert::for_client(rp.rt, o);
+    }
     let meta = page(ctx, &mut items, rev, key_of)?;
     if ctx.req.wants_table() {
         return Ok(KubeResponse::json(
@@ -172,7 +176,10 @@ pub async fn list(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Kube
 fn render(ctx: &Ctx<'_>, rp: &ResourcePath) -> watch::Render {
     let rt = rp.rt;
     if !ctx.req.wants_table() {
-        return Arc::new(|kind: &str, obj: Value| {
+        return Arc::new(move |kind: &str, mut obj: Value| {
+            if kind != "BOOKMARK" {
+                convert::for_client(rt, &mut obj);
+            }
             let mut line = json!({"type": kind, "object": obj})
                 .to_string()
                 .into_bytes();

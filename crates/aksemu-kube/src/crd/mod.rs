@@ -8,6 +8,7 @@ pub mod admit;
 mod build;
 mod catalog;
 pub mod check;
+pub mod convert;
 pub mod registry;
 pub mod status;
 mod version_order;
