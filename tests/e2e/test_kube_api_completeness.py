@@ -270,6 +270,11 @@ spec:
               size: {type: integer, default: 3, minimum: 1}
               replicas: {type: integer}
               colour: {type: string, enum: [red, blue]}
+              ports:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items: {type: object, required: [name], properties: {name: {type: string}, port: {type: integer}}}
           status:
             type: object
             properties:
@@ -312,6 +317,18 @@ def test_a_crd_of_ones_own_defaults_scales_and_joins_all(cluster):
     while time.time() < deadline and "owned" in k("get", "cm", "-n", "widgets", "-o", "name").stdout:
         time.sleep(0.2)
     assert "owned" not in k("get", "cm", "-n", "widgets", "-o", "name").stdout
+    # Server-side apply merges list-type map items by key, each owned by its applier.
+    def widget(ports):
+        return json.dumps({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"},
+                           "spec": {"ports": ports}})
+    k("apply", "--server-side", "--field-manager=a", "-n", "widgets", "-f", "-", stdin=widget([{"name": "http", "port": 80}]))
+    k("apply", "--server-side", "--field-manager=b", "-n", "widgets", "-f", "-",
+      stdin=widget([{"name": "metrics", "port": 9090}]))
+    ports = json.loads(k("get", "wd", "w", "-n", "widgets", "-o", "jsonpath={.spec.ports}").stdout)
+    assert sorted(p["name"] for p in ports) == ["http", "metrics"]
+    clash = k("apply", "--server-side", "--field-manager=b", "-n", "widgets", "-f", "-",
+              stdin=widget([{"name": "metrics", "port": 9090}, {"name": "http", "port": 81}]), check=False)
+    assert 'conflict with "a": .spec.ports[name="http"].port' in clash.stderr, clash.stderr
     openapi = json.loads(k("get", "--raw", "/openapi/v3/apis/example.com/v1").stdout)
     assert "com.example.v1.Widget" in openapi["components"]["schemas"]
     k("delete", "namespace", "widgets")

@@ -374,7 +374,14 @@ async fn apply_existing(
     if let Some(m) = base["metadata"].as_object_mut() {
         m.remove("managedFields");
     }
-    let mut new = patch::apply(PatchKind::Apply, rp.rt.kind, &base, config)?;
+    let mut new = match rp.rt.custom {
+        Some(c) if c.schema.is_object() => crd::apply_merge::merge(
+            Some(crate::schema::Schema::inline(&c.schema)),
+            &base,
+            config,
+        ),
+        _ => patch::apply(PatchKind::Apply, rp.rt.kind, &base, config)?,
+    };
     new["metadata"]["managedFields"] = old["metadata"]["managedFields"].clone();
     let now = objects::now(ctx.api);
     let keys = managed_fields::keys_for(rp.rt);

@@ -5,6 +5,7 @@
 //! their content, so re-applying the same CRD reuses them).
 
 pub mod admit;
+pub mod apply_merge;
 mod build;
 mod catalog;
 pub mod check;
