@@ -106,6 +106,11 @@ def test_builtin_kinds_are_checked_against_their_schema(cluster):
     strict = k("apply", "-f", "-", stdin=unknown, check=False)
     assert ('strict decoding error: unknown field "spec.template.spec.containers[0].imagePullPolicyy"'
             in strict.stderr), strict.stderr
+    twice = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "twice"}, "data": {"a": "1", "a": "2"}}'
+    dup = k("create", "--raw", "/api/v1/namespaces/typed/configmaps?fieldValidation=Strict", "-f", "-", stdin=twice,
+            check=False)
+    assert ('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: '
+            'duplicate field "data.a"') in dup.stderr, dup.stderr
     warned = k("apply", "--validate=warn", "-f", "-", stdin=unknown)
     assert 'unknown field "spec.template.spec.containers[0].imagePullPolicyy"' in warned.stderr
     assert k("get", "deploy", "web", "-n", "typed", "-o", "jsonpath={.spec.replicas}").stdout == "1"

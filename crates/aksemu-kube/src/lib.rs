@@ -19,6 +19,7 @@ pub mod ctx;
 mod defaults;
 mod delete;
 pub mod discovery;
+mod duplicates;
 pub mod error;
 pub mod feed;
 pub mod gate;

@@ -26,6 +26,7 @@ pub fn field_validation(
     rt: &ResourceType,
     mode: Option<&str>,
     obj: &Value,
+    duplicates: &[String],
 ) -> Result<Vec<String>, KubeError> {
     match mode {
         None | Some("Strict" | "Warn" | "Ignore") => {}
@@ -38,12 +39,17 @@ pub fn field_validation(
     if mode == Some("Ignore") {
         return Ok(Vec::new());
     }
-    let Some(s) = schema_of(rt) else {
-        return Ok(Vec::new());
-    };
-    let found: Vec<String> = schema::unknown_fields(s, obj)
-        .into_iter()
+    let unknown = schema_of(rt)
+        .map(|s| schema::unknown_fields(s, obj))
+        .unwrap_or_default();
+    let found: Vec<String> = unknown
+        .iter()
         .map(|p| format!("unknown field \"{p}\""))
+        .chain(
+            duplicates
+                .iter()
+                .map(|p| format!("duplicate field \"{p}\"")),
+        )
         .collect();
     match mode {
         Some("Strict") if !found.is_empty() => Err(KubeError::BadRequest(format!(
@@ -191,7 +197,7 @@ mod tests {
             "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"
         );
         assert_eq!(
-            field_validation(d, Some("Strict"), &obj)
+            field_validation(d, Some("Strict"), &obj, &[])
                 .unwrap_err()
                 .to_string(),
             "strict decoding error: unknown field \"spec.replica\", unknown field \"spec.template.spec.containers[0].imagePullPolicyy\""

@@ -168,10 +168,35 @@ async fn store_new(
 /// either way they are not kept (a built-in kind's decoder drops them, a
 /// custom resource is pruned to its schema).
 fn checked_fields(ctx: &Ctx<'_>, rt: &ResourceType, obj: &mut Value) -> Result<(), KubeError> {
-    let warnings = typed::field_validation(rt, ctx.req.param("fieldValidation"), obj)?;
+    let json_body = !ctx
+        .req
+        .content_type
+        .as_deref()
+        .is_some_and(|t| t.contains("protobuf"));
+    let dups = if json_body {
+        crate::duplicates::duplicate_fields(&ctx.req.body)
+    } else {
+        Vec::new()
+    };
+    let warnings = typed::field_validation(rt, ctx.req.param("fieldValidation"), obj, &dups)?;
     ctx.warn(warnings);
     typed::prune(rt, obj);
     Ok(())
+}
+
+/// A create's or update's strict decoding error, worded as kube-apiserver's
+/// decoder reports it.
+fn undecodable(rt: &ResourceType, e: KubeError) -> KubeError {
+    match e {
+        KubeError::BadRequest(m) if m.starts_with("strict decoding error") => {
+            KubeError::BadRequest(format!(
+                "{kind} in version \"{v}\" cannot be handled as a {kind}: {m}",
+                kind = rt.kind,
+                v = rt.version
+            ))
+        }
+        other => other,
+    }
 }
 
 /// The steps of custom resources and CRDs (schema; a CRD's checks and status).
@@ -192,7 +217,7 @@ fn admit_kind(
 
 pub async fn create(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let mut obj = body::decode(ctx.req)?;
-    checked_fields(ctx, rp.rt, &mut obj)?;
+    checked_fields(ctx, rp.rt, &mut obj).map_err(|e| undecodable(rp.rt, e))?;
     typed::decodable(rp.rt, &obj)?;
     let mgr = manager(ctx, "kubectl-create");
     let obj = prepare_new(ctx, rp.rt, rp.namespace.as_deref(), obj, &mgr, "Update").await?;
@@ -304,7 +329,7 @@ fn pinned(body: &Value) -> bool {
 
 pub async fn update(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let mut new = body::decode(ctx.req)?;
-    checked_fields(ctx, rp.rt, &mut new)?;
+    checked_fields(ctx, rp.rt, &mut new).map_err(|e| undecodable(rp.rt, e))?;
     typed::decodable(rp.rt, &new)?;
     let mgr = manager(ctx, "kubectl-edit");
     let written = retried(pinned(&new), || async {
