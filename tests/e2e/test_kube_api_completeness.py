@@ -363,6 +363,40 @@ def test_pods_run_as_a_service_account_with_its_token_mounted(cluster):
             in lost.stderr), lost.stderr
 
 
+BOUNDS = """
+apiVersion: v1
+kind: LimitRange
+metadata: {name: bounds, namespace: bounded}
+spec:
+  limits:
+  - type: Container
+    max: {cpu: "1"}
+    min: {memory: 64Mi}
+    maxLimitRequestRatio: {cpu: "2"}
+"""
+
+
+def test_limit_ranges_refuse_what_breaks_their_bounds(cluster):
+    k = cluster.kubectl
+    k("create", "namespace", "bounded")
+    k("apply", "-f", "-", stdin=BOUNDS)
+
+    def run(name, resources):
+        return k("run", name, "-n", "bounded", "--image=nginx:1.27", "--overrides", json.dumps(
+            {"spec": {"containers": [{"name": name, "image": "nginx:1.27", "resources": resources}]}}), check=False)
+
+    big = run("big", {"limits": {"cpu": "2", "memory": "128Mi"}})
+    assert 'pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2' in big.stderr, big.stderr
+    small = run("small", {"requests": {"memory": "32Mi"}, "limits": {"cpu": "1", "memory": "128Mi"}})
+    assert ('pods "small" is forbidden: minimum memory usage per Container is 64Mi, but request is 32Mi'
+            in small.stderr), small.stderr
+    ratio = run("ratio", {"requests": {"cpu": "250m", "memory": "64Mi"}, "limits": {"cpu": "1", "memory": "64Mi"}})
+    assert ('cpu max limit to request ratio per Container is 2, but provided ratio is 4.000000'
+            in ratio.stderr), ratio.stderr
+    assert run("fits", {"requests": {"cpu": "500m", "memory": "64Mi"},
+                        "limits": {"cpu": "1", "memory": "64Mi"}}).returncode == 0
+
+
 def test_python_client_server_side_apply_conflicts(cluster):
     from kubernetes import client, config
     from kubernetes.client.rest import ApiException

@@ -3,7 +3,8 @@
 //! `Container` — `default` as limits, `defaultRequest` as requests (each key
 //! defaulted as the API does: a limit from `max`, a request from the limit or
 //! `min`) — where they set none, and the pod records what was set in the
-//! `kubernetes.io/limit-ranger` annotation. Min/max/ratio checks are not made.
+//! `kubernetes.io/limit-ranger` annotation. Then each container is held to
+//! the items' `min`, `max` and `maxLimitRequestRatio` (403 with kube's words).
 
 use serde_json::{Map, Value, json};
 
@@ -12,20 +13,25 @@ use crate::error::KubeError;
 
 const ANNOTATION: &str = "kubernetes.io/limit-ranger";
 
-/// (default limits, default requests) of the namespace's Container items.
-async fn defaults(
-    ctx: &Ctx<'_>,
-    ns: &str,
-) -> Result<(Map<String, Value>, Map<String, Value>), KubeError> {
-    let mut limits = Map::new();
-    let mut requests = Map::new();
+/// The namespace's LimitRange items of type Container.
+async fn container_items(ctx: &Ctx<'_>, ns: &str) -> Result<Vec<Value>, KubeError> {
     let Some(rt) = crate::resources::find("", "v1", "limitranges") else {
-        return Ok((limits, requests));
+        return Ok(Vec::new());
     };
     let (ranges, _) = crate::objects::list(ctx.api, ctx.uid(), rt, Some(ns)).await?;
-    for range in &ranges {
-        let items = range["spec"]["limits"].as_array().into_iter().flatten();
-        for item in items.filter(|i| i["type"] == "Container") {
+    Ok(ranges
+        .iter()
+        .flat_map(|r| r["spec"]["limits"].as_array().cloned().unwrap_or_default())
+        .filter(|i| i["type"] == "Container")
+        .collect())
+}
+
+/// (default limits, default requests) of Container items.
+fn defaults(items: &[Value]) -> (Map<String, Value>, Map<String, Value>) {
+    let mut limits = Map::new();
+    let mut requests = Map::new();
+    {
+        for item in items {
             let obj = |k: &str| item[k].as_object().cloned().unwrap_or_default();
             // The API's defaulting of an item, key by key: a limit from `max`,
             // a request from the limit, else from `min`.
@@ -46,7 +52,69 @@ async fn defaults(
             }
         }
     }
-    Ok((limits, requests))
+    (limits, requests)
+}
+
+fn quantity(v: &Value) -> Option<(i128, String)> {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    Some((crate::quantity::milli(&text)?, text))
+}
+
+/// What a container breaks of one item's min, max and ratio, in kube's words.
+fn breaches(item: &Value, resources: &Value, out: &mut Vec<String>) {
+    let limit = |k: &str| quantity(&resources["limits"][k]);
+    let request = |k: &str| quantity(&resources["requests"][k]).or_else(|| limit(k));
+    for (k, max) in item["max"].as_object().into_iter().flatten() {
+        let Some((m, mt)) = quantity(max) else { continue };
+        match limit(k) {
+            None => out.push(format!("maximum {k} usage per Container is {mt}.  No limit is specified")),
+            Some((l, lt)) if l > m => out.push(format!("maximum {k} usage per Container is {mt}, but limit is {lt}")),
+            _ => {}
+        }
+    }
+    for (k, min) in item["min"].as_object().into_iter().flatten() {
+        let Some((m, mt)) = quantity(min) else { continue };
+        match request(k) {
+            None => out.push(format!("minimum {k} usage per Container is {mt}.  No request is specified")),
+            Some((r, rt)) if r < m => out.push(format!("minimum {k} usage per Container is {mt}, but request is {rt}")),
+            _ => {}
+        }
+    }
+    for (k, ratio) in item["maxLimitRequestRatio"].as_object().into_iter().flatten() {
+        let (Some((m, mt)), Some((l, _)), Some((r, _))) = (quantity(ratio), limit(k), request(k)) else {
+            continue;
+        };
+        if r > 0 && l * 1000 > m * r {
+            let provided = l as f64 / r as f64;
+            out.push(format!("{k} max limit to request ratio per Container is {mt}, but provided ratio is {provided:.6}"));
+        }
+    }
+}
+
+/// Refuses a pod whose containers break the items.
+fn check(items: &[Value], pod: &Value) -> Result<(), KubeError> {
+    let mut out = Vec::new();
+    for list in ["containers", "initContainers"] {
+        for c in pod["spec"][list].as_array().into_iter().flatten() {
+            for item in items {
+                breaches(item, &c["resources"], &mut out);
+            }
+        }
+    }
+    if out.is_empty() {
+        return Ok(());
+    }
+    let name = pod["metadata"]["name"].as_str().unwrap_or_default();
+    let detail = if out.len() == 1 { out.remove(0) } else { format!("[{}]", out.join(", ")) };
+    Err(KubeError::Forbidden(
+        format!("pods \"{name}\" is forbidden: {detail}"),
+        "pods".into(),
+        name.to_string(),
+    ))
 }
 
 /// Sets what a container lacks; the names of what was set.
@@ -67,10 +135,17 @@ fn fill(resources: &mut Value, kind: &str, defaults: &Map<String, Value>) -> Vec
 }
 
 pub async fn admit(ctx: &Ctx<'_>, ns: &str, pod: &mut Value) -> Result<(), KubeError> {
-    let (limits, requests) = defaults(ctx, ns).await?;
-    if limits.is_empty() && requests.is_empty() {
+    let items = container_items(ctx, ns).await?;
+    if items.is_empty() {
         return Ok(());
     }
+    annotate_defaults(&items, pod);
+    check(&items, pod)
+}
+
+/// Fills the defaults in and records them in the annotation.
+fn annotate_defaults(items: &[Value], pod: &mut Value) {
+    let (limits, requests) = defaults(items);
     // kube's order: containers, then init containers; resources sorted.
     let mut messages = Vec::new();
     for (list, prefix) in [
@@ -93,12 +168,11 @@ pub async fn admit(ctx: &Ctx<'_>, ns: &str, pod: &mut Value) -> Result<(), KubeE
         }
     }
     if messages.is_empty() {
-        return Ok(());
+        return;
     }
     if !pod["metadata"]["annotations"].is_object() {
         pod["metadata"]["annotations"] = json!({});
     }
     pod["metadata"]["annotations"][ANNOTATION] =
         json!(format!("LimitRanger plugin set: {}", messages.join("; ")));
-    Ok(())
 }
