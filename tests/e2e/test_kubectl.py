@@ -272,3 +272,14 @@ def test_a_quota_refuses_what_would_pass_it(cluster):
     third = cluster.kubectl("run", "c", "-n", "quota", "--image=nginx:1.27", *pod_with_cpu("c", "0"), check=False)
     assert ('pods "c" is forbidden: exceeded quota: small, requested: pods=1, used: pods=2, limited: pods=2'
             in third.stderr), third.stderr
+    # The quota controller keeps status.used (what `kubectl describe quota` shows).
+    deadline = time.time() + 15
+    used = {}
+    while time.time() < deadline:
+        used = json.loads(cluster.out("get", "quota", "small", "-n", "quota", "-o", "json"))["status"].get("used", {})
+        if used == {"pods": "2", "requests.cpu": "1"}:
+            break
+        time.sleep(0.2)
+    assert used == {"pods": "2", "requests.cpu": "1"}, used
+    described = cluster.out("describe", "quota", "small", "-n", "quota")
+    assert re.search(r"requests\.cpu\s+1\s+1", described), described

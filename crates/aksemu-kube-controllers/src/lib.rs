@@ -20,6 +20,7 @@ mod leader;
 mod meta;
 mod namespace;
 mod quantity;
+mod quota;
 mod replicaset;
 mod scheduler;
 mod startup;
@@ -328,6 +329,10 @@ impl Plane {
             }
             Work::Namespace { uid, name } => {
                 namespace::reconcile(&*self.client(uid).await?, name).await
+            }
+            Work::Quotas { uid, ns } => {
+                let api = self.api.clone();
+                quota::reconcile(&*self.client(uid).await?, &api, uid, ns).await
             }
             Work::DaemonSet { uid, ns, name } => {
                 daemonset::reconcile(&*self.client(uid).await?, ns, name).await

@@ -12,6 +12,11 @@ pub enum Work {
         uid: String,
         name: String,
     },
+    /// The quotas of a namespace (something in it changed).
+    Quotas {
+        uid: String,
+        ns: String,
+    },
     Deployment {
         uid: String,
         ns: String,
@@ -137,6 +142,13 @@ pub fn from_change(c: &Change) -> Vec<Work> {
     // Services also clean up after themselves when deleted.
     if c.op != ChangeOp::Deleted || kind == "Service" {
         out.extend(for_kind(kind, uid, ns, name));
+    }
+    // Anything namespaced may count against the namespace's quotas.
+    if !ns.is_empty() {
+        out.push(Work::Quotas {
+            uid: uid.into(),
+            ns: ns.into(),
+        });
     }
     let body: Value = serde_json::from_str(&c.body).unwrap_or_default();
     match kind {

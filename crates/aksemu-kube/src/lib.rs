@@ -42,7 +42,7 @@ mod read;
 mod rendered;
 pub mod request;
 mod resource_ops;
-mod resource_quota;
+pub mod resource_quota;
 pub mod resources;
 mod reviews;
 pub mod route;

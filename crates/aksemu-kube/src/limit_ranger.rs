@@ -69,23 +69,40 @@ fn breaches(item: &Value, resources: &Value, out: &mut Vec<String>) {
     let limit = |k: &str| quantity(&resources["limits"][k]);
     let request = |k: &str| quantity(&resources["requests"][k]).or_else(|| limit(k));
     for (k, max) in item["max"].as_object().into_iter().flatten() {
-        let Some((m, mt)) = quantity(max) else { continue };
+        let Some((m, mt)) = quantity(max) else {
+            continue;
+        };
         match limit(k) {
-            None => out.push(format!("maximum {k} usage per Container is {mt}.  No limit is specified")),
-            Some((l, lt)) if l > m => out.push(format!("maximum {k} usage per Container is {mt}, but limit is {lt}")),
+            None => out.push(format!(
+                "maximum {k} usage per Container is {mt}.  No limit is specified"
+            )),
+            Some((l, lt)) if l > m => out.push(format!(
+                "maximum {k} usage per Container is {mt}, but limit is {lt}"
+            )),
             _ => {}
         }
     }
     for (k, min) in item["min"].as_object().into_iter().flatten() {
-        let Some((m, mt)) = quantity(min) else { continue };
+        let Some((m, mt)) = quantity(min) else {
+            continue;
+        };
         match request(k) {
-            None => out.push(format!("minimum {k} usage per Container is {mt}.  No request is specified")),
-            Some((r, rt)) if r < m => out.push(format!("minimum {k} usage per Container is {mt}, but request is {rt}")),
+            None => out.push(format!(
+                "minimum {k} usage per Container is {mt}.  No request is specified"
+            )),
+            Some((r, rt)) if r < m => out.push(format!(
+                "minimum {k} usage per Container is {mt}, but request is {rt}"
+            )),
             _ => {}
         }
     }
-    for (k, ratio) in item["maxLimitRequestRatio"].as_object().into_iter().flatten() {
-        let (Some((m, mt)), Some((l, _)), Some((r, _))) = (quantity(ratio), limit(k), request(k)) else {
+    for (k, ratio) in item["maxLimitRequestRatio"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        let (Some((m, mt)), Some((l, _)), Some((r, _))) = (quantity(ratio), limit(k), request(k))
+        else {
             continue;
         };
         if r > 0 && l * 1000 > m * r {
@@ -109,7 +126,11 @@ fn check(items: &[Value], pod: &Value) -> Result<(), KubeError> {
         return Ok(());
     }
     let name = pod["metadata"]["name"].as_str().unwrap_or_default();
-    let detail = if out.len() == 1 { out.remove(0) } else { format!("[{}]", out.join(", ")) };
+    let detail = if out.len() == 1 {
+        out.remove(0)
+    } else {
+        format!("[{}]", out.join(", "))
+    };
     Err(KubeError::Forbidden(
         format!("pods \"{name}\" is forbidden: {detail}"),
         "pods".into(),

@@ -5,7 +5,8 @@
 //! `limits.cpu|memory` — and is refused with kube's message when that would
 //! pass a quota's `hard`, or when a pod does not specify a tracked resource.
 //! Usage is summed from the namespace's objects at admission (pods that
-//! finished do not count); `status.used` is not kept yet.
+//! finished do not count); the quota controller keeps `status.used` from the
+//! same sums (`usage`).
 
 use serde_json::Value;
 
@@ -98,6 +99,50 @@ async fn demands(
         }
     }
     Ok(out)
+}
+
+/// The type a count key counts (`pods`, `count/deployments.apps`).
+fn counted_type(key: &str) -> Option<&'static ResourceType> {
+    let name = key.strip_prefix("count/").unwrap_or(key);
+    let (plural, group) = name.split_once('.').unwrap_or((name, ""));
+    crate::resources::TYPES
+        .iter()
+        .find(|t| t.plural == plural && t.group == group)
+        .filter(|t| count_keys(t).iter().any(|k| k == key))
+}
+
+/// What a namespace's live objects use of each of `hard`'s keys, as
+/// `status.used` shows it (keys it cannot count are left out).
+pub async fn usage(
+    api: &crate::KubeApi,
+    uid: &str,
+    ns: &str,
+    keys: &[String],
+) -> Result<serde_json::Map<String, Value>, KubeError> {
+    let mut used = serde_json::Map::new();
+    let pods = crate::resources::find("", "v1", "pods");
+    let mut live_pods: Option<Vec<Value>> = None;
+    for key in keys {
+        if let Some(t) = counted_type(key) {
+            let (items, _) = crate::objects::list(api, uid, t, Some(ns)).await?;
+            let n = items.iter().filter(|o| counts(o)).count();
+            used.insert(key.clone(), Value::String(n.to_string()));
+        } else if let Some((_, field, resource)) = COMPUTE.iter().find(|(k, ..)| k == key)
+            && let Some(p) = pods
+        {
+            if live_pods.is_none() {
+                let (items, _) = crate::objects::list(api, uid, p, Some(ns)).await?;
+                live_pods = Some(items.into_iter().filter(counts).collect());
+            }
+            let sum: i128 = live_pods
+                .iter()
+                .flatten()
+                .map(|o| pod_usage(o, field, resource))
+                .sum();
+            used.insert(key.clone(), Value::String(text(sum)));
+        }
+    }
+    Ok(used)
 }
 
 /// (quota key, requested, used, limited), thousandths.
