@@ -86,7 +86,7 @@ impl ResourceType {
     }
 }
 
-const RW: &[&str] = &[
+pub(crate) const RW: &[&str] = &[
     "create",
     "delete",
     "deletecollection",
@@ -97,7 +97,7 @@ const RW: &[&str] = &[
     "watch",
 ];
 const CREATE: &[&str] = &["create"];
-const GPU: &[&str] = &["get", "patch", "update"];
+pub(crate) const GPU: &[&str] = &["get", "patch", "update"];
 const ALL: &[&str] = &["all"];
 
 const fn status(g: &'static str, v: &'static str, k: &'static str) -> Sub {

@@ -140,13 +140,7 @@ async fn scale_once(
     }
     let mgr = crate::write::manager(ctx, "kubectl-scale");
     let now = objects::now(ctx.api);
-    let keys = crate::managed_fields::keys_for(rp.rt);
-    let w = crate::managed_fields::Writer {
-        manager: &mgr,
-        keys: &*keys,
-        now: &now,
-        subresource: Some("scale"),
-    };
+    let w = crate::managed_fields::Writer::new(rp.rt, &mgr, now, Some("scale"));
     crate::managed_fields::updated(&obj, &mut new, &w);
     if ctx.req.dry_run() {
         return Ok(KubeResponse::json(200, &scale_of(&new, &paths)));

@@ -128,13 +128,7 @@ pub async fn prepare_new(
         crate::resource_quota::admit(ctx, rt, ns, &obj).await?;
     }
     let applied = obj.clone();
-    let keys = managed_fields::keys_for(rt);
-    let w = Writer {
-        manager: mgr,
-        keys: &*keys,
-        now: &now,
-        subresource: None,
-    };
+    let w = Writer::new(rt, mgr, now, None);
     managed_fields::created(&mut obj, &w, op, &applied);
     Ok(obj)
 }
@@ -243,13 +237,12 @@ async fn store_update(
     validate::object(rp.rt, &new)?;
     if let Some(mgr) = by {
         let now = objects::now(ctx.api);
-        let keys = managed_fields::keys_for(rp.rt);
-        let w = Writer {
-            manager: mgr,
-            keys: &*keys,
-            now: &now,
-            subresource: rp.sub.as_deref().filter(|s| *s == "status"),
-        };
+        let w = Writer::new(
+            rp.rt,
+            mgr,
+            now,
+            rp.sub.as_deref().filter(|s| *s == "status"),
+        );
         managed_fields::updated(old, &mut new, &w);
     }
     // A client resourceVersion must match; else the version we read must.
@@ -409,13 +402,12 @@ async fn apply_existing(
     };
     new["metadata"]["managedFields"] = old["metadata"]["managedFields"].clone();
     let now = objects::now(ctx.api);
-    let keys = managed_fields::keys_for(rp.rt);
-    let w = Writer {
-        manager: mgr,
-        keys: &*keys,
-        now: &now,
-        subresource: rp.sub.as_deref().filter(|s| *s == "status"),
-    };
+    let w = Writer::new(
+        rp.rt,
+        mgr,
+        now,
+        rp.sub.as_deref().filter(|s| *s == "status"),
+    );
     managed_fields::applied(old, &mut new, config, &w, ctx.req.flag("force"))?;
     store_update(ctx, rp, old, new, None).await
 }
@@ -460,13 +452,7 @@ async fn apply_create(
     }
     let mut new = prepare_new(ctx, rp.rt, rp.namespace.as_deref(), obj, mgr, "Apply").await?;
     let now = objects::now(ctx.api);
-    let keys = managed_fields::keys_for(rp.rt);
-    let w = Writer {
-        manager: mgr,
-        keys: &*keys,
-        now: &now,
-        subresource: None,
-    };
+    let w = Writer::new(rp.rt, mgr, now, None);
     managed_fields::created(&mut new, &w, "Apply", &applied);
     store_new(ctx, rp.rt, new).await
 }

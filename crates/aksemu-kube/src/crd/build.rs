@@ -8,19 +8,7 @@ use std::sync::{LazyLock, Mutex};
 use serde_json::{Value, json};
 
 use super::Custom;
-use crate::resources::{ResourceType, Storage, Sub};
-
-const RW: &[&str] = &[
-    "create",
-    "delete",
-    "deletecollection",
-    "get",
-    "list",
-    "patch",
-    "update",
-    "watch",
-];
-const GPU: &[&str] = &["get", "patch", "update"];
+use crate::resources::{GPU, RW, ResourceType, Storage, Sub};
 
 static INTERNED: LazyLock<Mutex<HashMap<String, &'static ResourceType>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));

@@ -89,12 +89,27 @@ pub fn fields_of(kind: &str, obj: &Value) -> Value {
 /// Who writes, and how it is recorded.
 pub struct Writer<'a> {
     pub manager: &'a str,
-    pub keys: KeysOf<'a>,
-    pub now: &'a str,
+    pub keys: Box<KeysFn>,
+    pub now: String,
     pub subresource: Option<&'a str>,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    /// `manager` writing objects of `rt` (to `subresource`) at `now`.
+    pub fn new(
+        rt: &ResourceType,
+        manager: &'a str,
+        now: String,
+        subresource: Option<&'a str>,
+    ) -> Self {
+        Writer {
+            manager,
+            keys: keys_for(rt),
+            now,
+            subresource,
+        }
+    }
+
     fn entry(&self, operation: &str, api_version: &Value, set: FieldSet) -> Entry {
         Entry {
             manager: self.manager.to_string(),
@@ -109,7 +124,7 @@ impl Writer<'_> {
 
 /// A new object: its writer owns every field it has.
 pub fn created(obj: &mut Value, w: &Writer<'_>, operation: &str, applied: &Value) {
-    let set = fields(applied, w.keys);
+    let set = fields(applied, &*w.keys);
     let e = w.entry(operation, &obj["apiVersion"], set);
     entries::store(obj, vec![e]);
 }
@@ -159,8 +174,8 @@ pub fn updated(old: &Value, new: &mut Value, w: &Writer<'_>) {
         Given::Replace(list) => list,
         Given::Keep => entries::read(old),
     };
-    let old_set = fields(old, w.keys);
-    let new_set = fields(new, w.keys);
+    let old_set = fields(old, &*w.keys);
+    let new_set = fields(new, &*w.keys);
     let modified = changed(old, new, &new_set);
     let removed = old_set.difference(&new_set);
     let lost = modified.union(&removed);
@@ -194,7 +209,7 @@ pub fn applied(
     force: bool,
 ) -> Result<(), KubeError> {
     let mut list = entries::read(live);
-    let cfg = fields(config, w.keys);
+    let cfg = fields(config, &*w.keys);
     let mine = |e: &Entry| e.is(w.manager, "Apply", w.subresource);
     let prev = list
         .iter()
@@ -205,7 +220,7 @@ pub fn applied(
     // kubectl moving from client-side to server-side apply: what its
     // last-applied annotation still says is not a conflict.
     let allowed = if w.manager == last_applied::KUBECTL {
-        last_applied::allowed(live, w.keys)
+        last_applied::allowed(live, &*w.keys)
     } else {
         FieldSet::default()
     };

@@ -6,11 +6,11 @@ fn keys(path: &[&str]) -> Option<Vec<String>> {
     merge_key("Deployment", path).map(|k| vec![k.to_string()])
 }
 
-fn w<'a>(manager: &'a str) -> Writer<'a> {
+fn w(manager: &str) -> Writer<'_> {
     Writer {
         manager,
-        keys: &keys,
-        now: "t",
+        keys: Box::new(keys),
+        now: "t".into(),
         subresource: None,
     }
 }
