@@ -268,6 +268,9 @@ spec:
       openAPIV3Schema:
         type: object
         properties:
+          metadata:
+            type: object
+            properties: {name: {type: string, maxLength: 63}}
           spec:
             type: object
             x-kubernetes-validations: [{rule: "self.size <= 10", message: "too big"}]
@@ -294,9 +297,17 @@ def test_a_crd_of_ones_own_defaults_scales_and_joins_all(cluster):
     assert "x-kubernetes-validations (CEL) rules are not evaluated" in made.stderr, made.stderr
     k("create", "namespace", "widgets")
     k("apply", "-n", "widgets", "-f", "-",
-      stdin='{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"replicas":1}}')
+      stdin='{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","labels":{"a":"b"}},'
+            '"spec":{"replicas":1}}')
     w = json.loads(k("get", "wd", "w", "-n", "widgets", "-o", "json").stdout)
     assert w["spec"] == {"replicas": 1, "size": 3}
+    assert w["metadata"]["labels"] == {"a": "b"} and w["metadata"]["namespace"] == "widgets"
+    # Kubernetes' own groups are not for CRDs (without the approval annotation).
+    rbac = WIDGETS.replace("widgets.example.com", "widgets.rbac.authorization.k8s.io").replace(
+        "group: example.com", "group: rbac.authorization.k8s.io")
+    refused = k("apply", "-f", "-", stdin=rbac, check=False)
+    assert 'protected groups must have approval annotation "api-approved.kubernetes.io"' in refused.stderr, \
+        refused.stderr
     assert rows(k("get", "widgets", "-n", "widgets").stdout)[0][:2] == ["w", "3"]
     assert "widget.example.com/w" in k("get", "all", "-n", "widgets", "-o", "name").stdout
     k("scale", "widget/w", "-n", "widgets", "--replicas=4")

@@ -40,10 +40,14 @@ impl Ctx<'_> {
         self.api.clock.now()
     }
 
-    /// Adds `Warning`s to the answer (each once).
+    /// Adds `Warning`s to the answer (each once, at most `MAX_WARNINGS`).
     pub fn warn(&self, messages: Vec<String>) {
+        const MAX_WARNINGS: usize = 64;
         let mut w = self.warnings.lock().unwrap_or_else(|p| p.into_inner());
         for m in messages {
+            if w.len() >= MAX_WARNINGS {
+                break;
+            }
             if !w.contains(&m) {
                 w.push(m);
             }

@@ -159,13 +159,7 @@ async fn remove(
         }
         Propagation::Background => {}
     }
-    // A CRD takes its custom objects with it (kube's customresourcecleanup).
-    if rp.rt.kind == "CustomResourceDefinition" && rp.rt.custom.is_none() {
-        writes.push(Write::DeletePrefix {
-            coll: OBJECTS,
-            prefix: format!("{}/{}/", ctx.uid(), name_of(rp)),
-        });
-    }
+    writes.extend(custom_objects_of(ctx.uid(), rp.rt, name_of(rp)));
     objects::commit(ctx.api, rp.rt, name_of(rp), writes).await?;
     if propagation == Propagation::Background {
         gc::collect_later(ctx.api, ctx.uid(), obj.clone());
@@ -228,6 +222,15 @@ pub async fn finish_namespace(api: &Arc<KubeApi>, uid: &str, ns: &str) -> Result
     Ok(())
 }
 
+/// A CRD takes its custom objects with it (kube's customresourcecleanup),
+/// whichever way it goes.
+pub fn custom_objects_of(uid: &str, rt: &ResourceType, name: &str) -> Option<Write> {
+    (rt.kind == "CustomResourceDefinition" && rt.custom.is_none()).then(|| Write::DeletePrefix {
+        coll: OBJECTS,
+        prefix: format!("{uid}/{name}/"),
+    })
+}
+
 pub async fn delete_collection(
     ctx: &Ctx<'_>,
     rp: &ResourcePath,
@@ -241,10 +244,11 @@ pub async fn delete_collection(
     if !ctx.req.dry_run() && !doomed.is_empty() {
         let writes = doomed
             .iter()
-            .map(|o| {
+            .flat_map(|o| {
                 let ns = o["metadata"]["namespace"].as_str().unwrap_or_default();
                 let name = o["metadata"]["name"].as_str().unwrap_or_default();
-                objects::delete(ctx.uid(), rp.rt, ns, name, objects::at_version(o))
+                let gone = objects::delete(ctx.uid(), rp.rt, ns, name, objects::at_version(o));
+                std::iter::once(gone).chain(custom_objects_of(ctx.uid(), rp.rt, name))
             })
             .collect();
         objects::commit(ctx.api, rp.rt, "", writes).await?;

@@ -105,7 +105,7 @@ fn breaches(item: &Value, resources: &Value, out: &mut Vec<String>) {
         else {
             continue;
         };
-        if r > 0 && l * 1000 > m * r {
+        if r > 0 && l.saturating_mul(1000) > m.saturating_mul(r) {
             let provided = l as f64 / r as f64;
             out.push(format!("{k} max limit to request ratio per Container is {mt}, but provided ratio is {provided:.6}"));
         }
@@ -173,7 +173,12 @@ fn annotate_defaults(items: &[Value], pod: &mut Value) {
         ("containers", "container"),
         ("initContainers", "init container"),
     ] {
-        for c in pod["spec"][list].as_array_mut().into_iter().flatten() {
+        let containers = pod.get_mut("spec").and_then(|s| s.get_mut(list));
+        for c in containers
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
             let name = c["name"].as_str().unwrap_or_default().to_string();
             if !c["resources"].is_object() {
                 c["resources"] = json!({});

@@ -26,10 +26,13 @@ pub fn ns_of(rp: &ResourcePath) -> &str {
 }
 
 /// The stored object a path names, or Kubernetes' 404.
+/// The object a path names, at the version the path asks for.
 pub async fn existing(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<Value, KubeError> {
-    objects::get(ctx.api, ctx.uid(), rp.rt, ns_of(rp), name_of(rp))
+    let mut obj = objects::get(ctx.api, ctx.uid(), rp.rt, ns_of(rp), name_of(rp))
         .await?
-        .ok_or_else(|| not_found(&rp.rt.qualified(), name_of(rp)))
+        .ok_or_else(|| not_found(&rp.rt.qualified(), name_of(rp)))?;
+    convert::for_client(rp.rt, &mut obj);
+    Ok(obj)
 }
 
 pub async fn get(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {

@@ -54,7 +54,7 @@ fn pod_usage(pod: &Value, field: &str, resource: &str) -> i128 {
         .into_iter()
         .flatten()
         .filter_map(|c| c["resources"][field][resource].as_str().and_then(milli))
-        .sum()
+        .fold(0, i128::saturating_add)
 }
 
 /// Containers that do not specify `field.resource`.
@@ -94,7 +94,10 @@ async fn demands(
             .iter()
             .filter(|(k, ..)| tracked.iter().any(|t| t == k))
         {
-            let used = live.iter().map(|p| pod_usage(p, field, resource)).sum();
+            let used = live
+                .iter()
+                .map(|p| pod_usage(p, field, resource))
+                .fold(0, i128::saturating_add);
             out.push((key.to_string(), pod_usage(obj, field, resource), used));
         }
     }
@@ -138,7 +141,7 @@ pub async fn usage(
                 .iter()
                 .flatten()
                 .map(|o| pod_usage(o, field, resource))
-                .sum();
+                .fold(0, i128::saturating_add);
             used.insert(key.clone(), Value::String(text(sum)));
         }
     }
@@ -195,7 +198,7 @@ pub async fn admit(
                 .and_then(Value::as_str)
                 .and_then(milli)
                 .unwrap_or(i128::MAX);
-            if used + requested > limit {
+            if used.saturating_add(requested) > limit {
                 over.push((key, requested, used, limit));
             }
         }

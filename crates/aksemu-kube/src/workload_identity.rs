@@ -95,7 +95,12 @@ pub async fn mutate(ctx: &Ctx<'_>, ns: &str, pod: &mut Value) -> Result<(), Kube
         .map(|s| s.split(';').map(|c| c.trim().to_string()).collect())
         .unwrap_or_default();
     for list in ["initContainers", "containers"] {
-        for c in pod["spec"][list].as_array_mut().into_iter().flatten() {
+        let containers = pod.get_mut("spec").and_then(|s| s.get_mut(list));
+        for c in containers
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
             if c["name"]
                 .as_str()
                 .is_some_and(|n| skipped.iter().any(|s| s == n))

@@ -261,7 +261,13 @@ async fn store_update(
     // Finalizers all gone from an object being deleted: it goes now.
     if new["metadata"].get("deletionTimestamp").is_some() && finalizers_empty(&new) {
         let w = objects::delete(ctx.uid(), rp.rt, ns_of(rp), name_of(rp), cond);
-        objects::commit(ctx.api, rp.rt, name_of(rp), vec![w]).await?;
+        let mut writes = vec![w];
+        writes.extend(crate::delete::custom_objects_of(
+            ctx.uid(),
+            rp.rt,
+            name_of(rp),
+        ));
+        objects::commit(ctx.api, rp.rt, name_of(rp), writes).await?;
         return Ok(ctx.object(200, rp.rt, &new));
     }
     let rv = objects::commit(
@@ -344,17 +350,20 @@ async fn patch_once(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
     let kind = PatchKind::from_media_type(&body::patch_type(ctx.req))?;
     let patch_body = body::decode(ctx.req)?;
     let old = match objects::get(ctx.api, ctx.uid(), rp.rt, ns_of(rp), name_of(rp)).await? {
-        Some(o) => o,
+        Some(mut o) => {
+            crd::convert::for_client(rp.rt, &mut o);
+            o
+        }
         // Server-side apply creates what does not exist.
         None if kind == PatchKind::Apply && rp.sub.is_none() => {
-            let mut config = patch_body;
+            let mut config = apply_config(patch_body)?;
             checked_fields(ctx, rp.rt, &mut config)?;
             return apply_create(ctx, rp, config).await;
         }
         None => return Err(crate::error::not_found(&rp.rt.qualified(), name_of(rp))),
     };
     if kind == PatchKind::Apply {
-        let mut config = patch_body;
+        let mut config = apply_config(patch_body)?;
         checked_fields(ctx, rp.rt, &mut config)?;
         return apply_existing(ctx, rp, &old, &config).await;
     }
@@ -400,7 +409,12 @@ async fn apply_existing(
         ),
         _ => patch::apply(PatchKind::Apply, rp.rt.kind, &base, config)?,
     };
-    new["metadata"]["managedFields"] = old["metadata"]["managedFields"].clone();
+    if let Some(m) = new.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.insert(
+            "managedFields".into(),
+            old["metadata"]["managedFields"].clone(),
+        );
+    }
     let now = objects::now(ctx.api);
     let w = Writer::new(
         rp.rt,
@@ -410,6 +424,21 @@ async fn apply_existing(
     );
     managed_fields::applied(old, &mut new, config, &w, ctx.req.flag("force"))?;
     store_update(ctx, rp, old, new, None).await
+}
+
+/// An apply configuration: an object whose metadata, if any, is an object.
+fn apply_config(config: Value) -> Result<Value, KubeError> {
+    let shaped = config.as_object().is_some_and(|o| {
+        o.get("metadata")
+            .is_none_or(|m| m.is_object() || m.is_null())
+    });
+    if shaped {
+        Ok(config)
+    } else {
+        Err(KubeError::BadRequest(
+            "an apply configuration must be an object whose metadata is an object".into(),
+        ))
+    }
 }
 
 /// The field manager a server-side apply must name.

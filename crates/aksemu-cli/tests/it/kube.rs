@@ -194,6 +194,20 @@ async fn hostile(k: &Kube) {
         ),
         (
             Method::PATCH,
+            format!("{CMS}/x?fieldManager=m"),
+            "application/apply-patch+yaml",
+            br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":"x"}"#.to_vec(),
+            400,
+        ),
+        (
+            Method::PATCH,
+            format!("{CMS}/x?fieldManager=m"),
+            "application/apply-patch+yaml",
+            br#"{"apiVersion":"v1","kind":"ConfigMap","data":{"a":"1","a":"2"}}"#.to_vec(),
+            200,
+        ),
+        (
+            Method::PATCH,
             format!("{CMS}/x"),
             "application/json-patch+json",
             br#"[{"op":"remove","path":"/nope/deeper"}]"#.to_vec(),

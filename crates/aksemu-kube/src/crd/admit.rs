@@ -75,7 +75,7 @@ pub fn definition(
     crd: &mut Value,
     now: &str,
 ) -> Result<Vec<String>, KubeError> {
-    check::definition(crd)?;
+    check::definition(crd, old)?;
     let taken = kind_taken(crds, crd);
     status::settle(crd, old, taken, now);
     Ok(if check::has_cel_rules(crd) {

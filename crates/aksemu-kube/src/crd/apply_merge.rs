@@ -25,25 +25,30 @@ fn merge_list(s: Option<Schema<'_>>, live: &[Value], config: &[Value]) -> Vec<Va
                 .filter_map(Value::as_str)
                 .collect();
             let items = s.and_then(Schema::items);
+            let text = |v: &Value| Value::Array(key_of(v, &keys)).to_string();
+            let by_key: std::collections::HashMap<String, &Value> =
+                live.iter().map(|l| (text(l), l)).collect();
+            let applied: std::collections::HashSet<String> = config.iter().map(text).collect();
             let mut out: Vec<Value> = config
                 .iter()
-                .map(
-                    |c| match live.iter().find(|l| key_of(l, &keys) == key_of(c, &keys)) {
-                        Some(l) => merge(items, l, c),
-                        None => c.clone(),
-                    },
-                )
+                .map(|c| match by_key.get(&text(c)) {
+                    Some(l) => merge(items, l, c),
+                    None => c.clone(),
+                })
                 .collect();
-            out.extend(
-                live.iter()
-                    .filter(|l| !config.iter().any(|c| key_of(l, &keys) == key_of(c, &keys)))
-                    .cloned(),
-            );
+            out.extend(live.iter().filter(|l| !applied.contains(&text(l))).cloned());
             out
         }
         Some("set") => {
+            let have: std::collections::HashSet<String> =
+                live.iter().map(Value::to_string).collect();
             let mut out = live.to_vec();
-            out.extend(config.iter().filter(|c| !live.contains(c)).cloned());
+            out.extend(
+                config
+                    .iter()
+                    .filter(|c| !have.contains(&c.to_string()))
+                    .cloned(),
+            );
             out
         }
         _ => config.to_vec(),

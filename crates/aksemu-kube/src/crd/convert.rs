@@ -6,9 +6,10 @@ use serde_json::{Value, json};
 
 use crate::resources::ResourceType;
 
-/// Whether objects of this type are stored at another version than served.
+/// Whether objects of this type may be stored at another version than
+/// served (any custom type: its CRD's storage version may have changed since).
 pub fn differs(rt: &ResourceType) -> bool {
-    rt.custom.is_some_and(|c| c.storage_version != rt.version)
+    rt.custom.is_some()
 }
 
 fn set(obj: &mut Value, api_version: String) {

@@ -67,6 +67,19 @@ pub fn settle(crd: &mut Value, old: Option<&Value>, taken: Option<String>, now: 
             ),
         ]),
     };
+    // A condition that did not change keeps when it last did.
+    let mut conditions = conditions;
+    for c in conditions.as_array_mut().into_iter().flatten() {
+        let before = old
+            .and_then(|o| o["status"]["conditions"].as_array())
+            .and_then(|cs| {
+                cs.iter()
+                    .find(|p| p["type"] == c["type"] && p["status"] == c["status"])
+            });
+        if let Some(p) = before {
+            c["lastTransitionTime"] = p["lastTransitionTime"].clone();
+        }
+    }
     let accepted = if taken.is_none() {
         accepted_names(&spec)
     } else {

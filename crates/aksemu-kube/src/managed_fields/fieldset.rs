@@ -19,7 +19,11 @@ pub enum Step {
 
 pub type Path = Vec<Step>;
 
-/// The merge keys of the list at a path of field names, if it is a map list.
+/// The longest list whose items are owned one by one.
+const MAX_ITEMS: usize = 1000;
+
+/// The merge keys of the list at a path of field names, if it is a map list
+/// (`Some([])`: a set, whose items are owned one by one by value).
 pub type KeysOf<'a> = &'a (dyn Fn(&[&str]) -> Option<Vec<String>> + Sync);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,10 +65,8 @@ impl FieldSet {
                     .entry(encode(step))
                     .or_insert_with(|| json!({}));
             }
-            if matches!(
-                path.last(),
-                Some(Step::Key(_) | Step::Value(_) | Step::Index(_))
-            ) && let Some(o) = node.as_object_mut()
+            if matches!(path.last(), Some(Step::Key(_) | Step::Index(_)))
+                && let Some(o) = node.as_object_mut()
             {
                 o.insert(".".into(), json!({}));
             }
@@ -159,6 +161,20 @@ fn walk(
                 out.insert(path.clone());
                 return;
             };
+            // A list too long to own item by item is owned whole (the cost of
+            // comparing item paths grows with the square of its length).
+            if items.len() > MAX_ITEMS {
+                out.insert(path.clone());
+                return;
+            }
+            if key_names.is_empty() {
+                for item in items {
+                    path.push(Step::Value(item.to_string()));
+                    out.insert(path.clone());
+                    path.pop();
+                }
+                return;
+            }
             for item in items {
                 let Some(key) = item_key(item, &key_names) else {
                     continue;
@@ -188,16 +204,32 @@ pub fn item_key(item: &Value, key_names: &[String]) -> Option<String> {
     (!m.is_empty()).then(|| Value::Object(m).to_string())
 }
 
-/// Whether a set item is the one a `v:` step names (compact JSON).
-fn same_text(item: &Value, text: &str) -> bool {
-    serde_json::from_str::<Value>(text).is_ok_and(|v| v == *item)
+/// What a `k:` or `v:` step matches, parsed once per step (not per item).
+enum Want {
+    Key(serde_json::Map<String, Value>),
+    Value(Value),
+    Nothing,
 }
 
-fn matches_key(item: &Value, key: &str) -> bool {
-    let Ok(Value::Object(want)) = serde_json::from_str::<Value>(key) else {
-        return false;
-    };
-    want.iter().all(|(k, v)| item.get(k) == Some(v))
+impl Want {
+    fn of(step: &Step) -> Want {
+        match step {
+            Step::Key(k) => match serde_json::from_str(k) {
+                Ok(Value::Object(m)) => Want::Key(m),
+                _ => Want::Nothing,
+            },
+            Step::Value(v) => serde_json::from_str(v).map_or(Want::Nothing, Want::Value),
+            _ => Want::Nothing,
+        }
+    }
+
+    fn matches(&self, item: &Value) -> bool {
+        match self {
+            Want::Key(m) => m.iter().all(|(k, v)| item.get(k) == Some(v)),
+            Want::Value(v) => item == v,
+            Want::Nothing => false,
+        }
+    }
 }
 
 /// The value a path names in an object.
@@ -206,8 +238,10 @@ pub fn value_at<'a>(obj: &'a Value, path: &[Step]) -> Option<&'a Value> {
     for step in path {
         cur = match step {
             Step::Field(f) => cur.get(f)?,
-            Step::Key(k) => cur.as_array()?.iter().find(|i| matches_key(i, k))?,
-            Step::Value(v) => cur.as_array()?.iter().find(|i| same_text(i, v))?,
+            Step::Key(_) | Step::Value(_) => {
+                let want = Want::of(step);
+                cur.as_array()?.iter().find(|i| want.matches(i))?
+            }
             Step::Index(i) => cur.as_array()?.get(*i)?,
         };
     }
@@ -223,12 +257,11 @@ pub fn remove_at(obj: &mut Value, path: &[Step]) {
     for step in parent_path {
         let next = match step {
             Step::Field(f) => cur.get_mut(f.as_str()),
-            Step::Key(k) => cur
-                .as_array_mut()
-                .and_then(|a| a.iter_mut().find(|i| matches_key(i, k))),
-            Step::Value(v) => cur
-                .as_array_mut()
-                .and_then(|a| a.iter_mut().find(|i| same_text(i, v))),
+            Step::Key(_) | Step::Value(_) => {
+                let want = Want::of(step);
+                cur.as_array_mut()
+                    .and_then(|a| a.iter_mut().find(|i| want.matches(i)))
+            }
             Step::Index(i) => cur.as_array_mut().and_then(|a| a.get_mut(*i)),
         };
         let Some(n) = next else { return };
@@ -240,14 +273,10 @@ pub fn remove_at(obj: &mut Value, path: &[Step]) {
                 o.remove(f);
             }
         }
-        Step::Key(k) => {
+        Step::Key(_) | Step::Value(_) => {
+            let want = Want::of(last);
             if let Some(a) = cur.as_array_mut() {
-                a.retain(|i| !matches_key(i, k));
-            }
-        }
-        Step::Value(v) => {
-            if let Some(a) = cur.as_array_mut() {
-                a.retain(|i| !same_text(i, v));
+                a.retain(|i| !want.matches(i));
             }
         }
         Step::Index(_) => {}

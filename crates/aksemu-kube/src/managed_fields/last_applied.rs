@@ -20,11 +20,11 @@ fn last_applied(live: &Value) -> Option<Value> {
 
 /// The fields whose conflicts the annotation allows: those it holds with the
 /// value the object still has.
-pub fn allowed(live: &Value, keys: KeysOf<'_>) -> FieldSet {
+pub fn allowed(live: &Value, keys: KeysOf<'_>, with_status: bool) -> FieldSet {
     let Some(last) = last_applied(live) else {
         return FieldSet::default();
     };
-    let set = super::fields(&last, keys);
+    let set = super::fields(&last, keys, with_status);
     FieldSet(
         set.0
             .into_iter()

@@ -12,7 +12,7 @@ mod last_applied;
 use serde_json::{Value, json};
 
 use crate::error::{Cause, KubeError};
-use crate::patch::strategic::merge_key;
+use crate::patch::strategic::{merge_key, merges_primitives};
 use crate::resources::ResourceType;
 use crate::schema::Schema;
 use entries::Entry;
@@ -32,9 +32,11 @@ const SKIP_META: &[&str] = &[
     "selfLink",
 ];
 
-fn skip(path: &[&str], field: &str) -> bool {
-    match path {
-        [] => matches!(field, "apiVersion" | "kind" | "status"),
+/// Fields ownership does not count: the server's own, and `status` unless
+/// the write is to status (or the type has no status subresource).
+fn skip(with_status: bool) -> impl Fn(&[&str], &str) -> bool {
+    move |path, field| match path {
+        [] => matches!(field, "apiVersion" | "kind") || (field == "status" && !with_status),
         ["metadata"] => SKIP_META.contains(&field),
         _ => false,
     }
@@ -47,10 +49,20 @@ pub type KeysFn = dyn Fn(&[&str]) -> Option<Vec<String>> + Send + Sync;
 /// custom resource's `x-kubernetes-list-type: map` keys.
 pub fn keys_for(rt: &ResourceType) -> Box<KeysFn> {
     match rt.custom {
-        Some(c) => Box::new(move |path: &[&str]| schema_keys(&c.schema, path)),
+        // Every object's metadata lists are keyed as the built-in kinds' are.
+        Some(c) => Box::new(move |path: &[&str]| match path.first() {
+            Some(&"metadata") => match merge_key("ConfigMap", path) {
+                Some(k) => Some(vec![k.to_string()]),
+                None => merges_primitives("ConfigMap", path).then(Vec::new),
+            },
+            _ => schema_keys(&c.schema, path),
+        }),
         None => {
             let kind = rt.kind;
-            Box::new(move |path: &[&str]| merge_key(kind, path).map(|k| vec![k.to_string()]))
+            Box::new(move |path: &[&str]| match merge_key(kind, path) {
+                Some(k) => Some(vec![k.to_string()]),
+                None => merges_primitives(kind, path).then(Vec::new),
+            })
         }
     }
 }
@@ -63,8 +75,10 @@ fn schema_keys(schema: &Value, path: &[&str]) -> Option<Vec<String>> {
         }
         s = s.property(f)?;
     }
-    if s.node["x-kubernetes-list-type"] != "map" {
-        return None;
+    match s.node["x-kubernetes-list-type"].as_str() {
+        Some("set") => return Some(Vec::new()),
+        Some("map") => {}
+        _ => return None,
     }
     let keys: Vec<String> = s.node["x-kubernetes-list-map-keys"]
         .as_array()?
@@ -75,15 +89,15 @@ fn schema_keys(schema: &Value, path: &[&str]) -> Option<Vec<String>> {
 }
 
 /// The fields an object sets, as ownership counts them.
-pub fn fields(obj: &Value, keys: KeysOf<'_>) -> FieldSet {
-    of_object(obj, keys, &skip)
+pub fn fields(obj: &Value, keys: KeysOf<'_>, with_status: bool) -> FieldSet {
+    of_object(obj, keys, &skip(with_status))
 }
 
 /// The FieldsV1 set of a built-in object.
 #[cfg(test)]
 pub fn fields_of(kind: &str, obj: &Value) -> Value {
     let keys = |p: &[&str]| merge_key(kind, p).map(|k| vec![k.to_string()]);
-    fields(obj, &keys).to_v1()
+    fields(obj, &keys, false).to_v1()
 }
 
 /// Who writes, and how it is recorded.
@@ -92,6 +106,9 @@ pub struct Writer<'a> {
     pub keys: Box<KeysFn>,
     pub now: String,
     pub subresource: Option<&'a str>,
+    /// Whether `status` fields count (a status write, or a type without
+    /// a status subresource).
+    pub status: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -107,6 +124,7 @@ impl<'a> Writer<'a> {
             keys: keys_for(rt),
             now,
             subresource,
+            status: subresource == Some("status") || rt.sub("status").is_none(),
         }
     }
 
@@ -124,7 +142,7 @@ impl<'a> Writer<'a> {
 
 /// A new object: its writer owns every field it has.
 pub fn created(obj: &mut Value, w: &Writer<'_>, operation: &str, applied: &Value) {
-    let set = fields(applied, &*w.keys);
+    let set = fields(applied, &*w.keys, w.status);
     let e = w.entry(operation, &obj["apiVersion"], set);
     entries::store(obj, vec![e]);
 }
@@ -174,8 +192,8 @@ pub fn updated(old: &Value, new: &mut Value, w: &Writer<'_>) {
         Given::Replace(list) => list,
         Given::Keep => entries::read(old),
     };
-    let old_set = fields(old, &*w.keys);
-    let new_set = fields(new, &*w.keys);
+    let old_set = fields(old, &*w.keys, w.status);
+    let new_set = fields(new, &*w.keys, w.status);
     let modified = changed(old, new, &new_set);
     let removed = old_set.difference(&new_set);
     let lost = modified.union(&removed);
@@ -209,7 +227,7 @@ pub fn applied(
     force: bool,
 ) -> Result<(), KubeError> {
     let mut list = entries::read(live);
-    let cfg = fields(config, &*w.keys);
+    let cfg = fields(config, &*w.keys, w.status);
     let mine = |e: &Entry| e.is(w.manager, "Apply", w.subresource);
     let prev = list
         .iter()
@@ -220,7 +238,7 @@ pub fn applied(
     // kubectl moving from client-side to server-side apply: what its
     // last-applied annotation still says is not a conflict.
     let allowed = if w.manager == last_applied::KUBECTL {
-        last_applied::allowed(live, &*w.keys)
+        last_applied::allowed(live, &*w.keys, w.status)
     } else {
         FieldSet::default()
     };

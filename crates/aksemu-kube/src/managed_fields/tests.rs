@@ -12,6 +12,7 @@ fn w(manager: &str) -> Writer<'_> {
         keys: Box::new(keys),
         now: "t".into(),
         subresource: None,
+        status: false,
     }
 }
 
@@ -140,4 +141,26 @@ fn a_request_may_replace_or_reset_managed_fields() {
     new["metadata"]["managedFields"][0]["operation"] = json!("Apply");
     updated(&live, &mut new, &w("kubectl-patch"));
     assert_eq!(managers(&new), ["kubectl/Apply"]);
+}
+
+#[test]
+fn set_items_are_owned_one_by_one() {
+    let keys = |p: &[&str]| (p == ["metadata", "finalizers"]).then(Vec::new);
+    let w = Writer {
+        manager: "a",
+        keys: Box::new(keys),
+        now: "t".into(),
+        subresource: None,
+        status: false,
+    };
+    let cfg = json!({"apiVersion": "v1", "kind": "X", "metadata": {"name": "o", "finalizers": ["f1", "f2"]}});
+    let mut live = cfg.clone();
+    created(&mut live, &w, "Apply", &cfg);
+    let f = &live["metadata"]["managedFields"][0]["fieldsV1"]["f:metadata"]["f:finalizers"];
+    assert_eq!(f["v:\"f1\""], json!({}));
+    let smaller =
+        json!({"apiVersion": "v1", "kind": "X", "metadata": {"name": "o", "finalizers": ["f1"]}});
+    let mut merged = live.clone();
+    applied(&live, &mut merged, &smaller, &w, false).unwrap();
+    assert_eq!(merged["metadata"]["finalizers"], json!(["f1"]));
 }

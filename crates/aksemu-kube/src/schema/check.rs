@@ -165,14 +165,25 @@ fn matches(pattern: &str, text: &str) -> Option<bool> {
     static CACHE: std::sync::LazyLock<
         std::sync::Mutex<std::collections::HashMap<String, Option<regex::Regex>>>,
     > = std::sync::LazyLock::new(Default::default);
-    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-    if cache.len() > 1024 {
-        cache.clear();
-    }
-    let re = cache
-        .entry(pattern.to_string())
-        .or_insert_with(|| regex::Regex::new(pattern).ok());
-    re.as_ref().map(|re| re.is_match(text))
+    let cached = CACHE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(pattern)
+        .cloned();
+    // Compiled outside the lock: a slow pattern holds up nobody else.
+    let re = cached.unwrap_or_else(|| {
+        let re = regex::RegexBuilder::new(pattern)
+            .size_limit(1 << 20)
+            .build()
+            .ok();
+        let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() > 1024 {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), re.clone());
+        re
+    });
+    re.map(|re| re.is_match(text))
 }
 
 fn other(out: &mut Vec<Problem>, path: &str, message: String) {

@@ -110,14 +110,16 @@ impl<'a> Schema<'a> {
     /// The schema of a field of this object node, if it declares one.
     pub fn property(self, field: &str) -> Option<Self> {
         // An object's own metadata and type fields, whatever its schema says
-        // of them (a CRD's schema may declare `metadata: {type: object}`).
+        // of them (a CRD's may declare `metadata` with only a name's rules):
+        // a built-in kind's ObjectMeta schema, otherwise anything.
         if self.root && matches!(field, "apiVersion" | "kind" | "metadata") {
             let declared = self.node["properties"].get(field).map(|p| self.at(p));
-            return Some(
-                declared
-                    .filter(|d| d.has_properties() || field != "metadata")
-                    .unwrap_or_else(|| self.at(&ANY)),
-            );
+            let object_meta =
+                declared.filter(|d| d.name.is_some_and(|n| n.ends_with(".ObjectMeta")));
+            return Some(match field {
+                "metadata" => object_meta.unwrap_or_else(|| self.at(&ANY)),
+                _ => declared.unwrap_or_else(|| self.at(&ANY)),
+            });
         }
         if let Some(p) = self.node["properties"].get(field) {
             return Some(self.at(p));
