@@ -96,8 +96,24 @@ pub static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     for (_, kind, name) in &kinds {
         annotate(&mut defs, kind, name, &mut Vec::new(), 0);
     }
+    // The fields whose patches say which keys to keep (`$retainKeys`), as
+    // upstream marks them.
+    for (def, field, strategy) in RETAIN_KEYS {
+        if let Some(p) = defs
+            .get_mut(*def)
+            .and_then(|d| d["properties"].get_mut(*field))
+            .and_then(Value::as_object_mut)
+        {
+            p.insert("x-kubernetes-patch-strategy".into(), (*strategy).into());
+        }
+    }
     Builtin { defs, kinds }
 });
+
+const RETAIN_KEYS: &[(&str, &str, &str)] = &[
+    ("io.k8s.api.apps.v1.DeploymentSpec", "strategy", "retainKeys"),
+    ("io.k8s.api.core.v1.PodSpec", "volumes", "merge,retainKeys"),
+];
 
 /// The schema a node refers to, if any.
 fn ref_name(node: &Value) -> Option<String> {
