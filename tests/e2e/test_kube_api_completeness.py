@@ -1,8 +1,7 @@
 """Issue 17: server-side apply ownership and conflicts, custom resources from
 real CRDs (cert-manager's bundle), and schema validation, with the pinned
-kubectl and the Python `kubernetes` client. One server (SQLite) for the
-module; each test works in its own namespace. The logic under test sits
-above the store, which the other Kubernetes modules run on both stores."""
+kubectl and the Python `kubernetes` client. One server per store for the
+module; each test works in its own namespace."""
 
 import json
 import os
@@ -15,9 +14,13 @@ from kube import MANIFESTS, Cluster, rows
 CERT_MANAGER = os.path.join(MANIFESTS, "cert-manager", "cert-manager.crds.yaml")
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    c = Cluster("sqlite", nodes=1)
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def cluster(request):
+    if request.param == "postgres" and not os.environ.get("AKSEMU_TEST_POSTGRES_URL"):
+        if os.environ.get("AKSEMU_REQUIRE_POSTGRES"):
+            pytest.fail("AKSEMU_REQUIRE_POSTGRES is set but AKSEMU_TEST_POSTGRES_URL is not")
+        pytest.skip("no PostgreSQL")
+    c = Cluster(request.param, nodes=1)
     yield c
     c.stop()
 

@@ -76,6 +76,19 @@ pub fn definition(
     now: &str,
 ) -> Result<Vec<String>, KubeError> {
     check::definition(crd, old)?;
+    if !super::build::has_room() {
+        return Err(KubeError::Forbidden(
+            format!(
+                "customresourcedefinitions.apiextensions.k8s.io is forbidden: this server has built {} distinct CRD versions; restart it to define more",
+                super::build::MAX_DEFINITIONS
+            ),
+            "customresourcedefinitions.apiextensions.k8s.io".into(),
+            crd["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        ));
+    }
     let taken = kind_taken(crds, crd);
     status::settle(crd, old, taken, now);
     Ok(if check::has_cel_rules(crd) {

@@ -13,6 +13,15 @@ use crate::resources::{GPU, RW, ResourceType, Storage, Sub};
 static INTERNED: LazyLock<Mutex<HashMap<String, &'static ResourceType>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
+/// How many distinct CRD version definitions one process keeps (each one's
+/// types live as long as the process).
+pub const MAX_DEFINITIONS: usize = 10_000;
+
+/// Whether another distinct definition may still be built.
+pub fn has_room() -> bool {
+    INTERNED.lock().unwrap_or_else(|p| p.into_inner()).len() < MAX_DEFINITIONS
+}
+
 fn leak(s: &str) -> &'static str {
     Box::leak(s.to_string().into_boxed_str())
 }

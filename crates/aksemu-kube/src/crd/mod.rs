@@ -6,7 +6,7 @@
 
 pub mod admit;
 pub mod apply_merge;
-mod build;
+pub mod build;
 mod catalog;
 pub mod check;
 pub mod convert;

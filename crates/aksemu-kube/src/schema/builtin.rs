@@ -111,7 +111,11 @@ pub static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
 });
 
 const RETAIN_KEYS: &[(&str, &str, &str)] = &[
-    ("io.k8s.api.apps.v1.DeploymentSpec", "strategy", "retainKeys"),
+    (
+        "io.k8s.api.apps.v1.DeploymentSpec",
+        "strategy",
+        "retainKeys",
+    ),
     ("io.k8s.api.core.v1.PodSpec", "volumes", "merge,retainKeys"),
 ];
 
