@@ -94,6 +94,8 @@ struct Plane {
     /// Pods in their grace period, and when their kubelet removes them.
     terminating: BTreeMap<(String, String, String), time::OffsetDateTime>,
     clients: HashMap<String, Arc<Client>>,
+    /// Namespaces that have (had) ResourceQuotas: only their changes are counted.
+    quota_namespaces: std::collections::HashSet<(String, String)>,
 }
 
 impl Plane {
@@ -123,6 +125,7 @@ impl Plane {
                 ("/apis/apps/v1/statefulsets", 6),
                 ("/apis/batch/v1/cronjobs", 7),
                 ("/api/v1/persistentvolumeclaims", 8),
+                ("/api/v1/resourcequotas", 9),
                 ("/api/v1/pods", 2),
             ] {
                 for o in c.list(path).await.unwrap_or_default() {
@@ -147,6 +150,7 @@ impl Plane {
                         6 => Work::StatefulSet { uid, ns, name },
                         7 => Work::CronJob { uid, ns, name },
                         8 => Work::Claim { uid, ns, name },
+                        9 => Work::QuotaChanged { uid, ns },
                         _ => Work::Pod { uid, ns, name },
                     });
                 }
@@ -330,7 +334,15 @@ impl Plane {
             Work::Namespace { uid, name } => {
                 namespace::reconcile(&*self.client(uid).await?, name).await
             }
+            Work::QuotaChanged { uid, ns } => {
+                self.quota_namespaces.insert((uid.clone(), ns.clone()));
+                let api = self.api.clone();
+                quota::reconcile(&*self.client(uid).await?, &api, uid, ns).await
+            }
             Work::Quotas { uid, ns } => {
+                if !self.quota_namespaces.contains(&(uid.clone(), ns.clone())) {
+                    return Ok(());
+                }
                 let api = self.api.clone();
                 quota::reconcile(&*self.client(uid).await?, &api, uid, ns).await
             }
@@ -429,6 +441,7 @@ async fn run(api: Arc<KubeApi>, pace: Pace, cloud: Option<Arc<dyn ClusterCloud>>
         pulls: Default::default(),
         terminating: BTreeMap::new(),
         clients: HashMap::new(),
+        quota_namespaces: Default::default(),
     };
     let mut queue = plane.everything().await;
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));

@@ -17,6 +17,11 @@ pub enum Work {
         uid: String,
         ns: String,
     },
+    /// A quota of a namespace changed: its namespace has quotas to keep.
+    QuotaChanged {
+        uid: String,
+        ns: String,
+    },
     Deployment {
         uid: String,
         ns: String,
@@ -144,7 +149,12 @@ pub fn from_change(c: &Change) -> Vec<Work> {
         out.extend(for_kind(kind, uid, ns, name));
     }
     // Anything namespaced may count against the namespace's quotas.
-    if !ns.is_empty() {
+    if segment == "resourcequotas" {
+        out.push(Work::QuotaChanged {
+            uid: uid.into(),
+            ns: ns.into(),
+        });
+    } else if !ns.is_empty() {
         out.push(Work::Quotas {
             uid: uid.into(),
             ns: ns.into(),

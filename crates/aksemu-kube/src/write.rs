@@ -172,9 +172,13 @@ fn checked_fields(ctx: &Ctx<'_>, rt: &ResourceType, obj: &mut Value) -> Result<(
     } else {
         Vec::new()
     };
-    let warnings = typed::field_validation(rt, ctx.req.param("fieldValidation"), obj, &dups)?;
+    let mode = ctx.req.param("fieldValidation");
+    let warnings = typed::field_validation(rt, mode, obj, &dups)?;
+    // Nothing found, nothing to drop (Ignore does not look, so it drops).
+    if mode == Some("Ignore") || !warnings.is_empty() {
+        typed::prune(rt, obj);
+    }
     ctx.warn(warnings);
-    typed::prune(rt, obj);
     Ok(())
 }
 

@@ -20,7 +20,7 @@ pub enum Step {
 pub type Path = Vec<Step>;
 
 /// The longest list whose items are owned one by one.
-const MAX_ITEMS: usize = 1000;
+pub(super) const MAX_ITEMS: usize = 1000;
 
 /// The merge keys of the list at a path of field names, if it is a map list
 /// (`Some([])`: a set, whose items are owned one by one by value).
@@ -133,7 +133,7 @@ pub fn of_object(obj: &Value, keys: KeysOf<'_>, skip: &dyn Fn(&[&str], &str) -> 
     FieldSet(out)
 }
 
-fn walk(
+pub(super) fn walk(
     v: &Value,
     keys: KeysOf<'_>,
     skip: &dyn Fn(&[&str], &str) -> bool,

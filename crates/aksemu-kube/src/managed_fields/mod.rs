@@ -5,6 +5,7 @@
 //! values it would change (409 with a cause per field) unless forced, and
 //! removes fields its manager stopped applying that nobody else owns.
 
+mod diff;
 mod entries;
 pub mod fieldset;
 mod last_applied;
@@ -192,10 +193,7 @@ pub fn updated(old: &Value, new: &mut Value, w: &Writer<'_>) {
         Given::Replace(list) => list,
         Given::Keep => entries::read(old),
     };
-    let old_set = fields(old, &*w.keys, w.status);
-    let new_set = fields(new, &*w.keys, w.status);
-    let modified = changed(old, new, &new_set);
-    let removed = old_set.difference(&new_set);
+    let (modified, removed) = diff::diff(old, new, &*w.keys, &skip(w.status));
     let lost = modified.union(&removed);
     for e in &mut list {
         e.set = e.set.difference(&lost);
