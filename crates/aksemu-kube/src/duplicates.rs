@@ -1,25 +1,43 @@
 //! Duplicate fields of a JSON body (`{"replicas": 1, "replicas": 2}`): a
 //! JSON parser keeps the last one silently, kube-apiserver's strict decoder
 //! reports each (`duplicate field "spec.replicas"`) for `fieldValidation`.
+//! Keys are borrowed from the body and paths only written out for a
+//! duplicate: this runs on every write.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-struct Walk<'a> {
-    path: String,
+/// One step of the path to where the walk is.
+#[derive(Clone)]
+enum Seg<'de> {
+    Key(Cow<'de, str>),
+    Index(usize),
+}
+
+struct Walk<'a, 'de> {
+    path: &'a mut Vec<Seg<'de>>,
     out: &'a mut Vec<String>,
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+fn render(path: &[Seg<'_>]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
     }
+    s
 }
 
-impl<'de> DeserializeSeed<'de> for Walk<'_> {
+impl<'de> DeserializeSeed<'de> for Walk<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -27,7 +45,7 @@ impl<'de> DeserializeSeed<'de> for Walk<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Walk<'_> {
+impl<'de> Visitor<'de> for Walk<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -35,32 +53,40 @@ impl<'de> Visitor<'de> for Walk<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let path = join(&self.path, &key);
-            if !seen.insert(key) {
-                self.out.push(path.clone());
+        let mut seen: Vec<Cow<'de, str>> = Vec::new();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let repeated = seen.contains(&key);
+            self.path.push(Seg::Key(key.clone()));
+            if repeated {
+                self.out.push(render(self.path));
+            } else {
+                seen.push(key);
             }
             map.next_value_seed(Walk {
-                path,
+                path: &mut *self.path,
                 out: &mut *self.out,
             })?;
+            self.path.pop();
         }
         Ok(())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut i = 0;
-        while seq
-            .next_element_seed(Walk {
-                path: format!("{}[{i}]", self.path),
-                out: &mut *self.out,
-            })?
-            .is_some()
-        {
+        loop {
+            self.path.push(Seg::Index(i));
+            let more = seq
+                .next_element_seed(Walk {
+                    path: &mut *self.path,
+                    out: &mut *self.out,
+                })?
+                .is_some();
+            self.path.pop();
+            if !more {
+                return Ok(());
+            }
             i += 1;
         }
-        Ok(())
     }
 
     fn visit_bool<E>(self, _: bool) -> Result<(), E> {
@@ -78,6 +104,9 @@ impl<'de> Visitor<'de> for Walk<'_> {
     fn visit_str<E>(self, _: &str) -> Result<(), E> {
         Ok(())
     }
+    fn visit_borrowed_str<E>(self, _: &'de str) -> Result<(), E> {
+        Ok(())
+    }
     fn visit_unit<E>(self) -> Result<(), E> {
         Ok(())
     }
@@ -87,9 +116,10 @@ impl<'de> Visitor<'de> for Walk<'_> {
 /// not JSON: the decoder reports that).
 pub fn duplicate_fields(text: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
+    let mut path = Vec::new();
     let mut de = serde_json::Deserializer::from_slice(text);
     let walked = Walk {
-        path: String::new(),
+        path: &mut path,
         out: &mut out,
     }
     .deserialize(&mut de);

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::fieldset::FieldSet;
+use super::fieldset::{FieldSet, Path, Step, encode};
 
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -12,10 +12,79 @@ pub struct Entry {
     pub api_version: Value,
     pub time: Value,
     pub subresource: Option<String>,
-    pub set: FieldSet,
+    /// The fields, once needed as a set (read lazily: most writes leave most
+    /// entries as they are).
+    set: Option<FieldSet>,
+    /// The FieldsV1 it was read with, while the set still says the same (no
+    /// need to parse it or write it out again).
+    raw: Option<Value>,
+}
+
+/// Whether a FieldsV1 document owns `path` (a node there that is a leaf or
+/// marked with `.`). Our FieldsV1 keys are canonical (compact JSON).
+fn raw_owns(raw: &Value, path: &[Step]) -> bool {
+    let mut node = raw;
+    for step in path {
+        match node.get(encode(step)) {
+            Some(n) => node = n,
+            None => return false,
+        }
+    }
+    node.as_object()
+        .is_some_and(|o| o.is_empty() || o.contains_key("."))
 }
 
 impl Entry {
+    pub fn new(meta: (String, String, Value, Value, Option<String>), set: FieldSet) -> Entry {
+        let (manager, operation, api_version, time, subresource) = meta;
+        Entry {
+            manager,
+            operation,
+            api_version,
+            time,
+            subresource,
+            set: Some(set),
+            raw: None,
+        }
+    }
+
+    /// The fields as a set (parsed now if they were not yet).
+    fn set_mut(&mut self) -> &mut FieldSet {
+        let raw = &self.raw;
+        self.set
+            .get_or_insert_with(|| raw.as_ref().map(FieldSet::from_v1).unwrap_or_default())
+    }
+
+    pub fn into_set(mut self) -> FieldSet {
+        self.set_mut();
+        self.set.unwrap_or_default()
+    }
+
+    pub fn owns(&self, path: &Path) -> bool {
+        match (&self.set, &self.raw) {
+            (Some(s), _) => s.contains(path),
+            (None, Some(raw)) => raw_owns(raw, path),
+            (None, None) => false,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match (&self.set, &self.raw) {
+            (Some(s), _) => s.is_empty(),
+            (None, Some(raw)) => raw.as_object().is_none_or(|o| o.is_empty()),
+            (None, None) => true,
+        }
+    }
+
+    /// Gives up the fields in `gone` (in place; parsed only if it owns any).
+    pub fn lose(&mut self, gone: &FieldSet) {
+        if !gone.0.iter().any(|p| self.owns(p)) {
+            return;
+        }
+        self.set_mut().0.retain(|p| !gone.contains(p));
+        self.raw = None;
+    }
+
     pub fn is(&self, manager: &str, operation: &str, subresource: Option<&str>) -> bool {
         self.manager == manager
             && self.operation == operation
@@ -45,7 +114,11 @@ impl Entry {
             "apiVersion": self.api_version,
             "time": self.time,
             "fieldsType": "FieldsV1",
-            "fieldsV1": self.set.to_v1(),
+            "fieldsV1": match (&self.raw, &self.set) {
+                (Some(raw), _) => raw.clone(),
+                (None, Some(s)) => s.to_v1(),
+                (None, None) => json!({}),
+            },
         });
         if let Some(s) = &self.subresource {
             v["subresource"] = json!(s);
@@ -67,7 +140,8 @@ pub fn read(obj: &Value) -> Vec<Entry> {
                 api_version: e["apiVersion"].clone(),
                 time: e["time"].clone(),
                 subresource: e["subresource"].as_str().map(str::to_string),
-                set: FieldSet::from_v1(&e["fieldsV1"]),
+                set: None,
+                raw: Some(e["fieldsV1"].clone()),
             })
         })
         .collect()
@@ -80,7 +154,7 @@ pub fn store(obj: &mut Value, list: Vec<Entry>) {
     };
     let items: Vec<Value> = list
         .iter()
-        .filter(|e| !e.set.is_empty())
+        .filter(|e| !e.is_empty())
         .map(Entry::to_json)
         .collect();
     if items.is_empty() {

@@ -75,7 +75,7 @@ impl FieldSet {
     }
 }
 
-fn encode(step: &Step) -> String {
+pub(super) fn encode(step: &Step) -> String {
     match step {
         Step::Field(f) => format!("f:{f}"),
         Step::Key(k) => format!("k:{k}"),

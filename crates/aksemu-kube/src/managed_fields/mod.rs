@@ -130,14 +130,14 @@ impl<'a> Writer<'a> {
     }
 
     fn entry(&self, operation: &str, api_version: &Value, set: FieldSet) -> Entry {
-        Entry {
-            manager: self.manager.to_string(),
-            operation: operation.to_string(),
-            api_version: api_version.clone(),
-            time: json!(self.now),
-            subresource: self.subresource.map(str::to_string),
-            set,
-        }
+        let meta = (
+            self.manager.to_string(),
+            operation.to_string(),
+            api_version.clone(),
+            json!(self.now),
+            self.subresource.map(str::to_string),
+        );
+        Entry::new(meta, set)
     }
 }
 
@@ -196,15 +196,16 @@ pub fn updated(old: &Value, new: &mut Value, w: &Writer<'_>) {
     let (modified, removed) = diff::diff(old, new, &*w.keys, &skip(w.status));
     let lost = modified.union(&removed);
     for e in &mut list {
-        e.set = e.set.difference(&lost);
+        e.lose(&lost);
     }
     let mine = |e: &Entry| e.is(w.manager, "Update", w.subresource);
     let prev = list.iter().position(mine).map(|i| list.remove(i));
     if modified.is_empty() {
         list.extend(prev);
     } else {
-        let base = prev.map(|e| e.set).unwrap_or_default();
-        list.push(w.entry("Update", &new["apiVersion"], base.union(&modified)));
+        let mut set = prev.map(Entry::into_set).unwrap_or_default();
+        set.0.extend(modified.0);
+        list.push(w.entry("Update", &new["apiVersion"], set));
     }
     entries::store(new, list);
 }
@@ -230,7 +231,7 @@ pub fn applied(
     let prev = list
         .iter()
         .position(mine)
-        .map(|i| list.remove(i).set)
+        .map(|i| list.remove(i).into_set())
         .unwrap_or_default();
     let modified = changed(live, config, &cfg);
     // kubectl moving from client-side to server-side apply: what its
@@ -246,7 +247,7 @@ pub fn applied(
         .filter(|p| !matches!(p.last(), Some(Step::Key(_) | Step::Value(_))))
         .filter(|p| !allowed.contains(p))
         .flat_map(|p| {
-            list.iter().filter(|e| e.set.contains(p)).map(|e| Conflict {
+            list.iter().filter(|e| e.owns(p)).map(|e| Conflict {
                 owner: e.describe(),
                 path: p.clone(),
             })
@@ -256,12 +257,12 @@ pub fn applied(
         return Err(conflict_error(conflicts));
     }
     for e in &mut list {
-        e.set = e.set.difference(&modified);
+        e.lose(&modified);
     }
     // Fields this manager applied before and no longer applies go, unless
     // somebody else owns them too.
     for p in prev.difference(&cfg).0.iter().rev() {
-        if !list.iter().any(|e| e.set.contains(p)) {
+        if !list.iter().any(|e| e.owns(p)) {
             fieldset::remove_at(merged, p);
         }
     }

@@ -6,7 +6,7 @@
 use std::sync::LazyLock;
 
 use schemars::generate::SchemaSettings;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::patch::strategic::{merge_key, merges_primitives};
 
@@ -72,7 +72,7 @@ kinds! {
 }
 
 pub struct Builtin {
-    pub defs: Map<String, Value>,
+    pub defs: super::Defs,
     kinds: Vec<(&'static str, &'static str, String)>,
 }
 
@@ -92,7 +92,7 @@ pub static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
         .with(|s| s.meta_schema = None)
         .into_generator();
     let kinds = generate(&mut generator);
-    let mut defs = generator.take_definitions(true);
+    let mut defs: super::Defs = generator.take_definitions(true).into_iter().collect();
     for (_, kind, name) in &kinds {
         annotate(&mut defs, kind, name, &mut Vec::new(), 0);
     }
@@ -130,13 +130,7 @@ fn ref_name(node: &Value) -> Option<String> {
 /// Marks the lists strategic merge patches merge (`x-kubernetes-patch-merge-key`,
 /// `x-kubernetes-patch-strategy`), from the same table the server merges by:
 /// kubectl computes its patches from these documents, so both must agree.
-fn annotate(
-    defs: &mut Map<String, Value>,
-    kind: &str,
-    def: &str,
-    path: &mut Vec<String>,
-    depth: usize,
-) {
+fn annotate(defs: &mut super::Defs, kind: &str, def: &str, path: &mut Vec<String>, depth: usize) {
     if depth > 16 || def.contains("JSONSchemaProps") {
         return;
     }

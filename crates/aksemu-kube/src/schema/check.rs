@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{Schema, join};
+use super::{At, Schema, join};
 
 /// One value that does not fit its schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,14 +76,14 @@ impl Problem {
 /// resources; built-in kinds have their own validation).
 pub fn check(s: Schema<'_>, v: &Value, full: bool) -> Vec<Problem> {
     let mut out = Vec::new();
-    walk(s, v, "", None, full, &mut out);
+    walk(s, v, &mut At::default(), None, full, &mut out);
     out
 }
 
-fn walk(
+fn walk<'v>(
     s: Schema<'_>,
-    v: &Value,
-    path: &str,
+    v: &'v Value,
+    at: &mut At<'v>,
     parent: Option<&str>,
     full: bool,
     out: &mut Vec<Problem>,
@@ -96,7 +96,7 @@ fn walk(
         && !fits(want, v)
     {
         out.push(Problem {
-            path: path.to_string(),
+            path: at.render(),
             detail: Detail::Type {
                 want: want.to_string(),
                 format: s.node["format"].as_str().map(str::to_string),
@@ -108,8 +108,9 @@ fn walk(
         return;
     }
     if s.int_or_string() && !(v.is_string() || v.is_i64() || v.is_u64()) {
+        let path = at.render();
         out.push(Problem {
-            path: path.to_string(),
+            path: path.clone(),
             detail: Detail::Other(format!(
                 "Invalid value: \"{}\": {path} in body must be of type integer,string: \"{}\"",
                 json_type(v),
@@ -119,12 +120,12 @@ fn walk(
         return;
     }
     if full {
-        constraints(s, v, path, out);
+        constraints(s, v, at, out);
     }
-    children(s, v, path, full, out);
+    children(s, v, at, full, out);
 }
 
-fn children(s: Schema<'_>, v: &Value, path: &str, full: bool, out: &mut Vec<Problem>) {
+fn children<'v>(s: Schema<'_>, v: &'v Value, at: &mut At<'v>, full: bool, out: &mut Vec<Problem>) {
     if s.open() && !s.has_properties() {
         return;
     }
@@ -136,7 +137,7 @@ fn children(s: Schema<'_>, v: &Value, path: &str, full: bool, out: &mut Vec<Prob
                         && !o.contains_key(name)
                     {
                         out.push(Problem {
-                            path: join(path, name),
+                            path: join(&at.render(), name),
                             detail: Detail::Required,
                         });
                     }
@@ -144,14 +145,18 @@ fn children(s: Schema<'_>, v: &Value, path: &str, full: bool, out: &mut Vec<Prob
             }
             for (k, child) in o {
                 if let Some(cs) = s.property(k) {
-                    walk(cs, child, &join(path, k), s.name, full, out);
+                    at.field(k);
+                    walk(cs, child, at, s.name, full, out);
+                    at.pop();
                 }
             }
         }
         Value::Array(items) => {
             if let Some(is) = s.items() {
                 for (i, item) in items.iter().enumerate() {
-                    walk(is, item, &format!("{path}[{i}]"), s.name, full, out);
+                    at.index(i);
+                    walk(is, item, at, s.name, full, out);
+                    at.pop();
                 }
             }
         }
@@ -186,89 +191,106 @@ fn matches(pattern: &str, text: &str) -> Option<bool> {
     re.map(|re| re.is_match(text))
 }
 
-fn other(out: &mut Vec<Problem>, path: &str, message: String) {
+fn other(out: &mut Vec<Problem>, path: String, message: String) {
     out.push(Problem {
-        path: path.to_string(),
+        path,
         detail: Detail::Other(message),
     });
 }
 
-fn constraints(s: Schema<'_>, v: &Value, path: &str, out: &mut Vec<Problem>) {
+fn constraints(s: Schema<'_>, v: &Value, at: &At<'_>, out: &mut Vec<Problem>) {
     if let Some(allowed) = s.node["enum"].as_array()
         && !allowed.contains(v)
     {
         out.push(Problem {
-            path: path.to_string(),
+            path: at.render(),
             detail: Detail::Enum(v.clone(), allowed.clone()),
         });
     }
-    numeric(s.node, v, path, out);
-    textual(s.node, v, path, out);
-    counted(s.node, v, path, out);
+    numeric(s.node, v, at, out);
+    textual(s.node, v, at, out);
+    counted(s.node, v, at, out);
 }
 
-fn numeric(n: &Value, v: &Value, path: &str, out: &mut Vec<Problem>) {
+fn numeric(n: &Value, v: &Value, at: &At<'_>, out: &mut Vec<Problem>) {
     let Some(x) = v.as_f64() else { return };
     if n["minimum"].as_f64().is_some_and(|min| x < min) {
         let m = &n["minimum"];
-        other(
-            out,
-            path,
-            format!("Invalid value: {v}: {path} in body should be greater than or equal to {m}"),
-        );
+        {
+            let path = at.render();
+            other(
+                out,
+                path.clone(),
+                format!(
+                    "Invalid value: {v}: {path} in body should be greater than or equal to {m}"
+                ),
+            );
+        }
     }
     if n["maximum"].as_f64().is_some_and(|max| x > max) {
         let m = &n["maximum"];
-        other(
-            out,
-            path,
-            format!("Invalid value: {v}: {path} in body should be less than or equal to {m}"),
-        );
+        {
+            let path = at.render();
+            other(
+                out,
+                path.clone(),
+                format!("Invalid value: {v}: {path} in body should be less than or equal to {m}"),
+            );
+        }
     }
 }
 
-fn textual(n: &Value, v: &Value, path: &str, out: &mut Vec<Problem>) {
+fn textual(n: &Value, v: &Value, at: &At<'_>, out: &mut Vec<Problem>) {
     let Some(text) = v.as_str() else { return };
     let len = text.chars().count() as u64;
     if let Some(min) = n["minLength"].as_u64().filter(|min| len < *min) {
-        other(
-            out,
-            path,
-            format!("Invalid value: {v}: {path} in body should be at least {min} chars long"),
-        );
+        {
+            let path = at.render();
+            other(
+                out,
+                path.clone(),
+                format!("Invalid value: {v}: {path} in body should be at least {min} chars long"),
+            );
+        }
     }
     if let Some(max) = n["maxLength"].as_u64().filter(|max| len > *max) {
         other(
             out,
-            path,
+            at.render(),
             format!("Too long: may not be more than {max} bytes"),
         );
     }
     if let Some(p) = n["pattern"].as_str()
         && matches(p, text) == Some(false)
     {
-        other(
-            out,
-            path,
-            format!("Invalid value: {v}: {path} in body should match '{p}'"),
-        );
+        {
+            let path = at.render();
+            other(
+                out,
+                path.clone(),
+                format!("Invalid value: {v}: {path} in body should match '{p}'"),
+            );
+        }
     }
 }
 
-fn counted(n: &Value, v: &Value, path: &str, out: &mut Vec<Problem>) {
+fn counted(n: &Value, v: &Value, at: &At<'_>, out: &mut Vec<Problem>) {
     let Some(items) = v.as_array() else { return };
     let len = items.len() as u64;
     if let Some(min) = n["minItems"].as_u64().filter(|min| len < *min) {
-        other(
-            out,
-            path,
-            format!("Invalid value: {len}: {path} in body should have at least {min} items"),
-        );
+        {
+            let path = at.render();
+            other(
+                out,
+                path.clone(),
+                format!("Invalid value: {len}: {path} in body should have at least {min} items"),
+            );
+        }
     }
     if let Some(max) = n["maxItems"].as_u64().filter(|max| len > *max) {
         other(
             out,
-            path,
+            at.render(),
             format!("Too many: {len}: must have at most {max} items"),
         );
     }

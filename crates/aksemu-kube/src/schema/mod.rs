@@ -9,7 +9,11 @@ mod check;
 mod defaults;
 mod unknown;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+/// Named schemas (`components.schemas`), found by hash: every field of every
+/// write resolves one.
+pub type Defs = std::collections::HashMap<String, Value>;
 
 pub use check::{Detail, Problem, check};
 pub use defaults::apply_defaults;
@@ -19,7 +23,7 @@ pub use unknown::{prune, unknown_fields};
 #[derive(Clone, Copy)]
 pub struct Schema<'a> {
     pub node: &'a Value,
-    pub defs: Option<&'a Map<String, Value>>,
+    pub defs: Option<&'a Defs>,
     /// The name of the referenced schema this node came from, if any.
     pub name: Option<&'a str>,
     /// Whether this is the schema of a whole object (not of a field).
@@ -40,7 +44,7 @@ impl<'a> Schema<'a> {
     }
 
     /// The schema named `name` in `defs`, for a whole object (a built-in kind).
-    pub fn named(defs: &'a Map<String, Value>, name: &str) -> Option<Self> {
+    pub fn named(defs: &'a Defs, name: &str) -> Option<Self> {
         let (k, node) = defs.get_key_value(name)?;
         Some(Schema {
             node,
@@ -172,5 +176,46 @@ pub fn join(path: &str, field: &str) -> String {
         field.to_string()
     } else {
         format!("{path}.{field}")
+    }
+}
+
+/// Where a walk is, written out only when something is reported there.
+#[derive(Default)]
+pub struct At<'v>(Vec<Seg<'v>>);
+
+#[derive(Clone, Copy)]
+enum Seg<'v> {
+    Field(&'v str),
+    Index(usize),
+}
+
+impl<'v> At<'v> {
+    pub fn field(&mut self, f: &'v str) {
+        self.0.push(Seg::Field(f));
+    }
+
+    pub fn index(&mut self, i: usize) {
+        self.0.push(Seg::Index(i));
+    }
+
+    pub fn pop(&mut self) {
+        self.0.pop();
+    }
+
+    /// `spec.containers[0].image`.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        for seg in &self.0 {
+            match seg {
+                Seg::Field(f) => {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(f);
+                }
+                Seg::Index(i) => s.push_str(&format!("[{i}]")),
+            }
+        }
+        s
     }
 }

@@ -4,33 +4,36 @@
 
 use serde_json::Value;
 
-use super::{Schema, join};
+use super::{At, Schema};
 
 /// The paths of the fields `v` has that `s` does not declare.
 pub fn unknown_fields(s: Schema<'_>, v: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    walk(s, v, "", &mut out);
+    walk(s, v, &mut At::default(), &mut out);
     out
 }
 
-fn walk(s: Schema<'_>, v: &Value, path: &str, out: &mut Vec<String>) {
+fn walk<'v>(s: Schema<'_>, v: &'v Value, at: &mut At<'v>, out: &mut Vec<String>) {
     if s.open() {
         return;
     }
     match v {
         Value::Object(o) => {
             for (k, child) in o {
-                let p = join(path, k);
+                at.field(k);
                 match s.property(k) {
-                    Some(cs) => walk(cs, child, &p, out),
-                    None => out.push(p),
+                    Some(cs) => walk(cs, child, at, out),
+                    None => out.push(at.render()),
                 }
+                at.pop();
             }
         }
         Value::Array(items) => {
             if let Some(is) = s.items() {
                 for (i, item) in items.iter().enumerate() {
-                    walk(is, item, &format!("{path}[{i}]"), out);
+                    at.index(i);
+                    walk(is, item, at, out);
+                    at.pop();
                 }
             }
         }
