@@ -21,11 +21,35 @@ pub fn schema_of(rt: &ResourceType) -> Option<Schema<'static>> {
     }
 }
 
+/// What one walk over an object against its kind's schema found.
+#[derive(Default)]
+pub struct Inspection {
+    pub unknown: Vec<String>,
+    /// The first value of the wrong JSON type (built-in kinds; a custom
+    /// resource's are reported by its schema's checks).
+    pub mistyped: Option<Problem>,
+}
+
+/// Walks `obj` once against its kind's schema.
+pub fn inspect(rt: &ResourceType, obj: &Value) -> Inspection {
+    let Some(s) = schema_of(rt) else {
+        return Inspection::default();
+    };
+    let (problems, unknown) = schema::inspect(s, obj, false);
+    let mistyped = if rt.custom.is_none() {
+        problems
+            .into_iter()
+            .find(|p| matches!(p.detail, Detail::Type { .. }))
+    } else {
+        None
+    };
+    Inspection { unknown, mistyped }
+}
+
 /// Unknown fields of a body, refused or returned as warnings.
 pub fn field_validation(
-    rt: &ResourceType,
     mode: Option<&str>,
-    obj: &Value,
+    unknown: &[String],
     duplicates: &[String],
 ) -> Result<Vec<String>, KubeError> {
     match mode {
@@ -39,9 +63,6 @@ pub fn field_validation(
     if mode == Some("Ignore") {
         return Ok(Vec::new());
     }
-    let unknown = schema_of(rt)
-        .map(|s| schema::unknown_fields(s, obj))
-        .unwrap_or_default();
     let found: Vec<String> = unknown
         .iter()
         .map(|p| format!("unknown field \"{p}\""))
@@ -101,19 +122,9 @@ fn go_type(want: &str, format: Option<&str>, target: Option<&str>) -> String {
     }
 }
 
-fn first_type_problem(rt: &ResourceType, obj: &Value) -> Option<Problem> {
-    let s = schema_of(rt)?;
-    schema::check(s, obj, false)
-        .into_iter()
-        .find(|p| matches!(p.detail, Detail::Type { .. }))
-}
-
 /// A built-in object whose JSON types do not fit its kind: the Go decoder's 400.
-pub fn decodable(rt: &ResourceType, obj: &Value) -> Result<(), KubeError> {
-    if rt.custom.is_some() {
-        return Ok(());
-    }
-    let Some(p) = first_type_problem(rt, obj) else {
+pub fn decodable(rt: &ResourceType, found: &Inspection) -> Result<(), KubeError> {
+    let Some(p) = &found.mistyped else {
         return Ok(());
     };
     let Detail::Type {
@@ -151,9 +162,9 @@ pub fn applicable(
     rt: &ResourceType,
     ns: &str,
     name: &str,
-    config: &Value,
+    found: &Inspection,
 ) -> Result<(), KubeError> {
-    let Some(p) = first_type_problem(rt, config) else {
+    let Some(p) = &found.mistyped else {
         return Ok(());
     };
     let Detail::Type { want, got, .. } = &p.detail else {
@@ -193,16 +204,16 @@ mod tests {
                 "template": {"spec": {"containers": [{"name": "c", "image": "i", "imagePullPolicyy": "x",
                     "resources": {"limits": {"cpu": 1}}}]}}}});
         assert_eq!(
-            decodable(d, &obj).unwrap_err().to_string(),
+            decodable(d, &inspect(d, &obj)).unwrap_err().to_string(),
             "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"
         );
         assert_eq!(
-            field_validation(d, Some("Strict"), &obj, &[])
+            field_validation(Some("Strict"), &inspect(d, &obj).unknown, &[])
                 .unwrap_err()
                 .to_string(),
             "strict decoding error: unknown field \"spec.replica\", unknown field \"spec.template.spec.containers[0].imagePullPolicyy\""
         );
-        let e = applicable(d, "default", "w", &obj).unwrap_err();
+        let e = applicable(d, "default", "w", &inspect(d, &obj)).unwrap_err();
         assert!(
             e.to_string()
                 .ends_with(".spec.replicas: expected numeric (int or float), got string"),

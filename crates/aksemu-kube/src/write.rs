@@ -158,24 +158,43 @@ async fn store_new(
     Ok(ctx.object(201, rt, &stored))
 }
 
-/// Unknown fields of a body, refused or warned of (`fieldValidation`);
-/// either way they are not kept (a built-in kind's decoder drops them, a
-/// custom resource is pruned to its schema).
-fn checked_fields(ctx: &Ctx<'_>, rt: &ResourceType, obj: &mut Value) -> Result<(), KubeError> {
+/// How a body's type errors are worded.
+#[derive(Clone, Copy)]
+enum Decode<'a> {
+    /// An object (create, update, the result of a patch): the decoder's.
+    Object,
+    /// A server-side apply configuration: the typed patch's.
+    Apply { ns: &'a str, name: &'a str },
+}
+
+/// A body against its kind's schema, in one walk: values of the wrong JSON
+/// type refused; unknown (and duplicate) fields refused or warned of
+/// (`fieldValidation`), and either way not kept (a built-in kind's decoder
+/// drops them, a custom resource is pruned to its schema).
+fn checked_fields(
+    ctx: &Ctx<'_>,
+    rt: &ResourceType,
+    obj: &mut Value,
+    how: Decode<'_>,
+) -> Result<(), KubeError> {
+    let mode = ctx.req.param("fieldValidation");
+    let found = typed::inspect(rt, obj);
+    match how {
+        Decode::Object => typed::decodable(rt, &found)?,
+        Decode::Apply { ns, name } => typed::applicable(rt, ns, name, &found)?,
+    }
     let json_body = !ctx
         .req
         .content_type
         .as_deref()
         .is_some_and(|t| t.contains("protobuf"));
-    let dups = if json_body {
+    let dups = if json_body && mode != Some("Ignore") {
         crate::duplicates::duplicate_fields(&ctx.req.body)
     } else {
         Vec::new()
     };
-    let mode = ctx.req.param("fieldValidation");
-    let warnings = typed::field_validation(rt, mode, obj, &dups)?;
-    // Nothing found, nothing to drop (Ignore does not look, so it drops).
-    if mode == Some("Ignore") || !warnings.is_empty() {
+    let warnings = typed::field_validation(mode, &found.unknown, &dups)?;
+    if !found.unknown.is_empty() {
         typed::prune(rt, obj);
     }
     ctx.warn(warnings);
@@ -215,8 +234,7 @@ fn admit_kind(
 
 pub async fn create(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let mut obj = body::decode(ctx.req)?;
-    checked_fields(ctx, rp.rt, &mut obj).map_err(|e| undecodable(rp.rt, e))?;
-    typed::decodable(rp.rt, &obj)?;
+    checked_fields(ctx, rp.rt, &mut obj, Decode::Object).map_err(|e| undecodable(rp.rt, e))?;
     let mgr = manager(ctx, "kubectl-create");
     let obj = prepare_new(ctx, rp.rt, rp.namespace.as_deref(), obj, &mgr, "Update").await?;
     store_new(ctx, rp.rt, obj).await
@@ -332,8 +350,7 @@ fn pinned(body: &Value) -> bool {
 
 pub async fn update(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, KubeError> {
     let mut new = body::decode(ctx.req)?;
-    checked_fields(ctx, rp.rt, &mut new).map_err(|e| undecodable(rp.rt, e))?;
-    typed::decodable(rp.rt, &new)?;
+    checked_fields(ctx, rp.rt, &mut new, Decode::Object).map_err(|e| undecodable(rp.rt, e))?;
     let mgr = manager(ctx, "kubectl-edit");
     let written = retried(pinned(&new), || async {
         let old = existing(ctx, rp).await?;
@@ -361,14 +378,22 @@ async fn patch_once(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
         // Server-side apply creates what does not exist.
         None if kind == PatchKind::Apply && rp.sub.is_none() => {
             let mut config = apply_config(patch_body)?;
-            checked_fields(ctx, rp.rt, &mut config)?;
+            let how = Decode::Apply {
+                ns: ns_of(rp),
+                name: name_of(rp),
+            };
+            checked_fields(ctx, rp.rt, &mut config, how)?;
             return apply_create(ctx, rp, config).await;
         }
         None => return Err(crate::error::not_found(&rp.rt.qualified(), name_of(rp))),
     };
     if kind == PatchKind::Apply {
         let mut config = apply_config(patch_body)?;
-        checked_fields(ctx, rp.rt, &mut config)?;
+        let how = Decode::Apply {
+            ns: ns_of(rp),
+            name: name_of(rp),
+        };
+        checked_fields(ctx, rp.rt, &mut config, how)?;
         return apply_existing(ctx, rp, &old, &config).await;
     }
     if kind == PatchKind::Strategic && rp.rt.custom.is_some() {
@@ -385,8 +410,7 @@ async fn patch_once(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
         ));
     }
     let mut new = patch::apply(kind, rp.rt.kind, &old, &patch_body)?;
-    checked_fields(ctx, rp.rt, &mut new)?;
-    typed::decodable(rp.rt, &new)?;
+    checked_fields(ctx, rp.rt, &mut new, Decode::Object)?;
     let mgr = manager(ctx, "kubectl-patch");
     store_update(ctx, rp, &old, new, Some(&mgr)).await
 }
@@ -400,7 +424,6 @@ async fn apply_existing(
     config: &Value,
 ) -> Result<KubeResponse, KubeError> {
     let mgr = apply_manager(ctx, rp)?;
-    typed::applicable(rp.rt, ns_of(rp), name_of(rp), config)?;
     let mut base = old.clone();
     if let Some(m) = base["metadata"].as_object_mut() {
         m.remove("managedFields");
@@ -473,7 +496,6 @@ async fn apply_create(
             "an apply configuration must be an object".into(),
         ));
     }
-    typed::applicable(rp.rt, ns_of(rp), name_of(rp), &applied)?;
     match obj["metadata"]["name"].as_str() {
         Some(n) if n != name_of(rp) => {
             return Err(KubeError::BadRequest(format!(

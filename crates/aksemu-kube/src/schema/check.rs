@@ -75,9 +75,30 @@ impl Problem {
 /// Checks `v` against `s`. `full`: also the constraints beyond types (custom
 /// resources; built-in kinds have their own validation).
 pub fn check(s: Schema<'_>, v: &Value, full: bool) -> Vec<Problem> {
-    let mut out = Vec::new();
-    walk(s, v, &mut At::default(), None, full, &mut out);
-    out
+    let mut sink = Sink {
+        problems: Vec::new(),
+        unknown: None,
+    };
+    walk(s, v, &mut At::default(), None, full, &mut sink);
+    sink.problems
+}
+
+/// `check`, and in the same walk the fields the schema does not declare
+/// (as `unknown_fields` lists them).
+pub fn inspect(s: Schema<'_>, v: &Value, full: bool) -> (Vec<Problem>, Vec<String>) {
+    let mut sink = Sink {
+        problems: Vec::new(),
+        unknown: Some(Vec::new()),
+    };
+    walk(s, v, &mut At::default(), None, full, &mut sink);
+    (sink.problems, sink.unknown.unwrap_or_default())
+}
+
+/// What a walk reports.
+struct Sink {
+    problems: Vec<Problem>,
+    /// Unknown fields, when asked for.
+    unknown: Option<Vec<String>>,
 }
 
 fn walk<'v>(
@@ -86,8 +107,9 @@ fn walk<'v>(
     at: &mut At<'v>,
     parent: Option<&str>,
     full: bool,
-    out: &mut Vec<Problem>,
+    sink: &mut Sink,
 ) {
+    let out = &mut sink.problems;
     if v.is_null() && (s.node["nullable"] == true || !full) || s.free_form() {
         return;
     }
@@ -122,10 +144,10 @@ fn walk<'v>(
     if full {
         constraints(s, v, at, out);
     }
-    children(s, v, at, full, out);
+    children(s, v, at, full, sink);
 }
 
-fn children<'v>(s: Schema<'_>, v: &'v Value, at: &mut At<'v>, full: bool, out: &mut Vec<Problem>) {
+fn children<'v>(s: Schema<'_>, v: &'v Value, at: &mut At<'v>, full: bool, sink: &mut Sink) {
     if s.open() && !s.has_properties() {
         return;
     }
@@ -136,7 +158,7 @@ fn children<'v>(s: Schema<'_>, v: &'v Value, at: &mut At<'v>, full: bool, out: &
                     if let Some(name) = r.as_str()
                         && !o.contains_key(name)
                     {
-                        out.push(Problem {
+                        sink.problems.push(Problem {
                             path: join(&at.render(), name),
                             detail: Detail::Required,
                         });
@@ -146,8 +168,12 @@ fn children<'v>(s: Schema<'_>, v: &'v Value, at: &mut At<'v>, full: bool, out: &
             for (k, child) in o {
                 if let Some(cs) = s.property(k) {
                     at.field(k);
-                    walk(cs, child, at, s.name, full, out);
+                    walk(cs, child, at, s.name, full, sink);
                     at.pop();
+                } else if let Some(unknown) = sink.unknown.as_mut()
+                    && !s.open()
+                {
+                    unknown.push(join(&at.render(), k));
                 }
             }
         }
@@ -155,7 +181,7 @@ fn children<'v>(s: Schema<'_>, v: &'v Value, at: &mut At<'v>, full: bool, out: &
             if let Some(is) = s.items() {
                 for (i, item) in items.iter().enumerate() {
                     at.index(i);
-                    walk(is, item, at, s.name, full, out);
+                    walk(is, item, at, s.name, full, sink);
                     at.pop();
                 }
             }

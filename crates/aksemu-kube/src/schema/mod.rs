@@ -15,7 +15,7 @@ use serde_json::Value;
 /// write resolves one.
 pub type Defs = std::collections::HashMap<String, Value>;
 
-pub use check::{Detail, Problem, check};
+pub use check::{Detail, Problem, check, inspect};
 pub use defaults::apply_defaults;
 pub use unknown::{prune, unknown_fields};
 
