@@ -53,14 +53,24 @@ impl<'de> Visitor<'de> for Walk<'_, 'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: Vec<Cow<'de, str>> = Vec::new();
+        // Objects are small: a list, until one is not.
+        let mut few: Vec<Cow<'de, str>> = Vec::new();
+        let mut many: Option<std::collections::HashSet<Cow<'de, str>>> = None;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            let repeated = seen.contains(&key);
+            let repeated = match &many {
+                Some(set) => set.contains(&key),
+                None => few.contains(&key),
+            };
             self.path.push(Seg::Key(key.clone()));
             if repeated {
                 self.out.push(render(self.path));
+            } else if let Some(set) = many.as_mut() {
+                set.insert(key);
             } else {
-                seen.push(key);
+                few.push(key);
+                if few.len() > 16 {
+                    many = Some(few.drain(..).collect());
+                }
             }
             map.next_value_seed(Walk {
                 path: &mut *self.path,
@@ -140,5 +150,8 @@ mod tests {
         assert_eq!(duplicate_fields(t), ["spec.replicas", "spec.c[0].n"]);
         assert!(duplicate_fields(b"{\"a\": 1}").is_empty());
         assert!(duplicate_fields(b"not json").is_empty());
+        let many: Vec<String> = (0..40).map(|i| format!("\"k{i}\": 1")).collect();
+        let text = format!("{{{}, \"k7\": 2}}", many.join(", "));
+        assert_eq!(duplicate_fields(text.as_bytes()), ["k7"]);
     }
 }

@@ -46,6 +46,16 @@ pub fn inspect(rt: &ResourceType, obj: &Value) -> Inspection {
     Inspection { unknown, mistyped }
 }
 
+/// A `fieldValidation` value kube-apiserver accepts.
+pub fn check_mode(mode: Option<&str>) -> Result<(), KubeError> {
+    match mode {
+        None | Some("Strict" | "Warn" | "Ignore") => Ok(()),
+        Some(other) => Err(KubeError::BadRequest(format!(
+            "fieldValidation must be one of Ignore, Warn or Strict, not {other:?}"
+        ))),
+    }
+}
+
 /// Unknown fields of a body, refused or returned as warnings.
 pub fn field_validation(
     mode: Option<&str>,

@@ -178,6 +178,7 @@ fn checked_fields(
     how: Decode<'_>,
 ) -> Result<(), KubeError> {
     let mode = ctx.req.param("fieldValidation");
+    typed::check_mode(mode)?;
     let found = typed::inspect(rt, obj);
     match how {
         Decode::Object => typed::decodable(rt, &found)?,
@@ -377,6 +378,8 @@ async fn patch_once(ctx: &Ctx<'_>, rp: &ResourcePath) -> Result<KubeResponse, Ku
         }
         // Server-side apply creates what does not exist.
         None if kind == PatchKind::Apply && rp.sub.is_none() => {
+            apply_manager(ctx, rp)?;
+            apply_manager(ctx, rp)?;
             let mut config = apply_config(patch_body)?;
             let how = Decode::Apply {
                 ns: ns_of(rp),

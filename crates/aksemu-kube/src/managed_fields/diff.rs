@@ -65,16 +65,21 @@ impl Diff<'_> {
         path: &mut Path,
         names: &mut Vec<String>,
     ) {
-        let old: HashMap<String, &Value> = o
-            .iter()
-            .filter_map(|i| Some((item_key(i, key_names)?, i)))
-            .collect();
+        // The first item with a key is the one a path names (as `value_at` finds it).
+        let mut old: HashMap<String, &Value> = HashMap::new();
+        for i in o {
+            if let Some(k) = item_key(i, key_names) {
+                old.entry(k).or_insert(i);
+            }
+        }
         let mut seen = std::collections::HashSet::new();
         for item in n {
             let Some(k) = item_key(item, key_names) else {
                 continue;
             };
-            seen.insert(k.clone());
+            if !seen.insert(k.clone()) {
+                continue;
+            }
             path.push(Step::Key(k.clone()));
             match old.get(&k) {
                 Some(prev) => self.value(Some(prev), Some(item), path, names),
@@ -125,7 +130,12 @@ impl Diff<'_> {
             (Some(ov @ Value::Array(o)), Some(nv @ Value::Array(n))) => {
                 let refs: Vec<&str> = names.iter().map(String::as_str).collect();
                 match (self.keys)(&refs) {
-                    Some(k) if o.len().max(n.len()) <= MAX_ITEMS && k.is_empty() => {
+                    Some(k)
+                        if o.len().max(n.len()) <= MAX_ITEMS
+                            && k.is_empty()
+                            && !o.is_empty()
+                            && !n.is_empty() =>
+                    {
                         self.set(o, n, path)
                     }
                     Some(k)

@@ -147,6 +147,17 @@ pub fn read(obj: &Value) -> Vec<Entry> {
         .collect()
 }
 
+/// The entries a client wrote itself: parsed now, so that they are written
+/// back canonical (the lazy lookups assume our own encoding).
+pub fn read_given(obj: &Value) -> Vec<Entry> {
+    let mut list = read(obj);
+    for e in &mut list {
+        e.set_mut();
+        e.raw = None;
+    }
+    list
+}
+
 /// Writes the entries that own something into the object.
 pub fn store(obj: &mut Value, list: Vec<Entry>) {
     let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) else {

@@ -160,7 +160,7 @@ fn given(old: &Value, new: &Value) -> Given {
     match g.as_array() {
         Some(a) if a.len() == 1 && a[0] == json!({}) => Given::Reset,
         Some(a) if !a.is_empty() && *g != old["metadata"]["managedFields"] => {
-            Given::Replace(entries::read(new))
+            Given::Replace(entries::read_given(new))
         }
         _ => Given::Keep,
     }

@@ -164,3 +164,24 @@ fn set_items_are_owned_one_by_one() {
     applied(&live, &mut merged, &smaller, &w, false).unwrap();
     assert_eq!(merged["metadata"]["finalizers"], json!(["f1"]));
 }
+
+#[test]
+fn emptying_a_set_list_is_a_change() {
+    let keys = |p: &[&str]| (p == ["metadata", "finalizers"]).then(Vec::new);
+    let w = Writer {
+        manager: "p",
+        keys: Box::new(keys),
+        now: "t".into(),
+        subresource: None,
+        status: false,
+    };
+    let old =
+        json!({"apiVersion": "v1", "kind": "X", "metadata": {"name": "o", "finalizers": ["f"]}});
+    let mut new = old.clone();
+    new["metadata"]["finalizers"] = json!([]);
+    updated(&old, &mut new, &w);
+    assert_eq!(
+        new["metadata"]["managedFields"][0]["fieldsV1"],
+        json!({"f:metadata": {"f:finalizers": {}}})
+    );
+}

@@ -14,7 +14,9 @@ pub fn unknown_fields(s: Schema<'_>, v: &Value) -> Vec<String> {
 }
 
 fn walk<'v>(s: Schema<'_>, v: &'v Value, at: &mut At<'v>, out: &mut Vec<String>) {
-    if s.open() {
+    // Below a node that keeps unknown fields, its declared fields are still
+    // held to their schemas (as kube prunes them).
+    if s.open() && !s.has_properties() {
         return;
     }
     match v {
@@ -23,7 +25,8 @@ fn walk<'v>(s: Schema<'_>, v: &'v Value, at: &mut At<'v>, out: &mut Vec<String>)
                 at.field(k);
                 match s.property(k) {
                     Some(cs) => walk(cs, child, at, out),
-                    None => out.push(at.render()),
+                    None if !s.open() => out.push(at.render()),
+                    None => {}
                 }
                 at.pop();
             }
@@ -43,12 +46,14 @@ fn walk<'v>(s: Schema<'_>, v: &'v Value, at: &mut At<'v>, out: &mut Vec<String>)
 
 /// Removes the fields `s` does not declare (a custom resource's pruning).
 pub fn prune(s: Schema<'_>, v: &mut Value) {
-    if s.open() {
+    if s.open() && !s.has_properties() {
         return;
     }
     match v {
         Value::Object(o) => {
-            o.retain(|k, _| s.property(k).is_some());
+            if !s.open() {
+                o.retain(|k, _| s.property(k).is_some());
+            }
             for (k, child) in o.iter_mut() {
                 if let Some(cs) = s.property(k) {
                     prune(cs, child);
@@ -79,20 +84,31 @@ mod tests {
                 "size": {"type": "integer"},
                 "labels": {"type": "object", "additionalProperties": {"type": "string"}},
                 "items": {"type": "array", "items": {"type": "object", "properties": {"n": {"type": "string"}}}},
-                "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}});
+                "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": true,
+                         "properties": {"db": {"type": "object", "properties": {"host": {"type": "string"}}}}}}}}});
         let mut obj = json!({"apiVersion": "x/v1", "kind": "X", "metadata": {"name": "a", "labels": {"k": "v"}},
             "spec": {"size": 1, "colour": "red", "labels": {"a": "b"}, "items": [{"n": "x", "m": 1}],
-                     "free": {"any": {"thing": 1}}},
+                     "free": {"any": {"thing": 1}, "db": {"host": "h", "port": 1}}},
             "extra": true});
         let s = Schema::inline(&schema);
         assert_eq!(
             unknown_fields(s, &obj),
-            ["extra", "spec.colour", "spec.items[0].m"]
+            [
+                "extra",
+                "spec.colour",
+                "spec.free.db.port",
+                "spec.items[0].m"
+            ]
+        );
+        assert_eq!(
+            crate::schema::inspect(s, &obj, false).1,
+            unknown_fields(s, &obj)
         );
         prune(s, &mut obj);
         assert_eq!(obj["metadata"]["name"], "a");
         assert!(obj.get("extra").is_none() && obj["spec"].get("colour").is_none());
         assert_eq!(obj["spec"]["items"], json!([{"n": "x"}]));
         assert_eq!(obj["spec"]["free"]["any"]["thing"], 1);
+        assert_eq!(obj["spec"]["free"]["db"], json!({"host": "h"}));
     }
 }
