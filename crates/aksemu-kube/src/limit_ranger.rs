@@ -173,12 +173,7 @@ fn annotate_defaults(items: &[Value], pod: &mut Value) {
         ("containers", "container"),
         ("initContainers", "init container"),
     ] {
-        let containers = pod.get_mut("spec").and_then(|s| s.get_mut(list));
-        for c in containers
-            .and_then(Value::as_array_mut)
-            .into_iter()
-            .flatten()
-        {
+        for c in crate::meta::list_mut(pod, list) {
             let name = c["name"].as_str().unwrap_or_default().to_string();
             if !c["resources"].is_object() {
                 c["resources"] = json!({});

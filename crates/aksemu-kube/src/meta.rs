@@ -286,6 +286,16 @@ fn keep_identity(old: &Value, new: &mut Value) {
     }
 }
 
+/// The items of a pod spec's list (`containers`, `initContainers`), to
+/// change in place; none when it has no such list (nothing is added).
+pub fn list_mut<'a>(pod: &'a mut Value, list: &str) -> impl Iterator<Item = &'a mut Value> {
+    pod.get_mut("spec")
+        .and_then(|s| s.get_mut(list))
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

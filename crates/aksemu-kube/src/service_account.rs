@@ -47,12 +47,7 @@ fn automount(pod: &Value, sa: Option<&Value>) -> bool {
 /// Adds the mount to each container that does not mount that path already.
 fn mount(pod: &mut Value, name: &str) {
     for list in ["initContainers", "containers"] {
-        let containers = pod.get_mut("spec").and_then(|s| s.get_mut(list));
-        for c in containers
-            .and_then(Value::as_array_mut)
-            .into_iter()
-            .flatten()
-        {
+        for c in crate::meta::list_mut(pod, list) {
             let Some(c) = c.as_object_mut() else { continue };
             let mounts = c.entry("volumeMounts").or_insert_with(|| json!([]));
             let Some(m) = mounts.as_array_mut() else {

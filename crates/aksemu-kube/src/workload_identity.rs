@@ -95,12 +95,7 @@ pub async fn mutate(ctx: &Ctx<'_>, ns: &str, pod: &mut Value) -> Result<(), Kube
         .map(|s| s.split(';').map(|c| c.trim().to_string()).collect())
         .unwrap_or_default();
     for list in ["initContainers", "containers"] {
-        let containers = pod.get_mut("spec").and_then(|s| s.get_mut(list));
-        for c in containers
-            .and_then(Value::as_array_mut)
-            .into_iter()
-            .flatten()
-        {
+        for c in crate::meta::list_mut(pod, list) {
             if c["name"]
                 .as_str()
                 .is_some_and(|n| skipped.iter().any(|s| s == n))

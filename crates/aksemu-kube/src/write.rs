@@ -158,6 +158,12 @@ async fn store_new(
     Ok(ctx.object(201, rt, &stored))
 }
 
+/// `mgr` writing the object a path names now (its status, for `/status`).
+fn writer<'a>(ctx: &Ctx<'_>, rp: &'a ResourcePath, mgr: &'a str) -> Writer<'a> {
+    let sub = rp.sub.as_deref().filter(|s| *s == "status");
+    Writer::new(rp.rt, mgr, objects::now(ctx.api), sub)
+}
+
 /// How a body's type errors are worded.
 #[derive(Clone, Copy)]
 enum Decode<'a> {
@@ -259,14 +265,7 @@ async fn store_update(
     admit_kind(ctx, rp.rt, Some(old), &mut new)?;
     validate::object(rp.rt, &new)?;
     if let Some(mgr) = by {
-        let now = objects::now(ctx.api);
-        let w = Writer::new(
-            rp.rt,
-            mgr,
-            now,
-            rp.sub.as_deref().filter(|s| *s == "status"),
-        );
-        managed_fields::updated(old, &mut new, &w);
+        managed_fields::updated(old, &mut new, &writer(ctx, rp, mgr));
     }
     // A client resourceVersion must match; else the version we read must.
     let cond = match new["metadata"]["resourceVersion"]
@@ -445,13 +444,7 @@ async fn apply_existing(
             old["metadata"]["managedFields"].clone(),
         );
     }
-    let now = objects::now(ctx.api);
-    let w = Writer::new(
-        rp.rt,
-        mgr,
-        now,
-        rp.sub.as_deref().filter(|s| *s == "status"),
-    );
+    let w = writer(ctx, rp, mgr);
     managed_fields::applied(old, &mut new, config, &w, ctx.req.flag("force"))?;
     store_update(ctx, rp, old, new, None).await
 }
