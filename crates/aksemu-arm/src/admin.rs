@@ -14,13 +14,23 @@ use aksemu_entra::imds::Host;
 
 /// The admin API's gate: the one decision, for the administrator only.
 pub fn admin_only(cloud: &Cloud, caller: &Principal, action: &str) -> Result<Authorized, ArmError> {
+    let now = cloud.clock.now().unix_timestamp();
     let decider = Decider {
         tenant_id: &cloud.entra.tenant_id,
         administrator: &cloud.entra.admin_object_id,
         index: None,
-        now: cloud.clock.now().unix_timestamp(),
+        now,
     };
-    authorize(caller, Requirement::Administrator { action }, &decider)
+    let result = authorize(caller, Requirement::Administrator { action }, &decider);
+    let outcome = crate::rbac::decisions::Outcome {
+        principal: caller,
+        action,
+        scope: "/",
+        data: false,
+        at: now,
+    };
+    cloud.rbac.decisions.record(outcome, result.as_ref().err());
+    result
 }
 
 /// A user-assigned identity named by resource id or clientId.

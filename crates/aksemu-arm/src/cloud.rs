@@ -40,6 +40,8 @@ pub struct Settings {
     pub token_lifetime_secs: i64,
     pub rbac_propagation: Propagation,
     pub registry: Registry,
+    /// How many authorization decisions the decision log keeps.
+    pub decision_log: usize,
 }
 
 impl Cloud {
@@ -80,7 +82,13 @@ impl Cloud {
         boot: &Bootstrap,
         settings: Settings,
     ) -> Result<Arc<Self>, ArmError> {
-        let rbac = Rbac::load(store.clone(), clock.clone(), settings.rbac_propagation).await?;
+        let rbac = Rbac::load(
+            store.clone(),
+            clock.clone(),
+            settings.rbac_propagation,
+            crate::rbac::decisions::DecisionLog::new(settings.decision_log),
+        )
+        .await?;
         let entra_settings = EntraSettings {
             keys: settings.keys,
             token_lifetime_secs: settings.token_lifetime_secs,

@@ -10,6 +10,7 @@ use crate::cloud::Cloud;
 use crate::collections::SUBSCRIPTIONS;
 use crate::endpoint::{Access, Endpoint};
 use crate::operation::Operation;
+use crate::rbac::decisions::Outcome;
 
 pub async fn authorize(
     cloud: &Cloud,
@@ -86,11 +87,29 @@ fn decide_now(
     req: Requirement<'_>,
 ) -> Result<Authorized, ArmError> {
     let index = cloud.rbac.index();
+    let now = cloud.clock.now().unix_timestamp();
     let decider = Decider {
         tenant_id: &cloud.entra.tenant_id,
         administrator: &cloud.entra.admin_object_id,
         index: Some(&index),
-        now: cloud.clock.now().unix_timestamp(),
+        now,
     };
-    decide(principal, req, &decider)
+    let result = decide(principal, req, &decider);
+    drop(index);
+    let (action, scope, data) = match req {
+        Requirement::TenantMember { action } | Requirement::Administrator { action } => {
+            (action, "/", false)
+        }
+        Requirement::Scope { action, scope } => (action, scope.as_str(), false),
+        Requirement::DataAction { action, scope } => (action, scope.as_str(), true),
+    };
+    let outcome = Outcome {
+        principal,
+        action,
+        scope,
+        data,
+        at: now,
+    };
+    cloud.rbac.decisions.record(outcome, result.as_ref().err());
+    result
 }

@@ -13,6 +13,7 @@ pub mod conditional;
 pub mod dispatch;
 pub mod effects;
 pub mod endpoint;
+pub mod explain;
 pub mod federated_store;
 pub mod gate;
 pub mod lro;

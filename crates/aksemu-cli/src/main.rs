@@ -6,9 +6,11 @@ mod bench_cmd;
 mod bench_kube;
 mod bench_watch;
 mod clock_cmd;
+mod console_cmd;
 mod data_dir;
 mod env_cmd;
 mod exec_cmd;
+mod explain_cmd;
 mod exports;
 mod kubelogin;
 mod run_as;
@@ -45,6 +47,11 @@ enum Command {
     Az(exec_cmd::AzArgs),
     /// Show or move the emulated cloud's clock (secret expiry, propagation).
     Clock(clock_cmd::ClockArgs),
+    /// Can a principal do an action at a scope? The evaluator's answer, why,
+    /// and the az command that would grant it (exit code 1 when denied).
+    Explain(explain_cmd::ExplainArgs),
+    /// Print a one-time link that signs a browser in to the console.
+    Console(console_cmd::ConsoleArgs),
     /// A kubelogin-compatible credential plugin (also run as `kubelogin`
     /// through `aksemu kubelogin link <dir>`).
     #[command(subcommand)]
@@ -64,9 +71,11 @@ fn main() -> std::process::ExitCode {
         Command::Kubelogin(cmd) => kubelogin::run(cmd),
         Command::Exec(args) => return exit_with(exec_cmd::run(args)),
         Command::Az(args) => return exit_with(exec_cmd::run_az(args)),
+        Command::Explain(args) => return exit_with(explain_cmd::run(args)),
         Command::Serve(args) => serve_cmd::run(args),
         Command::Env(args) => env_cmd::run(args),
         Command::Clock(args) => clock_cmd::run(args),
+        Command::Console(args) => console_cmd::run(args),
         Command::Bench(cmd) => bench_cmd::run(cmd),
     };
     match result {

@@ -66,6 +66,10 @@ pub struct ServeArgs {
     /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3599)]
     token_lifetime: i64,
+    /// Authorization decisions the console's decision log keeps in memory
+    /// (the oldest are dropped first); 0 turns the log off.
+    #[arg(long, env = "AKSEMU_DECISION_LOG", default_value_t = aksemu_arm::rbac::decisions::DEFAULT_CAPACITY)]
+    decision_log: usize,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -177,6 +181,7 @@ async fn open_cloud(
             seed: args.rbac_propagation_seed,
         },
         registry,
+        decision_log: args.decision_log,
     };
     let cloud = Cloud::new(store.clone(), clock.clone(), &boot, settings)
         .await
@@ -317,6 +322,10 @@ fn print_banner(args: &ServeArgs, dir: &DataDir, cloud: &Cloud, b: &Banner<'_>) 
     println!(
         "  administrator:           {}",
         dir.file("credentials.json").display()
+    );
+    println!(
+        "  console:                 {}/console/ (sign in with: aksemu console)",
+        arm_url.replace("127.0.0.1", "localhost")
     );
     println!("  RBAC enforcement:        on");
     match (args.rbac_propagation, args.rbac_propagation_seed) {

@@ -10,6 +10,7 @@ pub mod authn;
 pub mod collections;
 pub mod context;
 pub mod directory;
+pub mod find;
 pub mod graph;
 pub mod imds;
 pub mod people;

@@ -15,7 +15,12 @@ use crate::base_url;
 use crate::render::{arm_error, json_response};
 
 /// Authenticates as ARM does, runs `op`, renders its result or error.
-async fn admin<F, Fut>(state: &AppState, headers: &HeaderMap, status: u16, op: F) -> Response
+pub(crate) async fn admin<F, Fut>(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: u16,
+    op: F,
+) -> Response
 where
     F: FnOnce(Arc<Cloud>, Principal) -> Fut,
     Fut: std::future::Future<Output = Result<Value, ArmError>>,
@@ -72,6 +77,14 @@ pub async fn clock_move(
 ) -> Response {
     admin(&state, &headers, 200, |cloud, p| async move {
         aksemu_arm::admin::clock_move(&cloud, &p, &body).await
+    })
+    .await
+}
+
+/// `aksemu explain`: the evaluator's answer about any principal.
+pub async fn explain(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    admin(&state, &headers, 200, |cloud, p| async move {
+        aksemu_arm::explain::admin_explain(&cloud, &p, &body).await
     })
     .await
 }

@@ -6,6 +6,7 @@ pub mod arm_routes;
 pub mod base_url;
 pub mod cluster_cloud;
 pub mod cluster_routes;
+pub mod console;
 pub mod graph_routes;
 pub mod image_pulls;
 pub mod imds_routes;
@@ -34,6 +35,8 @@ pub struct AppState {
     /// Where the server writes files for processes on this machine (pods'
     /// token files): the data dir.
     pub files: Arc<std::path::PathBuf>,
+    /// The web console's sign-in links and sessions.
+    pub console: Arc<console::sessions::Sessions>,
 }
 
 /// Every surface on one router: tenant-scoped login paths, cloud metadata, the
@@ -69,6 +72,7 @@ pub fn router(
         .route("/v1.0/{*rest}", any(graph_routes::graph))
         .route("/aksemu/admin/hosts", post(admin_routes::create_host))
         .route("/aksemu/admin/pods", post(admin_routes::pod_shell))
+        .route("/aksemu/admin/explain", post(admin_routes::explain))
         .route(
             "/aksemu/oidc/{region}/{tenant}/{uid}/{*rest}",
             get(oidc_routes::document),
@@ -79,6 +83,7 @@ pub fn router(
             "/aksemu/admin/clock",
             get(admin_routes::clock_show).post(admin_routes::clock_move),
         )
+        .merge(console::routes())
         .fallback(arm_routes::arm);
     // Only when asked for: the layer costs a little on every request.
     let r = if timing::enabled() {
@@ -90,6 +95,7 @@ pub fn router(
         cloud,
         kube,
         files: Arc::new(files),
+        console: Arc::default(),
     };
     // Requests naming a registry host go to that registry.
     let r = r.layer(axum::middleware::from_fn_with_state(

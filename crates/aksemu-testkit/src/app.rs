@@ -40,6 +40,7 @@ impl TestApp {
             token_lifetime_secs: 3600,
             rbac_propagation: Default::default(),
             registry,
+            decision_log: aksemu_arm::rbac::decisions::DEFAULT_CAPACITY,
         };
         let clock = Arc::new(VirtualClock::default());
         let cloud = Cloud::new(store.clone(), clock, &boot, settings)

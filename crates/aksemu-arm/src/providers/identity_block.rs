@@ -169,7 +169,7 @@ pub fn require_assign(
     id: &ResourceId,
     raw: &str,
 ) -> Result<(), ArmError> {
-    if !cloud.rbac.allows(auth.principal(), ASSIGN_ACTION, id) {
+    if !cloud.rbac.check(auth.principal(), ASSIGN_ACTION, id) {
         return Err(crate::providers::linked_denied(auth, ASSIGN_ACTION, raw));
     }
     Ok(())

@@ -40,7 +40,7 @@ pub fn check_links(cloud: &Cloud, auth: &Authorized, body: &[u8]) -> Result<(), 
     for (action, raw) in links(&body) {
         let id =
             ResourceId::parse(&raw).map_err(|_| ArmError::LinkedInvalidPropertyId(raw.clone()))?;
-        if !cloud.rbac.allows(auth.principal(), action, &id) {
+        if !cloud.rbac.check(auth.principal(), action, &id) {
             return Err(crate::providers::linked_denied(auth, action, &raw));
         }
     }

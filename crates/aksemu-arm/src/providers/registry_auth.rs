@@ -175,8 +175,8 @@ pub fn token(
     let granted: Vec<&str> = actions
         .split(',')
         .filter(|a| match *a {
-            "pull" => cloud.rbac.allows(&principal, PULL, &id),
-            "push" => cloud.rbac.allows(&principal, PUSH, &id),
+            "pull" => cloud.rbac.check(&principal, PULL, &id),
+            "push" => cloud.rbac.check(&principal, PUSH, &id),
             _ => false,
         })
         .collect();

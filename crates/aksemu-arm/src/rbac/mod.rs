@@ -6,6 +6,7 @@
 //! linked checks).
 
 pub mod custom_role;
+pub mod decisions;
 pub mod document;
 pub mod propagation;
 mod stored;
@@ -20,6 +21,7 @@ use serde_json::json;
 
 use crate::collections::{ASSIGNMENTS_BY_PRINCIPAL, META, ROLE_DEFINITIONS};
 use custom_role::CustomRole;
+use decisions::{DecisionLog, Outcome};
 use propagation::Propagation;
 use stored::assignment_of;
 
@@ -77,6 +79,8 @@ pub struct Rbac {
     custom_roles: RwLock<HashMap<String, RoleDefinition>>,
     /// Virtual time before a new role assignment grants (and a deleted one stops).
     propagation: Propagation,
+    /// Every decision made against the index, for the console.
+    pub decisions: DecisionLog,
 }
 
 impl Rbac {
@@ -85,6 +89,7 @@ impl Rbac {
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
         propagation: Propagation,
+        decisions: DecisionLog,
     ) -> Result<Self, ArmError> {
         let custom = load_custom_roles(store.as_ref()).await?;
         let rbac = Self {
@@ -93,6 +98,7 @@ impl Rbac {
             index: RwLock::new(AssignmentIndex::default()),
             custom_roles: RwLock::new(custom),
             propagation,
+            decisions,
         };
         rbac.reload_all_assignments().await?;
         Ok(rbac)
@@ -191,6 +197,24 @@ impl Rbac {
             .cloned()
     }
 
+    /// A stored role assignment as the evaluator sees it now, with its
+    /// propagation window; `None` once it no longer counts at all.
+    pub fn evaluated(&self, d: &aksemu_store::Doc) -> Option<aksemu_authz::Assignment> {
+        assignment_of(d, self.propagation, self.now())
+    }
+
+    /// The name of a role definition (built-in or custom) by its id.
+    pub fn role_name(&self, role_definition_id: &str) -> String {
+        let guid = aksemu_authz::role::role_guid(role_definition_id);
+        match builtin_role(&guid) {
+            Some(r) => r.role_name.clone(),
+            None => self
+                .custom_role(&guid)
+                .map(|r| r.role_name)
+                .unwrap_or_else(|| guid.clone()),
+        }
+    }
+
     /// Whether the caller holds any role at, above or below `scope` (how Azure
     /// decides which subscriptions a principal sees).
     pub fn has_access_around(&self, principal: &Principal, scope: &ResourceId) -> bool {
@@ -205,8 +229,14 @@ impl Rbac {
         ids(principal).any(|id| index.allows(id, action, scope.key(), now))
     }
 
-    /// A linked check (an action on a second resource the request uses): the
-    /// denial Azure gives, with the explanation; no capability is made.
+    /// A linked check (an action on a second resource the request uses, an
+    /// image pull): `allows`, recorded in the decision log.
+    pub fn check(&self, principal: &Principal, action: &str, scope: &ResourceId) -> bool {
+        self.require(principal, action, scope).is_ok()
+    }
+
+    /// A linked check with the denial Azure gives and its explanation,
+    /// recorded in the decision log; no capability is made.
     pub fn require(
         &self,
         principal: &Principal,
@@ -215,16 +245,26 @@ impl Rbac {
     ) -> Result<(), ArmError> {
         let now = self.now();
         let index = self.index();
-        if ids(principal).any(|id| index.allows(id, action, scope.key(), now)) {
-            return Ok(());
-        }
-        Err(ArmError::AuthorizationFailed {
-            client_id: principal.app_id.clone(),
-            object_id: principal.object_id.clone(),
-            action: action.to_string(),
-            scope: scope.as_str().to_string(),
-            explanation: index.explain(&principal.object_id, action, scope.key(), now),
-        })
+        let result = if ids(principal).any(|id| index.allows(id, action, scope.key(), now)) {
+            Ok(())
+        } else {
+            Err(ArmError::AuthorizationFailed {
+                client_id: principal.app_id.clone(),
+                object_id: principal.object_id.clone(),
+                action: action.to_string(),
+                scope: scope.as_str().to_string(),
+                explanation: index.explain(&principal.object_id, action, scope.key(), now),
+            })
+        };
+        let outcome = Outcome {
+            principal,
+            action,
+            scope: scope.as_str(),
+            data: false,
+            at: now,
+        };
+        self.decisions.record(outcome, result.as_ref().err());
+        result
     }
 }
 

@@ -256,7 +256,7 @@ async fn attach(
     id: &ResourceId,
     vm: &str,
 ) -> Result<Write, ArmError> {
-    if !cloud.rbac.allows(auth.principal(), DISK_WRITE, id) {
+    if !cloud.rbac.check(auth.principal(), DISK_WRITE, id) {
         return Err(crate::providers::linked_denied(
             auth,
             DISK_WRITE,

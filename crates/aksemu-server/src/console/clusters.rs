@@ -1,0 +1,172 @@
+//! The Clusters tab: per readable cluster its state and node pools, and for
+//! a principal that may fetch the cluster's user credentials (what reaching
+//! its API server takes) its nodes, namespaces, workloads, services with
+//! their load-balancer state, and recent events.
+
+use aksemu_arm::collections::RESOURCES;
+use aksemu_core::ResourceId;
+use aksemu_kube::objects::OBJECTS;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::Value;
+
+use super::page::{esc, page};
+use super::session;
+use super::view::gather;
+use crate::AppState;
+
+const USER_CREDENTIAL: &str =
+    "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action";
+
+pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let s = match session(&state, &headers) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let cloud = &state.cloud;
+    let clusters = gather(cloud, &s.who.principal)
+        .await
+        .map(|v| v.clusters)
+        .unwrap_or_default();
+    let mut main = String::from("<h1>Clusters</h1>");
+    if clusters.is_empty() {
+        main.push_str("<p class=\"muted\">No cluster you may read.</p>");
+    }
+    for c in clusters {
+        let Ok(Some(doc)) = cloud.store().get(RESOURCES, &c.key).await else {
+            continue;
+        };
+        let inside = ResourceId::parse(&doc.id)
+            .is_ok_and(|id| cloud.rbac.allows(&s.who.principal, USER_CREDENTIAL, &id));
+        main.push_str(&cluster(&state, &doc.body, inside).await);
+    }
+    page(&s, "clusters", "Clusters", &main)
+}
+
+async fn cluster(state: &AppState, body: &Value, inside: bool) -> String {
+    let p = &body["properties"];
+    let t = |v: &Value| esc(v.as_str().unwrap_or_default());
+    let pools: String = p["agentPoolProfiles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|pool| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                t(&pool["name"]),
+                t(&pool["mode"]),
+                pool["count"],
+                t(&pool["vmSize"]),
+                t(&pool["provisioningState"])
+            )
+        })
+        .collect();
+    let kube = match (inside, p["resourceUID"].as_str()) {
+        (true, Some(uid)) => kube_side(state, uid).await,
+        _ => "<p class=\"muted\">Its Kubernetes objects need listClusterUserCredential on the cluster.</p>".into(),
+    };
+    format!(
+        "<section class=\"cluster\" data-name=\"{name}\"><h2>{name} <span class=\"muted\">{state} · Kubernetes {ver} · {fqdn}</span></h2>\
+         <table><caption>Node pools</caption><tr><th>name</th><th>mode</th><th>count</th><th>size</th><th>state</th></tr>{pools}</table>{kube}</section>",
+        name = t(&body["name"]),
+        state = t(&p["provisioningState"]),
+        ver = t(&p["kubernetesVersion"]),
+        fqdn = t(&p["fqdn"]),
+    )
+}
+
+/// The Kubernetes objects of `kind` in cluster `uid` (stored JSON).
+async fn objects(state: &AppState, uid: &str, qualified: &str) -> Vec<Value> {
+    state
+        .cloud
+        .store()
+        .list(OBJECTS, &format!("{uid}/{qualified}/"))
+        .await
+        .map(|docs| docs.into_iter().map(|d| d.body).collect())
+        .unwrap_or_default()
+}
+
+fn name_of(o: &Value) -> String {
+    let m = &o["metadata"];
+    match m["namespace"].as_str() {
+        Some(ns) => format!("{ns}/{}", m["name"].as_str().unwrap_or_default()),
+        None => m["name"].as_str().unwrap_or_default().to_string(),
+    }
+}
+
+async fn kube_side(state: &AppState, uid: &str) -> String {
+    let nodes = objects(state, uid, "nodes").await;
+    let namespaces = objects(state, uid, "namespaces").await;
+    let deployments = objects(state, uid, "deployments.apps").await;
+    let services = objects(state, uid, "services").await;
+    let mut events = objects(state, uid, "events").await;
+    let node_list: Vec<String> = nodes.iter().map(|n| esc(&name_of(n))).collect();
+    let ns_list: Vec<String> = namespaces.iter().map(|n| esc(&name_of(n))).collect();
+    let workloads: String = deployments
+        .iter()
+        .map(|d| {
+            format!(
+                "<tr><td>{}</td><td>{}/{}</td></tr>",
+                esc(&name_of(d)),
+                d["status"]["readyReplicas"].as_i64().unwrap_or(0),
+                d["spec"]["replicas"].as_i64().unwrap_or(1)
+            )
+        })
+        .collect();
+    let svcs: String = services
+        .iter()
+        .map(|s| {
+            let kind = s["spec"]["type"].as_str().unwrap_or("ClusterIP");
+            let lb = match (
+                kind,
+                s["status"]["loadBalancer"]["ingress"][0]["ip"].as_str(),
+            ) {
+                ("LoadBalancer", Some(ip)) => format!("load balancer at {ip}"),
+                ("LoadBalancer", None) => "load balancer pending".to_string(),
+                _ => String::new(),
+            };
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&name_of(s)),
+                esc(kind),
+                esc(&lb)
+            )
+        })
+        .collect();
+    let stamp = |e: &Value| {
+        e["lastTimestamp"]
+            .as_str()
+            .or(e["eventTime"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    events.sort_by_key(|e| std::cmp::Reverse(stamp(e)));
+    let recent: String = events
+        .iter()
+        .take(15)
+        .map(|e| {
+            format!(
+                "<li><span class=\"time\">{}</span> {} <b>{}</b> {}: {}</li>",
+                esc(&stamp(e)),
+                esc(e["type"].as_str().unwrap_or_default()),
+                esc(e["reason"].as_str().unwrap_or_default()),
+                esc(&format!(
+                    "{}/{}",
+                    e["involvedObject"]["kind"].as_str().unwrap_or_default(),
+                    e["involvedObject"]["name"].as_str().unwrap_or_default()
+                )),
+                esc(e["message"].as_str().unwrap_or_default())
+            )
+        })
+        .collect();
+    format!(
+        "<p><b>Nodes</b> ({}): {}</p><p><b>Namespaces</b>: {}</p>\
+         <table><caption>Deployments</caption><tr><th>name</th><th>ready</th></tr>{workloads}</table>\
+         <table><caption>Services</caption><tr><th>name</th><th>type</th><th>load balancer</th></tr>{svcs}</table>\
+         <h3>Recent events</h3><ol class=\"events\">{recent}</ol>",
+        nodes.len(),
+        node_list.join(", "),
+        ns_list.join(", ")
+    )
+}
