@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks aksemu against its references, side by side in one run (see BENCHMARKS.md).
-#   benches/run.sh [rg-get|rg-put|token|rg-get-100k|imds|kube|all]   env: RUNS=3 DUR=10 CONNS=64
+#   benches/run.sh [rg-get|rg-put|token|rg-get-100k|imds|kube|decision-feed|all]   env: RUNS=3 DUR=10 CONNS=64
+#   decision-feed: RG GET with the console's decision feed open vs closed, ≥ 5 interleaved pairs
 #   kube: PODS=10000 WATCHES=1000 (a cluster made through ARM, measured with `aksemu bench kube`)
 # References come from ../shared/bench-peers (copied to a scratch dir): the bare axum
 # HTTPS ceiling, moto's IAM CreateRole, oidc-provider's client_credentials.
@@ -89,6 +90,31 @@ bench_rg_get() {  # bench_rg_get [label]
   done
   report "authenticated RG GET${1:-} (HTTPS, keep-alive, wrk -t2 -c$CONNS -d${DUR}s; body $ours B)" "${a[*]}" \
     "bare axum HTTPS ceiling GET /arm (body $theirs B)" "${c[*]}" "$LOGS/rg-get-1.log" "$LOGS/ceiling-1.log" 0.5
+}
+
+bench_decision_feed() {  # authenticated RG GET with the console's live decision feed open vs closed
+  local url="https://127.0.0.1:$APORT/subscriptions/$AKSEMU_SUBSCRIPTION_ID/resourceGroups/bench?api-version=2024-11-01"
+  curl -sf --cacert "$DATA/ca.pem" -X PUT -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" -H 'Content-Type: application/json' \
+    -d '{"location":"westus2"}' "${url/127.0.0.1/localhost}" > /dev/null
+  local link cookie feed
+  link=$("$AKSEMU" console --data-dir "$DATA" 2>/dev/null)
+  cookie=$(curl -s --cacert "$DATA/ca.pem" -o /dev/null -D - "$link" | awk 'tolower($1)=="set-cookie:"{sub(";.*","",$2); print $2}')
+  [ -n "$cookie" ] || { echo "no console session" >&2; return 1; }
+  timeout 20 wrk -t2 -c"$CONNS" -d2s -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" "$url" > /dev/null 2>&1 || true
+  local closed=() open=() r n
+  # At least 5 interleaved pairs: drift in the machine's speed hits both alike.
+  n=$(( RUNS > 5 ? RUNS : 5 ))
+  for r in $(seq 1 "$n"); do
+    wait_quiet; closed+=("$(rps "$LOGS/feed-closed-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" "$url")")
+    timeout $((DUR + 20)) curl -sN --cacert "$DATA/ca.pem" -H "Cookie: $cookie" \
+      "https://localhost:$APORT/console/decisions/stream" > "$LOGS/feed-$r.sse" 2>/dev/null &
+    feed=$!; sleep 1
+    wait_quiet; open+=("$(rps "$LOGS/feed-open-$r.log" -t2 -c"$CONNS" -d"${DUR}s" --latency -H "Authorization: Bearer $AKSEMU_BENCH_TOKEN" "$url")")
+    kill "$feed" 2>/dev/null || true
+    log "run $r: the feed sent $(grep -c '^event: decisions' "$LOGS/feed-$r.sse") batches, $(grep -o 'class="decision ' "$LOGS/feed-$r.sse" | wc -l) rows"
+  done
+  report "authenticated RG GET, console decision feed open (one SSE reader)" "${open[*]}" \
+    "the same, feed closed" "${closed[*]}" "$LOGS/feed-open-1.log" "$LOGS/feed-closed-1.log" 0.95
 }
 
 bench_rg_put() {
@@ -212,6 +238,7 @@ start_aksemu
 case "$WHAT" in
   rg-get) bench_rg_get ;;
   rg-put) bench_rg_put ;;
+  decision-feed) bench_decision_feed ;;
   token) bench_token ;;
   rg-get-100k) start_aksemu 100000; bench_rg_get ", 100,000 assignments loaded" ;;
   imds) bench_imds ;;

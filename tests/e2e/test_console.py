@@ -11,14 +11,12 @@ import subprocess
 import time
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import Aksemu, Az
-
-selenium = pytest.importorskip("selenium")
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM = os.environ.get("AKSEMU_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("AKSEMU_CHROMEDRIVER", "/usr/bin/chromedriver")

@@ -22,6 +22,12 @@ pub enum BenchCommand {
     /// Measure a running cluster's Kubernetes API: durable creates, lists of
     /// every pod (JSON and Table), and watch latency (see BENCHMARKS.md).
     Kube(crate::bench_kube::KubeArgs),
+    /// Write a large subscription (clusters, identities, role assignments)
+    /// for the console's graph benchmark.
+    SeedConsole(crate::bench_console::SeedConsoleArgs),
+    /// What recording an authorization decision in the console's log costs,
+    /// beside the decision itself (nanoseconds per decision).
+    DecisionLog(crate::bench_decisions::DecisionArgs),
 }
 
 #[derive(Args)]
@@ -55,6 +61,11 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             .enable_all()
             .build()?
             .block_on(seed(a)),
+        BenchCommand::DecisionLog(a) => crate::bench_decisions::run(a),
+        BenchCommand::SeedConsole(a) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(crate::bench_console::seed(a)),
         BenchCommand::Kube(a) => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?

@@ -3,6 +3,8 @@
 mod admin_client;
 mod az_login;
 mod bench_cmd;
+mod bench_console;
+mod bench_decisions;
 mod bench_kube;
 mod bench_watch;
 mod clock_cmd;

@@ -6,6 +6,7 @@ mod aks;
 mod arm_rules;
 mod clock;
 mod compute;
+mod console;
 mod federation;
 mod forged_tokens;
 mod graph;

@@ -12,7 +12,8 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::page::{esc, page};
-use super::{decisions::explanation_html, session};
+use super::rows::explanation_html;
+use super::session;
 use crate::AppState;
 
 const ASSIGNMENT_READ: &str = "Microsoft.Authorization/roleAssignments/read";

@@ -74,7 +74,9 @@ pub fn lay_out(v: &View) -> Layout {
     l
 }
 
-/// Columns 1 and 2; returns the height used.
+/// Columns 1 and 2; returns the height used. A cluster's node resource
+/// group comes right after the group of the cluster, so what a cluster owns
+/// sits together.
 fn scopes(v: &View, l: &mut Layout) -> i64 {
     let mut y = ROW;
     let node_groups: HashMap<&str, &str> = v
@@ -82,6 +84,13 @@ fn scopes(v: &View, l: &mut Layout) -> i64 {
         .iter()
         .filter_map(|c| Some((c.node_group.as_deref()?, c.name.as_str())))
         .collect();
+    let mut owned_by: HashMap<&str, Vec<&str>> = HashMap::new();
+    for c in &v.clusters {
+        let rg = c.key.split("/providers/").next().unwrap_or_default();
+        if let Some(ng) = c.node_group.as_deref() {
+            owned_by.entry(rg).or_default().push(ng);
+        }
+    }
     for (sub_key, sub_id) in &v.subscriptions {
         let label = sub_id.rsplit('/').next().unwrap_or(sub_id);
         l.push(
@@ -91,21 +100,55 @@ fn scopes(v: &View, l: &mut Layout) -> i64 {
         let top = resources(v, l, "", y);
         y += ROW * top.max(1);
         let prefix = format!("{sub_key}/resourcegroups/");
-        for (rg_key, (rg_id, name)) in v.groups.range(prefix.clone()..) {
-            if !rg_key.starts_with(&prefix) {
-                break;
+        let groups = v.groups.range(prefix.clone()..);
+        let groups = groups.take_while(|(k, _)| k.starts_with(&prefix));
+        // Node resource groups whose cluster is not drawn go where they sort.
+        let placed_later = |k: &str| {
+            node_groups.contains_key(k)
+                && v.clusters
+                    .iter()
+                    .any(|c| c.node_group.as_deref() == Some(k) && cluster_drawn(v, &c.key))
+        };
+        for (rg_key, _) in groups.filter(|(k, _)| !placed_later(k)) {
+            y = group_row(v, l, rg_key, &node_groups, y);
+            for ng in owned_by.get(rg_key.as_str()).into_iter().flatten() {
+                if v.groups.contains_key(*ng) {
+                    y = group_row(v, l, ng, &node_groups, y);
+                }
             }
-            let (kind, class) = match node_groups.get(rg_key.as_str()) {
-                Some(c) => (format!("node resource group of {c}"), "k-nrg"),
-                None => ("resource group".to_string(), "k-rg"),
-            };
-            l.push(&[rg_key], placed(0, y, name, &kind, class, rg_id));
-            let rows = resources(v, l, rg_key, y);
-            y += ROW * rows.max(1);
         }
         y += ROW / 2;
     }
     y
+}
+
+/// Whether the view holds the resource `key` (a cluster it may read).
+fn cluster_drawn(v: &View, key: &str) -> bool {
+    let rg = key.split("/providers/").next().unwrap_or_default();
+    v.groups.contains_key(rg)
+        && v.resources
+            .get(rg)
+            .is_some_and(|r| r.iter().any(|x| x.key == key))
+}
+
+/// One resource group and its resources from `y`; returns the next free y.
+fn group_row(
+    v: &View,
+    l: &mut Layout,
+    rg_key: &str,
+    node_groups: &HashMap<&str, &str>,
+    y: i64,
+) -> i64 {
+    let Some((rg_id, name)) = v.groups.get(rg_key) else {
+        return y;
+    };
+    let (kind, class) = match node_groups.get(rg_key) {
+        Some(c) => (format!("node resource group of {c}"), "k-nrg"),
+        None => ("resource group".to_string(), "k-rg"),
+    };
+    l.push(&[rg_key], placed(0, y, name, &kind, class, rg_id));
+    let rows = resources(v, l, rg_key, y);
+    y + ROW * rows.max(1)
 }
 
 /// The resources of one group (clusters first), from `y`; returns the rows used.

@@ -37,7 +37,7 @@ function feed() {
   const source = new EventSource(state.getAttribute("data-stream"));
   source.addEventListener("open", () => { state.textContent = "live"; state.setAttribute("data-open", "1"); });
   source.addEventListener("error", () => { state.textContent = "reconnecting…"; });
-  source.addEventListener("decision", (ev) => {
+  source.addEventListener("decisions", (ev) => {
     list.insertAdjacentHTML("afterbegin", ev.data);
     while (list.children.length > 500) list.lastElementChild.remove();
   });

@@ -1,0 +1,213 @@
+//! The console's security, over HTTPS against the real binary: sessions only
+//! through a one-time link (administrator only) or real credentials, the
+//! cookie's flags, CSRF and origin checks on the clock, the strict CSP, and
+//! `aksemu explain`'s API.
+
+use aksemu_testkit::{Server, TestStore};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE};
+use serde_json::{Value, json};
+
+use crate::principals::{arm_token, create_sp};
+use crate::{bin, install_crypto};
+
+/// A browser-like client that does not follow redirects (the test reads them).
+fn browser(s: &Server) -> reqwest::Client {
+    reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(s.ca_pem.as_bytes()).unwrap()])
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn link(s: &Server, token: &str, who: Option<&str>) -> (StatusCode, Value) {
+    let r = s
+        .client
+        .post(s.url("/aksemu/admin/console/links"))
+        .bearer_auth(token)
+        .json(&json!({ "as": who }))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap_or(Value::Null))
+}
+
+/// Follows a sign-in link: the session cookie (`name=value`) it sets.
+async fn sign_in(s: &Server, b: &reqwest::Client, url: &str) -> Option<String> {
+    let path = &url[url.find("/console/").unwrap()..];
+    let r = b.get(s.url(path)).send().await.unwrap();
+    if r.status() != StatusCode::SEE_OTHER {
+        return None;
+    }
+    let cookie = r.headers()[SET_COOKIE].to_str().unwrap().to_string();
+    for flag in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(flag), "{cookie}");
+    }
+    assert!(cookie.starts_with("__Host-aksemu-console="));
+    assert_eq!(r.headers()[LOCATION], "/console/");
+    Some(cookie.split(';').next().unwrap().to_string())
+}
+
+async fn clock_offset(s: &Server, admin: &str) -> i64 {
+    let v: Value = s
+        .client
+        .get(s.url("/aksemu/admin/clock"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["offsetSeconds"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn console_sessions_cookies_csrf_and_csp() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let b = browser(&s);
+    let admin = s.admin_token().await.unwrap();
+
+    // No session: the sign-in page, with the policy.
+    let r = b.get(s.url("/console/decisions")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let csp = r.headers()[CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"));
+
+    // Only the administrator makes links; a link works once.
+    let sp = create_sp(&s, "console-bot").await;
+    let bot = arm_token(&s, &sp).await;
+    let (status, body) = link(&s, &bot, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"]["code"], "AuthorizationFailed");
+    let (status, made) = link(&s, &admin, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let url = made["url"].as_str().unwrap();
+    let cookie = sign_in(&s, &b, url).await.expect("a session");
+    assert!(sign_in(&s, &b, url).await.is_none(), "a link is used once");
+    let (_, unknown) = link(&s, &admin, Some("nobody-at-all")).await;
+    assert_eq!(unknown["error"]["code"], "InvalidRequestContent");
+
+    // The clock moves only with the session's CSRF token, from our origin.
+    let page = b
+        .get(s.url("/console/clock"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let post = |form: Vec<(&'static str, String)>, origin: String| {
+        b.post(s.url("/console/clock"))
+            .header("cookie", &cookie)
+            .header("origin", origin)
+            .form(&form)
+            .send()
+    };
+    let ours = s.base.clone();
+    let secs = ("advanceSeconds", "600".to_string());
+    let r = post(vec![secs.clone()], ours.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no token");
+    let r = post(vec![secs.clone(), ("csrf", "wrong".into())], ours.clone())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "wrong token");
+    let evil = "https://evil.example".to_string();
+    let r = post(vec![secs.clone(), ("csrf", csrf.into())], evil)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "another site");
+    assert_eq!(clock_offset(&s, &admin).await, 0);
+    let r = post(vec![secs, ("csrf", csrf.into())], ours).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(clock_offset(&s, &admin).await >= 600);
+
+    // Credentials sign in too; wrong ones do not.
+    let login = |id: String, secret: String| {
+        b.post(s.url("/console/login"))
+            .form(&[("client_id", id), ("client_secret", secret)])
+            .send()
+    };
+    let r = login(sp.app_id.clone(), "not-the-secret".into())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = login(sp.app_id.clone(), sp.secret.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let bot_cookie = r.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let who = b
+        .get(s.url("/console/ask"))
+        .header("cookie", &bot_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert!(who.text().await.unwrap().contains("console-bot"));
+}
+
+#[tokio::test]
+async fn explain_answers_with_the_evaluator_and_the_fix() {
+    install_crypto();
+    let s = Server::start(bin(), &TestStore::Sqlite).await.unwrap();
+    let admin = s.admin_token().await.unwrap();
+    let sp = create_sp(&s, "explain-bot").await;
+    let rg = format!("/subscriptions/{}/resourceGroups/rg", s.subscription_id);
+    let ask = |who: String| {
+        s.client
+            .post(s.url("/aksemu/admin/explain"))
+            .bearer_auth(&admin)
+            .json(&json!({"principal": who, "action": "Microsoft.Network/loadBalancers/write", "scope": rg}))
+            .send()
+    };
+    let v: Value = ask("explain-bot".into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["allowed"], false);
+    assert_eq!(v["principalId"], sp.object_id.as_str());
+    assert_eq!(
+        v["explanation"][0]["reason"],
+        "the caller has no role assignments"
+    );
+    assert_eq!(v["grant"]["roleDefinitionName"], "Network Contributor");
+    let v: Value = ask(s.client_id.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["allowed"], true, "the administrator is Owner: {v}");
+    let bot = arm_token(&s, &sp).await;
+    let r = s
+        .client
+        .post(s.url("/aksemu/admin/explain"))
+        .bearer_auth(&bot)
+        .json(&json!({"principal": "explain-bot", "action": "x", "scope": rg}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
