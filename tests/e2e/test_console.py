@@ -164,14 +164,23 @@ def test_console(server, browser):
     assert answer.startswith("Denied") and "Reader" in answer and "not yet effective until" in answer
     shot(browser, "04-ask-pending")
 
-    # The clock page lists it as upcoming; an hour later it grants.
+    # The graph draws it as not yet effective.
+    browser.get(base + "/console/")
+    pending = wait(browser, "svg path.e-pending")
+    assert "Reader" in pending[0].get_attribute("textContent")
+
+    # The clock page lists it as upcoming, and the bot's secret expiring; an hour later it grants.
     browser.get(base + "/console/clock")
-    assert "becomes effective" in wait(browser, "#timeline")[0].text
+    timeline = wait(browser, "#timeline")[0].text
+    assert "becomes effective" in timeline and "of ci-bot expires" in timeline, timeline
     shot(browser, "05-clock")
     browser.find_element(By.ID, "advance-3600").click()
     wait(browser, "#clock-offset", lambda els: [x for x in els if x.text.startswith("36")])
     answer = ask()
     assert answer.startswith("Allowed") and "role grants the action" in answer
+    browser.get(base + "/console/")
+    wait(browser, "svg path.e-effective")
+    assert not browser.find_elements(By.CSS_SELECTOR, "svg path.e-pending")
     shot(browser, "06-ask-allowed")
     assert ci.json("group", "show", "-n", "team")["name"] == "team"
 

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
 
-use crate::principals::{arm_token, create_sp};
+use crate::principals::{arm_token, create_sp, graph_token};
 use crate::{bin, install_crypto};
 
 /// A browser-like client that does not follow redirects (the test reads them).
@@ -164,6 +164,59 @@ async fn console_sessions_cookies_csrf_and_csp() {
         .await
         .unwrap();
     assert!(who.text().await.unwrap().contains("console-bot"));
+
+    // A user signs in with a password, as with `az login -u`.
+    let g = graph_token(&s).await;
+    let upn = "ada@aksemu.onmicrosoft.com";
+    let user = json!({"accountEnabled": true, "displayName": "Ada", "mailNickname": "ada",
+                      "userPrincipalName": upn, "passwordProfile": {"password": "Secret-123!"}});
+    let made = s
+        .client
+        .post(s.url("/v1.0/users"))
+        .bearer_auth(&g)
+        .json(&user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let r = b
+        .post(s.url("/console/login"))
+        .form(&[("username", upn), ("password", "Secret-123!")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let ada = r.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let rg = format!(
+        "/subscriptions/{}/resourceGroups/rg-console?api-version=2024-11-01",
+        s.subscription_id
+    );
+    let put = s
+        .client
+        .put(s.url(&rg))
+        .bearer_auth(&admin)
+        .json(&json!({"location": "westus2"}))
+        .send();
+    assert!(put.await.unwrap().status().is_success());
+    let graph_of = |cookie: String| {
+        let r = b.get(s.url("/console/")).header("cookie", cookie).send();
+        async move { r.await.unwrap().text().await.unwrap() }
+    };
+    assert!(
+        graph_of(cookie.clone()).await.contains(">rg-console<"),
+        "the administrator sees the group"
+    );
+    let html = graph_of(ada).await;
+    assert!(
+        html.contains("Ada") && !html.contains("rg-console"),
+        "a user without roles does not"
+    );
 }
 
 #[tokio::test]
