@@ -14,6 +14,8 @@ use crate::collections::SERVICE_PRINCIPALS;
 pub struct Named {
     pub principal: Principal,
     pub display_name: String,
+    /// The account may sign in (`accountEnabled`).
+    pub enabled: bool,
 }
 
 impl Entra {
@@ -50,7 +52,11 @@ impl Entra {
 
     async fn by_id(&self, needle: &str) -> Result<Option<Named>, ArmError> {
         if let Some((_, u)) = self.user(needle).await? {
-            return Ok(Some(self.named_user(u.id, u.display_name)));
+            return Ok(Some(self.named_user(
+                u.id,
+                u.display_name,
+                u.account_enabled,
+            )));
         }
         if let Some((_, sp)) = self.service_principal(needle).await? {
             return Ok(Some(self.named_sp(sp)));
@@ -76,7 +82,7 @@ impl Entra {
         }
         for u in self.users().await? {
             if u.display_name.eq_ignore_ascii_case(needle) {
-                hits.push(self.named_user(u.id, u.display_name));
+                hits.push(self.named_user(u.id, u.display_name, u.account_enabled));
             }
         }
         match hits.len() {
@@ -109,10 +115,11 @@ impl Entra {
                 groups: Vec::new(),
             },
             display_name: sp.display_name,
+            enabled: sp.account_enabled,
         }
     }
 
-    fn named_user(&self, id: String, display_name: String) -> Named {
+    fn named_user(&self, id: String, display_name: String, enabled: bool) -> Named {
         Named {
             principal: Principal {
                 object_id: id.to_lowercase(),
@@ -122,6 +129,7 @@ impl Entra {
                 groups: Vec::new(),
             },
             display_name,
+            enabled,
         }
     }
 }

@@ -32,6 +32,19 @@ pub struct Decision {
     pub explanation: Vec<Value>,
 }
 
+/// Assignments kept per denial: a principal with hundreds of assignments
+/// must not make each kept denial hundreds of entries long.
+pub const EXPLAINED: usize = 20;
+
+fn bounded(explanation: &[Value]) -> Vec<Value> {
+    let mut kept: Vec<Value> = explanation.iter().take(EXPLAINED).cloned().collect();
+    if explanation.len() > EXPLAINED {
+        let more = explanation.len() - EXPLAINED;
+        kept.push(serde_json::json!({"reason": format!("and {more} more assignments")}));
+    }
+    kept
+}
+
 /// What a caller reports of a decision it made.
 pub struct Outcome<'a> {
     pub principal: &'a Principal,
@@ -71,17 +84,17 @@ impl DecisionLog {
     }
 
     /// Records a decision; `denial` is the error a denied caller gets, whose
-    /// explanation is kept.
+    /// explanation is kept (at most `EXPLAINED` assignments, then a count).
     pub fn record(&self, o: Outcome<'_>, denial: Option<&ArmError>) {
         if self.capacity == 0 {
             return;
         }
         let explanation = match denial {
-            Some(ArmError::AuthorizationFailed { explanation, .. }) => explanation.clone(),
+            Some(ArmError::AuthorizationFailed { explanation, .. }) => bounded(explanation),
             _ => Vec::new(),
         };
-        let d = Arc::new(Decision {
-            seq: self.seq.fetch_add(1, Ordering::Relaxed) + 1,
+        let mut d = Decision {
+            seq: 0,
             at: o.at,
             object_id: o.principal.object_id.clone(),
             app_id: o.principal.app_id.clone(),
@@ -90,14 +103,15 @@ impl DecisionLog {
             data: o.data,
             allowed: denial.is_none(),
             explanation,
-        });
-        {
-            let mut ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
-            if ring.len() == self.capacity {
-                ring.pop_front();
-            }
-            ring.push_back(d.clone());
+        };
+        // Numbered, kept and sent under one lock: the feed sees them in order.
+        let mut ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
+        d.seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
+        let d = Arc::new(d);
+        if ring.len() == self.capacity {
+            ring.pop_front();
         }
+        ring.push_back(d.clone());
         // Nobody listening is the usual case and costs nothing.
         if self.feed.receiver_count() > 0 {
             let _ = self.feed.send(d);
@@ -111,8 +125,14 @@ impl DecisionLog {
 
     /// The kept decisions, oldest first.
     pub fn recent(&self) -> Vec<Arc<Decision>> {
+        self.snapshot().0
+    }
+
+    /// The kept decisions, oldest first, and the number of the last one made,
+    /// read together (a page and the feed that follows it).
+    pub fn snapshot(&self) -> (Vec<Arc<Decision>>, u64) {
         let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
-        ring.iter().cloned().collect()
+        (ring.iter().cloned().collect(), self.last_seq())
     }
 
     /// Every decision from now on (a slow reader skips what it missed).
@@ -174,6 +194,22 @@ mod tests {
         let d = rx.try_recv().expect("sent");
         assert!(!d.allowed);
         assert_eq!(d.explanation[0]["reason"], "none");
+    }
+
+    #[test]
+    fn a_long_explanation_is_cut_with_a_count() {
+        let log = DecisionLog::new(3);
+        let err = ArmError::AuthorizationFailed {
+            client_id: "app".into(),
+            object_id: "oid".into(),
+            action: "x".into(),
+            scope: "/".into(),
+            explanation: vec![serde_json::json!({"reason": "r"}); 50],
+        };
+        log.record(outcome(&p(), "x"), Some(&err));
+        let kept = &log.recent()[0].explanation;
+        assert_eq!(kept.len(), EXPLAINED + 1);
+        assert_eq!(kept[EXPLAINED]["reason"], "and 30 more assignments");
     }
 
     #[test]

@@ -141,9 +141,24 @@ async fn console_sessions_cookies_csrf_and_csp() {
     // Credentials sign in too; wrong ones do not.
     let login = |id: String, secret: String| {
         b.post(s.url("/console/login"))
+            .header("origin", &s.base)
             .form(&[("client_id", id), ("client_secret", secret)])
             .send()
     };
+    let no_origin = b
+        .post(s.url("/console/login"))
+        .form(&[
+            ("client_id", sp.app_id.clone()),
+            ("client_secret", sp.secret.clone()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        no_origin.status(),
+        StatusCode::FORBIDDEN,
+        "a sign-in must say where it comes from"
+    );
     let r = login(sp.app_id.clone(), "not-the-secret".into())
         .await
         .unwrap();
@@ -181,6 +196,7 @@ async fn console_sessions_cookies_csrf_and_csp() {
     assert_eq!(made.status(), StatusCode::CREATED);
     let r = b
         .post(s.url("/console/login"))
+        .header("origin", &s.base)
         .form(&[("username", upn), ("password", "Secret-123!")])
         .send()
         .await
@@ -212,11 +228,55 @@ async fn console_sessions_cookies_csrf_and_csp() {
         graph_of(cookie.clone()).await.contains(">rg-console<"),
         "the administrator sees the group"
     );
-    let html = graph_of(ada).await;
+    let html = graph_of(ada.clone()).await;
     assert!(
         html.contains("Ada") && !html.contains("rg-console"),
         "a user without roles does not"
     );
+
+    // Ada may ask about herself, not about others (nor learn who exists).
+    let scope = rg.split('?').next().unwrap().to_string();
+    let ask = |who: &str| {
+        let q = format!("/console/ask?principal={who}&action=x%2Fread&scope={scope}");
+        let r = b.get(s.url(&q)).header("cookie", &ada).send();
+        async move { r.await.unwrap().text().await.unwrap() }
+    };
+    assert!(ask("Ada").await.contains("id=\"ask-answer\""));
+    let other = ask("console-bot").await;
+    assert!(other.contains("you may ask about yourself") && !other.contains(&sp.object_id));
+
+    // Sign-out needs the CSRF token; without it nothing changes.
+    let out = |form: Vec<(&'static str, String)>| {
+        b.post(s.url("/console/signout"))
+            .header("cookie", &ada)
+            .header("origin", &s.base)
+            .form(&form)
+            .send()
+    };
+    assert_eq!(out(vec![]).await.unwrap().status(), StatusCode::FORBIDDEN);
+    let page = b
+        .get(s.url("/console/ask"))
+        .header("cookie", &ada)
+        .send()
+        .await
+        .unwrap();
+    let page = page.text().await.unwrap();
+    let token = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let signed_out = out(vec![("csrf", token.to_string())]).await.unwrap();
+    assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
+    let gone = b
+        .get(s.url("/console/ask"))
+        .header("cookie", &ada)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -7,33 +7,29 @@ use std::collections::HashMap;
 use aksemu_arm::explain::{Question, answer};
 use aksemu_core::ResourceId;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
 
+use super::Signed;
 use super::page::{esc, page};
-use super::rows::explanation_html;
-use super::session;
+use super::rows::{Viewer, explanation_html};
+use super::sessions::Session;
 use crate::AppState;
 
 const ASSIGNMENT_READ: &str = "Microsoft.Authorization/roleAssignments/read";
 
 pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Signed { session: s, .. }: Signed,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let s = match session(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let get = |k: &str| q.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let (who, action, scope) = (get("principal"), get("action"), get("scope"));
     let data = q.get("data").is_some_and(|v| v == "on");
     let result = if who.is_empty() || action.is_empty() || scope.is_empty() {
         String::new()
     } else {
-        match ask(&state, &s.who.principal, (&who, &action, &scope, data)).await {
+        match ask(&state, &s, (&who, &action, &scope, data)).await {
             Ok(v) => render(&v),
             Err(e) => format!("<p class=\"error\" id=\"ask-error\">{}</p>", esc(&e)),
         }
@@ -54,27 +50,37 @@ pub async fn show(
     page(&s, "ask", "Ask", &main)
 }
 
+/// The evaluator's answer about `who`. Without `roleAssignments/read` at the
+/// scope a principal may ask only about itself, and learns nothing about
+/// the directory from a refusal.
 async fn ask(
     state: &AppState,
-    asker: &aksemu_core::Principal,
+    asker: &Session,
     (who, action, scope, data): (&str, &str, &str, bool),
 ) -> Result<Value, String> {
     let cloud = &state.cloud;
-    let named = cloud
-        .entra
-        .find_principal(who)
-        .await
-        .map_err(|e| e.to_string())?;
     let scope = ResourceId::parse(scope).map_err(|e| e.to_string())?;
-    let itself = named
-        .principal
-        .object_id
-        .eq_ignore_ascii_case(&asker.object_id);
-    if !itself && !cloud.rbac.allows(asker, ASSIGNMENT_READ, &scope) {
+    let me = &asker.who;
+    let named = if asker.admin || cloud.rbac.allows(&me.principal, ASSIGNMENT_READ, &scope) {
+        cloud
+            .entra
+            .find_principal(who)
+            .await
+            .map_err(|e| e.to_string())?
+    } else if [
+        &me.principal.object_id,
+        &me.principal.app_id,
+        &me.display_name,
+    ]
+    .iter()
+    .any(|mine| !mine.is_empty() && mine.eq_ignore_ascii_case(who))
+    {
+        me.clone()
+    } else {
         return Err(format!(
             "you may ask about yourself, or about others where you may read role assignments ({ASSIGNMENT_READ} at {scope})"
         ));
-    }
+    };
     let q = Question {
         principal: &named.principal,
         action,
@@ -82,6 +88,15 @@ async fn ask(
         data,
     };
     let mut v = answer(cloud, &q);
+    let viewer = Viewer {
+        cloud,
+        session: asker,
+    };
+    let shown = viewer.explanation(
+        &named.principal.object_id,
+        v["explanation"].as_array().map_or(&[][..], Vec::as_slice),
+    );
+    v["explanation"] = Value::from(shown);
     v["principalName"] = Value::from(named.display_name);
     Ok(v)
 }

@@ -15,7 +15,7 @@ use super::names::Names;
 use super::page::{esc, page, secured};
 use super::sessions::{Session, csrf_ok};
 use super::view::{State as Due, gather};
-use super::{problem, session};
+use super::{Signed, problem};
 use crate::AppState;
 
 const STEPS: [(&str, i64); 5] = [
@@ -32,11 +32,7 @@ fn at(t: i64) -> String {
         .unwrap_or_default()
 }
 
-pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let s = match session(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+pub async fn show(State(state): State<AppState>, Signed { session: s, .. }: Signed) -> Response {
     let cloud = &state.cloud;
     let now = cloud.clock.now().unix_timestamp();
     let offset = cloud.virtual_clock.offset_ms() / 1000;
@@ -158,11 +154,12 @@ async fn upcoming(state: &AppState, s: &Session, now: i64) -> Vec<(i64, String)>
 }
 
 /// Moves the clock: the admin API's function, as the signed-in principal.
-pub async fn advance(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let s = match session(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+pub async fn advance(
+    State(state): State<AppState>,
+    Signed { session: s, .. }: Signed,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let f = super::form(&body);
     if !csrf_ok(&s, f.get("csrf").map_or("", String::as_str)) || !super::same_origin(&headers) {
         return problem(
@@ -179,6 +176,9 @@ pub async fn advance(State(state): State<AppState>, headers: HeaderMap, body: By
     let body = json!({ "advanceSeconds": secs }).to_string();
     match aksemu_arm::admin::clock_move(&state.cloud, &s.who.principal, body.as_bytes()).await {
         Ok(_) => secured(Redirect::to("/console/clock").into_response()),
-        Err(e) => problem(StatusCode::FORBIDDEN, &e.to_string()),
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            problem(status, &e.to_string())
+        }
     }
 }

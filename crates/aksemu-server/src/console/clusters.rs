@@ -1,29 +1,72 @@
-//! The Clusters tab: per readable cluster its state and node pools, and for
-//! a principal that may fetch the cluster's user credentials (what reaching
-//! its API server takes) its nodes, namespaces, workloads, services with
-//! their load-balancer state, and recent events.
+//! The Clusters tab: per readable cluster its state and node pools, and the
+//! Kubernetes objects the principal could read with kubectl: its nodes,
+//! namespaces, workloads, services with their load-balancer state, and
+//! recent events.
 
+use aksemu_arm::Cloud;
 use aksemu_arm::collections::RESOURCES;
-use aksemu_core::ResourceId;
+use aksemu_core::{Principal, ResourceId};
 use aksemu_kube::objects::OBJECTS;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
 
+use super::Signed;
 use super::page::{esc, page};
-use super::session;
 use super::view::gather;
 use crate::AppState;
 
-const USER_CREDENTIAL: &str =
-    "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action";
+const ADMIN_CREDENTIAL: &str =
+    "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action";
+/// What each listing needs on an Azure RBAC cluster (cluster-wide reads).
+const DATA_READS: [(&str, &str); 5] = [
+    (
+        "nodes",
+        "Microsoft.ContainerService/managedClusters/nodes/read",
+    ),
+    (
+        "namespaces",
+        "Microsoft.ContainerService/managedClusters/namespaces/read",
+    ),
+    (
+        "deployments.apps",
+        "Microsoft.ContainerService/managedClusters/apps/deployments/read",
+    ),
+    (
+        "services",
+        "Microsoft.ContainerService/managedClusters/services/read",
+    ),
+    (
+        "events",
+        "Microsoft.ContainerService/managedClusters/events/read",
+    ),
+];
 
-pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let s = match session(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+/// The kinds of Kubernetes objects the principal may see in a cluster: all
+/// of them with the cluster-admin credential (local accounts on), on an
+/// Azure RBAC cluster those its data actions grant cluster-wide, else none
+/// (Kubernetes RBAC decides there, for a kubeconfig the console does not hold).
+fn readable_kinds(
+    cloud: &Cloud,
+    who: &Principal,
+    id: &ResourceId,
+    props: &Value,
+) -> Vec<&'static str> {
+    let local = props["disableLocalAccounts"] != true;
+    if local && cloud.rbac.allows(who, ADMIN_CREDENTIAL, id) {
+        return DATA_READS.iter().map(|(k, _)| *k).collect();
+    }
+    if props["aadProfile"]["enableAzureRBAC"] != true {
+        return Vec::new();
+    }
+    DATA_READS
+        .iter()
+        .filter(|(_, action)| aksemu_arm::gate::authorize_data(cloud, who, action, id).is_ok())
+        .map(|(k, _)| *k)
+        .collect()
+}
+
+pub async fn show(State(state): State<AppState>, Signed { session: s, .. }: Signed) -> Response {
     let cloud = &state.cloud;
     let clusters = gather(cloud, &s.who.principal)
         .await
@@ -37,14 +80,15 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response
         let Ok(Some(doc)) = cloud.store().get(RESOURCES, &c.key).await else {
             continue;
         };
-        let inside = ResourceId::parse(&doc.id)
-            .is_ok_and(|id| cloud.rbac.allows(&s.who.principal, USER_CREDENTIAL, &id));
-        main.push_str(&cluster(&state, &doc.body, inside).await);
+        let kinds = ResourceId::parse(&doc.id)
+            .map(|id| readable_kinds(cloud, &s.who.principal, &id, &doc.body["properties"]))
+            .unwrap_or_default();
+        main.push_str(&cluster(&state, &doc.body, &kinds).await);
     }
     page(&s, "clusters", "Clusters", &main)
 }
 
-async fn cluster(state: &AppState, body: &Value, inside: bool) -> String {
+async fn cluster(state: &AppState, body: &Value, kinds: &[&str]) -> String {
     let p = &body["properties"];
     let t = |v: &Value| esc(v.as_str().unwrap_or_default());
     let pools: String = p["agentPoolProfiles"]
@@ -62,9 +106,9 @@ async fn cluster(state: &AppState, body: &Value, inside: bool) -> String {
             )
         })
         .collect();
-    let kube = match (inside, p["resourceUID"].as_str()) {
-        (true, Some(uid)) => kube_side(state, uid).await,
-        _ => "<p class=\"muted\">Its Kubernetes objects need listClusterUserCredential on the cluster.</p>".into(),
+    let kube = match p["resourceUID"].as_str() {
+        Some(uid) if !kinds.is_empty() => kube_side(state, uid, kinds).await,
+        _ => "<p class=\"muted\">Its Kubernetes objects need listClusterAdminCredential on the cluster, or on an Azure RBAC cluster the data actions to read them.</p>".into(),
     };
     format!(
         "<section class=\"cluster\" data-name=\"{name}\"><h2>{name} <span class=\"muted\">{state} · Kubernetes {ver} · {fqdn}</span></h2>\
@@ -76,8 +120,12 @@ async fn cluster(state: &AppState, body: &Value, inside: bool) -> String {
     )
 }
 
-/// The Kubernetes objects of `kind` in cluster `uid` (stored JSON).
-async fn objects(state: &AppState, uid: &str, qualified: &str) -> Vec<Value> {
+/// The Kubernetes objects of `kind` in cluster `uid` (stored JSON), if the
+/// principal may read them.
+async fn objects(state: &AppState, uid: &str, qualified: &str, kinds: &[&str]) -> Vec<Value> {
+    if !kinds.contains(&qualified) {
+        return Vec::new();
+    }
     state
         .cloud
         .store()
@@ -95,12 +143,12 @@ fn name_of(o: &Value) -> String {
     }
 }
 
-async fn kube_side(state: &AppState, uid: &str) -> String {
-    let nodes = objects(state, uid, "nodes").await;
-    let namespaces = objects(state, uid, "namespaces").await;
-    let deployments = objects(state, uid, "deployments.apps").await;
-    let services = objects(state, uid, "services").await;
-    let mut events = objects(state, uid, "events").await;
+async fn kube_side(state: &AppState, uid: &str, kinds: &[&str]) -> String {
+    let nodes = objects(state, uid, "nodes", kinds).await;
+    let namespaces = objects(state, uid, "namespaces", kinds).await;
+    let deployments = objects(state, uid, "deployments.apps", kinds).await;
+    let services = objects(state, uid, "services", kinds).await;
+    let mut events = objects(state, uid, "events", kinds).await;
     let node_list: Vec<String> = nodes.iter().map(|n| esc(&name_of(n))).collect();
     let ns_list: Vec<String> = namespaces.iter().map(|n| esc(&name_of(n))).collect();
     let workloads: String = deployments

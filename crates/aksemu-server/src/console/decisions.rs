@@ -6,42 +6,37 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 
+use super::Signed;
 use super::feed::Feed;
 use super::names::Names;
 use super::page::{esc, page, secured};
-use super::rows::{Filter, row, visible};
-use super::session;
+use super::rows::{Filter, Viewer, row, visible};
 use crate::AppState;
 
 const SHOWN: usize = 200;
 
 pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Signed { session: s, .. }: Signed,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let s = match session(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let f = Filter::of(&q);
     let names = Names::load(&state.cloud).await;
     // The feed starts after what this page shows, so nothing falls between.
-    let after = state.cloud.rbac.decisions.last_seq();
-    let rows: String = state
-        .cloud
-        .rbac
-        .decisions
-        .recent()
+    let (kept, after) = state.cloud.rbac.decisions.snapshot();
+    let viewer = Viewer {
+        cloud: &state.cloud,
+        session: &s,
+    };
+    let rows: String = kept
         .iter()
         .rev()
         .filter(|d| visible(&state.cloud, &s, d) && f.keeps(d, &names))
         .take(SHOWN)
-        .map(|d| row(d, &names))
+        .map(|d| row(d, &names, viewer))
         .collect();
     let sel = |v: &str| if f.result == v { " selected" } else { "" };
     let main = format!(
@@ -66,18 +61,15 @@ pub async fn show(
 /// may see and its filters keep, as rendered rows (see `feed`).
 pub async fn stream(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Signed { session: s, id }: Signed,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let s = match session(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let after: u64 = q
         .get("after")
         .and_then(|v| v.parse().ok())
         .unwrap_or(u64::MAX);
-    let feed = Feed::new(state.cloud.clone(), s, Filter::of(&q), after).await;
+    let open = (state.console.clone(), id);
+    let feed = Feed::new(state.cloud.clone(), (s, open), Filter::of(&q), after).await;
     let events = futures_util::stream::unfold(feed, |mut feed| async move {
         let ev = feed.next().await?;
         Some((Ok::<_, std::convert::Infallible>(ev), feed))

@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use aksemu_arm::Cloud;
 use aksemu_arm::rbac::decisions::Decision;
@@ -17,16 +17,20 @@ use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::TryRecvError;
 
 use super::names::Names;
-use super::rows::{Filter, row, visible};
-use super::sessions::Session;
+use super::rows::{Filter, Viewer, row, visible};
+use super::sessions::{Session, Sessions};
 
 const TICK: Duration = Duration::from_millis(250);
+/// The directory is read again for a new name at most this often.
+const NAMES_EVERY: Duration = Duration::from_secs(5);
 /// Rows sent per tick at most (the newest).
 const PER_TICK: usize = 25;
 
 pub struct Feed {
     cloud: Arc<Cloud>,
     session: Session,
+    /// The sessions and this one's cookie: the feed ends with the session.
+    open: (Arc<Sessions>, String),
     filter: Filter,
     rx: Receiver<Arc<Decision>>,
     /// Kept decisions made after the page was rendered, sent first.
@@ -34,37 +38,48 @@ pub struct Feed {
     /// The last decision handled (later ones only, each once).
     sent: u64,
     names: Names,
+    names_read: Instant,
     first: bool,
 }
 
 impl Feed {
     /// Subscribes first, then takes the kept decisions after `after`, so a
     /// decision made while the page loaded is sent once, not lost.
-    pub async fn new(cloud: Arc<Cloud>, session: Session, filter: Filter, after: u64) -> Self {
+    pub async fn new(
+        cloud: Arc<Cloud>,
+        (session, open): (Session, (Arc<Sessions>, String)),
+        filter: Filter,
+        after: u64,
+    ) -> Self {
         let log = &cloud.rbac.decisions;
         let rx = log.subscribe();
-        let replay = log.recent().into_iter().filter(|d| d.seq > after).collect();
-        let sent = after.min(log.last_seq());
+        let (kept, last) = log.snapshot();
+        let replay = kept.into_iter().filter(|d| d.seq > after).collect();
+        let sent = after.min(last);
         let names = Names::load(&cloud).await;
         Self {
             cloud,
             session,
+            open,
             filter,
             rx,
             replay,
             sent,
             names,
+            names_read: Instant::now(),
             first: true,
         }
     }
 
-    /// The next batch of rows, newest first; `None` when the log is gone.
+    /// The next batch of rows, newest first; `None` when the session or the
+    /// log is gone.
     pub async fn next(&mut self) -> Option<Event> {
         loop {
             if !self.first {
                 tokio::time::sleep(TICK).await;
             }
             self.first = false;
+            self.open.0.get(&self.open.1)?;
             let (mut batch, mut skipped) = self.drain()?;
             if batch.is_empty() && skipped == 0 {
                 continue;
@@ -73,12 +88,13 @@ impl Feed {
                 skipped += (batch.len() - PER_TICK) as u64;
                 batch.drain(..batch.len() - PER_TICK);
             }
-            if batch
+            let unnamed = batch
                 .iter()
-                .any(|d| self.names.name(&d.object_id) == d.object_id)
-            {
+                .any(|d| self.names.name(&d.object_id) == d.object_id);
+            if unnamed && self.names_read.elapsed() >= NAMES_EVERY {
                 // A principal made since the feed opened.
                 self.names = Names::load(&self.cloud).await;
+                self.names_read = Instant::now();
             }
             return Some(self.event(&batch, skipped));
         }
@@ -111,7 +127,12 @@ impl Feed {
     }
 
     fn event(&self, batch: &[Arc<Decision>], skipped: u64) -> Event {
-        let mut html: String = batch.iter().rev().map(|d| row(d, &self.names)).collect();
+        let viewer = Viewer {
+            cloud: &self.cloud,
+            session: &self.session,
+        };
+        let rows = batch.iter().rev().map(|d| row(d, &self.names, viewer));
+        let mut html: String = rows.collect();
         if skipped > 0 {
             html.push_str(&format!(
                 "<li class=\"skipped muted\">{skipped} more decisions not shown (more than the feed shows at once; filter to narrow, or reload)</li>"

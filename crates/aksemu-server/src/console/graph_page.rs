@@ -1,18 +1,14 @@
 //! The graph tab: what the signed-in principal may read, as one SVG.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::view::{State as Assignment, gather};
-use super::{graph, page, problem, session};
+use super::{Signed, graph, page, problem};
 use crate::AppState;
 
-pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let s = match session(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+pub async fn show(State(state): State<AppState>, Signed { session: s, .. }: Signed) -> Response {
     let v = match gather(&state.cloud, &s.who.principal).await {
         Ok(v) => v,
         Err(e) => return problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),

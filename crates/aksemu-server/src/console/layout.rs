@@ -97,7 +97,7 @@ fn scopes(v: &View, l: &mut Layout) -> i64 {
             &[sub_key],
             placed(0, y, label, "subscription", "k-sub", sub_id),
         );
-        let top = resources(v, l, "", y);
+        let top = resources(v, l, sub_key, y);
         y += ROW * top.max(1);
         let prefix = format!("{sub_key}/resourcegroups/");
         let groups = v.groups.range(prefix.clone()..);

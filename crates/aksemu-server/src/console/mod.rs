@@ -19,6 +19,8 @@ mod signin;
 mod view;
 
 use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -57,11 +59,35 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// The request's session, or the sign-in page.
-fn session(state: &AppState, headers: &HeaderMap) -> Result<Session, Box<Response>> {
-    cookie(headers, COOKIE)
-        .and_then(|id| state.console.get(id))
-        .ok_or_else(|| Box::new(signin::page(StatusCode::UNAUTHORIZED, None)))
+/// The request's session, checked against the directory as it is now: a
+/// principal deleted or disabled since sign-in is signed out, and its groups
+/// are the current ones. Without one, the sign-in page.
+pub struct Signed {
+    pub session: Session,
+    /// The session cookie's value (the live feed ends when it is closed).
+    pub id: String,
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let unauthorized = || signin::page(StatusCode::UNAUTHORIZED, None);
+        let id = cookie(&parts.headers, COOKIE).ok_or_else(unauthorized)?;
+        let mut session = state.console.get(id).ok_or_else(unauthorized)?;
+        let oid = session.who.principal.object_id.clone();
+        match state.cloud.entra.find_principal(&oid).await {
+            Ok(now) if now.enabled => session.who.principal.groups = now.principal.groups,
+            _ => {
+                state.console.close(id);
+                return Err(unauthorized());
+            }
+        }
+        Ok(Signed {
+            session,
+            id: id.to_string(),
+        })
+    }
 }
 
 /// A page for a refused or failed console request.
@@ -81,15 +107,13 @@ fn form(body: &[u8]) -> std::collections::HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
 }
 
-/// A state-changing request must come from the console itself: the
-/// session's CSRF token, and the browser's `Origin` (when sent) ours.
+/// A state-changing request must come from the console itself: besides the
+/// session's CSRF token, the browser's `Origin` must be ours (browsers send it
+/// on every POST; a request without it is refused).
 fn same_origin(headers: &HeaderMap) -> bool {
     let base = crate::base_url::from_headers(headers);
-    match headers
+    headers
         .get(axum::http::header::ORIGIN)
         .and_then(|v| v.to_str().ok())
-    {
-        Some(origin) => origin.eq_ignore_ascii_case(&base),
-        None => true,
-    }
+        .is_some_and(|origin| origin.eq_ignore_ascii_case(&base))
 }

@@ -64,6 +64,35 @@ impl Filter {
     }
 }
 
+/// Who is looking, for what an explanation may show them.
+#[derive(Clone, Copy)]
+pub struct Viewer<'a> {
+    pub cloud: &'a Cloud,
+    pub session: &'a Session,
+}
+
+impl Viewer<'_> {
+    /// The explanation entries the viewer may see: all of them for the
+    /// administrator or the principal itself; otherwise only assignments at
+    /// scopes where the viewer may read role assignments (as ARM would list
+    /// them to it).
+    pub fn explanation(&self, principal_id: &str, explanation: &[Value]) -> Vec<Value> {
+        let me = &self.session.who.principal;
+        if self.session.admin || me.object_id.eq_ignore_ascii_case(principal_id) {
+            return explanation.to_vec();
+        }
+        explanation
+            .iter()
+            .filter(|e| match e["scope"].as_str() {
+                Some(scope) => ResourceId::parse(scope)
+                    .is_ok_and(|s| self.cloud.rbac.allows(me, ASSIGNMENT_READ, &s)),
+                None => e.get("roleAssignmentId").is_none(),
+            })
+            .cloned()
+            .collect()
+    }
+}
+
 /// Whether the session may see `d`.
 pub fn visible(cloud: &Cloud, s: &Session, d: &Decision) -> bool {
     s.admin
@@ -80,7 +109,7 @@ fn at(t: i64) -> String {
 
 /// One decision as a list item (one line, no line breaks: it is also an SSE
 /// data field).
-pub fn row(d: &Decision, names: &Names) -> String {
+pub fn row(d: &Decision, names: &Names, viewer: Viewer<'_>) -> String {
     let (class, verdict) = if d.allowed {
         ("allowed", "allowed")
     } else {
@@ -97,7 +126,10 @@ pub fn row(d: &Decision, names: &Names) -> String {
         let fix = grant(&names.principal(&d.object_id), &d.action, kind, &d.scope);
         format!(
             "<details open><summary>Why</summary>{}</details>",
-            explanation_html(&d.explanation, fix.as_ref())
+            explanation_html(
+                &viewer.explanation(&d.object_id, &d.explanation),
+                fix.as_ref()
+            )
         )
     };
     let data = if d.data {

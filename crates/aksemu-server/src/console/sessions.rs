@@ -11,8 +11,9 @@ use aksemu_identity::secret;
 
 /// How long a one-time link can be used.
 pub const LINK_LIFETIME: Duration = Duration::from_secs(300);
-/// How long a session lasts without being used.
-const SESSION_IDLE: Duration = Duration::from_secs(12 * 3600);
+/// How long a session lasts without being used, and at most.
+const SESSION_IDLE: Duration = Duration::from_secs(3600);
+const SESSION_MAX: Duration = Duration::from_secs(12 * 3600);
 /// The session cookie: `__Host-` binds it to this origin, path `/`, `Secure`.
 pub const COOKIE: &str = "__Host-aksemu-console";
 const MAX_LINKS: usize = 1_000;
@@ -24,6 +25,13 @@ pub struct Session {
     pub csrf: String,
     pub admin: bool,
     seen: Instant,
+    made: Instant,
+}
+
+impl Session {
+    fn expired(&self) -> bool {
+        self.seen.elapsed() >= SESSION_IDLE || self.made.elapsed() >= SESSION_MAX
+    }
 }
 
 struct Link {
@@ -75,10 +83,21 @@ impl Sessions {
             csrf: secret::opaque(32),
             admin,
             seen: Instant::now(),
+            made: Instant::now(),
         };
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         if sessions.len() >= MAX_SESSIONS {
-            sessions.retain(|_, s| s.seen.elapsed() < SESSION_IDLE);
+            sessions.retain(|_, s| !s.expired());
+        }
+        if sessions.len() >= MAX_SESSIONS {
+            // Still full of live sessions: the least recently used one goes.
+            let oldest = sessions
+                .iter()
+                .min_by_key(|(_, s)| s.seen)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                sessions.remove(&k);
+            }
         }
         sessions.insert(secret::hash(&id), session);
         id
@@ -89,7 +108,7 @@ impl Sessions {
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         let key = secret::hash(id);
         let s = sessions.get_mut(&key)?;
-        if s.seen.elapsed() >= SESSION_IDLE {
+        if s.expired() {
             sessions.remove(&key);
             return None;
         }
@@ -127,6 +146,7 @@ mod tests {
                 groups: vec![],
             },
             display_name: "n".into(),
+            enabled: true,
         }
     }
 

@@ -144,16 +144,23 @@ pub async fn with_credentials(
     signed_in(&state.console.open(named, admin))
 }
 
+/// Closes the session: only with its CSRF token, from our origin (a
+/// cross-site request changes nothing, not even the cookie).
 pub async fn signout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let f = super::form(&body);
-    if let (Some(id), Some(session)) = (
-        super::cookie(&headers, COOKIE),
-        super::cookie(&headers, COOKIE).and_then(|id| state.console.get(id)),
-    ) && csrf_ok(&session, f.get("csrf").map_or("", String::as_str))
-        && super::same_origin(&headers)
+    let id = super::cookie(&headers, COOKIE);
+    let session = id.and_then(|id| state.console.get(id));
+    let (Some(id), Some(session)) = (id, session) else {
+        return secured(Redirect::to("/console/login").into_response());
+    };
+    if !csrf_ok(&session, f.get("csrf").map_or("", String::as_str)) || !super::same_origin(&headers)
     {
-        state.console.close(id);
+        return super::problem(
+            StatusCode::FORBIDDEN,
+            "the request did not come from this console (CSRF token or origin wrong)",
+        );
     }
+    state.console.close(id);
     let mut r = Redirect::to("/console/login").into_response();
     let gone = format!("{COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
     if let Ok(v) = HeaderValue::from_str(&gone) {

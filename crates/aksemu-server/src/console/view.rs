@@ -109,16 +109,18 @@ pub async fn gather(cloud: &Cloud, who: &Principal) -> Result<View, ArmError> {
             continue;
         };
         let t = d.body["type"].as_str().unwrap_or_default().to_string();
+        // The type's read action from the catalogue, as ARM's own lists;
+        // a type nobody registered is not shown.
         let action = if t.eq_ignore_ascii_case(RG_TYPE) {
-            RG_READ.to_string()
+            Some(RG_READ)
         } else {
-            format!("{t}/read")
+            cloud.registry().catalogue().type_named(&t).map(|r| r.read)
         };
-        if !cloud.rbac.allows(who, &action, &id) {
-            continue;
+        if action.is_some_and(|a| cloud.rbac.allows(who, a, &id)) {
+            place(&mut v, &mut identities, &id, &t, &d.body);
         }
-        place(&mut v, &mut identities, &id, &t, &d.body);
     }
+    groups_of_readable_resources(&mut v);
     let names = directory(cloud).await?;
     assignments(cloud, who, &mut v).await?;
     principals(&mut v, who, &identities, &names);
@@ -157,8 +159,10 @@ fn place(
     body: &Value,
 ) {
     let name = body["name"].as_str().unwrap_or_default().to_string();
+    // Resources outside any group are filed under their subscription.
     let group = match (id.subscription_id(), id.resource_group_name()) {
         (Some(s), Some(g)) => ResourceId::resource_group(s, g).key().to_string(),
+        (Some(s), None) => ResourceId::subscription(s).key().to_string(),
         _ => String::new(),
     };
     if t.eq_ignore_ascii_case(RG_TYPE) {
@@ -181,6 +185,24 @@ fn place(
         name,
         rtype: t.to_string(),
     });
+}
+
+/// A group the principal may not read but holds resources it may: drawn
+/// by the name those resources' ids carry (as ARM's resource list shows them).
+fn groups_of_readable_resources(v: &mut View) {
+    for (key, list) in &v.resources {
+        if v.groups.contains_key(key) || !key.contains("/resourcegroups/") {
+            continue;
+        }
+        let Some(id) = list.first().and_then(|r| ResourceId::parse(&r.id).ok()) else {
+            continue;
+        };
+        if let (Some(s), Some(g)) = (id.subscription_id(), id.resource_group_name()) {
+            let rg = ResourceId::resource_group(s, g);
+            let entry = (rg.as_str().to_string(), g.to_string());
+            v.groups.insert(key.clone(), entry);
+        }
+    }
 }
 
 /// The identities a cluster document names, and its node resource group.
@@ -236,11 +258,15 @@ async fn assignments(cloud: &Cloud, who: &Principal, v: &mut View) -> Result<(),
         .list(ROLE_ASSIGNMENTS, "")
         .await
         .map_err(store_err)?;
+    let reading = reading_scopes(cloud, who);
     for d in docs {
         let Some(a) = cloud.rbac.evaluated(&d) else {
             continue;
         };
-        if !cloud.rbac.allows(who, ASSIGNMENT_READ, &a.scope) {
+        // Where it may read assignments, and those inherited from above
+        // (`az role assignment list --include-inherited`).
+        let inherited = reading.iter().any(|r| within(r, a.scope.key()));
+        if !inherited && !cloud.rbac.allows(who, ASSIGNMENT_READ, &a.scope) {
             continue;
         }
         let state = match a.window {
@@ -257,6 +283,29 @@ async fn assignments(cloud: &Cloud, who: &Principal, v: &mut View) -> Result<(),
         });
     }
     Ok(())
+}
+
+/// The scopes (keys) of the caller's own assignments at which it may read
+/// role assignments.
+fn reading_scopes(cloud: &Cloud, who: &Principal) -> Vec<String> {
+    let mine: Vec<aksemu_authz::Assignment> = {
+        let index = cloud.rbac.index();
+        std::iter::once(&who.object_id)
+            .chain(&who.groups)
+            .flat_map(|id| index.of(id))
+            .collect()
+    };
+    mine.into_iter()
+        .filter(|a| cloud.rbac.allows(who, ASSIGNMENT_READ, &a.scope))
+        .map(|a| a.scope.key().to_string())
+        .collect()
+}
+
+/// Whether scope key `inner` is `outer` or below it.
+fn within(inner: &str, outer: &str) -> bool {
+    outer == "/"
+        || inner == outer
+        || (inner.starts_with(outer) && inner.as_bytes().get(outer.len()) == Some(&b'/'))
 }
 
 /// The principals to draw: the clusters' identities, the identities the
