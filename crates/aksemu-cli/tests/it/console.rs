@@ -324,3 +324,70 @@ async fn explain_answers_with_the_evaluator_and_the_fix() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_clock_page_shows_an_operation_until_it_is_due() {
+    install_crypto();
+    let extra = ["--aks-operation-time", "10m"];
+    let s = Server::start_with(bin(), &TestStore::Sqlite, &extra)
+        .await
+        .unwrap();
+    let b = browser(&s);
+    let admin = s.admin_token().await.unwrap();
+    let sub = format!("/subscriptions/{}", s.subscription_id);
+    let put = |path: String, body: Value| {
+        let r = s
+            .client
+            .put(s.url(&path))
+            .bearer_auth(&admin)
+            .json(&body)
+            .send();
+        async move { r.await.unwrap().status() }
+    };
+    let rg = format!("{sub}/resourceGroups/rg?api-version=2024-11-01");
+    assert!(put(rg, json!({"location": "westus2"})).await.is_success());
+    let cluster = format!(
+        "{sub}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c1?api-version=2024-05-01"
+    );
+    let body = json!({"location": "westus2", "identity": {"type": "SystemAssigned"},
+        "properties": {"dnsPrefix": "c1", "agentPoolProfiles": [
+            {"name": "nodepool1", "count": 1, "vmSize": "Standard_DS2_v2", "mode": "System"}]}});
+    assert_eq!(put(cluster, body).await, StatusCode::CREATED);
+    let (_, made) = link(&s, &admin, None).await;
+    let cookie = sign_in(&s, &b, made["url"].as_str().unwrap())
+        .await
+        .unwrap();
+    let clock = || {
+        let r = b
+            .get(s.url("/console/clock"))
+            .header("cookie", &cookie)
+            .send();
+        async move { r.await.unwrap().text().await.unwrap() }
+    };
+    let page = clock().await;
+    assert!(
+        page.contains("in 10 min</span> operation <b>reconcileCluster</b>"),
+        "{page}"
+    );
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let moved = b
+        .post(s.url("/console/clock"))
+        .header("cookie", &cookie)
+        .header("origin", &s.base)
+        .form(&[("csrf", csrf), ("advanceSeconds", "660")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let due = "the operation finishes once it is due";
+    aksemu_testkit::wait_until(std::time::Duration::from_secs(10), due, || async {
+        (!clock().await.contains("reconcileCluster")).then_some(())
+    })
+    .await;
+}

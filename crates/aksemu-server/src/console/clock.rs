@@ -3,13 +3,17 @@
 //! API's own function), and what is due next: role assignments becoming
 //! effective or stopping, client secrets expiring, operations in flight.
 
+use aksemu_arm::Cloud;
 use aksemu_arm::collections::OPERATIONS;
+use aksemu_arm::operation::Operation;
+use aksemu_core::ResourceId;
 use aksemu_identity::Application;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
+use time::format_description::well_known::Rfc3339;
 
 use super::names::Names;
 use super::page::{esc, page, secured};
@@ -133,23 +137,40 @@ async fn upcoming(state: &AppState, s: &Session, now: i64) -> Vec<(i64, String)>
             ));
         }
     }
-    if s.admin {
-        for d in cloud.store().list(OPERATIONS, "").await.unwrap_or_default() {
-            if d.body["status"] != "InProgress" && d.body["status"] != "Accepted" {
-                continue;
-            }
-            out.push((
-                now,
-                format!(
-                    "operation on <code>{}</code> in progress since {}",
-                    esc(d.body["targetId"].as_str().unwrap_or_default()),
-                    esc(d.body["startTime"].as_str().unwrap_or_default())
-                ),
-            ));
-        }
-    }
+    out.extend(operations(cloud, s, now).await);
     out.sort_by_key(|(t, _)| *t);
     out.truncate(100);
+    out
+}
+
+/// Operations in flight whose target the session may read, with the moment
+/// each is due: its start plus the virtual time its kind takes
+/// (`--aks-operation-time`), as the engine waits for it.
+async fn operations(cloud: &Cloud, s: &Session, now: i64) -> Vec<(i64, String)> {
+    let mut out = Vec::new();
+    for d in cloud.store().list(OPERATIONS, "").await.unwrap_or_default() {
+        let Ok(op) = serde_json::from_value::<Operation>(d.body) else {
+            continue;
+        };
+        let readable = ResourceId::parse(&op.target_id)
+            .is_ok_and(|t| cloud.rbac.allows(&s.who.principal, &op.read_action, &t));
+        if op.status != "InProgress" || !readable {
+            continue;
+        }
+        let secs = cloud
+            .registry()
+            .job_of(&op.work.kind)
+            .map_or(0, |j| j.duration_secs());
+        let start = time::OffsetDateTime::parse(&op.start_time, &Rfc3339)
+            .map_or(now, |t| t.unix_timestamp());
+        let what = format!(
+            "operation <b>{}</b> on <code>{}</code> (started {}) finishes",
+            esc(&op.work.kind),
+            esc(&op.target_id),
+            esc(&op.start_time)
+        );
+        out.push(((start + secs).max(now), what));
+    }
     out
 }
 
