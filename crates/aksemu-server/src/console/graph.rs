@@ -88,6 +88,14 @@ fn ownership(v: &View, l: &Layout, edges: &mut Edges, marks: &mut [BTreeSet<usiz
             e.count += 1;
             e.clusters.insert(ci);
         }
+        // What lives in its node resource group is the cluster's too (no
+        // edge each: the group's one says it).
+        let inside = c.node_group.as_ref().and_then(|g| v.resources.get(g));
+        for r in inside.into_iter().flatten() {
+            if let Some(&n) = l.at.get(&r.key) {
+                marks[n].insert(ci);
+            }
+        }
     }
 }
 
