@@ -1,7 +1,7 @@
 //! aksemu's own administration API (not part of Azure): used by the `aksemu` CLI,
 //! authenticated as ARM is, and open to the bootstrap administrator only.
 
-use aksemu_authz::{Authorized, Decider, Requirement, authorize};
+use aksemu_authz::{Authorized, Requirement, authorize};
 use aksemu_core::IdentityBlock;
 use aksemu_core::{ArmError, Principal, ResourceId};
 use serde_json::{Value, json};
@@ -15,12 +15,7 @@ use aksemu_entra::imds::Host;
 /// The admin API's gate: the one decision, for the administrator only.
 pub fn admin_only(cloud: &Cloud, caller: &Principal, action: &str) -> Result<Authorized, ArmError> {
     let now = cloud.clock.now().unix_timestamp();
-    let decider = Decider {
-        tenant_id: &cloud.entra.tenant_id,
-        administrator: &cloud.entra.admin_object_id,
-        index: None,
-        now,
-    };
+    let decider = cloud.decider(None, now);
     let result = authorize(caller, Requirement::Administrator { action }, &decider);
     let outcome = crate::rbac::decisions::Outcome {
         principal: caller,

@@ -49,6 +49,21 @@ impl Cloud {
         aksemu_core::clock::rfc3339(self.clock.now())
     }
 
+    /// What a decision is made against: this cloud's tenant and
+    /// administrator, `index` (none for the admin API), the clock's `now`.
+    pub fn decider<'a>(
+        &'a self,
+        index: Option<&'a aksemu_authz::AssignmentIndex>,
+        now: i64,
+    ) -> aksemu_authz::Decider<'a> {
+        aksemu_authz::Decider {
+            tenant_id: &self.entra.tenant_id,
+            administrator: &self.entra.admin_object_id,
+            index,
+            now,
+        }
+    }
+
     pub fn registry(&self) -> &Registry {
         &self.registry
     }

@@ -4,7 +4,7 @@
 //! command that assigns it.
 
 use aksemu_authz::builtin::builtin_roles;
-use aksemu_authz::{ActionKind, Decider, Requirement, RoleDefinition, authorize};
+use aksemu_authz::{ActionKind, Requirement, RoleDefinition, authorize};
 use aksemu_core::{ArmError, Principal, PrincipalKind, ResourceId};
 use serde_json::{Value, json};
 
@@ -23,12 +23,7 @@ pub struct Question<'a> {
 pub fn answer(cloud: &Cloud, q: &Question<'_>) -> Value {
     let index = cloud.rbac.index();
     let now = cloud.clock.now().unix_timestamp();
-    let decider = Decider {
-        tenant_id: &cloud.entra.tenant_id,
-        administrator: &cloud.entra.admin_object_id,
-        index: Some(&index),
-        now,
-    };
+    let decider = cloud.decider(Some(&index), now);
     let (action, scope) = (q.action, q.scope);
     let (req, kind) = if q.data {
         (Requirement::DataAction { action, scope }, ActionKind::Data)

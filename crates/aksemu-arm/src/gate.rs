@@ -2,7 +2,7 @@
 //! asks the one decision (`aksemu_authz::authorize`) against the RBAC index.
 //! Nothing reaches a provider without the `Authorized` this returns.
 
-use aksemu_authz::{Authorized, Decider, Requirement, authorize as decide};
+use aksemu_authz::{Authorized, Requirement, authorize as decide};
 use aksemu_core::{ArmError, Principal, ResourceId};
 use aksemu_store::store_err;
 
@@ -88,12 +88,7 @@ fn decide_now(
 ) -> Result<Authorized, ArmError> {
     let index = cloud.rbac.index();
     let now = cloud.clock.now().unix_timestamp();
-    let decider = Decider {
-        tenant_id: &cloud.entra.tenant_id,
-        administrator: &cloud.entra.admin_object_id,
-        index: Some(&index),
-        now,
-    };
+    let decider = cloud.decider(Some(&index), now);
     let result = decide(principal, req, &decider);
     drop(index);
     let (action, scope, data) = match req {

@@ -5,17 +5,13 @@
 
 use std::path::PathBuf;
 
-use aksemu_arm::bootstrap;
 use aksemu_arm::collections::RESOURCES;
 use aksemu_arm::providers::role_assignments::writes_for;
 use aksemu_arm::rbac::document::{AssignmentProperties, StoredAssignment};
-use aksemu_core::{ResourceId, SystemClock};
+use aksemu_core::ResourceId;
 use aksemu_store::{Cond, Write};
-use anyhow::Context as _;
 use clap::Args;
 use serde_json::{Value, json};
-
-use crate::data_dir::{DATABASE, DataDir};
 
 #[derive(Args)]
 pub struct SeedConsoleArgs {
@@ -99,17 +95,7 @@ fn cluster(sub: &str, c: usize, writes: &mut Vec<Write>) -> (Vec<String>, Vec<Re
 }
 
 pub async fn seed(a: SeedConsoleArgs) -> anyhow::Result<()> {
-    let dir = DataDir::create(&a.data_dir)?;
-    let path = dir.private_file(DATABASE)?;
-    let store = aksemu_store::open(&format!("sqlite:{}", path.display()))
-        .await
-        .context("opening the store")?;
-    let (boot, creds) = bootstrap::ensure(store.as_ref(), &SystemClock)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if let Some(c) = creds {
-        dir.write_credentials(&c)?;
-    }
+    let (store, boot, path) = crate::bench_cmd::seed_store(&a.data_dir).await?;
     let sub = boot.subscription_id.clone();
     let (mut principals, mut scopes, mut writes) = (Vec::new(), Vec::new(), Vec::new());
     for c in 0..a.clusters {

@@ -21,6 +21,24 @@ fn browser(s: &Server) -> reqwest::Client {
         .unwrap()
 }
 
+/// The CSRF token a console page carries in its forms.
+fn csrf_of(html: &str) -> &str {
+    let after = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .expect("a form with a CSRF token");
+    after.split('"').next().unwrap_or_default()
+}
+
+/// A console page with a session cookie.
+async fn get(b: &reqwest::Client, s: &Server, path: &str, cookie: &str) -> reqwest::Response {
+    b.get(s.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn link(s: &Server, token: &str, who: Option<&str>) -> (StatusCode, Value) {
     let r = s
         .client
@@ -98,21 +116,10 @@ async fn console_sessions_cookies_csrf_and_csp() {
     assert_eq!(unknown["error"]["code"], "InvalidRequestContent");
 
     // The clock moves only with the session's CSRF token, from our origin.
-    let page = b
-        .get(s.url("/console/clock"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let page = get(&b, &s, "/console/clock", &cookie).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
+    let csrf = csrf_of(&html);
     let post = |form: Vec<(&'static str, String)>, origin: String| {
         b.post(s.url("/console/clock"))
             .header("cookie", &cookie)
@@ -172,12 +179,7 @@ async fn console_sessions_cookies_csrf_and_csp() {
         .next()
         .unwrap()
         .to_string();
-    let who = b
-        .get(s.url("/console/ask"))
-        .header("cookie", &bot_cookie)
-        .send()
-        .await
-        .unwrap();
+    let who = get(&b, &s, "/console/ask", &bot_cookie).await;
     assert!(who.text().await.unwrap().contains("console-bot"));
 
     // A user signs in with a password, as with `az login -u`.
@@ -220,15 +222,16 @@ async fn console_sessions_cookies_csrf_and_csp() {
         .json(&json!({"location": "westus2"}))
         .send();
     assert!(put.await.unwrap().status().is_success());
-    let graph_of = |cookie: String| {
-        let r = b.get(s.url("/console/")).header("cookie", cookie).send();
-        async move { r.await.unwrap().text().await.unwrap() }
-    };
+    let graph = get(&b, &s, "/console/", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
-        graph_of(cookie.clone()).await.contains(">rg-console<"),
+        graph.contains(">rg-console<"),
         "the administrator sees the group"
     );
-    let html = graph_of(ada.clone()).await;
+    let html = get(&b, &s, "/console/", &ada).await.text().await.unwrap();
     assert!(
         html.contains("Ada") && !html.contains("rg-console"),
         "a user without roles does not"
@@ -238,8 +241,8 @@ async fn console_sessions_cookies_csrf_and_csp() {
     let scope = rg.split('?').next().unwrap().to_string();
     let ask = |who: &str| {
         let q = format!("/console/ask?principal={who}&action=x%2Fread&scope={scope}");
-        let r = b.get(s.url(&q)).header("cookie", &ada).send();
-        async move { r.await.unwrap().text().await.unwrap() }
+        let (b, s, ada) = (&b, &s, &ada);
+        async move { get(b, s, &q, ada).await.text().await.unwrap() }
     };
     assert!(ask("Ada").await.contains("id=\"ask-answer\""));
     let other = ask("console-bot").await;
@@ -254,28 +257,12 @@ async fn console_sessions_cookies_csrf_and_csp() {
             .send()
     };
     assert_eq!(out(vec![]).await.unwrap().status(), StatusCode::FORBIDDEN);
-    let page = b
-        .get(s.url("/console/ask"))
-        .header("cookie", &ada)
-        .send()
-        .await
-        .unwrap();
+    let page = get(&b, &s, "/console/ask", &ada).await;
     let page = page.text().await.unwrap();
-    let token = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
+    let token = csrf_of(&page);
     let signed_out = out(vec![("csrf", token.to_string())]).await.unwrap();
     assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
-    let gone = b
-        .get(s.url("/console/ask"))
-        .header("cookie", &ada)
-        .send()
-        .await
-        .unwrap();
+    let gone = get(&b, &s, "/console/ask", &ada).await;
     assert_eq!(gone.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -357,25 +344,19 @@ async fn the_clock_page_shows_an_operation_until_it_is_due() {
     let cookie = sign_in(&s, &b, made["url"].as_str().unwrap())
         .await
         .unwrap();
-    let clock = || {
-        let r = b
-            .get(s.url("/console/clock"))
-            .header("cookie", &cookie)
-            .send();
-        async move { r.await.unwrap().text().await.unwrap() }
+    let clock = || async {
+        get(&b, &s, "/console/clock", &cookie)
+            .await
+            .text()
+            .await
+            .unwrap()
     };
     let page = clock().await;
     assert!(
         page.contains("in 10 min</span> operation <b>reconcileCluster</b>"),
         "{page}"
     );
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
+    let csrf = csrf_of(&page);
     let moved = b
         .post(s.url("/console/clock"))
         .header("cookie", &cookie)
