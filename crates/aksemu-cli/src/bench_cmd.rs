@@ -3,17 +3,12 @@
 //! server starts (the API stops at 4,000 per subscription, as Azure does).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use aksemu_arm::bootstrap;
 use aksemu_arm::providers::role_assignments::writes_for;
 use aksemu_arm::rbac::document::{AssignmentProperties, StoredAssignment};
-use aksemu_core::{ResourceId, SystemClock};
-use aksemu_store::{Cond, Store};
-use anyhow::Context as _;
+use aksemu_core::ResourceId;
+use aksemu_store::Cond;
 use clap::{Args, Subcommand};
-
-use crate::data_dir::{DATABASE, DataDir};
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
@@ -74,27 +69,8 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     }
 }
 
-/// A data dir's SQLite store, bootstrapped (credentials written on first
-/// use), for seeding before the server starts.
-pub async fn seed_store(
-    data_dir: &std::path::Path,
-) -> anyhow::Result<(Arc<dyn Store>, bootstrap::Bootstrap, PathBuf)> {
-    let dir = DataDir::create(data_dir)?;
-    let path = dir.private_file(DATABASE)?;
-    let store = aksemu_store::open(&format!("sqlite:{}", path.display()))
-        .await
-        .context("opening the store")?;
-    let (boot, creds) = bootstrap::ensure(store.as_ref(), &SystemClock)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if let Some(c) = creds {
-        dir.write_credentials(&c)?;
-    }
-    Ok((store, boot, path))
-}
-
 async fn seed(a: SeedArgs) -> anyhow::Result<()> {
-    let (store, boot, path) = seed_store(&a.data_dir).await?;
+    let (store, boot, path) = crate::bench_seed::seed_store(&a.data_dir).await?;
     let sub = ResourceId::subscription(&boot.subscription_id);
     let roles = [
         aksemu_authz::builtin::READER,

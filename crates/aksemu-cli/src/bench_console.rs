@@ -95,7 +95,7 @@ fn cluster(sub: &str, c: usize, writes: &mut Vec<Write>) -> (Vec<String>, Vec<Re
 }
 
 pub async fn seed(a: SeedConsoleArgs) -> anyhow::Result<()> {
-    let (store, boot, path) = crate::bench_cmd::seed_store(&a.data_dir).await?;
+    let (store, boot, path) = crate::bench_seed::seed_store(&a.data_dir).await?;
     let sub = boot.subscription_id.clone();
     let (mut principals, mut scopes, mut writes) = (Vec::new(), Vec::new(), Vec::new());
     for c in 0..a.clusters {

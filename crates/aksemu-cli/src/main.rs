@@ -6,6 +6,7 @@ mod bench_cmd;
 mod bench_console;
 mod bench_decisions;
 mod bench_kube;
+mod bench_seed;
 mod bench_watch;
 mod clock_cmd;
 mod console_cmd;

@@ -40,7 +40,8 @@ fn bounded(explanation: &[Value]) -> Vec<Value> {
     let mut kept: Vec<Value> = explanation.iter().take(EXPLAINED).cloned().collect();
     if explanation.len() > EXPLAINED {
         let more = explanation.len() - EXPLAINED;
-        kept.push(serde_json::json!({"reason": format!("and {more} more assignments")}));
+        let reason = format!("and {more} more assignments");
+        kept.push(serde_json::json!({"reason": reason, "more": more}));
     }
     kept
 }

@@ -229,6 +229,14 @@ impl Rbac {
         ids(principal).any(|id| index.allows(id, action, scope.key(), now))
     }
 
+    /// Whether the caller holds the data action `action` at `scope` (a
+    /// question on its behalf, not a request: not recorded).
+    pub fn allows_data(&self, principal: &Principal, action: &str, scope: &ResourceId) -> bool {
+        let (index, now) = (self.index(), self.now());
+        let kind = aksemu_authz::ActionKind::Data;
+        ids(principal).any(|id| index.allows_kind(id, action, scope.key(), now, kind))
+    }
+
     /// A linked check (an action on a second resource the request uses, an
     /// image pull): `allows`, recorded in the decision log.
     pub fn check(&self, principal: &Principal, action: &str, scope: &ResourceId) -> bool {

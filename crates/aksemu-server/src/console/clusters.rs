@@ -44,8 +44,9 @@ const DATA_READS: [(&str, &str); 5] = [
 
 /// The kinds of Kubernetes objects the principal may see in a cluster: all
 /// of them with the cluster-admin credential (local accounts on), on an
-/// Azure RBAC cluster those its data actions grant cluster-wide, else none
-/// (Kubernetes RBAC decides there, for a kubeconfig the console does not hold).
+/// Azure RBAC cluster those its data actions grant cluster-wide (asked on its
+/// behalf, not recorded as its requests), else none (Kubernetes RBAC decides
+/// there, for a kubeconfig the console does not hold).
 fn readable_kinds(
     cloud: &Cloud,
     who: &Principal,
@@ -61,7 +62,7 @@ fn readable_kinds(
     }
     DATA_READS
         .iter()
-        .filter(|(_, action)| aksemu_arm::gate::authorize_data(cloud, who, action, id).is_ok())
+        .filter(|(_, action)| cloud.rbac.allows_data(who, action, id))
         .map(|(k, _)| *k)
         .collect()
 }

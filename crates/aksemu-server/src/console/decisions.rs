@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 
@@ -62,12 +63,17 @@ pub async fn show(
 pub async fn stream(
     State(state): State<AppState>,
     Signed { session: s, id }: Signed,
+    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let after: u64 = q
-        .get("after")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(u64::MAX);
+    // A reconnecting EventSource says what it saw last; the page's `after`
+    // is only where it started.
+    let seen = |v: Option<&str>| v.and_then(|v| v.trim().parse::<u64>().ok());
+    let last_event = seen(headers.get("last-event-id").and_then(|v| v.to_str().ok()));
+    let after = match (seen(q.get("after").map(String::as_str)), last_event) {
+        (Some(a), Some(l)) => a.max(l),
+        (a, l) => a.or(l).unwrap_or(u64::MAX),
+    };
     let open = (state.console.clone(), id);
     let feed = Feed::new(state.cloud.clone(), (s, open), Filter::of(&q), after).await;
     let events = futures_util::stream::unfold(feed, |mut feed| async move {

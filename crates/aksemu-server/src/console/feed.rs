@@ -39,6 +39,8 @@ pub struct Feed {
     sent: u64,
     names: Names,
     names_read: Instant,
+    /// When the principal was last looked up in the directory.
+    checked: Instant,
     first: bool,
 }
 
@@ -67,6 +69,7 @@ impl Feed {
             sent,
             names,
             names_read: Instant::now(),
+            checked: Instant::now(),
             first: true,
         }
     }
@@ -79,7 +82,7 @@ impl Feed {
                 tokio::time::sleep(TICK).await;
             }
             self.first = false;
-            self.open.0.get(&self.open.1)?;
+            self.still_open().await?;
             let (mut batch, mut skipped) = self.drain()?;
             if batch.is_empty() && skipped == 0 {
                 continue;
@@ -126,6 +129,22 @@ impl Feed {
         Some((batch, skipped))
     }
 
+    /// Ends the feed with its session; every few seconds the principal is
+    /// looked up again (deleted or disabled: the session closes) and its
+    /// groups refreshed, as each page request does.
+    async fn still_open(&mut self) -> Option<()> {
+        let (sessions, id) = (&self.open.0, &self.open.1);
+        if !sessions.is_open(id) {
+            return None;
+        }
+        if self.checked.elapsed() >= NAMES_EVERY {
+            self.checked = Instant::now();
+            let valid = super::still_valid((&self.cloud, sessions), id, &mut self.session).await;
+            valid.then_some(())?;
+        }
+        Some(())
+    }
+
     fn event(&self, batch: &[Arc<Decision>], skipped: u64) -> Event {
         let viewer = Viewer {
             cloud: &self.cloud,
@@ -134,8 +153,14 @@ impl Feed {
         let rows = batch.iter().rev().map(|d| row(d, &self.names, viewer));
         let mut html: String = rows.collect();
         if skipped > 0 {
+            // How many others decided is not a non-administrator's business.
+            let count = if self.session.admin {
+                format!("{skipped} more decisions")
+            } else {
+                "Some decisions were".to_string()
+            };
             html.push_str(&format!(
-                "<li class=\"skipped muted\">{skipped} more decisions not shown (more than the feed shows at once; filter to narrow, or reload)</li>"
+                "<li class=\"skipped muted\">{count} not shown (more than the feed shows at once; filter to narrow, or reload)</li>"
             ));
         }
         Event::default()

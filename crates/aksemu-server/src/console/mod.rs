@@ -26,7 +26,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::AppState;
-use sessions::{COOKIE, Session};
+use aksemu_arm::Cloud;
+use sessions::{COOKIE, Session, Sessions};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -68,6 +69,27 @@ pub struct Signed {
     pub id: String,
 }
 
+/// Whether the session's principal is still in the directory, enabled, with
+/// the same object id; its groups are brought up to date. If not, the
+/// session is closed.
+pub async fn still_valid(
+    (cloud, sessions): (&Cloud, &Sessions),
+    id: &str,
+    session: &mut Session,
+) -> bool {
+    let oid = session.who.principal.object_id.clone();
+    match cloud.entra.find_principal(&oid).await {
+        Ok(now) if now.enabled && now.principal.object_id.eq_ignore_ascii_case(&oid) => {
+            session.who.principal.groups = now.principal.groups;
+            true
+        }
+        _ => {
+            sessions.close(id);
+            false
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Signed {
     type Rejection = Response;
 
@@ -75,13 +97,8 @@ impl FromRequestParts<AppState> for Signed {
         let unauthorized = || signin::page(StatusCode::UNAUTHORIZED, None);
         let id = cookie(&parts.headers, COOKIE).ok_or_else(unauthorized)?;
         let mut session = state.console.get(id).ok_or_else(unauthorized)?;
-        let oid = session.who.principal.object_id.clone();
-        match state.cloud.entra.find_principal(&oid).await {
-            Ok(now) if now.enabled => session.who.principal.groups = now.principal.groups,
-            _ => {
-                state.console.close(id);
-                return Err(unauthorized());
-            }
+        if !still_valid((&state.cloud, &state.console), id, &mut session).await {
+            return Err(unauthorized());
         }
         Ok(Signed {
             session,

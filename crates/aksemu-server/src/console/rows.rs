@@ -86,7 +86,8 @@ impl Viewer<'_> {
             .filter(|e| match e["scope"].as_str() {
                 Some(scope) => ResourceId::parse(scope)
                     .is_ok_and(|s| self.cloud.rbac.allows(me, ASSIGNMENT_READ, &s)),
-                None => e.get("roleAssignmentId").is_none(),
+                // A count of the rest would tell how many it cannot read.
+                None => e.get("roleAssignmentId").is_none() && e.get("more").is_none(),
             })
             .cloned()
             .collect()

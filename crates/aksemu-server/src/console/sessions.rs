@@ -116,6 +116,15 @@ impl Sessions {
         Some(s.clone())
     }
 
+    /// Whether the session is still open, without counting this as use (a
+    /// live feed alone does not keep a session from going idle).
+    pub fn is_open(&self, id: &str) -> bool {
+        let sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions
+            .get(&secret::hash(id))
+            .is_some_and(|s| !s.expired())
+    }
+
     pub fn close(&self, id: &str) {
         self.sessions
             .lock()
