@@ -4,7 +4,7 @@
 //! command that assigns it.
 
 use aksemu_authz::builtin::builtin_roles;
-use aksemu_authz::{ActionKind, Requirement, RoleDefinition, authorize};
+use aksemu_authz::{ActionKind, Requirement, RoleDefinition, authorize, explanation};
 use aksemu_core::{ArmError, Principal, PrincipalKind, ResourceId};
 use serde_json::{Value, json};
 
@@ -31,15 +31,7 @@ pub fn answer(cloud: &Cloud, q: &Question<'_>) -> Value {
         (Requirement::Scope { action, scope }, ActionKind::Control)
     };
     let allowed = authorize(q.principal, req, &decider).is_ok();
-    let mut considered = index.explain_kind(&q.principal.object_id, action, scope.key(), now, kind);
-    for g in &q.principal.groups {
-        let theirs = index.explain_kind(g, action, scope.key(), now, kind);
-        considered.extend(
-            theirs
-                .into_iter()
-                .filter(|e| e.get("roleAssignmentId").is_some()),
-        );
-    }
+    let considered = explanation(q.principal, (action, kind), scope, &index, now);
     let mut out = json!({
         "allowed": allowed,
         "principalId": q.principal.object_id,

@@ -124,19 +124,30 @@ fn check(
     if ids.any(|id| index.allows_kind(id, action, scope.key(), now, kind)) {
         Ok(granted(principal, action, scope.clone()))
     } else {
-        // The principal's own explanation, then its groups' assignments.
-        let mut explanation =
-            index.explain_kind(&principal.object_id, action, scope.key(), now, kind);
-        for g in &principal.groups {
-            let theirs = index.explain_kind(g, action, scope.key(), now, kind);
-            explanation.extend(
-                theirs
-                    .into_iter()
-                    .filter(|e| e.get("roleAssignmentId").is_some()),
-            );
-        }
-        Err(denied(principal, action, scope, explanation))
+        let why = explanation(principal, (action, kind), scope, index, now);
+        Err(denied(principal, action, scope, why))
     }
+}
+
+/// Why `principal` is or is not granted `action` of `kind` at `scope`: its own
+/// assignments considered, then its groups' (a denial's `additionalInfo`).
+pub fn explanation(
+    principal: &Principal,
+    (action, kind): (&str, ActionKind),
+    scope: &ResourceId,
+    index: &AssignmentIndex,
+    now: i64,
+) -> Vec<serde_json::Value> {
+    let mut out = index.explain_kind(&principal.object_id, action, scope.key(), now, kind);
+    for g in &principal.groups {
+        let theirs = index.explain_kind(g, action, scope.key(), now, kind);
+        out.extend(
+            theirs
+                .into_iter()
+                .filter(|e| e.get("roleAssignmentId").is_some()),
+        );
+    }
+    out
 }
 
 /// Tenant-level reads that every authenticated member of the tenant may make

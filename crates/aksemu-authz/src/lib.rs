@@ -11,6 +11,6 @@ pub mod role;
 
 pub use action::action_matches;
 pub use assignment::Assignment;
-pub use authorized::{Authorized, Decider, Requirement, authorize};
+pub use authorized::{Authorized, Decider, Requirement, authorize, explanation};
 pub use index::{AssignmentIndex, FxBuild};
 pub use role::{ActionKind, Permission, RoleDefinition};

@@ -62,12 +62,6 @@ pub struct DecisionLog {
     feed: broadcast::Sender<Arc<Decision>>,
 }
 
-impl Default for DecisionLog {
-    fn default() -> Self {
-        Self::new(DEFAULT_CAPACITY)
-    }
-}
-
 impl DecisionLog {
     /// A log keeping the last `capacity` decisions (0 keeps none and sends none).
     pub fn new(capacity: usize) -> Self {
@@ -78,10 +72,6 @@ impl DecisionLog {
             ring: Mutex::new(VecDeque::with_capacity(capacity.min(DEFAULT_CAPACITY))),
             feed,
         }
-    }
-
-    pub fn capacity(&self) -> usize {
-        self.capacity
     }
 
     /// Records a decision; `denial` is the error a denied caller gets, whose
@@ -122,11 +112,6 @@ impl DecisionLog {
     /// The number of the last decision made (0: none yet).
     pub fn last_seq(&self) -> u64 {
         self.seq.load(Ordering::Relaxed)
-    }
-
-    /// The kept decisions, oldest first.
-    pub fn recent(&self) -> Vec<Arc<Decision>> {
-        self.snapshot().0
     }
 
     /// The kept decisions, oldest first, and the number of the last one made,
@@ -174,9 +159,9 @@ mod tests {
         for a in ["a", "b", "c", "d"] {
             log.record(outcome(&p, a), None);
         }
-        let kept: Vec<_> = log.recent().iter().map(|d| d.action.clone()).collect();
+        let kept: Vec<_> = log.snapshot().0.iter().map(|d| d.action.clone()).collect();
         assert_eq!(kept, ["b", "c", "d"]);
-        assert_eq!(log.recent()[2].seq, 4);
+        assert_eq!(log.snapshot().0[2].seq, 4);
     }
 
     #[test]
@@ -208,7 +193,7 @@ mod tests {
             explanation: vec![serde_json::json!({"reason": "r"}); 50],
         };
         log.record(outcome(&p(), "x"), Some(&err));
-        let kept = &log.recent()[0].explanation;
+        let kept = &log.snapshot().0[0].explanation;
         assert_eq!(kept.len(), EXPLAINED + 1);
         assert_eq!(kept[EXPLAINED]["reason"], "and 30 more assignments");
     }
@@ -217,6 +202,6 @@ mod tests {
     fn capacity_zero_keeps_nothing() {
         let log = DecisionLog::new(0);
         log.record(outcome(&p(), "a"), None);
-        assert!(log.recent().is_empty());
+        assert!(log.snapshot().0.is_empty());
     }
 }

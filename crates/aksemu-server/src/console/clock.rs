@@ -18,7 +18,7 @@ use time::format_description::well_known::Rfc3339;
 use super::names::Names;
 use super::page::{esc, page, secured};
 use super::sessions::{Session, csrf_ok};
-use super::view::{State as Due, gather};
+use super::view::{State as Due, visible_assignments};
 use super::{Signed, problem};
 use crate::AppState;
 
@@ -90,8 +90,8 @@ async fn upcoming(state: &AppState, s: &Session, now: i64) -> Vec<(i64, String)>
     let cloud = &state.cloud;
     let names = Names::load(cloud).await;
     let mut out = Vec::new();
-    if let Ok(v) = gather(cloud, &s.who.principal).await {
-        for a in &v.assignments {
+    if let Ok(assignments) = visible_assignments(cloud, &s.who.principal).await {
+        for a in &assignments {
             let (t, what) = match a.state {
                 Due::Pending(t) => (t, "becomes effective"),
                 Due::Deleted(t) => (t, "stops granting (deleted)"),

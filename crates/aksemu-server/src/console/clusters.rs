@@ -4,7 +4,6 @@
 //! recent events.
 
 use aksemu_arm::Cloud;
-use aksemu_arm::collections::RESOURCES;
 use aksemu_core::{Principal, ResourceId};
 use aksemu_kube::objects::OBJECTS;
 use axum::extract::State;
@@ -13,7 +12,7 @@ use serde_json::Value;
 
 use super::Signed;
 use super::page::{esc, page};
-use super::view::gather;
+use super::view::{CLUSTER_TYPE, Readable, readable};
 use crate::AppState;
 
 const ADMIN_CREDENTIAL: &str =
@@ -69,22 +68,19 @@ fn readable_kinds(
 
 pub async fn show(State(state): State<AppState>, Signed { session: s, .. }: Signed) -> Response {
     let cloud = &state.cloud;
-    let clusters = gather(cloud, &s.who.principal)
+    let clusters: Vec<Readable> = readable(cloud, &s.who.principal)
         .await
-        .map(|v| v.clusters)
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.rtype.eq_ignore_ascii_case(CLUSTER_TYPE))
+        .collect();
     let mut main = String::from("<h1>Clusters</h1>");
     if clusters.is_empty() {
         main.push_str("<p class=\"muted\">No cluster you may read.</p>");
     }
     for c in clusters {
-        let Ok(Some(doc)) = cloud.store().get(RESOURCES, &c.key).await else {
-            continue;
-        };
-        let kinds = ResourceId::parse(&doc.id)
-            .map(|id| readable_kinds(cloud, &s.who.principal, &id, &doc.body["properties"]))
-            .unwrap_or_default();
-        main.push_str(&cluster(&state, &doc.body, &kinds).await);
+        let kinds = readable_kinds(cloud, &s.who.principal, &c.id, &c.body["properties"]);
+        main.push_str(&cluster(&state, &c.body, &kinds).await);
     }
     page(&s, "clusters", "Clusters", &main)
 }

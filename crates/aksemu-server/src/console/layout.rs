@@ -102,14 +102,9 @@ fn scopes(v: &View, l: &mut Layout) -> i64 {
         let prefix = format!("{sub_key}/resourcegroups/");
         let groups = v.groups.range(prefix.clone()..);
         let groups = groups.take_while(|(k, _)| k.starts_with(&prefix));
-        // Node resource groups whose cluster is not drawn go where they sort.
-        let placed_later = |k: &str| {
-            node_groups.contains_key(k)
-                && v.clusters
-                    .iter()
-                    .any(|c| c.node_group.as_deref() == Some(k) && cluster_drawn(v, &c.key))
-        };
-        for (rg_key, _) in groups.filter(|(k, _)| !placed_later(k)) {
+        // A node resource group is drawn right after its cluster's group
+        // (every cluster in the view is drawn with its group).
+        for (rg_key, _) in groups.filter(|(k, _)| !node_groups.contains_key(k.as_str())) {
             y = group_row(v, l, rg_key, &node_groups, y);
             for ng in owned_by.get(rg_key.as_str()).into_iter().flatten() {
                 if v.groups.contains_key(*ng) {
@@ -120,15 +115,6 @@ fn scopes(v: &View, l: &mut Layout) -> i64 {
         y += ROW / 2;
     }
     y
-}
-
-/// Whether the view holds the resource `key` (a cluster it may read).
-fn cluster_drawn(v: &View, key: &str) -> bool {
-    let rg = key.split("/providers/").next().unwrap_or_default();
-    v.groups.contains_key(rg)
-        && v.resources
-            .get(rg)
-            .is_some_and(|r| r.iter().any(|x| x.key == key))
 }
 
 /// One resource group and its resources from `y`; returns the next free y.

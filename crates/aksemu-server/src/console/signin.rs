@@ -44,14 +44,20 @@ pub async fn form() -> Response {
     page(StatusCode::OK, None)
 }
 
-/// Sets the session cookie and goes to the graph.
-fn signed_in(session_id: &str) -> Response {
-    let mut r = Redirect::to("/console/").into_response();
-    let cookie = format!("{COOKIE}={session_id}; Path=/; Secure; HttpOnly; SameSite=Strict");
+/// A redirect to `to` setting the session cookie to `value` (with `extra`
+/// attributes).
+fn redirect_with_cookie(to: &str, value: &str, extra: &str) -> Response {
+    let mut r = Redirect::to(to).into_response();
+    let cookie = format!("{COOKIE}={value}; Path=/; Secure; HttpOnly; SameSite=Strict{extra}");
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
     secured(r)
+}
+
+/// Sets the session cookie and goes to the graph.
+fn signed_in(session_id: &str) -> Response {
+    redirect_with_cookie("/console/", session_id, "")
 }
 
 pub async fn with_link(
@@ -161,12 +167,7 @@ pub async fn signout(State(state): State<AppState>, headers: HeaderMap, body: By
         );
     }
     state.console.close(id);
-    let mut r = Redirect::to("/console/login").into_response();
-    let gone = format!("{COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
-    if let Ok(v) = HeaderValue::from_str(&gone) {
-        r.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    secured(r)
+    redirect_with_cookie("/console/login", "", "; Max-Age=0")
 }
 
 /// `POST /aksemu/admin/console/links {"as": principal?}` (administrator only):

@@ -10,6 +10,8 @@ use aksemu_arm::collections::{RESOURCES, ROLE_ASSIGNMENTS, SUBSCRIPTIONS};
 use aksemu_arm::endpoint::RG_READ;
 use aksemu_core::{ArmError, Principal, ResourceId};
 use aksemu_store::store_err;
+
+use super::names::Names;
 use serde_json::Value;
 
 const RG_TYPE: &str = "Microsoft.Resources/resourceGroups";
@@ -102,29 +104,51 @@ pub struct View {
 pub async fn gather(cloud: &Cloud, who: &Principal) -> Result<View, ArmError> {
     let mut v = View::default();
     subscriptions(cloud, who, &mut v).await?;
-    let docs = cloud.store().list(RESOURCES, "").await.map_err(store_err)?;
     let mut identities: HashMap<String, (String, String)> = HashMap::new();
-    for d in docs {
-        let Ok(id) = ResourceId::parse(&d.id) else {
-            continue;
-        };
-        let t = d.body["type"].as_str().unwrap_or_default().to_string();
-        // The type's read action from the catalogue, as ARM's own lists;
-        // a type nobody registered is not shown.
-        let action = if t.eq_ignore_ascii_case(RG_TYPE) {
-            Some(RG_READ)
-        } else {
-            cloud.registry().catalogue().type_named(&t).map(|r| r.read)
-        };
-        if action.is_some_and(|a| cloud.rbac.allows(who, a, &id)) {
-            place(&mut v, &mut identities, &id, &t, &d.body);
-        }
+    for r in readable(cloud, who).await? {
+        place(&mut v, &mut identities, &r.id, &r.rtype, &r.body);
     }
     groups_of_readable_resources(&mut v);
-    let names = directory(cloud).await?;
-    assignments(cloud, who, &mut v).await?;
+    let names = Names::try_load(cloud).await?;
+    v.assignments = visible_assignments(cloud, who).await?;
     principals(&mut v, who, &identities, &names);
     Ok(v)
+}
+
+/// A resource (resource groups included) the principal may read.
+pub struct Readable {
+    pub id: ResourceId,
+    pub rtype: String,
+    pub body: Value,
+}
+
+/// Every resource `who` may read: where it holds the type's read action from
+/// the catalogue, as ARM's own lists; a type nobody registered is not shown.
+pub async fn readable(cloud: &Cloud, who: &Principal) -> Result<Vec<Readable>, ArmError> {
+    let docs = cloud.store().list(RESOURCES, "").await.map_err(store_err)?;
+    Ok(docs
+        .into_iter()
+        .filter_map(|d| {
+            let id = ResourceId::parse(&d.id).ok()?;
+            let rtype = d.body["type"].as_str().unwrap_or_default().to_string();
+            let action = if rtype.eq_ignore_ascii_case(RG_TYPE) {
+                Some(RG_READ)
+            } else {
+                cloud
+                    .registry()
+                    .catalogue()
+                    .type_named(&rtype)
+                    .map(|r| r.read)
+            };
+            action
+                .is_some_and(|a| cloud.rbac.allows(who, a, &id))
+                .then_some(Readable {
+                    id,
+                    rtype,
+                    body: d.body,
+                })
+        })
+        .collect())
 }
 
 async fn subscriptions(cloud: &Cloud, who: &Principal, v: &mut View) -> Result<(), ArmError> {
@@ -239,19 +263,13 @@ fn cluster_identities(id: &ResourceId, name: &str, body: &Value) -> ClusterIdent
     }
 }
 
-/// Object id → (display name, is a user) for every principal of the directory.
-async fn directory(cloud: &Cloud) -> Result<HashMap<String, (String, bool)>, ArmError> {
-    let mut names = HashMap::new();
-    for sp in cloud.entra.service_principals().await? {
-        names.insert(sp.id.to_lowercase(), (sp.display_name, false));
-    }
-    for u in cloud.entra.users().await? {
-        names.insert(u.id.to_lowercase(), (u.display_name, true));
-    }
-    Ok(names)
-}
-
-async fn assignments(cloud: &Cloud, who: &Principal, v: &mut View) -> Result<(), ArmError> {
+/// The role assignments `who` may see (where it may read role assignments,
+/// and those inherited from above such a scope), with their state now.
+pub async fn visible_assignments(
+    cloud: &Cloud,
+    who: &Principal,
+) -> Result<Vec<AssignmentEdge>, ArmError> {
+    let mut out = Vec::new();
     let now = cloud.clock.now().unix_timestamp();
     let docs = cloud
         .store()
@@ -274,7 +292,7 @@ async fn assignments(cloud: &Cloud, who: &Principal, v: &mut View) -> Result<(),
             Some((_, until)) if until != i64::MAX => State::Deleted(until),
             _ => State::Effective,
         };
-        v.assignments.push(AssignmentEdge {
+        out.push(AssignmentEdge {
             principal: a.principal_id.to_lowercase(),
             scope: a.scope.key().to_string(),
             scope_id: a.scope.as_str().to_string(),
@@ -282,7 +300,7 @@ async fn assignments(cloud: &Cloud, who: &Principal, v: &mut View) -> Result<(),
             state,
         });
     }
-    Ok(())
+    Ok(out)
 }
 
 /// The scopes (keys) of the caller's own assignments at which it may read
@@ -314,7 +332,7 @@ fn principals(
     v: &mut View,
     who: &Principal,
     identities: &HashMap<String, (String, String)>,
-    names: &HashMap<String, (String, bool)>,
+    names: &Names,
 ) {
     let mut out: BTreeMap<String, PrincipalNode> = BTreeMap::new();
     for c in &v.clusters {
@@ -331,13 +349,13 @@ fn principals(
         if out.contains_key(oid) {
             return;
         }
-        let n = match (identities.get(oid), names.get(oid)) {
+        let name = names.name(oid).to_string();
+        let n = match (identities.get(oid), names.kind(oid)) {
             (Some((name, _)), _) => node(oid, name.clone(), PrincipalKind::UserAssigned, None),
-            (None, Some((name, true))) => node(oid, name.clone(), PrincipalKind::User, None),
-            (None, Some((name, false))) => {
-                node(oid, name.clone(), PrincipalKind::Application, None)
+            (None, Some(aksemu_core::PrincipalKind::User)) => {
+                node(oid, name, PrincipalKind::User, None)
             }
-            (None, None) => node(oid, oid.to_string(), PrincipalKind::Application, None),
+            (None, _) => node(oid, name, PrincipalKind::Application, None),
         };
         out.insert(oid.to_string(), n);
     };
